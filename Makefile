@@ -1,0 +1,45 @@
+# SignInLens — the two commands of the quick start are `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+
+.PHONY: all build build-all frontend backend run test test-go test-frontend bench clean
+
+all: build
+
+## build: the frontend and this machine's backend binary into dist/
+build: frontend backend
+
+## build-all: the backend for every platform Grafana runs on (mage's default target)
+build-all: frontend
+	$(GO) tool mage -v
+
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+frontend: node_modules
+	npm run build
+
+# After the frontend: webpack cleans dist/ when it builds.
+backend:
+	$(GO) tool mage -v build:backend
+
+## run: build everything and start Grafana OSS with the plugin, the demo datasource,
+## dashboards and alert rules on http://localhost:3000 (needs a Docker engine)
+run: build
+	docker compose up --build
+
+## test: every test — Go (unit and end-to-end through the built binary) and frontend
+test: test-go test-frontend
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+test-frontend: node_modules
+	npm run typecheck
+	npm run lint
+	npm test
+
+clean:
+	rm -rf dist coverage

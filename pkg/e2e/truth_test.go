@@ -1,0 +1,73 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+// exportedSignIn holds the fields the ground truth needs from an exported record.
+type exportedSignIn struct {
+	ID              string `json:"id"`
+	CreatedDateTime string `json:"createdDateTime"`
+	Status          struct {
+		ErrorCode int `json:"errorCode"`
+	} `json:"status"`
+}
+
+// export runs `graphsim export` and returns its records: the ground truth, produced
+// by a separate command, not by the plugin.
+func export(t *testing.T, seed int, size, logType string, from, to time.Time) []exportedSignIn {
+	t.Helper()
+	cmd := exec.Command(graphsimBin, "export", "--seed", itoa(seed), "--size", size, "--type", logType,
+		"--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("graphsim export: %v\n%s", err, stderr.String())
+	}
+	var page struct {
+		Value []exportedSignIn `json:"value"`
+	}
+	if err := json.Unmarshal(out, &page); err != nil {
+		t.Fatalf("decoding the export: %v", err)
+	}
+	return page.Value
+}
+
+// hourlyCounts counts records per UTC hour start; failures counts only outcomes
+// that are neither success nor interrupted.
+func hourlyCounts(t *testing.T, records []exportedSignIn, onlyFailures bool) map[int64]float64 {
+	t.Helper()
+	counts := make(map[int64]float64)
+	for _, r := range records {
+		created, err := time.Parse(time.RFC3339Nano, r.CreatedDateTime)
+		if err != nil {
+			t.Fatalf("record %s: createdDateTime %q: %v", r.ID, r.CreatedDateTime, err)
+		}
+		if onlyFailures && !isFailure(r.Status.ErrorCode) {
+			continue
+		}
+		counts[created.Truncate(time.Hour).Unix()]++
+	}
+	return counts
+}
+
+// isFailure restates DESIGN.md §4's outcome table on purpose, independently of
+// pkg/signin, so a mistake there cannot hide here.
+func isFailure(code int) bool {
+	switch code {
+	case 0, 16000, 16001, 16003, 50055, 50058, 50059, 50072, 50074, 50076, 50079, 50125,
+		50127, 50129, 50140, 50143, 50144, 51006, 52004, 65001, 81010, 81012, 81014:
+		return false
+	}
+	return true
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

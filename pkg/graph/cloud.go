@@ -1,0 +1,50 @@
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Cloud is one Azure cloud: where its Entra ID authority and its Graph live.
+type Cloud struct {
+	Name          string // jsonData.cloud value
+	AuthorityHost string // Entra ID authority, e.g. https://login.microsoftonline.com
+	GraphEndpoint string // Microsoft Graph, e.g. https://graph.microsoft.com
+}
+
+// DefaultCloud is used when jsonData.cloud is empty.
+const DefaultCloud = "AzureCloud"
+
+// clouds are the sovereign clouds Graph sign-in logs exist in (DESIGN.md §6).
+var clouds = map[string]Cloud{
+	"AzureCloud":        {"AzureCloud", "https://login.microsoftonline.com", "https://graph.microsoft.com"},
+	"AzureUSGovernment": {"AzureUSGovernment", "https://login.microsoftonline.us", "https://graph.microsoft.us"},
+	"AzureChinaCloud":   {"AzureChinaCloud", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn"},
+}
+
+// LookupCloud returns the endpoints of a cloud by its jsonData name; "" means AzureCloud.
+func LookupCloud(name string) (Cloud, error) {
+	if name == "" {
+		name = DefaultCloud
+	}
+	c, ok := clouds[name]
+	if !ok {
+		return Cloud{}, fmt.Errorf("cloud %q is not supported; want one of %s", name, strings.Join(cloudNames(), ", "))
+	}
+	return c, nil
+}
+
+func cloudNames() []string {
+	names := make([]string, 0, len(clouds))
+	for n := range clouds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Scope is the OAuth scope of the application permissions granted on a Graph endpoint.
+func Scope(graphEndpoint string) string {
+	return strings.TrimRight(graphEndpoint, "/") + "/.default"
+}

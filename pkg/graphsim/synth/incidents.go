@@ -1,0 +1,154 @@
+package synth
+
+import (
+	"slices"
+	"time"
+)
+
+// IncidentKind names an attack the generator injects into the interactive log.
+type IncidentKind string
+
+// The injected incidents. Each happens once a week, in the week starting
+// Monday 00:00 UTC, at an offset fixed by the seed alone (so all sizes of a
+// seed share the schedule): the four kinds fall on four different weekdays
+// (Monday to Friday), starting between 01:00 and 22:00 UTC, and each is over
+// within an hour. What each looks like:
+//
+//   - PasswordSpray: one attacker address tries one password against 25-40
+//     distinct members within 8-14 minutes, every attempt failing with 50126
+//     (client "Azure Active Directory PowerShell", as spray tools use).
+//   - BruteForce: one address tries one member 10-14 times with 50126, then
+//     gets 50053 (account locked) 3-5 times; about a quarter of an hour.
+//   - LegacyAuth: two or three addresses make 25-40 IMAP4, POP3,
+//     Authenticated SMTP and "Other clients" attempts (user agent BAV2ROPC)
+//     over 30-55 minutes: 50126, 53003 (blocked by the legacy-authentication
+//     policy) and 50034 for made-up names such as admin@.
+//   - ImpossibleTravel: a member signs in from home, then 20-50 minutes later
+//     successfully from a city at least 6,000 km away (risk "medium").
+//
+// Attack addresses are from the documentation blocks 203.0.113.0/24 and
+// 198.51.100.0/24. Tenant.Incidents lists them; NewQuiet makes a tenant
+// without them, for showing that alert rules stay silent.
+const (
+	PasswordSpray    IncidentKind = "passwordSpray"
+	BruteForce       IncidentKind = "bruteForce"
+	LegacyAuth       IncidentKind = "legacyAuth"
+	ImpossibleTravel IncidentKind = "impossibleTravel"
+)
+
+// incidentKinds is the order of the schedule's offsets.
+var incidentKinds = [...]IncidentKind{PasswordSpray, BruteForce, LegacyAuth, ImpossibleTravel}
+
+// incidentSpan bounds how long after its start an incident's last sign-in comes.
+const incidentSpan = hourTk
+
+// Incident describes one injected attack: its first and last sign-in and who
+// and what was involved, in order of first appearance.
+type Incident struct {
+	Kind               IncidentKind
+	Start, End         time.Time
+	IPAddresses        []string
+	UserPrincipalNames []string
+	SignIns            int
+}
+
+// incidentEvent is one sign-in of an incident, at an absolute tick.
+type incidentEvent struct {
+	at   int64
+	rec  *SignIn
+	corr uuid
+}
+
+// scheduleOf places the incidents in the week: a weekday each (a shuffle of
+// Monday to Friday), an hour from 01 to 21 and any minute. It depends on the
+// seed only.
+func scheduleOf(seed int64) [len(incidentKinds)]int64 {
+	r := newRng(derive(rootKey(seed, ""), streamSchedule))
+	days := []int64{0, 1, 2, 3, 4}
+	for i := len(days) - 1; i > 0; i-- {
+		k := r.intn(i + 1)
+		days[i], days[k] = days[k], days[i]
+	}
+	var offsets [len(incidentKinds)]int64
+	for i := range offsets {
+		offsets[i] = days[i]*dayTk + int64(1+r.intn(21))*hourTk + r.span(0, hourTk)
+	}
+	return offsets
+}
+
+// weekStart returns the tick of the Monday 00:00 UTC at or before k.
+func weekStart(k int64) int64 {
+	day := floorDiv(k, dayTk)
+	return (day - weekday(day)) * dayTk
+}
+
+// Incidents returns the injected incidents that start in [from, to), oldest
+// first; none for a quiet tenant.
+func (t *Tenant) Incidents(from, to time.Time) []Incident {
+	if t.quiet {
+		return nil
+	}
+	lo, hi := tickCeil(from), tickCeil(to)
+	var out []Incident
+	for ws := weekStart(lo); ws < hi; ws += weekTk {
+		for i, kind := range incidentKinds {
+			start := ws + t.schedule[i]
+			if start < lo || start >= hi {
+				continue
+			}
+			out = append(out, describe(kind, t.incidentEvents(i, ws)))
+		}
+	}
+	slices.SortFunc(out, func(a, b Incident) int { return a.Start.Compare(b.Start) })
+	return out
+}
+
+func describe(kind IncidentKind, evs []incidentEvent) Incident {
+	inc := Incident{Kind: kind, SignIns: len(evs), Start: timeOf(evs[0].at), End: timeOf(evs[len(evs)-1].at)}
+	for _, e := range evs {
+		if !slices.Contains(inc.IPAddresses, e.rec.IPAddress) {
+			inc.IPAddresses = append(inc.IPAddresses, e.rec.IPAddress)
+		}
+		if !slices.Contains(inc.UserPrincipalNames, e.rec.UserPrincipalName) {
+			inc.UserPrincipalNames = append(inc.UserPrincipalNames, e.rec.UserPrincipalName)
+		}
+	}
+	return inc
+}
+
+// incidentDrafts returns the drafts of the incidents' sign-ins in hour h.
+func (t *Tenant) incidentDrafts(h int64) []draft {
+	if t.quiet {
+		return nil
+	}
+	var ds []draft
+	for ws := weekStart(h) - weekTk; ws <= h; ws += weekTk {
+		for i := range incidentKinds {
+			start := ws + t.schedule[i]
+			if start >= h+hourTk || start+incidentSpan < h {
+				continue
+			}
+			for _, e := range t.incidentEvents(i, ws) {
+				ds = appendEvent(ds, e.rec, e.corr, e.at, h)
+			}
+		}
+	}
+	return ds
+}
+
+// incidentEvents builds incident i of the week starting at ws, in time order.
+// It depends on the population, so on the size too.
+func (t *Tenant) incidentEvents(i int, ws int64) []incidentEvent {
+	r := newRng(derive(t.key, streamIncident, uint64(i), uint64(ws)))
+	start := ws + t.schedule[i]
+	switch incidentKinds[i] {
+	case PasswordSpray:
+		return t.passwordSpray(&r, start)
+	case BruteForce:
+		return t.bruteForce(&r, start)
+	case LegacyAuth:
+		return t.legacyAuth(&r, start)
+	default:
+		return t.impossibleTravel(&r, start)
+	}
+}

@@ -1,0 +1,238 @@
+package synth
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// Every week has the four incidents, on four different weekdays, at the same
+// offsets; the schedule depends on the seed, not the size.
+func TestIncidentSchedule(t *testing.T) {
+	small, medium := mustNew(t, 7, "small"), mustNew(t, 7, "medium")
+	var offsets []time.Duration
+	for w := range 3 {
+		from := monday.AddDate(0, 0, 7*w)
+		incs := small.Incidents(from, from.AddDate(0, 0, 7))
+		if len(incs) != 4 {
+			t.Fatalf("week %d: unexpected number of incidents; got %d; want 4", w, len(incs))
+		}
+		var kinds []IncidentKind
+		days := map[time.Weekday]bool{}
+		for i, inc := range incs {
+			kinds = append(kinds, inc.Kind)
+			days[inc.Start.Weekday()] = true
+			off := inc.Start.Sub(from)
+			if w == 0 {
+				offsets = append(offsets, off)
+			} else if off != offsets[i] {
+				t.Fatalf("week %d: %s moved; got offset %s; want %s", w, inc.Kind, off, offsets[i])
+			}
+			if h := inc.Start.Hour(); h < 1 || h > 21 || inc.End.Sub(inc.Start) > time.Hour || inc.Start.Weekday() > time.Friday {
+				t.Fatalf("week %d: %s from %s to %s is outside its window", w, inc.Kind, inc.Start, inc.End)
+			}
+		}
+		slices.Sort(kinds)
+		if want := []IncidentKind{BruteForce, ImpossibleTravel, LegacyAuth, PasswordSpray}; !slices.Equal(kinds, want) {
+			t.Fatalf("week %d: unexpected kinds; got %q; want %q", w, kinds, want)
+		}
+		if len(days) != 4 {
+			t.Fatalf("week %d: incidents share weekdays: %v", w, days)
+		}
+		for i, inc := range medium.Incidents(from, from.AddDate(0, 0, 7)) {
+			if !inc.Start.Equal(incs[i].Start) {
+				t.Fatalf("week %d: medium %s starts at %s; small at %s", w, inc.Kind, inc.Start, incs[i].Start)
+			}
+		}
+	}
+}
+
+// findIncident returns the first incident of a kind in the week of monday.
+func findIncident(t *testing.T, tn *Tenant, kind IncidentKind) Incident {
+	t.Helper()
+	for _, inc := range tn.Incidents(monday, monday.AddDate(0, 0, 7)) {
+		if inc.Kind == kind {
+			return inc
+		}
+	}
+	t.Fatalf("no %s incident in the week of %s", kind, monday)
+	return Incident{}
+}
+
+// around returns the interactive sign-ins from an hour before an incident to
+// an hour after it, oldest first, from the given addresses only.
+func around(tn *Tenant, inc Incident, ips []string) []SignIn {
+	var out []SignIn
+	for _, r := range tn.Range(signin.Interactive, inc.Start.Add(-time.Hour), inc.End.Add(time.Hour)) {
+		if slices.Contains(ips, r.IPAddress) {
+			out = append(out, r)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+func createdAt(t *testing.T, r SignIn) time.Time {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339Nano, r.CreatedDateTime)
+	if err != nil {
+		t.Fatalf("bad createdDateTime: %v", err)
+	}
+	return at
+}
+
+func TestPasswordSpray(t *testing.T) {
+	tn := mustNew(t, 7, "small")
+	inc := findIncident(t, tn, PasswordSpray)
+	if len(inc.IPAddresses) != 1 || len(inc.UserPrincipalNames) < 25 || inc.SignIns != len(inc.UserPrincipalNames) {
+		t.Fatalf("unexpected spray: %d addresses, %d users, %d sign-ins", len(inc.IPAddresses), len(inc.UserPrincipalNames), inc.SignIns)
+	}
+	recs := around(tn, inc, inc.IPAddresses)
+	users := map[string]bool{}
+	for _, r := range recs {
+		if r.Status.ErrorCode != 50126 || r.ClientAppUsed != "Mobile Apps and Desktop clients" {
+			t.Fatalf("unexpected spray attempt: errorCode %d, client %q", r.Status.ErrorCode, r.ClientAppUsed)
+		}
+		users[r.UserPrincipalName] = true
+	}
+	if len(recs) != inc.SignIns || len(users) != len(inc.UserPrincipalNames) {
+		t.Fatalf("unexpected spray in the log; got %d sign-ins, %d users; want %d, %d", len(recs), len(users), inc.SignIns, len(inc.UserPrincipalNames))
+	}
+	if spread := createdAt(t, recs[len(recs)-1]).Sub(createdAt(t, recs[0])); spread > 15*time.Minute {
+		t.Fatalf("spray spread over %s; want at most 15 minutes", spread)
+	}
+}
+
+func TestBruteForce(t *testing.T) {
+	tn := mustNew(t, 7, "small")
+	inc := findIncident(t, tn, BruteForce)
+	recs := around(tn, inc, inc.IPAddresses)
+	if len(recs) != inc.SignIns || len(inc.UserPrincipalNames) != 1 {
+		t.Fatalf("unexpected brute force; got %d sign-ins for %d users; want %d for 1", len(recs), len(inc.UserPrincipalNames), inc.SignIns)
+	}
+	var codes []int // the distinct codes in order of the attempts
+	fails := 0
+	for _, r := range recs {
+		if len(codes) == 0 || codes[len(codes)-1] != r.Status.ErrorCode {
+			codes = append(codes, r.Status.ErrorCode)
+		}
+		if r.Status.ErrorCode == 50126 {
+			fails++
+		}
+	}
+	if !slices.Equal(codes, []int{50126, 50053}) || fails < 10 || len(recs)-fails < 3 {
+		t.Fatalf("unexpected attempt codes in order; got %v with %d failures of %d; want 10+ 50126 then 3+ 50053", codes, fails, len(recs))
+	}
+}
+
+func TestLegacyAuthAttempts(t *testing.T) {
+	tn := mustNew(t, 7, "small")
+	inc := findIncident(t, tn, LegacyAuth)
+	recs := around(tn, inc, inc.IPAddresses)
+	if len(recs) != inc.SignIns {
+		t.Fatalf("unexpected legacy attempts in the log; got %d; want %d", len(recs), inc.SignIns)
+	}
+	clients := map[string]int{}
+	for _, r := range recs {
+		clients[r.ClientAppUsed]++
+		switch {
+		case r.UserAgent != "BAV2ROPC":
+			t.Fatalf("unexpected user agent %q", r.UserAgent)
+		case r.Status.ErrorCode == 53003 && (r.ConditionalAccessStatus != "failure" || r.AppliedConditionalAccess[caLegacy].Result != "failure"):
+			t.Fatalf("53003 not blocked by the legacy policy: %q", r.ConditionalAccessStatus)
+		case r.Status.ErrorCode == 50034 && (r.UserID != "" || !strings.HasSuffix(r.UserPrincipalName, "@contoso.com")):
+			t.Fatalf("unexpected unknown account %q %q", r.UserID, r.UserPrincipalName)
+		case r.Status.ErrorCode != 50126 && r.Status.ErrorCode != 53003 && r.Status.ErrorCode != 50034:
+			t.Fatalf("unexpected errorCode %d", r.Status.ErrorCode)
+		}
+	}
+	if clients["IMAP4"] == 0 || clients["POP3"] == 0 || clients["Authenticated SMTP"] == 0 ||
+		clients["IMAP4"]+clients["POP3"]+clients["Authenticated SMTP"]+clients["Other clients"] != len(recs) {
+		t.Fatalf("unexpected legacy clients: %v", clients)
+	}
+}
+
+func TestImpossibleTravel(t *testing.T) {
+	tn := mustNew(t, 7, "small")
+	inc := findIncident(t, tn, ImpossibleTravel)
+	recs := around(tn, inc, inc.IPAddresses)
+	var pair []SignIn
+	for _, r := range recs {
+		if r.UserPrincipalName == inc.UserPrincipalNames[0] && !createdAt(t, r).Before(inc.Start) && !createdAt(t, r).After(inc.End) {
+			pair = append(pair, r)
+		}
+	}
+	if len(pair) != 2 || len(inc.UserPrincipalNames) != 1 {
+		t.Fatalf("unexpected impossible travel; got %d sign-ins of %d users; want 2 of 1", len(pair), len(inc.UserPrincipalNames))
+	}
+	a, b := pair[0], pair[1]
+	from := &city{lat: *a.Location.GeoCoordinates.Latitude, lon: *a.Location.GeoCoordinates.Longitude}
+	to := &city{lat: *b.Location.GeoCoordinates.Latitude, lon: *b.Location.GeoCoordinates.Longitude}
+	switch {
+	case a.Location.CountryOrRegion == b.Location.CountryOrRegion:
+		t.Fatalf("both sign-ins from %s", a.Location.CountryOrRegion)
+	case distanceKm(from, to) < 6000:
+		t.Fatalf("only %.0f km apart", distanceKm(from, to))
+	case createdAt(t, b).Sub(createdAt(t, a)) > time.Hour:
+		t.Fatalf("%s apart; want within an hour", createdAt(t, b).Sub(createdAt(t, a)))
+	case a.Status.ErrorCode != 0 || b.Status.ErrorCode != 0 || b.RiskLevelDuringSignIn != "medium":
+		t.Fatalf("unexpected outcomes %d, %d, risk %q", a.Status.ErrorCode, b.Status.ErrorCode, b.RiskLevelDuringSignIn)
+	}
+}
+
+// A quiet tenant is the normal one minus the incidents' sign-ins, ids and all.
+func TestQuietTenantHasNoIncidents(t *testing.T) {
+	normal, quiet := mustNew(t, 7, "small"), mustQuiet(t, 7, "small")
+	week := monday.AddDate(0, 0, 7)
+	if got := quiet.Incidents(monday, week); got != nil {
+		t.Fatalf("quiet tenant has incidents: %v", got)
+	}
+	incs := normal.Incidents(monday, week)
+	for _, inc := range incs {
+		from, to := inc.Start.Add(-time.Hour).Truncate(time.Hour), inc.End.Add(2*time.Hour).Truncate(time.Hour)
+		var want []SignIn
+		for _, r := range normal.Range(signin.Interactive, from, to) {
+			if !injected(t, r, incs) {
+				want = append(want, r)
+			}
+		}
+		got := quiet.Range(signin.Interactive, from, to)
+		if mustJSON(t, got) != mustJSON(t, want) {
+			t.Fatalf("%s: quiet tenant has %d sign-ins; normal minus incident has %d", inc.Kind, len(got), len(want))
+		}
+		if len(got) == len(normal.Range(signin.Interactive, from, to)) {
+			t.Fatalf("%s: normal tenant has no extra sign-ins", inc.Kind)
+		}
+	}
+}
+
+// injected reports whether a sign-in belongs to an incident: it comes from a
+// documentation address, or it is the impossible traveller's sign-in from home.
+func injected(t *testing.T, r SignIn, incs []Incident) bool {
+	if strings.HasPrefix(r.IPAddress, "203.0.113.") || strings.HasPrefix(r.IPAddress, "198.51.100.") {
+		return true
+	}
+	for _, inc := range incs {
+		if inc.Kind == ImpossibleTravel && r.UserPrincipalName == inc.UserPrincipalNames[0] && createdAt(t, r).Equal(inc.Start) {
+			return true
+		}
+	}
+	return false
+}
+
+// Attacks are interactive only.
+func TestIncidentsStayInTheInteractiveLog(t *testing.T) {
+	tn := mustNew(t, 7, "small")
+	for _, inc := range tn.Incidents(monday, monday.AddDate(0, 0, 7)) {
+		for _, lt := range signin.LogTypes[1:] {
+			for _, r := range tn.Range(lt, inc.Start, inc.End.Add(time.Second)) {
+				if strings.HasPrefix(r.IPAddress, "203.0.113.") || strings.HasPrefix(r.IPAddress, "198.51.100.") {
+					t.Fatalf("%s sign-in from attacker %s", lt, r.IPAddress)
+				}
+			}
+		}
+	}
+}

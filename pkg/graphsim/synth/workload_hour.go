@@ -1,0 +1,59 @@
+package synth
+
+// Workload behaviour.
+const (
+	runLag           = 20 * second // a job's sign-in comes up to this long after its scheduled time
+	secretExpiryRate = 0.004       // chance a client-secret job spends a day failing on an expired secret
+	spFailRate       = 0.002       // share of service principal runs with a transient credential error
+	miFailRate       = 0.0005      // share of managed identity runs that fail
+)
+
+// workloads generates the sign-ins of the jobs' runs in hour h. Service
+// principals and managed identities keep their schedules around the clock,
+// except the jobs that only run in business hours.
+func workloads(jobs []*job, failRate float64, h int64) []draft {
+	var ds []draft
+	for _, j := range jobs {
+		ds = j.appendRuns(ds, failRate, h)
+	}
+	return ds
+}
+
+// appendRuns appends the runs of one job that sign in during hour h. Run n is
+// scheduled at n*interval+phase; everything about it comes from its own stream.
+func (j *job) appendRuns(ds []draft, failRate float64, h int64) []draft {
+	for n := floorDiv(h-runLag-j.phase, j.interval); ; n++ {
+		scheduled := n*j.interval + j.phase
+		if scheduled >= h+hourTk {
+			return ds
+		}
+		r := newRng(derive(j.key, uint64(n)))
+		at := scheduled + r.span(0, runLag)
+		if at < h || at >= h+hourTk || (j.businessHours && !inBusinessHours(at)) {
+			continue
+		}
+		d := draft{tick: at - h, base: j.base, corr: r.uuid()}
+		fail := r.chance(failRate)
+		switch {
+		case j.secret && secretExpired(j.key, floorDiv(at, dayTk)):
+			d.status = st7000222
+		case fail:
+			d.status = j.failures[r.intn(len(j.failures))]
+		}
+		ds = append(ds, d)
+	}
+}
+
+// secretExpired reports whether the job's client secret is expired on a UTC
+// day, which makes every run that day fail with 7000222.
+func secretExpired(key uint64, day int64) bool {
+	r := newRng(derive(key, 0x5ec, uint64(day)))
+	return r.chance(secretExpiryRate)
+}
+
+// inBusinessHours reports whether an instant is 06:00-20:00 UTC, Monday to Friday.
+func inBusinessHours(at int64) bool {
+	day := floorDiv(at, dayTk)
+	hour := (at - day*dayTk) / hourTk
+	return weekday(day) < 5 && hour >= 6 && hour < 20
+}

@@ -1,0 +1,26 @@
+package plugin
+
+import (
+	"context"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// brokenDatasource stands in for a datasource whose settings cannot work. It
+// answers every call with the reason, so the admin sees "demoSize \"huge\"; want
+// small, medium or large" in the health check and in each panel.
+type brokenDatasource struct {
+	err error
+}
+
+func (b *brokenDatasource) CheckHealth(context.Context, *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: b.err.Error()}, nil
+}
+
+func (b *brokenDatasource) QueryData(_ context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	resp := backend.NewQueryDataResponse()
+	for _, q := range req.Queries {
+		resp.Responses[q.RefID] = backend.ErrorResponseWithErrorSource(backend.PluginError(b.err))
+	}
+	return resp, nil
+}

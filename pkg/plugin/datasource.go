@@ -1,0 +1,97 @@
+// Package plugin is SignInLens' Grafana face: settings, the instance lifecycle and
+// the QueryData, CheckHealth and CallResource handlers. It wires the other packages
+// together; nothing depends on it.
+package plugin
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
+)
+
+// PluginID is the id in plugin.json.
+const PluginID = "signinlens-entra-datasource"
+
+var (
+	_ backend.QueryDataHandler      = (*Datasource)(nil)
+	_ backend.CheckHealthHandler    = (*Datasource)(nil)
+	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
+)
+
+// Datasource is one configured SignInLens datasource.
+type Datasource struct {
+	settings Settings
+	client   *graph.Client
+	store    *store.Store
+	engine   *query.Engine
+	demo     *graphsim.Server // nil unless source is demo
+}
+
+// NewDatasource builds an instance from Grafana's settings. Invalid settings do not
+// fail the instance: Grafana would then show a generic error. The instance keeps
+// the error and reports it on every query and health check instead.
+func NewDatasource(_ context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+	s, err := LoadSettings(is)
+	if err != nil {
+		return &brokenDatasource{err: err}, nil
+	}
+	ds, err := newDatasource(s)
+	if err != nil {
+		log.DefaultLogger.Error("SignInLens datasource could not start", "uid", is.UID, "error", err)
+		return &brokenDatasource{err: err}, nil
+	}
+	return ds, nil
+}
+
+func newDatasource(s Settings) (*Datasource, error) {
+	ds := &Datasource{settings: s}
+	cfg := graphConfig(s)
+	if s.Source == SourceDemo {
+		sim, demoCfg, err := startDemo(s)
+		if err != nil {
+			return nil, err
+		}
+		ds.demo, cfg = sim, demoCfg
+	}
+	client, err := graph.New(cfg)
+	if err != nil {
+		ds.Dispose()
+		return nil, fmt.Errorf("%w: %v", ErrSettings, err)
+	}
+	ds.client = client
+	ds.store = store.New(client, store.Config{Freshness: s.Freshness()})
+	ds.engine = query.New(ds.store)
+	return ds, nil
+}
+
+func graphConfig(s Settings) graph.Config {
+	return graph.Config{
+		Cloud:             s.Cloud,
+		TenantID:          s.TenantID,
+		ClientID:          s.ClientID,
+		AuthType:          s.AuthType,
+		ClientSecret:      s.ClientSecret,
+		ClientCertificate: []byte(s.ClientCertificate),
+		GraphEndpoint:     s.GraphEndpoint,
+		AuthorityHost:     s.AuthorityHost,
+		TLSCACert:         []byte(s.TLSCACert),
+	}
+}
+
+// Dispose stops the demo tenant, if any. Grafana calls it when the settings change
+// or the datasource is deleted.
+func (ds *Datasource) Dispose() {
+	if ds.demo != nil {
+		if err := ds.demo.Close(); err != nil {
+			log.DefaultLogger.Warn("stopping the demo tenant", "error", err)
+		}
+	}
+}

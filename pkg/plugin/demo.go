@@ -1,0 +1,81 @@
+package plugin
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/synth"
+)
+
+// The demo tenant's identity. The secret is random per instance: the simulator
+// only listens on loopback, but nothing else on the machine should reuse its tokens.
+const (
+	demoTenantID = "00000000-0000-4000-8000-00000000de70"
+	demoClientID = "signinlens-demo"
+)
+
+// demoThrottleRequests is Graph's budget for sign-in reports: 5 requests per 10 s.
+const demoThrottleRequests = 5
+
+// startDemo starts the built-in Graph simulator on loopback over TLS and returns
+// the Graph client configuration that reaches it. The demo goes through the same
+// client, auth and paging code as a real tenant: there is no second code path.
+func startDemo(s Settings) (*graphsim.Server, graph.Config, error) {
+	src, err := demoSource(s)
+	if err != nil {
+		return nil, graph.Config{}, err
+	}
+	secret, err := randomSecret()
+	if err != nil {
+		return nil, graph.Config{}, err
+	}
+	opts := graphsim.Options{Source: src, Credentials: map[string]string{demoClientID: secret}}
+	if s.DemoThrottle {
+		opts.Throttle = demoThrottleRequests
+	}
+	sim, err := graphsim.New(opts)
+	if err != nil {
+		return nil, graph.Config{}, fmt.Errorf("starting the demo tenant: %w", err)
+	}
+	url, err := sim.Start("127.0.0.1:0", true)
+	if err != nil {
+		return nil, graph.Config{}, fmt.Errorf("starting the demo tenant: %w", err)
+	}
+	cfg := graph.Config{
+		TenantID:      demoTenantID,
+		ClientID:      demoClientID,
+		AuthType:      "clientSecret",
+		ClientSecret:  secret,
+		GraphEndpoint: url,
+		AuthorityHost: url,
+		TLSCACert:     sim.CACertPEM(),
+	}
+	return sim, cfg, nil
+}
+
+// demoSource is the replayed file when demoFile is set, else the synthetic tenant.
+func demoSource(s Settings) (graphsim.Source, error) {
+	if s.DemoFile != "" {
+		src, err := graphsim.LoadFile(s.DemoFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: demoFile: %v", ErrSettings, err)
+		}
+		return src, nil
+	}
+	tenant, err := synth.New(s.DemoSeed, s.DemoSize)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrSettings, err)
+	}
+	return graphsim.TenantSource(tenant), nil
+}
+
+func randomSecret() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generating the demo secret: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}

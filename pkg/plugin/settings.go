@@ -1,0 +1,91 @@
+package plugin
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// Sources of sign-ins.
+const (
+	SourceDemo  = "demo"  // the built-in Graph simulator: no Azure account needed
+	SourceGraph = "graph" // a real tenant through Microsoft Graph
+)
+
+// Settings is a datasource's configuration (DESIGN.md §5), loaded, defaulted and
+// validated once per instance.
+type Settings struct {
+	Source string `json:"source"`
+
+	// Microsoft Graph source.
+	Cloud         string `json:"cloud"`
+	TenantID      string `json:"tenantId"`
+	ClientID      string `json:"clientId"`
+	AuthType      string `json:"authType"`
+	GraphEndpoint string `json:"graphEndpoint"`
+	AuthorityHost string `json:"authorityHost"`
+
+	// Demo source.
+	DemoSeed     int64  `json:"demoSeed"`
+	DemoSize     string `json:"demoSize"`
+	DemoFile     string `json:"demoFile"`
+	DemoThrottle bool   `json:"demoThrottle"`
+
+	// Cache.
+	FreshnessMinutes int `json:"freshnessMinutes"`
+
+	// Secrets, from secureJsonData. Tagged "-" so they never serialise.
+	ClientSecret      string `json:"-"`
+	ClientCertificate string `json:"-"`
+	TLSCACert         string `json:"-"`
+}
+
+// Freshness is how long a window stays open to late sign-ins.
+func (s Settings) Freshness() time.Duration { return time.Duration(s.FreshnessMinutes) * time.Minute }
+
+// LoadSettings reads an instance's settings, fills defaults and validates them.
+func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
+	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret", FreshnessMinutes: 15}
+	if len(is.JSONData) > 0 {
+		if err := json.Unmarshal(is.JSONData, &s); err != nil {
+			return Settings{}, fmt.Errorf("%w: jsonData is not valid JSON: %v", ErrSettings, err)
+		}
+	}
+	s.ClientSecret = is.DecryptedSecureJSONData["clientSecret"]
+	s.ClientCertificate = is.DecryptedSecureJSONData["clientCertificate"]
+	s.TLSCACert = is.DecryptedSecureJSONData["tlsCACert"]
+	s.trim()
+	return s, s.Validate()
+}
+
+func (s *Settings) trim() {
+	for _, p := range []*string{&s.Source, &s.Cloud, &s.TenantID, &s.ClientID, &s.AuthType, &s.GraphEndpoint, &s.AuthorityHost, &s.DemoSize, &s.DemoFile} {
+		*p = strings.TrimSpace(*p)
+	}
+	if s.Source == "" {
+		s.Source = SourceDemo
+	}
+}
+
+// Validate reports the first setting that cannot work, naming its field.
+// The Graph-specific fields are validated by the Graph client's own Config.
+func (s Settings) Validate() error {
+	switch s.Source {
+	case SourceDemo:
+		switch s.DemoSize {
+		case "small", "medium", "large":
+		default:
+			return fmt.Errorf("%w: demoSize %q; want small, medium or large", ErrSettings, s.DemoSize)
+		}
+	case SourceGraph:
+	default:
+		return fmt.Errorf("%w: source %q; want %q or %q", ErrSettings, s.Source, SourceDemo, SourceGraph)
+	}
+	if s.FreshnessMinutes < 1 || s.FreshnessMinutes > 24*60 {
+		return fmt.Errorf("%w: freshnessMinutes %d; want 1 to 1440", ErrSettings, s.FreshnessMinutes)
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
+)
+
+func TestParse(t *testing.T) {
+	f := func(in string, want Query) {
+		t.Helper()
+		got, err := Parse([]byte(in))
+		if err != nil {
+			t.Fatalf("unexpected error for %s: %v", in, err)
+		}
+		if got != want {
+			t.Fatalf("unexpected query for %s; got %+v; want %+v", in, got, want)
+		}
+	}
+	f(``, Query{LogType: signin.Interactive, Format: TimeSeries, Metric: Count})
+	f(`{}`, Query{LogType: signin.Interactive, Format: TimeSeries, Metric: Count})
+	f(`{"logType":"managedIdentity","metric":"failures","timeAggregate":"6h","groupBy":[],"filters":[]}`,
+		Query{LogType: signin.ManagedIdentity, Format: TimeSeries, Metric: Failures, TimeAggregate: 6 * time.Hour})
+	f(`{"logType":"nonInteractive","format":"timeSeries","metric":"failureRate","timeAggregate":"auto","refId":"A","datasource":{"uid":"x"}}`,
+		Query{LogType: signin.NonInteractive, Format: TimeSeries, Metric: FailureRate})
+}
+
+func TestParseErrors(t *testing.T) {
+	f := func(in string, wantErr error, wantText string) {
+		t.Helper()
+		_, err := Parse([]byte(in))
+		if !errors.Is(err, wantErr) || !strings.Contains(err.Error(), wantText) {
+			t.Fatalf("unexpected error for %s; got %v; want %v containing %q", in, err, wantErr, wantText)
+		}
+	}
+	f(`{"logType":"batch"}`, ErrInvalidQuery, `unknown logType "batch"`)
+	f(`{"metric":"sum"}`, ErrInvalidQuery, `unknown metric "sum"`)
+	f(`{"timeAggregate":"2h"}`, ErrInvalidQuery, `timeAggregate "2h"`)
+	f(`{"logType":`, ErrInvalidQuery, "query JSON")
+	f(`{"format":"logs"}`, ErrUnsupported, `format "logs"`)
+	f(`{"groupBy":["app"]}`, ErrUnsupported, "groupBy")
+}
+
+func TestBucketSize(t *testing.T) {
+	f := func(agg, interval, want time.Duration) {
+		t.Helper()
+		if got := (Query{TimeAggregate: agg}).BucketSize(interval); got != want {
+			t.Fatalf("unexpected bucket for %v/%v; got %v; want %v", agg, interval, got, want)
+		}
+	}
+	f(time.Hour, 15*time.Second, time.Hour)
+	f(0, 15*time.Second, time.Minute)
+	f(0, 0, time.Minute)
+	f(0, 5*time.Minute, 5*time.Minute)
+	f(0, 301*time.Second, 6*time.Minute)
+}
+
+// sliceReader serves fixed events through a real store, as one cached source.
+type sliceReader []signin.Event
+
+func (r sliceReader) ListSignIns(_ context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
+	var page []signin.Event
+	for _, e := range r {
+		if e.LogType == t && !e.Created.Before(from) && e.Created.Before(to) {
+			page = append(page, e)
+		}
+	}
+	return fn(page)
+}
+
+func (r sliceReader) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *store.Block, lo, hi int)) error {
+	return store.New(r, store.Config{}).Scan(ctx, t, from, to, fn)
+}
+
+func TestTimeSeries(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	ev := func(minute int, code int32) signin.Event {
+		return signin.Event{Created: day.Add(time.Duration(minute) * time.Minute), ErrorCode: code}
+	}
+	r := sliceReader{ev(5, 0), ev(10, 50126), ev(59, 50140), ev(61, 0), ev(150, 53003), ev(180, 0), {LogType: signin.ServicePrincipal, Created: day}}
+	e := New(r)
+	f := func(metric Metric, want []float64) {
+		t.Helper()
+		q := Query{LogType: signin.Interactive, Format: TimeSeries, Metric: metric, TimeAggregate: time.Hour}
+		series, err := e.TimeSeries(context.Background(), q, day, day.Add(3*time.Hour), time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(series) != 1 || len(series[0].Values) != len(want) {
+			t.Fatalf("unexpected series %+v; want %d points", series, len(want))
+		}
+		for i, v := range series[0].Values {
+			if v != want[i] {
+				t.Fatalf("%s: unexpected value at %d; got %v; want %v", metric, i, v, want[i])
+			}
+			if ts := series[0].Times[i]; !ts.Equal(day.Add(time.Duration(i) * time.Hour)) {
+				t.Fatalf("unexpected bucket start %v", ts)
+			}
+		}
+	}
+	f(Count, []float64{3, 1, 1})
+	f(Successes, []float64{1, 1, 0})
+	f(Failures, []float64{1, 0, 1})
+	f(Interrupts, []float64{1, 0, 0})
+	f(FailureRate, []float64{100.0 / 3, 0, 100})
+}
+
+func TestTooManyBuckets(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	_, err := New(sliceReader{}).TimeSeries(context.Background(), Query{Metric: Count}, day, day.Add(365*24*time.Hour), time.Minute)
+	if !errors.Is(err, ErrInvalidQuery) {
+		t.Fatalf("unexpected error %v; want ErrInvalidQuery", err)
+	}
+}

@@ -1,0 +1,86 @@
+package signin
+
+import "time"
+
+// Event is one sign-in reduced to what SignInLens queries: the dimensions of the
+// query contract (DESIGN.md §4) and nothing else. Strings are kept as Graph sent
+// them; normalisation (browser family, OS family, country names) happens when a
+// dimension is read, so the store keeps the raw values and new rules apply to
+// cached data too.
+type Event struct {
+	ID      string
+	Created time.Time // createdDateTime, UTC
+	LogType LogType
+
+	UserID            string
+	UserPrincipalName string
+	UserDisplayName   string
+	UserType          string // member, guest
+
+	AppID          string
+	AppDisplayName string
+
+	ResourceID          string
+	ResourceDisplayName string
+
+	ServicePrincipalID   string
+	ServicePrincipalName string
+	MsiType              string // managedServiceIdentity.msiType: systemAssigned, userAssigned
+	AssociatedResourceID string // managedServiceIdentity.associatedResourceId
+
+	IPAddress     string
+	ErrorCode     int32 // status.errorCode; 0 is success
+	FailureReason string
+	ClientAppUsed string
+
+	Browser         string // deviceDetail.browser, e.g. "Chrome 99.0.4844"
+	OperatingSystem string // deviceDetail.operatingSystem, e.g. "Windows 10"
+	DeviceCompliant Tristate
+	DeviceManaged   Tristate
+	TrustType       string
+
+	CountryOrRegion string // ISO 3166-1 alpha-2
+	State           string
+	City            string
+	Latitude        float64 // NaN when unknown
+	Longitude       float64 // NaN when unknown
+
+	ConditionalAccessStatus   string // success, failure, notApplied, unknownFutureValue
+	AuthenticationRequirement string // singleFactorAuthentication, multiFactorAuthentication
+	RiskLevelDuringSignIn     string
+	ClientCredentialType      string
+	TokenIssuerType           string
+	CrossTenantAccessType     string
+}
+
+// Tristate is a boolean that Graph may leave null.
+type Tristate uint8
+
+// Tristate values.
+const (
+	Unknown Tristate = iota
+	False
+	True
+)
+
+// String returns "true", "false" or "" for unknown.
+func (t Tristate) String() string {
+	switch t {
+	case True:
+		return "true"
+	case False:
+		return "false"
+	}
+	return ""
+}
+
+// TristateOf converts a nullable boolean.
+func TristateOf(b *bool) Tristate {
+	switch {
+	case b == nil:
+		return Unknown
+	case *b:
+		return True
+	}
+	return False
+}

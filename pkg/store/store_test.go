@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// fakeSource serves one sign-in per minute for every log type and counts calls.
+type fakeSource struct {
+	calls atomic.Int64
+	fail  atomic.Bool
+	mu    sync.Mutex
+	asked [][2]time.Time
+}
+
+func (f *fakeSource) ListSignIns(_ context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
+	f.calls.Add(1)
+	f.mu.Lock()
+	f.asked = append(f.asked, [2]time.Time{from, to})
+	f.mu.Unlock()
+	if f.fail.Load() {
+		return errors.New("graph is down")
+	}
+	var page []signin.Event
+	for ts := to.Add(-time.Minute); !ts.Before(from); ts = ts.Add(-time.Minute) {
+		page = append(page, signin.Event{ID: fmt.Sprintf("%s-%d", t, ts.Unix()), Created: ts, LogType: t, AppDisplayName: "app"})
+	}
+	return fn(page)
+}
+
+var day = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+
+func count(t *testing.T, s *Store, from, to time.Time) int {
+	t.Helper()
+	n := 0
+	if err := s.ScanEvents(context.Background(), signin.Interactive, from, to, func(*signin.Event) { n++ }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestScanCountsAndCaches(t *testing.T) {
+	src := &fakeSource{}
+	s := New(src, Config{Now: func() time.Time { return day.Add(48 * time.Hour) }})
+	from, to := day.Add(90*time.Minute), day.Add(5*time.Hour+15*time.Minute)
+	if got, want := count(t, s, from, to), 225; got != want {
+		t.Fatalf("unexpected count; got %d; want %d", got, want)
+	}
+	if got := src.calls.Load(); got != 1 {
+		t.Fatalf("unexpected source calls for one run of windows; got %d; want 1", got)
+	}
+	if got, want := count(t, s, from, to), 225; got != want {
+		t.Fatalf("unexpected cached count; got %d; want %d", got, want)
+	}
+	if got := src.calls.Load(); got != 1 {
+		t.Fatalf("closed windows were refetched; calls %d; want 1", got)
+	}
+	// A wider range fetches only the windows not held: one run before, one after.
+	if got, want := count(t, s, day, day.Add(8*time.Hour)), 480; got != want {
+		t.Fatalf("unexpected count; got %d; want %d", got, want)
+	}
+	if got := src.calls.Load(); got != 3 {
+		t.Fatalf("unexpected source calls; got %d; want 3", got)
+	}
+}
+
+func TestOpenWindowIsRefetched(t *testing.T) {
+	src := &fakeSource{}
+	now := day.Add(10 * time.Hour)
+	s := New(src, Config{Now: func() time.Time { return now }})
+	from, to := day.Add(9*time.Hour), now
+	for i := 0; i < 3; i++ {
+		if got, want := count(t, s, from, to), 60; got != want {
+			t.Fatalf("unexpected count; got %d; want %d", got, want)
+		}
+	}
+	if got := src.calls.Load(); got != 3 {
+		t.Fatalf("the open window must be fetched on every query; calls %d; want 3", got)
+	}
+}
+
+func TestFailedFetchIsNotCached(t *testing.T) {
+	src := &fakeSource{}
+	s := New(src, Config{Now: func() time.Time { return day.Add(48 * time.Hour) }})
+	src.fail.Store(true)
+	err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+	if err == nil {
+		t.Fatal("expected an error from a failing source")
+	}
+	src.fail.Store(false)
+	if got, want := count(t, s, day, day.Add(time.Hour)), 60; got != want {
+		t.Fatalf("unexpected count after recovery; got %d; want %d", got, want)
+	}
+}
+
+func TestConcurrentScansShareFetches(t *testing.T) {
+	src := &fakeSource{}
+	s := New(src, Config{Now: func() time.Time { return day.Add(48 * time.Hour) }})
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := 0
+			if err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(24*time.Hour), func(*signin.Event) { n++ }); err != nil || n != 1440 {
+				t.Errorf("unexpected scan result %d, %v; want 1440", n, err)
+			}
+		}()
+	}
+	wg.Wait()
+	// Every window is fetched once; runs may split where scans interleave.
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	covered := time.Duration(0)
+	for _, a := range src.asked {
+		covered += a[1].Sub(a[0])
+	}
+	if covered != 24*time.Hour {
+		t.Fatalf("windows fetched more than once: %v of source time for a 24h range", covered)
+	}
+}
+
+func TestEviction(t *testing.T) {
+	src := &fakeSource{}
+	s := New(src, Config{MaxEvents: 120, Now: func() time.Time { return day.Add(48 * time.Hour) }})
+	count(t, s, day, day.Add(3*time.Hour)) // 180 events: the oldest-cached window goes
+	s.mu.Lock()
+	held := s.held
+	s.mu.Unlock()
+	if held != 120 {
+		t.Fatalf("unexpected events held; got %d; want 120", held)
+	}
+}
+
+func TestBadRange(t *testing.T) {
+	s := New(&fakeSource{}, Config{})
+	err := s.ScanEvents(context.Background(), signin.Interactive, day, day, func(*signin.Event) {})
+	if !errors.Is(err, ErrBadRange) {
+		t.Fatalf("unexpected error %v; want ErrBadRange", err)
+	}
+}
