@@ -267,6 +267,7 @@ func TestTimeoutHalvesTop(t *testing.T) {
 	if got := g.requests(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("unexpected requests\ngot  %q\nwant %q", got, want)
 	}
+	t.Logf("retries %v statuses %v", rec.retries, rec.statuses)
 	if !reflect.DeepEqual(rec.retries, []string{"timeout", "timeout"}) {
 		t.Fatalf("unexpected retries %v", rec.retries)
 	}

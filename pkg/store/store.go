@@ -53,8 +53,8 @@ func (c *Config) applyDefaults() {
 
 // Store caches sign-ins per log type and window.
 type Store struct {
-	src    Source
-	cfg    Config
+	src Source
+	cfg Config
 
 	mu      sync.Mutex
 	entries map[entryKey]*entry
