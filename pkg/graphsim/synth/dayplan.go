@@ -8,6 +8,18 @@ const (
 	activeTo   = 23 * hourTk
 )
 
+// Sub-streams derived from a day plan's key, and from a job's key.
+const (
+	subDeskSession uint64 = iota + 1
+	subPhoneSession
+	subAttemptTimes
+	subAttempt
+	subCorrelation
+	subRun
+	subSecretExpiry
+	subRefresh
+)
+
 // dayPlan is one user's local day: whether and when they work, from where, and
 // what goes wrong. It is a pure function of (tenant, user, day), recomputed
 // by every hour that needs it, which is cheaper than caching it.

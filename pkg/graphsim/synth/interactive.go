@@ -28,7 +28,7 @@ func (t *Tenant) interactive(h int64) []draft {
 // userAttempts draws the times of all the day's attempts (cheap) and builds
 // only those that can produce a sign-in in hour h.
 func (t *Tenant) userAttempts(ds []draft, u *user, pl *dayPlan, h int64) []draft {
-	r := newRng(derive(pl.key, 0xa7))
+	r := newRng(derive(pl.key, subAttemptTimes))
 	var times [6]int64
 	n := 0
 	if pl.works {
@@ -56,7 +56,7 @@ func (t *Tenant) userAttempts(ds []draft, u *user, pl *dayPlan, h int64) []draft
 // attempt builds attempt j of the day and, if it was interrupted or mistyped,
 // the successful retry that follows, sharing its correlation id.
 func (t *Tenant) attempt(ds []draft, u *user, pl *dayPlan, j int, at int64, mobile bool, h int64) []draft {
-	r := newRng(derive(pl.key, 0xa8, uint64(j)))
+	r := newRng(derive(pl.key, subAttempt, uint64(j)))
 	pair, dev, net := t.attemptTarget(&r, u, pl, j, mobile)
 	st := outcomeStatuses[r.pick(outcomeWeights)]
 	corr := r.uuid()

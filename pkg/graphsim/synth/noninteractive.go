@@ -29,7 +29,7 @@ func (t *Tenant) nonInteractive(h int64) []draft {
 // opened some time in the day and kept for one to five hours.
 func deskRefreshes(ds []draft, u *user, pl *dayPlan, h int64) []draft {
 	for i, s := range u.sessions {
-		key := derive(pl.key, uint64(1+i))
+		key := derive(pl.key, subDeskSession, uint64(i))
 		r := newRng(key)
 		var begin, end int64
 		if i < u.coreSessions {
@@ -38,7 +38,7 @@ func deskRefreshes(ds []draft, u *user, pl *dayPlan, h int64) []draft {
 			begin = pl.start + r.span(0, (pl.end-pl.start)*4/5)
 			end = min(pl.end, begin+r.span(hourTk, 5*hourTk))
 		}
-		d := draft{base: u.deskBrowser, app: s, net: pl.desk, corr: uuidOf(key)}
+		d := draft{base: u.deskBrowser, app: s, net: pl.desk, corr: uuidOf(derive(key, subCorrelation))}
 		if s.native {
 			d.base = u.deskNative
 		}
@@ -54,7 +54,7 @@ func deskRefreshes(ds []draft, u *user, pl *dayPlan, h int64) []draft {
 // on days off half of them are opened at all, for a few hours.
 func phoneRefreshes(ds []draft, u *user, pl *dayPlan, h int64) []draft {
 	for i, s := range u.mobileSessions {
-		key := derive(pl.key, uint64(1000+i))
+		key := derive(pl.key, subPhoneSession, uint64(i))
 		r := newRng(key)
 		begin, end := pl.phoneFrom+r.span(0, 30*minute), pl.phoneTo
 		if !pl.works {
@@ -64,7 +64,7 @@ func phoneRefreshes(ds []draft, u *user, pl *dayPlan, h int64) []draft {
 				continue
 			}
 		}
-		d := draft{base: u.mobile, app: s, net: pl.phone, corr: uuidOf(key)}
+		d := draft{base: u.mobile, app: s, net: pl.phone, corr: uuidOf(derive(key, subCorrelation))}
 		ds = appendRefreshes(ds, d, key, begin, end, h)
 	}
 	return ds
@@ -80,7 +80,7 @@ func appendRefreshes(ds []draft, d draft, key uint64, begin, end, h int64) []dra
 			return ds
 		}
 		if k > 0 {
-			at += int64(mix64(derive(key, uint64(k)))%uint64(2*refreshJitter)) - refreshJitter
+			at += int64(derive(key, subRefresh, uint64(k))%uint64(2*refreshJitter)) - refreshJitter
 		}
 		if at >= h && at < h+hourTk && at < end {
 			d.tick = at - h

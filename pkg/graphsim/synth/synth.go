@@ -93,6 +93,7 @@ func (t *Tenant) Hour(lt signin.LogType, hour time.Time) []SignIn {
 
 // Range returns the sign-ins of log type lt created in [from, to), newest
 // first, made of Hour's results with the partial hours at either end trimmed.
+// Like Hour, it returns nil when there are none.
 func (t *Tenant) Range(lt signin.LogType, from, to time.Time) []SignIn {
 	lo, hi := tickCeil(from), tickCeil(to)
 	if lo >= hi {
@@ -113,6 +114,9 @@ func (t *Tenant) Range(lt signin.LogType, from, to time.Time) []SignIn {
 		}
 		hours = append(hours, recs)
 		total += len(recs)
+	}
+	if total == 0 {
+		return nil
 	}
 	out := make([]SignIn, 0, total)
 	for _, recs := range hours {

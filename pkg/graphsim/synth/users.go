@@ -44,16 +44,18 @@ func (p *population) newUser(r *rng, index int, guest bool, taken map[string]int
 	ident.ProcessingTimeInMilliseconds = 40 + r.intn(160)
 
 	if guest {
-		p.makeGuest(r, u, &ident, first, last, taken)
+		p.makeGuest(r, u, &ident, last, taken)
 	} else {
-		p.makeMember(r, u, &ident, first, last, taken)
+		p.makeMember(r, u, last, taken)
 	}
 	ident.UserPrincipalName = u.upn
 	return p.finishUser(r, u, &ident)
 }
 
-func (p *population) makeMember(r *rng, u *user, ident *SignIn, first, last string, taken map[string]int) {
-	u.upn = uniqueName(strings.ToLower(first+"."+last), taken) + "@" + tenantDomain
+// makeMember places a member in a home city, at an office there for most,
+// and gives them a role.
+func (p *population) makeMember(r *rng, u *user, last string, taken map[string]int) {
+	u.upn = uniqueName(strings.ToLower(u.first+"."+last), taken) + "@" + tenantDomain
 	home := homeCities[r.pick(p.homeWeights)]
 	u.home = home
 	u.offset = home.offset
@@ -72,9 +74,11 @@ func (p *population) makeMember(r *rng, u *user, ident *SignIn, first, last stri
 	}
 }
 
-func (p *population) makeGuest(r *rng, u *user, ident *SignIn, first, last string, taken map[string]int) {
+// makeGuest makes a B2B guest from a partner tenant, with the user principal
+// name Entra ID gives invited users.
+func (p *population) makeGuest(r *rng, u *user, ident *SignIn, last string, taken map[string]int) {
 	partner := r.intn(len(partnerDomains))
-	local := strings.ToLower(first+"."+last) + "_" + partnerDomains[partner]
+	local := strings.ToLower(u.first+"."+last) + "_" + partnerDomains[partner]
 	u.upn = uniqueName(local, taken) + "#EXT#@" + guestDomain
 	home := guestCities[r.pick(p.guestWeights)]
 	u.home = home
