@@ -2,6 +2,8 @@ package plugin
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
@@ -23,4 +25,10 @@ func (b *brokenDatasource) QueryData(_ context.Context, req *backend.QueryDataRe
 		resp.Responses[q.RefID] = backend.ErrorResponseWithErrorSource(backend.PluginError(b.err))
 	}
 	return resp, nil
+}
+
+func (b *brokenDatasource) CallResource(_ context.Context, _ *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
+	body, _ := json.Marshal(map[string]string{"error": b.err.Error()}) // a map of strings always marshals
+	return sender.Send(&backend.CallResourceResponse{Status: http.StatusServiceUnavailable, Body: body,
+		Headers: map[string][]string{"Content-Type": {"application/json"}}})
 }

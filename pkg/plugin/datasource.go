@@ -10,6 +10,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
@@ -23,6 +24,7 @@ const PluginID = "signinlens-entra-datasource"
 var (
 	_ backend.QueryDataHandler      = (*Datasource)(nil)
 	_ backend.CheckHealthHandler    = (*Datasource)(nil)
+	_ backend.CallResourceHandler   = (*Datasource)(nil)
 	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
 )
 
@@ -33,6 +35,8 @@ type Datasource struct {
 	store    *store.Store
 	engine   *query.Engine
 	demo     *graphsim.Server // nil unless source is demo
+	counters *counters
+	backend.CallResourceHandler
 }
 
 // NewDatasource builds an instance from Grafana's settings. Invalid settings do not
@@ -43,7 +47,7 @@ func NewDatasource(_ context.Context, is backend.DataSourceInstanceSettings) (in
 	if err != nil {
 		return &brokenDatasource{err: err}, nil
 	}
-	ds, err := newDatasource(s)
+	ds, err := newDatasource(s, is.UID)
 	if err != nil {
 		log.DefaultLogger.Error("SignInLens datasource could not start", "uid", is.UID, "error", err)
 		return &brokenDatasource{err: err}, nil
@@ -51,15 +55,18 @@ func NewDatasource(_ context.Context, is backend.DataSourceInstanceSettings) (in
 	return ds, nil
 }
 
-func newDatasource(s Settings) (*Datasource, error) {
-	ds := &Datasource{settings: s}
+func newDatasource(s Settings, uid string) (*Datasource, error) {
+	ds := &Datasource{settings: s, counters: &counters{uid: uid}}
+	ds.CallResourceHandler = httpadapter.New(ds.resources())
 	cfg := graphConfig(s)
+	cfg.Observer = ds.counters
 	if s.Source == SourceDemo {
 		sim, demoCfg, err := startDemo(s)
 		if err != nil {
 			return nil, err
 		}
 		ds.demo, cfg = sim, demoCfg
+		cfg.Observer = ds.counters
 	}
 	client, err := graph.New(cfg)
 	if err != nil {
@@ -89,6 +96,7 @@ func graphConfig(s Settings) graph.Config {
 // Dispose stops the demo tenant, if any. Grafana calls it when the settings change
 // or the datasource is deleted.
 func (ds *Datasource) Dispose() {
+	ds.counters.forget()
 	if ds.demo != nil {
 		if err := ds.demo.Close(); err != nil {
 			log.DefaultLogger.Warn("stopping the demo tenant", "error", err)

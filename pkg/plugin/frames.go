@@ -6,17 +6,81 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 )
 
+// framesOf renders an engine result in the shape its format needs, with the
+// engine's notices on the first frame.
+func framesOf(refID string, q query.Query, res query.Result, link linkTarget) data.Frames {
+	var frames data.Frames
+	switch {
+	case q.Variable != nil:
+		frames = data.Frames{valuesFrame(res.Values)}
+	case res.Table != nil:
+		frames = data.Frames{tableFrame(res.Table)}
+	case res.Grouped != nil:
+		frames = data.Frames{groupedFrame(res.Grouped, link)}
+	case res.Logs != nil:
+		frames = data.Frames{logsFrame(res.Logs)}
+	default:
+		frames = timeSeriesFrames(res.Series)
+	}
+	for _, f := range frames {
+		f.RefID = refID
+	}
+	if len(frames) > 0 && len(res.Notices) > 0 {
+		meta := ensureMeta(frames[0])
+		for _, n := range res.Notices {
+			meta.Notices = append(meta.Notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: n})
+		}
+	}
+	return frames
+}
+
+func ensureMeta(f *data.Frame) *data.FrameMeta {
+	if f.Meta == nil {
+		f.Meta = &data.FrameMeta{}
+	}
+	return f.Meta
+}
+
 // timeSeriesFrames renders series in the dataplane "timeseries-multi" shape: one
 // frame per series, a time field and a numeric value field carrying the labels.
 // Alert rules read the same frames.
-func timeSeriesFrames(refID string, series []query.Series) data.Frames {
+func timeSeriesFrames(series []query.Series) data.Frames {
 	frames := make(data.Frames, 0, len(series))
 	for _, s := range series {
 		value := data.NewField(s.Name, data.Labels(s.Labels), s.Values)
 		frame := data.NewFrame(s.Name, data.NewField(data.TimeSeriesTimeFieldName, nil, s.Times), value)
-		frame.RefID = refID
 		frame.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: data.FrameTypeVersion{0, 1}}
 		frames = append(frames, frame)
 	}
 	return frames
+}
+
+// tableFrame renders a table in the dataplane "numeric-long" shape: a string
+// column per groupBy dimension and one numeric column, which both table panels
+// and alert rules read (one alert instance per row).
+func tableFrame(t *query.TableRows) *data.Frame {
+	frame := data.NewFrame(t.Metric)
+	for c, name := range t.Columns {
+		values := make([]string, len(t.Rows))
+		for r, row := range t.Rows {
+			values[r] = row.Labels[c]
+		}
+		frame.Fields = append(frame.Fields, data.NewField(name, nil, values))
+	}
+	metric := make([]float64, len(t.Rows))
+	for r, row := range t.Rows {
+		metric[r] = row.Value
+	}
+	frame.Fields = append(frame.Fields, data.NewField(t.Metric, nil, metric))
+	frame.Meta = &data.FrameMeta{Type: data.FrameTypeNumericLong, TypeVersion: data.FrameTypeVersion{0, 1}}
+	return frame
+}
+
+// valuesFrame is a template variable's answer: one text field of values.
+func valuesFrame(values []query.ValueCount) *data.Frame {
+	text := make([]string, len(values))
+	for i, v := range values {
+		text[i] = v.Value
+	}
+	return data.NewFrame("values", data.NewField("value", nil, text))
 }

@@ -3,6 +3,8 @@ package plugin
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/concurrent"
@@ -26,20 +28,42 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 	if err != nil {
 		return backend.ErrorResponseWithErrorSource(backend.PluginError(err))
 	}
-	series, err := ds.engine.TimeSeries(ctx, q, dq.TimeRange.From, dq.TimeRange.To, dq.Interval)
+	r := q.Narrow(query.Range{From: dq.TimeRange.From, To: dq.TimeRange.To, Interval: dq.Interval})
+	if !r.From.Before(r.To) {
+		return backend.ErrorResponseWithErrorSource(backend.PluginError(fmt.Errorf("%w: the time range is empty", query.ErrInvalidQuery)))
+	}
+	if err := ds.checkRetention(r.From); err != nil {
+		return backend.ErrorResponseWithErrorSource(backend.PluginError(err))
+	}
+	res, err := ds.engine.Run(ctx, q, r)
 	if err != nil {
 		return errorResponse(err)
 	}
-	return backend.DataResponse{Frames: timeSeriesFrames(dq.RefID, series)}
+	link := linkTarget{From: dq.TimeRange.From, To: dq.TimeRange.To}
+	if is := cq.PluginContext.DataSourceInstanceSettings; is != nil {
+		link.UID, link.Name = is.UID, is.Name
+	}
+	return backend.DataResponse{Frames: framesOf(dq.RefID, q, res, link)}
+}
+
+// checkRetention refuses ranges Microsoft Graph no longer has: it keeps sign-ins
+// 30 days (P1/P2). The demo tenant and replayed files have no such limit.
+func (ds *Datasource) checkRetention(from time.Time) error {
+	if ds.settings.Source != SourceGraph {
+		return nil
+	}
+	oldest := time.Now().Add(-time.Duration(ds.settings.RetentionDays) * 24 * time.Hour)
+	if from.Before(oldest) {
+		return fmt.Errorf("%w: the time range starts %s, before the %d days Microsoft Graph keeps sign-in logs; choose a range after %s",
+			query.ErrInvalidQuery, from.UTC().Format(time.RFC3339), ds.settings.RetentionDays, oldest.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // errorResponse attributes an error: the user's query, or Microsoft Graph.
 func errorResponse(err error) backend.DataResponse {
 	if errors.Is(err, query.ErrInvalidQuery) || errors.Is(err, query.ErrUnsupported) {
 		return backend.ErrorResponseWithErrorSource(backend.PluginError(err))
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return backend.ErrorResponseWithErrorSource(backend.DownstreamError(err))
 	}
 	return backend.ErrorResponseWithErrorSource(backend.DownstreamError(err))
 }

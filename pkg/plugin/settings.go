@@ -34,6 +34,9 @@ type Settings struct {
 	DemoFile     string `json:"demoFile"`
 	DemoThrottle bool   `json:"demoThrottle"`
 
+	// RetentionDays is how far back Graph keeps sign-ins: 30 with Entra ID P1/P2.
+	RetentionDays int `json:"retentionDays"`
+
 	// Cache.
 	FreshnessMinutes int `json:"freshnessMinutes"`
 
@@ -48,7 +51,7 @@ func (s Settings) Freshness() time.Duration { return time.Duration(s.FreshnessMi
 
 // LoadSettings reads an instance's settings, fills defaults and validates them.
 func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
-	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret", FreshnessMinutes: 15}
+	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret", FreshnessMinutes: 15, RetentionDays: 30}
 	if len(is.JSONData) > 0 {
 		if err := json.Unmarshal(is.JSONData, &s); err != nil {
 			return Settings{}, fmt.Errorf("%w: jsonData is not valid JSON: %v", ErrSettings, err)
@@ -83,6 +86,9 @@ func (s Settings) Validate() error {
 	case SourceGraph:
 	default:
 		return fmt.Errorf("%w: source %q; want %q or %q", ErrSettings, s.Source, SourceDemo, SourceGraph)
+	}
+	if s.RetentionDays < 1 || s.RetentionDays > 3650 {
+		return fmt.Errorf("%w: retentionDays %d; want 1 to 3650", ErrSettings, s.RetentionDays)
 	}
 	if s.FreshnessMinutes < 1 || s.FreshnessMinutes > 24*60 {
 		return fmt.Errorf("%w: freshnessMinutes %d; want 1 to 1440", ErrSettings, s.FreshnessMinutes)

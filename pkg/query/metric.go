@@ -10,16 +10,21 @@ import (
 // Metric is what a bucket or group reports.
 type Metric string
 
-// Metrics the foundation answers; distinct counts come with the engine issue.
+// Metrics of the contract. Distinct counts are exact over their bucket or group,
+// never sums of smaller counts.
 const (
-	Count       Metric = "count"
-	Successes   Metric = "successes"
-	Failures    Metric = "failures"
-	Interrupts  Metric = "interrupts"
-	FailureRate Metric = "failureRate"
+	Count             Metric = "count"
+	Successes         Metric = "successes"
+	Failures          Metric = "failures"
+	Interrupts        Metric = "interrupts"
+	FailureRate       Metric = "failureRate"
+	DistinctUsers     Metric = "distinctUsers"
+	DistinctApps      Metric = "distinctApps"
+	DistinctIPs       Metric = "distinctIPs"
+	DistinctResources Metric = "distinctResources"
 )
 
-var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate}
+var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources}
 
 func parseMetric(s string) (Metric, error) {
 	for _, m := range metrics {
@@ -34,7 +39,39 @@ func parseMetric(s string) (Metric, error) {
 	return "", fmt.Errorf("%w: unknown metric %q; want one of %s", ErrInvalidQuery, s, strings.Join(names, ", "))
 }
 
-// tally counts a bucket's sign-ins by outcome.
+// distinctKey returns what a distinct metric counts for a sign-in: the id where
+// Graph has one (names change, ids do not), else the name; "" is not counted.
+func (m Metric) distinctKey(e *signin.Event) string {
+	switch m {
+	case DistinctUsers:
+		return firstNonEmpty(e.UserID, e.UserPrincipalName)
+	case DistinctApps:
+		return firstNonEmpty(e.AppID, e.AppDisplayName)
+	case DistinctIPs:
+		return e.IPAddress
+	case DistinctResources:
+		return firstNonEmpty(e.ResourceID, e.ResourceDisplayName)
+	}
+	return ""
+}
+
+// IsDistinct reports whether the metric counts distinct values.
+func (m Metric) IsDistinct() bool {
+	switch m {
+	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources:
+		return true
+	}
+	return false
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// tally counts sign-ins by outcome.
 type tally struct {
 	total    int64
 	outcomes [3]int64 // indexed by signin.Outcome
@@ -45,21 +82,55 @@ func (t *tally) add(o signin.Outcome) {
 	t.outcomes[o]++
 }
 
-// value reports the metric of a tally. failureRate is the share of failures
-// among all sign-ins in percent, 0 when there were none.
-func (m Metric) value(t tally) float64 {
+func (t *tally) merge(o tally) {
+	t.total += o.total
+	for i := range t.outcomes {
+		t.outcomes[i] += o.outcomes[i]
+	}
+}
+
+// cell is the accumulation of one group in one bucket (or over the whole range).
+type cell struct {
+	tally
+	distinct map[uint32]struct{} // value ids, for distinct metrics
+}
+
+// addDistinct records a distinct value; maps are made on first use because most
+// cells of a sparse series never see one.
+func (c *cell) addDistinct(v uint32) {
+	if c.distinct == nil {
+		c.distinct = make(map[uint32]struct{})
+	}
+	c.distinct[v] = struct{}{}
+}
+
+func (c *cell) mergeCell(o *cell) {
+	c.merge(o.tally)
+	if o.distinct != nil && c.distinct == nil {
+		c.distinct = make(map[uint32]struct{}, len(o.distinct))
+	}
+	for v := range o.distinct {
+		c.distinct[v] = struct{}{}
+	}
+}
+
+// value reports the metric of a cell. failureRate is the share of failures among
+// all sign-ins in percent, 0 when there were none.
+func (m Metric) value(c *cell) float64 {
 	switch m {
 	case Successes:
-		return float64(t.outcomes[signin.Success])
+		return float64(c.outcomes[signin.Success])
 	case Failures:
-		return float64(t.outcomes[signin.Failure])
+		return float64(c.outcomes[signin.Failure])
 	case Interrupts:
-		return float64(t.outcomes[signin.Interrupted])
+		return float64(c.outcomes[signin.Interrupted])
 	case FailureRate:
-		if t.total == 0 {
+		if c.total == 0 {
 			return 0
 		}
-		return 100 * float64(t.outcomes[signin.Failure]) / float64(t.total)
+		return 100 * float64(c.outcomes[signin.Failure]) / float64(c.total)
+	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources:
+		return float64(len(c.distinct))
 	}
-	return float64(t.total)
+	return float64(c.total)
 }

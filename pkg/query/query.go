@@ -1,12 +1,12 @@
 // Package query is the engine: it turns a panel's query (the JSON contract of
-// DESIGN.md §4) into series and rows over the sign-ins a Reader provides.
+// DESIGN.md §4) into series, rows and log lines over the sign-ins a Reader
+// provides.
 package query
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -14,16 +14,23 @@ import (
 
 // Query is a validated panel query.
 type Query struct {
-	LogType       signin.LogType
+	LogTypes      []signin.LogType // one, or all four for logType "all"
 	Format        Format
 	Metric        Metric
-	TimeAggregate time.Duration // 0 = auto: the panel interval snapped to whole minutes
+	GroupBy       []signin.Dimension
+	Filters       []Filter
+	TimeAggregate time.Duration // 0 = auto
+	Limit         int
+	Variable      *signin.Dimension // set for a template-variable query: the dimension listed
+	// TimeFrom and TimeTo narrow the panel's range (zero: not set). Grouped rows'
+	// links use them to open exactly the row's window in Explore.
+	TimeFrom, TimeTo time.Time
 }
 
 // Format is the shape of a query's answer.
 type Format string
 
-// Formats of the contract. The foundation answers timeSeries; the others come with the engine issue.
+// Formats of the contract.
 const (
 	TimeSeries Format = "timeSeries"
 	Table      Format = "table"
@@ -31,21 +38,36 @@ const (
 	Logs       Format = "logs"
 )
 
+// Limits of a query.
+const (
+	MaxGroupBy = 3
+	MaxLimit   = 10_000
+)
+
+// defaultLimits per format: enough series for a readable graph, rows for a
+// table, lines for a first look in Explore.
+var defaultLimits = map[Format]int{TimeSeries: 20, Table: 10, Grouped: 1000, Logs: 100}
+
 // rawQuery is the query JSON as Grafana sends it.
 type rawQuery struct {
-	LogType       string          `json:"logType"`
-	Format        string          `json:"format"`
-	Metric        string          `json:"metric"`
-	TimeAggregate string          `json:"timeAggregate"`
-	GroupBy       []string        `json:"groupBy"`
-	Filters       json.RawMessage `json:"filters"`
+	QueryType     string      `json:"queryType"`
+	Key           string      `json:"key"` // variable queries
+	LogType       string      `json:"logType"`
+	Format        string      `json:"format"`
+	Metric        string      `json:"metric"`
+	TimeAggregate string      `json:"timeAggregate"`
+	GroupBy       []string    `json:"groupBy"`
+	Filters       []rawFilter `json:"filters"`
+	Limit         *float64    `json:"limit"`
+	TimeFrom      string      `json:"timeFrom"`
+	TimeTo        string      `json:"timeTo"`
 }
 
 var timeAggregates = map[string]time.Duration{"auto": 0, "": 0, "1h": time.Hour, "6h": 6 * time.Hour, "24h": 24 * time.Hour}
 
 // Parse reads and validates a query's JSON. Empty fields take the contract's
-// defaults (interactive, timeSeries, count, auto). Errors name the field and the
-// allowed values.
+// defaults (interactive, timeSeries, count, auto, a limit per format). Errors
+// name the field and the allowed values.
 func Parse(data []byte) (Query, error) {
 	var raw rawQuery
 	if len(bytes.TrimSpace(data)) > 0 {
@@ -53,38 +75,150 @@ func Parse(data []byte) (Query, error) {
 			return Query{}, fmt.Errorf("%w: query JSON: %v", ErrInvalidQuery, err)
 		}
 	}
-	q := Query{LogType: signin.Interactive, Format: TimeSeries, Metric: Count}
-	if raw.LogType != "" {
-		t, err := signin.ParseLogType(raw.LogType)
-		if err != nil {
-			return Query{}, fmt.Errorf("%w: %v", ErrInvalidQuery, err)
-		}
-		q.LogType = t
-	}
-	if raw.Format != "" && Format(raw.Format) != TimeSeries {
-		return Query{}, fmt.Errorf("%w: format %q is not supported yet; use %q", ErrUnsupported, raw.Format, TimeSeries)
-	}
-	if raw.Metric != "" {
-		m, err := parseMetric(raw.Metric)
-		if err != nil {
+	q := Query{Format: TimeSeries, Metric: Count}
+	steps := []func(*Query, rawQuery) error{parseLogType, parseFormat, parseMetricField, parseTimeAggregate, parseGroupBy, parseFilters, parseLimit, parseVariable, parseNarrowing}
+	for _, step := range steps {
+		if err := step(&q, raw); err != nil {
 			return Query{}, err
 		}
-		q.Metric = m
-	}
-	agg, ok := timeAggregates[raw.TimeAggregate]
-	if !ok {
-		return Query{}, fmt.Errorf("%w: unknown timeAggregate %q; want one of auto, 1h, 6h, 24h", ErrInvalidQuery, raw.TimeAggregate)
-	}
-	q.TimeAggregate = agg
-	if len(raw.GroupBy) > 0 || hasFilters(raw.Filters) {
-		return Query{}, fmt.Errorf("%w: groupBy and filters are not supported yet", ErrUnsupported)
 	}
 	return q, nil
 }
 
-func hasFilters(raw json.RawMessage) bool {
-	s := strings.TrimSpace(string(raw))
-	return s != "" && s != "null" && s != "[]"
+func parseLogType(q *Query, raw rawQuery) error {
+	switch raw.LogType {
+	case "":
+		q.LogTypes = []signin.LogType{signin.Interactive}
+	case "all":
+		q.LogTypes = signin.LogTypes
+	default:
+		t, err := signin.ParseLogType(raw.LogType)
+		if err != nil {
+			return fmt.Errorf("%w: logType: %v (or all)", ErrInvalidQuery, err)
+		}
+		q.LogTypes = []signin.LogType{t}
+	}
+	return nil
+}
+
+func parseFormat(q *Query, raw rawQuery) error {
+	switch f := Format(raw.Format); f {
+	case "":
+	case TimeSeries, Table, Grouped, Logs:
+		q.Format = f
+	default:
+		return fmt.Errorf("%w: unknown format %q; want one of timeSeries, table, grouped, logs", ErrInvalidQuery, raw.Format)
+	}
+	if q.Format == Grouped && len(q.LogTypes) != 1 {
+		return fmt.Errorf("%w: format grouped needs one logType: each log type has its own grouping keys", ErrInvalidQuery)
+	}
+	return nil
+}
+
+func parseMetricField(q *Query, raw rawQuery) error {
+	if raw.Metric == "" {
+		return nil
+	}
+	m, err := parseMetric(raw.Metric)
+	q.Metric = m
+	return err
+}
+
+func parseTimeAggregate(q *Query, raw rawQuery) error {
+	agg, ok := timeAggregates[raw.TimeAggregate]
+	if !ok {
+		return fmt.Errorf("%w: unknown timeAggregate %q; want one of auto, 1h, 6h, 24h", ErrInvalidQuery, raw.TimeAggregate)
+	}
+	q.TimeAggregate = agg
+	return nil
+}
+
+func parseGroupBy(q *Query, raw rawQuery) error {
+	if len(raw.GroupBy) > MaxGroupBy {
+		return fmt.Errorf("%w: groupBy has %d keys; at most %d", ErrInvalidQuery, len(raw.GroupBy), MaxGroupBy)
+	}
+	seen := make(map[signin.Dimension]bool)
+	for i, key := range raw.GroupBy {
+		d, err := signin.ParseDimension(key)
+		if err != nil {
+			return fmt.Errorf("%w: groupBy[%d]: %v", ErrInvalidQuery, i, err)
+		}
+		if seen[d] {
+			return fmt.Errorf("%w: groupBy[%d]: %q is listed twice", ErrInvalidQuery, i, key)
+		}
+		seen[d] = true
+		q.GroupBy = append(q.GroupBy, d)
+	}
+	return nil
+}
+
+func parseFilters(q *Query, raw rawQuery) error {
+	for i, rf := range raw.Filters {
+		f, err := parseFilter(i, rf)
+		if err != nil {
+			return err
+		}
+		q.Filters = append(q.Filters, f)
+	}
+	return nil
+}
+
+func parseLimit(q *Query, raw rawQuery) error {
+	q.Limit = defaultLimits[q.Format]
+	if raw.Limit == nil || *raw.Limit == 0 {
+		return nil
+	}
+	n := *raw.Limit
+	if n != float64(int(n)) || n < 1 || n > MaxLimit {
+		return fmt.Errorf("%w: limit %v; want a whole number from 1 to %d", ErrInvalidQuery, n, MaxLimit)
+	}
+	q.Limit = int(n)
+	return nil
+}
+
+// parseVariable reads a template-variable query: {"queryType":"variable","key":"app"}.
+func parseVariable(q *Query, raw rawQuery) error {
+	if raw.QueryType != "variable" {
+		return nil
+	}
+	d, err := signin.ParseDimension(raw.Key)
+	if err != nil {
+		return fmt.Errorf("%w: key: %v", ErrInvalidQuery, err)
+	}
+	q.Variable = &d
+	if raw.Limit == nil {
+		q.Limit = MaxLimit
+	}
+	return nil
+}
+
+func parseNarrowing(q *Query, raw rawQuery) error {
+	for _, f := range []struct {
+		name string
+		raw  string
+		dst  *time.Time
+	}{{"timeFrom", raw.TimeFrom, &q.TimeFrom}, {"timeTo", raw.TimeTo, &q.TimeTo}} {
+		if f.raw == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339Nano, f.raw)
+		if err != nil {
+			return fmt.Errorf("%w: %s %q is not an RFC 3339 time", ErrInvalidQuery, f.name, f.raw)
+		}
+		*f.dst = t
+	}
+	return nil
+}
+
+// Narrow returns the part of r inside the query's timeFrom and timeTo.
+func (q Query) Narrow(r Range) Range {
+	if !q.TimeFrom.IsZero() && q.TimeFrom.After(r.From) {
+		r.From = q.TimeFrom
+	}
+	if !q.TimeTo.IsZero() && q.TimeTo.Before(r.To) {
+		r.To = q.TimeTo
+	}
+	return r
 }
 
 // BucketSize returns the bucket width for a panel interval: the query's time

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -18,16 +19,20 @@ func TestParse(t *testing.T) {
 		if err != nil {
 			t.Fatalf("unexpected error for %s: %v", in, err)
 		}
-		if got != want {
-			t.Fatalf("unexpected query for %s; got %+v; want %+v", in, got, want)
+		if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+			t.Fatalf("unexpected query for %s;\ngot  %+v\nwant %+v", in, got, want)
 		}
 	}
-	f(``, Query{LogType: signin.Interactive, Format: TimeSeries, Metric: Count})
-	f(`{}`, Query{LogType: signin.Interactive, Format: TimeSeries, Metric: Count})
+	interactive := []signin.LogType{signin.Interactive}
+	f(``, Query{LogTypes: interactive, Format: TimeSeries, Metric: Count, Limit: 20})
+	f(`{}`, Query{LogTypes: interactive, Format: TimeSeries, Metric: Count, Limit: 20})
 	f(`{"logType":"managedIdentity","metric":"failures","timeAggregate":"6h","groupBy":[],"filters":[]}`,
-		Query{LogType: signin.ManagedIdentity, Format: TimeSeries, Metric: Failures, TimeAggregate: 6 * time.Hour})
-	f(`{"logType":"nonInteractive","format":"timeSeries","metric":"failureRate","timeAggregate":"auto","refId":"A","datasource":{"uid":"x"}}`,
-		Query{LogType: signin.NonInteractive, Format: TimeSeries, Metric: FailureRate})
+		Query{LogTypes: []signin.LogType{signin.ManagedIdentity}, Format: TimeSeries, Metric: Failures, TimeAggregate: 6 * time.Hour, Limit: 20})
+	f(`{"logType":"all","format":"table","metric":"distinctUsers","groupBy":["app","logType"],"limit":5}`,
+		Query{LogTypes: signin.LogTypes, Format: Table, Metric: DistinctUsers, GroupBy: []signin.Dimension{signin.DimApp, signin.DimLogType}, Limit: 5})
+	f(`{"format":"logs"}`, Query{LogTypes: interactive, Format: Logs, Metric: Count, Limit: 100})
+	f(`{"format":"grouped","logType":"nonInteractive","timeAggregate":"24h"}`,
+		Query{LogTypes: []signin.LogType{signin.NonInteractive}, Format: Grouped, Metric: Count, TimeAggregate: 24 * time.Hour, Limit: 1000})
 }
 
 func TestParseErrors(t *testing.T) {
@@ -42,8 +47,19 @@ func TestParseErrors(t *testing.T) {
 	f(`{"metric":"sum"}`, ErrInvalidQuery, `unknown metric "sum"`)
 	f(`{"timeAggregate":"2h"}`, ErrInvalidQuery, `timeAggregate "2h"`)
 	f(`{"logType":`, ErrInvalidQuery, "query JSON")
-	f(`{"format":"logs"}`, ErrUnsupported, `format "logs"`)
-	f(`{"groupBy":["app"]}`, ErrUnsupported, "groupBy")
+	f(`{"format":"chart"}`, ErrInvalidQuery, `format "chart"`)
+	f(`{"groupBy":["app","user","ipAddress","os"]}`, ErrInvalidQuery, "at most 3")
+	f(`{"groupBy":["app","app"]}`, ErrInvalidQuery, "twice")
+	f(`{"groupBy":["password"]}`, ErrInvalidQuery, `groupBy[0]: unknown dimension "password"`)
+	f(`{"filters":[{"key":"app","op":"~","value":"x"}]}`, ErrInvalidQuery, `filters[0].op "~"`)
+	f(`{"filters":[{"key":"nope","op":"=","value":"x"}]}`, ErrInvalidQuery, `filters[0].key`)
+	f(`{"filters":[{"key":"app","op":"=~","value":"(unclosed"}]}`, ErrInvalidQuery, "not a valid RE2")
+	f(`{"limit":0.5}`, ErrInvalidQuery, "limit 0.5")
+	f(`{"limit":100001}`, ErrInvalidQuery, "limit 100001")
+	f(`{"limit":-1}`, ErrInvalidQuery, "limit -1")
+	f(`{"format":"grouped","logType":"all"}`, ErrInvalidQuery, "one logType")
+	f(`{"timeFrom":"yesterday"}`, ErrInvalidQuery, "timeFrom")
+	f(`{"queryType":"variable","key":"nope"}`, ErrInvalidQuery, "key")
 }
 
 func TestBucketSize(t *testing.T) {
@@ -77,6 +93,8 @@ func (r sliceReader) Scan(ctx context.Context, t signin.LogType, from, to time.T
 	return store.New(r, store.Config{}).Scan(ctx, t, from, to, fn)
 }
 
+func (r sliceReader) engine() *Engine { return New(r) }
+
 func TestTimeSeries(t *testing.T) {
 	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	ev := func(minute int, code int32) signin.Event {
@@ -86,11 +104,12 @@ func TestTimeSeries(t *testing.T) {
 	e := New(r)
 	f := func(metric Metric, want []float64) {
 		t.Helper()
-		q := Query{LogType: signin.Interactive, Format: TimeSeries, Metric: metric, TimeAggregate: time.Hour}
-		series, err := e.TimeSeries(context.Background(), q, day, day.Add(3*time.Hour), time.Minute)
+		q := Query{LogTypes: []signin.LogType{signin.Interactive}, Format: TimeSeries, Metric: metric, TimeAggregate: time.Hour}
+		res, err := e.TimeSeries(context.Background(), q, Range{day, day.Add(3 * time.Hour), time.Minute})
 		if err != nil {
 			t.Fatal(err)
 		}
+		series := res.Series
 		if len(series) != 1 || len(series[0].Values) != len(want) {
 			t.Fatalf("unexpected series %+v; want %d points", series, len(want))
 		}
@@ -112,7 +131,7 @@ func TestTimeSeries(t *testing.T) {
 
 func TestTooManyBuckets(t *testing.T) {
 	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-	_, err := New(sliceReader{}).TimeSeries(context.Background(), Query{Metric: Count}, day, day.Add(365*24*time.Hour), time.Minute)
+	_, err := New(sliceReader{}).TimeSeries(context.Background(), Query{Metric: Count}, Range{day, day.Add(365 * 24 * time.Hour), time.Minute})
 	if !errors.Is(err, ErrInvalidQuery) {
 		t.Fatalf("unexpected error %v; want ErrInvalidQuery", err)
 	}

@@ -202,3 +202,25 @@ func (s *Store) evict() {
 		}
 	}
 }
+
+// Stats are the store's counts for the stats resource.
+type Stats struct {
+	WindowsCached  int64 // closed windows held
+	EventsCached   int64 // sign-ins in them
+	WindowsPending int64 // windows being fetched
+}
+
+// Stats returns the store's counts.
+func (s *Store) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := Stats{WindowsCached: int64(len(s.order)), EventsCached: int64(s.held)}
+	for _, e := range s.entries {
+		select {
+		case <-e.done:
+		default:
+			st.WindowsPending++
+		}
+	}
+	return st
+}

@@ -1,0 +1,158 @@
+package plugin
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// maxValues bounds a values answer: suggestions, not an export.
+const maxValues = 1000
+
+// resources serves the CallResource paths:
+//
+//	GET values?key=<dimension>&logType=..&from=..&to=..&prefix=..&limit=..  → {"values":[...]} most frequent first
+//	GET stats                                                               → this datasource's counters
+func (ds *Datasource) resources() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/values", ds.handleValues)
+	mux.HandleFunc("/stats", ds.handleStats)
+	return mux
+}
+
+func (ds *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, errors.New("values: use GET"))
+		return
+	}
+	p := r.URL.Query()
+	dim, q, rng, err := valuesRequest(p)
+	if err == nil {
+		err = ds.checkRetention(rng.From)
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	res, err := ds.engine.Values(r.Context(), q, rng, dim, p.Get("prefix"))
+	if err != nil {
+		writeError(w, http.StatusBadGateway, err)
+		return
+	}
+	out := struct {
+		Values []string `json:"values"`
+		Counts []int64  `json:"counts"`
+	}{Values: []string{}, Counts: []int64{}}
+	for _, v := range res.Values {
+		out.Values = append(out.Values, v.Value)
+		out.Counts = append(out.Counts, v.Count)
+	}
+	writeJSON(w, out)
+}
+
+// valuesRequest validates the values parameters: a known dimension, a known log
+// type (default all), a time range (default the last 24 hours; at most 31 days),
+// and a limit from 1 to maxValues.
+func valuesRequest(p map[string][]string) (signin.Dimension, query.Query, query.Range, error) {
+	get := func(k string) string {
+		if v := p[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	dim, err := signin.ParseDimension(get("key"))
+	if err != nil {
+		return 0, query.Query{}, query.Range{}, fmt.Errorf("key: %w", err)
+	}
+	logType := get("logType")
+	if logType == "" {
+		logType = "all"
+	}
+	q, err := query.Parse([]byte(fmt.Sprintf(`{"logType":%q,"format":"table"}`, logType)))
+	if err != nil {
+		return 0, query.Query{}, query.Range{}, err
+	}
+	q.Limit = maxValues
+	if l := get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxValues {
+			return 0, query.Query{}, query.Range{}, fmt.Errorf("limit %q: want a whole number from 1 to %d", l, maxValues)
+		}
+		q.Limit = n
+	}
+	rng, err := timeRange(get("from"), get("to"))
+	return dim, q, rng, err
+}
+
+// timeRange reads from and to as Unix milliseconds (Grafana's form) or RFC 3339.
+func timeRange(from, to string) (query.Range, error) {
+	now := time.Now()
+	r := query.Range{From: now.Add(-24 * time.Hour), To: now}
+	for _, f := range []struct {
+		name, raw string
+		dst       *time.Time
+	}{{"from", from, &r.From}, {"to", to, &r.To}} {
+		if f.raw == "" {
+			continue
+		}
+		t, err := parseTime(f.raw)
+		if err != nil {
+			return r, fmt.Errorf("%s %q: want Unix milliseconds or an RFC 3339 time", f.name, f.raw)
+		}
+		*f.dst = t
+	}
+	if !r.From.Before(r.To) {
+		return r, errors.New("from must be before to")
+	}
+	if r.To.Sub(r.From) > 31*24*time.Hour {
+		return r, errors.New("the range is longer than 31 days")
+	}
+	return r, nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.UnixMilli(ms), nil
+	}
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, errors.New("stats: use GET"))
+		return
+	}
+	st := ds.store.Stats()
+	writeJSON(w, map[string]int64{
+		"graphRequests":  ds.counters.requests.Load(),
+		"graphThrottled": ds.counters.throttled.Load(),
+		"graphFailed":    ds.counters.failed.Load(),
+		"graphRetries":   ds.counters.retries.Load(),
+		"eventsDecoded":  ds.counters.events.Load(),
+		"bytesDecoded":   ds.counters.bytes.Load(),
+		"windowsCached":  st.WindowsCached,
+		"eventsCached":   st.EventsCached,
+		"windowsPending": st.WindowsPending,
+	})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		log.DefaultLogger.Warn("writing a resource response", "error", err)
+	}
+}
+
+func writeError(w http.ResponseWriter, status int, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+}

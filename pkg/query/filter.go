@@ -1,0 +1,157 @@
+package query
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// Op is a filter operator.
+type Op string
+
+// Filter operators of the contract. Regular expressions are RE2 and anchored at
+// both ends, as in Prometheus: "Chrome|Edge" matches those two families only.
+const (
+	OpEq         Op = "="
+	OpNotEq      Op = "!="
+	OpMatch      Op = "=~"
+	OpNotMatch   Op = "!~"
+	OpIn         Op = "in"
+	OpStartsWith Op = "startsWith"
+)
+
+var ops = []Op{OpEq, OpNotEq, OpMatch, OpNotMatch, OpIn, OpStartsWith}
+
+// maxFilterValue bounds a filter value; a longer one is a mistake or an attack on
+// the regexp compiler.
+const maxFilterValue = 4096
+
+// Filter keeps the sign-ins whose dimension value passes the operator.
+type Filter struct {
+	Dim   signin.Dimension
+	Op    Op
+	Value string
+	set   map[string]struct{} // OpIn
+	re    *regexp.Regexp      // OpMatch, OpNotMatch
+}
+
+type rawFilter struct {
+	Key   string `json:"key"`
+	Op    string `json:"op"`
+	Value any    `json:"value"`
+}
+
+func parseFilter(i int, raw rawFilter) (Filter, error) {
+	d, err := signin.ParseDimension(raw.Key)
+	if err != nil {
+		return Filter{}, fmt.Errorf("%w: filters[%d].key: %v", ErrInvalidQuery, i, err)
+	}
+	f := Filter{Dim: d, Op: Op(raw.Op)}
+	values, err := filterValues(raw.Value)
+	if err != nil {
+		return Filter{}, fmt.Errorf("%w: filters[%d].value: %v", ErrInvalidQuery, i, err)
+	}
+	f.Value = strings.Join(values, ",")
+	if len(f.Value) > maxFilterValue {
+		return Filter{}, fmt.Errorf("%w: filters[%d].value is longer than %d bytes", ErrInvalidQuery, i, maxFilterValue)
+	}
+	switch f.Op {
+	case OpEq, OpNotEq, OpStartsWith:
+	case OpIn:
+		f.set = make(map[string]struct{}, len(values))
+		for _, v := range splitList(values) {
+			f.set[v] = struct{}{}
+		}
+	case OpMatch, OpNotMatch:
+		re, err := regexp.Compile("^(?:" + f.Value + ")$")
+		if err != nil {
+			return Filter{}, fmt.Errorf("%w: filters[%d].value is not a valid RE2 regular expression: %v", ErrInvalidQuery, i, err)
+		}
+		f.re = re
+	default:
+		return Filter{}, fmt.Errorf("%w: filters[%d].op %q; want one of %s", ErrInvalidQuery, i, raw.Op, opNames())
+	}
+	return f, nil
+}
+
+// filterValues accepts a string or, for "in", a list of strings.
+func filterValues(v any) ([]string, error) {
+	switch x := v.(type) {
+	case nil:
+		return []string{""}, nil
+	case string:
+		return []string{x}, nil
+	case float64, bool:
+		return []string{fmt.Sprint(x)}, nil
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, item := range x {
+			s, ok := item.(string)
+			if !ok {
+				return nil, fmt.Errorf("list items must be strings, got %T", item)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("want a string or a list of strings, got %T", v)
+}
+
+// splitList reads "in" values: a list, or one string "a,b,c", optionally in the
+// braces Grafana puts around a multi-value template variable ("{a,b}").
+func splitList(values []string) []string {
+	if len(values) != 1 {
+		return values
+	}
+	s := strings.TrimSpace(values[0])
+	if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+		s = s[1 : len(s)-1]
+	}
+	parts := strings.Split(s, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}
+
+func opNames() string {
+	names := make([]string, len(ops))
+	for i, o := range ops {
+		names[i] = string(o)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Match reports whether a sign-in passes the filter.
+func (f *Filter) Match(e *signin.Event) bool { return f.matchValue(f.Dim.Value(e)) }
+
+func (f *Filter) matchValue(v string) bool {
+	switch f.Op {
+	case OpEq:
+		return v == f.Value
+	case OpNotEq:
+		return v != f.Value
+	case OpIn:
+		_, ok := f.set[v]
+		return ok
+	case OpStartsWith:
+		return strings.HasPrefix(v, f.Value)
+	case OpMatch:
+		return f.re.MatchString(v)
+	case OpNotMatch:
+		return !f.re.MatchString(v)
+	}
+	return false
+}
+
+// matchAll reports whether e passes every filter.
+func matchAll(filters []Filter, e *signin.Event) bool {
+	for i := range filters {
+		if !filters[i].Match(e) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,165 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
+)
+
+// portalKeys are the fields the Entra portal groups each log type's sign-ins by
+// within a time-aggregate window (DESIGN.md §2). Ids rather than names, because
+// the portal's "name or ID" means the identity, and ids do not change. Interactive
+// sign-ins are not grouped.
+var portalKeys = map[signin.LogType][]signin.Dimension{
+	signin.NonInteractive:   {signin.DimAppID, signin.DimUserID, signin.DimIPAddress, signin.DimStatus, signin.DimResourceID},
+	signin.ServicePrincipal: {signin.DimServicePrincipalID, signin.DimStatus, signin.DimIPAddress, signin.DimResourceID},
+	signin.ManagedIdentity:  {signin.DimServicePrincipalID, signin.DimStatus, signin.DimResourceID},
+}
+
+// portalColumns are the columns a grouped row shows for each log type: the keys
+// and their names.
+var portalColumns = map[signin.LogType][]signin.Dimension{
+	signin.Interactive: {signin.DimUser, signin.DimApp, signin.DimIPAddress, signin.DimStatus, signin.DimErrorCode,
+		signin.DimResource, signin.DimCountry, signin.DimCity, signin.DimConditionalAccess, signin.DimAuthRequirement},
+	signin.NonInteractive:   {signin.DimApp, signin.DimAppID, signin.DimUser, signin.DimUserID, signin.DimIPAddress, signin.DimStatus, signin.DimResource, signin.DimResourceID},
+	signin.ServicePrincipal: {signin.DimServicePrincipal, signin.DimServicePrincipalID, signin.DimStatus, signin.DimIPAddress, signin.DimResource, signin.DimResourceID},
+	signin.ManagedIdentity:  {signin.DimManagedIdentity, signin.DimServicePrincipalID, signin.DimStatus, signin.DimResource, signin.DimResourceID, signin.DimMsiType, signin.DimAssociatedResource},
+}
+
+// GroupedTable is the portal's aggregated view of one log type.
+type GroupedTable struct {
+	LogType   signin.LogType
+	Window    time.Duration // the time aggregate
+	Keys      []string      // the grouping key dimensions (empty for interactive)
+	Columns   []string      // the dimensions shown
+	Rows      []GroupedRow
+	Truncated int // rows left out by the limit
+}
+
+// GroupedRow is one group of sign-ins within one window.
+type GroupedRow struct {
+	WindowStart time.Time
+	Values      []string // per Columns
+	KeyValues   []string // per Keys
+	Count       int64
+	First, Last time.Time
+}
+
+type groupedAcc struct {
+	row   *GroupedRow
+	first int64
+	last  int64
+}
+
+// Grouped answers a grouped query: rows per (window, portal key) with the number
+// of sign-ins and the first and last sign-in time, latest first. Interactive
+// sign-ins get one row each, as in the portal.
+func (e *Engine) Grouped(ctx context.Context, q Query, r Range) (Result, error) {
+	t := q.LogTypes[0]
+	size := q.TimeAggregate
+	if size == 0 {
+		size = time.Hour
+	}
+	gt := &GroupedTable{LogType: t, Window: size}
+	for _, d := range portalKeys[t] {
+		gt.Keys = append(gt.Keys, d.String())
+	}
+	for _, d := range portalColumns[t] {
+		gt.Columns = append(gt.Columns, d.String())
+	}
+	acc := make(map[string]*groupedAcc)
+	err := e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
+		keys := profileKeys(b, pass, portalKeys[t])
+		for i := lo; i < hi; i++ {
+			p := b.Profile[i]
+			if !pass[p] {
+				continue
+			}
+			addGrouped(acc, b, i, keys[p], size, portalColumns[t], portalKeys[t])
+		}
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Grouped: finishGrouped(gt, acc, q.Limit), Notices: groupedNotices(gt)}, nil
+}
+
+// profileKeys computes each passing profile's grouping key once per block.
+// Without keys (interactive) every sign-in is its own row, keyed by its index.
+func profileKeys(b *store.Block, pass []bool, dims []signin.Dimension) []string {
+	keys := make([]string, len(b.Profiles))
+	for p := range b.Profiles {
+		if !pass[p] || len(dims) == 0 {
+			continue
+		}
+		var k []byte
+		for _, d := range dims {
+			k = append(k, d.Value(&b.Profiles[p])...)
+			k = append(k, 0)
+		}
+		keys[p] = string(k)
+	}
+	return keys
+}
+
+func addGrouped(acc map[string]*groupedAcc, b *store.Block, i int, key string, size time.Duration, cols, keyDims []signin.Dimension) {
+	ts := b.Times[i]
+	window := time.Unix(0, ts).UTC().Truncate(size)
+	full := fmt.Sprintf("%d\x00%s", window.Unix(), key)
+	if len(keyDims) == 0 {
+		full = b.IDs[i] + "\x00" + fmt.Sprint(ts)
+	}
+	a, ok := acc[full]
+	if !ok {
+		prof := &b.Profiles[b.Profile[i]]
+		row := &GroupedRow{WindowStart: window}
+		for _, d := range cols {
+			row.Values = append(row.Values, d.Value(prof))
+		}
+		for _, d := range keyDims {
+			row.KeyValues = append(row.KeyValues, d.Value(prof))
+		}
+		a = &groupedAcc{row: row, first: ts, last: ts}
+		acc[full] = a
+	}
+	a.row.Count++
+	a.first = min(a.first, ts)
+	a.last = max(a.last, ts)
+}
+
+// finishGrouped orders rows latest sign-in first (then by count) and applies the limit.
+func finishGrouped(gt *GroupedTable, acc map[string]*groupedAcc, limit int) *GroupedTable {
+	rows := make([]*groupedAcc, 0, len(acc))
+	for _, a := range acc {
+		a.row.First, a.row.Last = time.Unix(0, a.first).UTC(), time.Unix(0, a.last).UTC()
+		rows = append(rows, a)
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].last != rows[j].last {
+			return rows[i].last > rows[j].last
+		}
+		if rows[i].row.Count != rows[j].row.Count {
+			return rows[i].row.Count > rows[j].row.Count
+		}
+		return fmt.Sprint(rows[i].row.Values) < fmt.Sprint(rows[j].row.Values)
+	})
+	if len(rows) > limit {
+		gt.Truncated = len(rows) - limit
+		rows = rows[:limit]
+	}
+	for _, a := range rows {
+		gt.Rows = append(gt.Rows, *a.row)
+	}
+	return gt
+}
+
+func groupedNotices(gt *GroupedTable) []string {
+	if gt.Truncated == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("%d more rows not shown; raise the limit (at most %d) or narrow the filters", gt.Truncated, MaxLimit)}
+}

@@ -1,0 +1,46 @@
+package query
+
+import (
+	"context"
+	"fmt"
+)
+
+// TableRows is one row per group with the metric over the whole range.
+type TableRows struct {
+	Columns []string // the groupBy dimensions
+	Metric  string
+	Rows    []TableRow
+}
+
+// TableRow is one group.
+type TableRow struct {
+	Labels []string
+	Value  float64
+}
+
+// Table answers a table query: the top Limit groups by the metric over the range,
+// largest first, and one "other" row for the rest.
+func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
+	span := r.To.Sub(r.From)
+	a, err := e.aggregate(ctx, q, r.From, r.To, r.From, span, 1)
+	if err != nil {
+		return Result{}, err
+	}
+	t := &TableRows{Metric: string(q.Metric)}
+	for _, d := range q.GroupBy {
+		t.Columns = append(t.Columns, d.String())
+	}
+	kept, other := a.ranked(q.Limit)
+	for _, g := range kept {
+		t.Rows = append(t.Rows, TableRow{Labels: g.labels, Value: q.Metric.value(&g.total)})
+	}
+	if len(q.GroupBy) == 0 && len(t.Rows) == 0 {
+		t.Rows = append(t.Rows, TableRow{Labels: []string{}, Value: 0})
+	}
+	res := Result{Table: t}
+	if other != nil {
+		t.Rows = append(t.Rows, TableRow{Labels: other.labels, Value: q.Metric.value(&other.total)})
+		res.Notices = append(res.Notices, fmt.Sprintf("%d groups; the top %d by %s are shown, the others are summed up as %q", len(a.groups), q.Limit, q.Metric, OtherLabel))
+	}
+	return res, nil
+}

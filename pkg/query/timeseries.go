@@ -1,0 +1,69 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// maxBuckets bounds the points of one series: a year of 10-minute buckets.
+const maxBuckets = 60_000
+
+// Series is one time series: a point per bucket, buckets UTC-aligned and
+// zero-filled so graphs and alert rules see every bucket of the range.
+type Series struct {
+	Name   string            // the metric
+	Labels map[string]string // groupBy values; empty without groupBy
+	Times  []time.Time       // bucket starts
+	Values []float64
+}
+
+// Result is an answer with the notices the panel should show.
+type Result struct {
+	Series  []Series
+	Table   *TableRows
+	Grouped *GroupedTable
+	Logs    *LogLines
+	Values  []ValueCount
+	Notices []string
+}
+
+// TimeSeries answers a timeSeries query: one series per group, the top Limit
+// groups by the metric over the range, the rest folded into "other".
+func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, error) {
+	size := q.BucketSize(r.Interval)
+	first := r.From.UTC().Truncate(size)
+	n := int((r.To.Sub(first) + size - 1) / size)
+	if n > maxBuckets {
+		return Result{}, fmt.Errorf("%w: %d buckets of %s over the range; at most %d; choose a larger timeAggregate", ErrInvalidQuery, n, size, maxBuckets)
+	}
+	a, err := e.aggregate(ctx, q, r.From, r.To, first, size, n)
+	if err != nil {
+		return Result{}, err
+	}
+	kept, other := a.ranked(q.Limit)
+	if len(q.GroupBy) == 0 && len(kept) == 0 {
+		kept = []*group{{cells: make([]cell, n)}} // no sign-ins: still one zero series
+	}
+	var res Result
+	for _, g := range kept {
+		res.Series = append(res.Series, a.series(g))
+	}
+	if other != nil {
+		res.Series = append(res.Series, a.series(other))
+		res.Notices = append(res.Notices, fmt.Sprintf("%d groups; the top %d by %s are shown, the others are summed up as %q", len(a.groups), q.Limit, q.Metric, OtherLabel))
+	}
+	return res, nil
+}
+
+func (a *aggregation) series(g *group) Series {
+	s := Series{Name: string(a.q.Metric), Labels: make(map[string]string, len(g.labels)), Times: make([]time.Time, a.buckets), Values: make([]float64, a.buckets)}
+	for i, d := range a.q.GroupBy {
+		s.Labels[d.String()] = g.labels[i]
+	}
+	for k := range g.cells {
+		s.Times[k] = time.Unix(0, a.first+int64(k)*a.size).UTC()
+		s.Values[k] = a.q.Metric.value(&g.cells[k])
+	}
+	return s
+}

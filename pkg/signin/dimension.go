@@ -1,0 +1,199 @@
+package signin
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Dimension is a property of a sign-in that queries group and filter by. Names
+// are the query contract's (DESIGN.md §4).
+type Dimension uint8
+
+// The dimensions, in the contract's order.
+const (
+	DimLogType Dimension = iota
+	DimUser
+	DimUserID
+	DimUserDisplayName
+	DimUserType
+	DimApp
+	DimAppID
+	DimResource
+	DimResourceID
+	DimServicePrincipal
+	DimServicePrincipalID
+	DimManagedIdentity
+	DimMsiType
+	DimAssociatedResource
+	DimIPAddress
+	DimStatus
+	DimErrorCode
+	DimFailureReason
+	DimClientApp
+	DimLegacyAuth
+	DimBrowser
+	DimOS
+	DimDeviceCompliant
+	DimDeviceManaged
+	DimTrustType
+	DimCountry
+	DimState
+	DimCity
+	DimLatitude
+	DimLongitude
+	DimConditionalAccess
+	DimAuthRequirement
+	DimRiskLevel
+	DimCredentialType
+	DimTokenIssuerType
+	DimCrossTenantAccess
+	numDimensions
+)
+
+var dimensionNames = [numDimensions]string{
+	"logType", "user", "userId", "userDisplayName", "userType", "app", "appId", "resource", "resourceId",
+	"servicePrincipal", "servicePrincipalId", "managedIdentity", "msiType", "associatedResource",
+	"ipAddress", "status", "errorCode", "failureReason", "clientApp", "legacyAuth", "browser", "os",
+	"deviceCompliant", "deviceManaged", "trustType", "country", "state", "city", "latitude", "longitude",
+	"conditionalAccess", "authRequirement", "riskLevel", "credentialType", "tokenIssuerType", "crossTenantAccess",
+}
+
+// Dimensions lists every dimension.
+func Dimensions() []Dimension {
+	ds := make([]Dimension, numDimensions)
+	for i := range ds {
+		ds[i] = Dimension(i)
+	}
+	return ds
+}
+
+// String returns the contract name ("ipAddress").
+func (d Dimension) String() string {
+	if d < numDimensions {
+		return dimensionNames[d]
+	}
+	return fmt.Sprintf("Dimension(%d)", d)
+}
+
+// ParseDimension parses a contract name.
+func ParseDimension(s string) (Dimension, error) {
+	for i, name := range dimensionNames {
+		if s == name {
+			return Dimension(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown dimension %q; want one of %s", s, strings.Join(dimensionNames[:], ", "))
+}
+
+// Value returns the dimension's value for a sign-in; "" when Graph left it empty.
+// Browser and OS are reduced to their family and status to the outcome, because
+// that is what people group by; the raw strings stay in the event.
+func (d Dimension) Value(e *Event) string {
+	switch d {
+	case DimLogType:
+		return e.LogType.String()
+	case DimUser:
+		return e.UserPrincipalName
+	case DimUserID:
+		return e.UserID
+	case DimUserDisplayName:
+		return e.UserDisplayName
+	case DimUserType:
+		return e.UserType
+	case DimApp:
+		return e.AppDisplayName
+	case DimAppID:
+		return e.AppID
+	case DimResource:
+		return e.ResourceDisplayName
+	case DimResourceID:
+		return e.ResourceID
+	case DimServicePrincipal:
+		return e.ServicePrincipalName
+	case DimServicePrincipalID:
+		return e.ServicePrincipalID
+	case DimManagedIdentity:
+		return e.ManagedIdentityName()
+	case DimMsiType:
+		return e.MsiType
+	case DimAssociatedResource:
+		return e.AssociatedResourceID
+	case DimIPAddress:
+		return e.IPAddress
+	}
+	return d.valueHow(e)
+}
+
+// valueHow covers the outcome, client and device dimensions.
+func (d Dimension) valueHow(e *Event) string {
+	switch d {
+	case DimStatus:
+		return e.Outcome().String()
+	case DimErrorCode:
+		return strconv.Itoa(int(e.ErrorCode))
+	case DimFailureReason:
+		return e.FailureReason
+	case DimClientApp:
+		return e.ClientAppUsed
+	case DimLegacyAuth:
+		return strconv.FormatBool(IsLegacyAuth(e.ClientAppUsed))
+	case DimBrowser:
+		return BrowserFamily(e.Browser)
+	case DimOS:
+		return OSFamily(e.OperatingSystem)
+	case DimDeviceCompliant:
+		return e.DeviceCompliant.String()
+	case DimDeviceManaged:
+		return e.DeviceManaged.String()
+	case DimTrustType:
+		return e.TrustType
+	}
+	return d.valueWhere(e)
+}
+
+// valueWhere covers location, policy and credential dimensions.
+func (d Dimension) valueWhere(e *Event) string {
+	switch d {
+	case DimCountry:
+		return e.CountryOrRegion
+	case DimState:
+		return e.State
+	case DimCity:
+		return e.City
+	case DimLatitude:
+		return formatCoordinate(e.Latitude)
+	case DimLongitude:
+		return formatCoordinate(e.Longitude)
+	case DimConditionalAccess:
+		return e.ConditionalAccessStatus
+	case DimAuthRequirement:
+		return e.AuthenticationRequirement
+	case DimRiskLevel:
+		return e.RiskLevelDuringSignIn
+	case DimCredentialType:
+		return e.ClientCredentialType
+	case DimTokenIssuerType:
+		return e.TokenIssuerType
+	case DimCrossTenantAccess:
+		return e.CrossTenantAccessType
+	}
+	return ""
+}
+
+func formatCoordinate(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// ManagedIdentityName is the managed identity's name: Graph puts it in
+// servicePrincipalName of managed identity sign-ins.
+func (e *Event) ManagedIdentityName() string {
+	if e.LogType == ManagedIdentity || e.MsiType == "systemAssigned" || e.MsiType == "userAssigned" {
+		return e.ServicePrincipalName
+	}
+	return ""
+}
