@@ -10,11 +10,32 @@ import (
 
 // exportedSignIn holds the fields the ground truth needs from an exported record.
 type exportedSignIn struct {
-	ID              string `json:"id"`
-	CreatedDateTime string `json:"createdDateTime"`
-	Status          struct {
+	ID                 string `json:"id"`
+	CreatedDateTime    string `json:"createdDateTime"`
+	UserID             string `json:"userId"`
+	UserPrincipalName  string `json:"userPrincipalName"`
+	AppID              string `json:"appId"`
+	AppDisplayName     string `json:"appDisplayName"`
+	IPAddress          string `json:"ipAddress"`
+	ResourceID         string `json:"resourceId"`
+	ServicePrincipalID string `json:"servicePrincipalId"`
+	Status             struct {
 		ErrorCode int `json:"errorCode"`
 	} `json:"status"`
+	DeviceDetail struct {
+		Browser         string `json:"browser"`
+		OperatingSystem string `json:"operatingSystem"`
+	} `json:"deviceDetail"`
+}
+
+// created parses the record's createdDateTime.
+func (r exportedSignIn) created(t *testing.T) time.Time {
+	t.Helper()
+	ts, err := time.Parse(time.RFC3339Nano, r.CreatedDateTime)
+	if err != nil {
+		t.Fatalf("record %s: createdDateTime %q: %v", r.ID, r.CreatedDateTime, err)
+	}
+	return ts
 }
 
 // export runs `graphsim export` and returns its records: the ground truth, produced

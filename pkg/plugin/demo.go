@@ -65,7 +65,11 @@ func demoSource(s Settings) (graphsim.Source, error) {
 		}
 		return src, nil
 	}
-	tenant, err := synth.New(s.DemoSeed, s.DemoSize)
+	newTenant := synth.New
+	if s.DemoQuiet {
+		newTenant = synth.NewQuiet
+	}
+	tenant, err := newTenant(s.DemoSeed, s.DemoSize)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSettings, err)
 	}

@@ -33,6 +33,7 @@ type Settings struct {
 	DemoSize     string `json:"demoSize"`
 	DemoFile     string `json:"demoFile"`
 	DemoThrottle bool   `json:"demoThrottle"`
+	DemoQuiet    bool   `json:"demoQuiet"` // the synthetic tenant without its injected attacks
 
 	// RetentionDays is how far back Graph keeps sign-ins: 30 with Entra ID P1/P2.
 	RetentionDays int `json:"retentionDays"`

@@ -1,0 +1,88 @@
+package plugin
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+var t0 = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+
+func TestTimeSeriesFrames(t *testing.T) {
+	res := query.Result{Series: []query.Series{
+		{Name: "failures", Labels: map[string]string{"app": "Teams"}, Times: []time.Time{t0, t0.Add(time.Hour)}, Values: []float64{3, 0}},
+		{Name: "failures", Labels: map[string]string{"app": "other"}, Times: []time.Time{t0, t0.Add(time.Hour)}, Values: []float64{1, 2}},
+	}, Notices: []string{"folded"}}
+	frames := framesOf("A", query.Query{}, res, linkTarget{})
+	if len(frames) != 2 {
+		t.Fatalf("unexpected frames %d; want 2", len(frames))
+	}
+	f := frames[0]
+	if f.RefID != "A" || f.Meta.Type != data.FrameTypeTimeSeriesMulti || f.Fields[1].Labels["app"] != "Teams" || f.Fields[1].At(0).(float64) != 3 {
+		t.Fatalf("unexpected frame %+v", f)
+	}
+	if len(f.Meta.Notices) != 1 || f.Meta.Notices[0].Severity != data.NoticeSeverityInfo {
+		t.Fatalf("unexpected notices %+v", f.Meta.Notices)
+	}
+}
+
+func TestTableFrame(t *testing.T) {
+	res := query.Result{Table: &query.TableRows{Columns: []string{"app"}, Metric: "distinctUsers",
+		Rows: []query.TableRow{{Labels: []string{"Teams"}, Value: 40}, {Labels: []string{"Outlook"}, Value: 12}}}}
+	f := framesOf("B", query.Query{}, res, linkTarget{})[0]
+	if f.Meta.Type != data.FrameTypeNumericLong || f.Rows() != 2 || f.Fields[0].Name != "app" || f.Fields[1].At(1).(float64) != 12 {
+		t.Fatalf("unexpected frame %+v", f)
+	}
+}
+
+func TestGroupedFrameLink(t *testing.T) {
+	g := &query.GroupedTable{LogType: signin.NonInteractive, Window: time.Hour,
+		Keys: []string{"appId", "userId", "ipAddress", "status", "resourceId"}, Columns: []string{"app", "appId", "user", "userId", "ipAddress", "status", "resource", "resourceId"},
+		Rows: []query.GroupedRow{{WindowStart: t0, Values: []string{"Teams", "a1", "al@x", "u1", "203.0.113.1", "success", "Graph", "r1"},
+			KeyValues: []string{"a1", "u1", "203.0.113.1", "success", "r1"}, Count: 7, First: t0.Add(time.Minute), Last: t0.Add(50 * time.Minute)}}}
+	f := framesOf("C", query.Query{}, query.Result{Grouped: g}, linkTarget{UID: "ds1", Name: "Entra", From: t0, To: t0.Add(24 * time.Hour)})[0]
+	count, _ := f.FieldByName("# sign-ins")
+	if count == nil || count.At(0).(int64) != 7 {
+		t.Fatalf("unexpected count field %+v", count)
+	}
+	links := count.Config.Links
+	if len(links) != 1 || links[0].Internal == nil || links[0].Internal.DatasourceUID != "ds1" {
+		t.Fatalf("unexpected links %+v", links)
+	}
+	q, _ := json.Marshal(links[0].Internal.Query)
+	for _, want := range []string{`"format":"logs"`, `"logType":"nonInteractive"`, `${__data.fields[\"appId\"]}`, `"timeFrom":"${__data.fields[\"windowFrom\"]}"`} {
+		if !strings.Contains(string(q), want) {
+			t.Fatalf("link query %s lacks %s", q, want)
+		}
+	}
+	wf, _ := f.FieldByName("windowTo")
+	if wf == nil || wf.At(0).(string) != "2026-03-02T01:00:00Z" {
+		t.Fatalf("unexpected windowTo %+v", wf)
+	}
+}
+
+func TestLogsFrame(t *testing.T) {
+	e := signin.Event{ID: "id1", Created: t0, LogType: signin.Interactive, UserPrincipalName: "al@contoso.com", AppDisplayName: "Azure Portal",
+		ErrorCode: 50126, FailureReason: "Invalid username or password.", ClientAppUsed: "Browser", Browser: "Chrome 120.0", OperatingSystem: "Windows10",
+		IPAddress: "203.0.113.7", CountryOrRegion: "DE"}
+	f := framesOf("D", query.Query{}, query.Result{Logs: &query.LogLines{Events: []signin.Event{e}, Matched: 1}}, linkTarget{})[0]
+	line, _ := f.FieldByName("line")
+	want := "failure 50126 al@contoso.com → Azure Portal (Browser, Chrome on Windows) from 203.0.113.7 DE: Invalid username or password."
+	if line.At(0).(string) != want {
+		t.Fatalf("unexpected line\n got %q\nwant %q", line.At(0), want)
+	}
+	level, _ := f.FieldByName("level")
+	browser, _ := f.FieldByName("browser")
+	if level.At(0) != "error" || browser.At(0) != "Chrome" || f.Meta.PreferredVisualization != data.VisTypeLogs {
+		t.Fatalf("unexpected frame %+v", f)
+	}
+	if len(f.Fields) != 4+len(signin.Dimensions()) {
+		t.Fatalf("unexpected field count %d", len(f.Fields))
+	}
+}
