@@ -1,0 +1,195 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// The block codec turns a Block into the bytes the caches hold. A cached value
+// outlives the process that wrote it (files, memcached shared by replicas, other
+// builds), so every value says what it is and proves it is whole:
+//
+//	magic "SILB" | formatVersion | uvarint len + cache key | body | xxhash64 of all before (8 bytes, LE)
+//
+// body:
+//
+//	logType byte | start, end (varint Unix ns) | profiles | sign-ins
+//	profiles: uvarint count P; per string field a dictionary (uvarint count,
+//	          uvarint len + bytes each) then P uvarint indexes; per coordinate a
+//	          dictionary of 8-byte float bits then P indexes; P zig-zag error
+//	          codes; P log-type bytes; P bytes of device tristates (compliant | managed<<2)
+//	sign-ins: uvarint count N; when N > 0 the first time (varint), a unit (uvarint,
+//	          the GCD of all offsets, so second-precision timestamps cost a byte),
+//	          N-1 uvarint deltas in units; an id mode byte (1: all canonical UUIDs,
+//	          16 bytes each; 0: per id uvarint 0 + 16 bytes, or len+1 + bytes);
+//	          N uvarint profile indexes
+//
+// Decoding checks everything and turns anything unexpected into an error, which
+// the store treats as a miss: a damaged or foreign value costs a refetch, never
+// a wrong count.
+const (
+	blockMagic    = "SILB"
+	formatVersion = 1
+	checksumSize  = 8
+)
+
+// idsUUID and idsMixed are the id modes.
+const (
+	idsMixed byte = 0
+	idsUUID  byte = 1
+)
+
+// encodeBlock appends the encoding of b under cache key to dst.
+func encodeBlock(dst []byte, key string, b *Block) ([]byte, error) {
+	for i := 1; i < len(b.Times); i++ {
+		if b.Times[i] < b.Times[i-1] {
+			return nil, fmt.Errorf("encoding block %s: times not ascending at %d", key, i)
+		}
+	}
+	if len(b.IDs) != len(b.Times) || len(b.Profile) != len(b.Times) {
+		return nil, fmt.Errorf("encoding block %s: columns differ in length", key)
+	}
+	start := len(dst)
+	dst = append(dst, blockMagic...)
+	dst = append(dst, formatVersion)
+	dst = appendString(dst, key)
+	dst = append(dst, byte(b.LogType))
+	dst = binary.AppendVarint(dst, b.Start.UnixNano())
+	dst = binary.AppendVarint(dst, b.End.UnixNano())
+	dst = appendProfiles(dst, b.Profiles)
+	dst = appendTimes(dst, b.Times)
+	dst = appendIDs(dst, b.IDs)
+	for _, p := range b.Profile {
+		dst = binary.AppendUvarint(dst, uint64(p))
+	}
+	return binary.LittleEndian.AppendUint64(dst, xxhash.Sum64(dst[start:])), nil
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+func appendProfiles(dst []byte, ps []signin.Event) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(ps)))
+	idx := make([]uint32, len(ps))
+	for _, field := range profileStrings {
+		dict := make(map[string]uint32)
+		var values []string
+		for i := range ps {
+			s := *field(&ps[i])
+			j, ok := dict[s]
+			if !ok {
+				j = uint32(len(values))
+				dict[s] = j
+				values = append(values, s)
+			}
+			idx[i] = j
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(values)))
+		for _, s := range values {
+			dst = appendString(dst, s)
+		}
+		dst = appendIndexes(dst, idx)
+	}
+	for _, field := range profileFloats {
+		dict := make(map[uint64]uint32)
+		var values []uint64
+		for i := range ps {
+			bits := math.Float64bits(*field(&ps[i]))
+			j, ok := dict[bits]
+			if !ok {
+				j = uint32(len(values))
+				dict[bits] = j
+				values = append(values, bits)
+			}
+			idx[i] = j
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(values)))
+		for _, v := range values {
+			dst = binary.LittleEndian.AppendUint64(dst, v)
+		}
+		dst = appendIndexes(dst, idx)
+	}
+	for i := range ps {
+		dst = binary.AppendVarint(dst, int64(ps[i].ErrorCode))
+	}
+	for i := range ps {
+		dst = append(dst, byte(ps[i].LogType))
+	}
+	for i := range ps {
+		dst = append(dst, byte(ps[i].DeviceCompliant)|byte(ps[i].DeviceManaged)<<2)
+	}
+	return dst
+}
+
+func appendIndexes(dst []byte, idx []uint32) []byte {
+	for _, j := range idx {
+		dst = binary.AppendUvarint(dst, uint64(j))
+	}
+	return dst
+}
+
+// appendTimes writes ascending times as a first value and deltas in the largest
+// unit that divides them all.
+func appendTimes(dst []byte, times []int64) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(times)))
+	if len(times) == 0 {
+		return dst
+	}
+	unit := uint64(0)
+	for _, t := range times[1:] {
+		unit = gcd(unit, uint64(t-times[0]))
+	}
+	if unit == 0 {
+		unit = 1
+	}
+	dst = binary.AppendVarint(dst, times[0])
+	dst = binary.AppendUvarint(dst, unit)
+	for i := 1; i < len(times); i++ {
+		dst = binary.AppendUvarint(dst, uint64(times[i]-times[i-1])/unit)
+	}
+	return dst
+}
+
+func gcd(a, b uint64) uint64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+func appendIDs(dst []byte, ids []string) []byte {
+	var u [16]byte
+	all := true
+	for _, id := range ids {
+		if !parseUUID(id, &u) {
+			all = false
+			break
+		}
+	}
+	if all {
+		dst = append(dst, idsUUID)
+		for _, id := range ids {
+			parseUUID(id, &u)
+			dst = append(dst, u[:]...)
+		}
+		return dst
+	}
+	dst = append(dst, idsMixed)
+	for _, id := range ids {
+		if parseUUID(id, &u) {
+			dst = append(dst, 0)
+			dst = append(dst, u[:]...)
+			continue
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(id))+1)
+		dst = append(dst, id...)
+	}
+	return dst
+}

@@ -1,0 +1,255 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// decodeBlock decodes a value written by encodeBlock under key. Any mismatch —
+// magic, version, key, checksum, structure — is an error wrapping ErrBadEntry,
+// which callers treat as a cache miss.
+func decodeBlock(data []byte, key string) (*Block, error) {
+	if len(data) < len(blockMagic)+1+checksumSize || string(data[:len(blockMagic)]) != blockMagic {
+		return nil, fmt.Errorf("%w: not a block", ErrBadEntry)
+	}
+	if v := data[len(blockMagic)]; v != formatVersion {
+		return nil, fmt.Errorf("%w: format version %d, want %d", ErrBadEntry, v, formatVersion)
+	}
+	body, sum := data[:len(data)-checksumSize], data[len(data)-checksumSize:]
+	if xxhash.Sum64(body) != binary.LittleEndian.Uint64(sum) {
+		return nil, fmt.Errorf("%w: checksum mismatch", ErrBadEntry)
+	}
+	r := reader{buf: body[len(blockMagic)+1:]}
+	if got := r.string(); r.err == nil && got != key {
+		return nil, fmt.Errorf("%w: written under key %q, read under %q", ErrBadEntry, got, key)
+	}
+	b := r.block()
+	if r.err == nil && len(r.buf) != 0 {
+		r.fail("%d trailing bytes", len(r.buf))
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return b, nil
+}
+
+// reader consumes an encoded body; the first error sticks and every later read
+// returns zero values, so decoding code reads straight through and checks once.
+type reader struct {
+	buf []byte
+	err error
+}
+
+func (r *reader) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%w: %s", ErrBadEntry, fmt.Sprintf(format, args...))
+	}
+	r.buf = nil
+}
+
+func (r *reader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.buf)
+	if n <= 0 {
+		r.fail("bad uvarint")
+		return 0
+	}
+	r.buf = r.buf[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	v, n := binary.Varint(r.buf)
+	if n <= 0 {
+		r.fail("bad varint")
+		return 0
+	}
+	r.buf = r.buf[n:]
+	return v
+}
+
+func (r *reader) bytes(n uint64) []byte {
+	if n > uint64(len(r.buf)) {
+		r.fail("%d bytes wanted, %d left", n, len(r.buf))
+		return nil
+	}
+	b := r.buf[:n]
+	r.buf = r.buf[n:]
+	return b
+}
+
+func (r *reader) byte() byte {
+	b := r.bytes(1)
+	if b == nil {
+		return 0
+	}
+	return b[0]
+}
+
+func (r *reader) string() string { return string(r.bytes(r.uvarint())) }
+
+// count reads a length and rejects one larger than the bytes left divided by the
+// least each item costs, so a damaged length cannot make decoding allocate gigabytes.
+func (r *reader) count(minBytes int) int {
+	n := r.uvarint()
+	if n > uint64(len(r.buf)/minBytes) {
+		r.fail("count %d exceeds what %d bytes can hold", n, len(r.buf))
+		return 0
+	}
+	return int(n)
+}
+
+// index reads a dictionary index and checks it against the dictionary's size.
+func (r *reader) index(size int) uint32 {
+	j := r.uvarint()
+	if j >= uint64(size) {
+		r.fail("index %d out of %d", j, size)
+		return 0
+	}
+	return uint32(j)
+}
+
+func (r *reader) block() *Block {
+	b := &Block{LogType: signin.LogType(r.byte())}
+	if b.LogType > signin.ManagedIdentity {
+		r.fail("log type %d", b.LogType)
+	}
+	start, end := r.varint(), r.varint()
+	if r.err == nil && start >= end {
+		r.fail("window [%d, %d) empty", start, end)
+	}
+	b.Start, b.End = time.Unix(0, start).UTC(), time.Unix(0, end).UTC()
+	b.Profiles = r.profiles()
+	b.Times = r.times(start, end)
+	n := len(b.Times)
+	b.IDs = r.ids(n)
+	b.Profile = make([]uint32, 0, n)
+	for i := 0; i < n && r.err == nil; i++ {
+		b.Profile = append(b.Profile, r.index(len(b.Profiles)))
+	}
+	return b
+}
+
+func (r *reader) profiles() []signin.Event {
+	// Each profile costs at least one byte per column.
+	p := r.count(len(profileStrings) + len(profileFloats) + 3)
+	ps := make([]signin.Event, p)
+	for _, field := range profileStrings {
+		dict := make([]string, r.count(1))
+		for i := range dict {
+			dict[i] = r.string()
+		}
+		for i := range ps {
+			j := r.index(len(dict))
+			if r.err == nil {
+				*field(&ps[i]) = dict[j]
+			}
+		}
+	}
+	for _, field := range profileFloats {
+		dict := make([]float64, r.count(8))
+		for i := range dict {
+			if b := r.bytes(8); b != nil {
+				dict[i] = math.Float64frombits(binary.LittleEndian.Uint64(b))
+			}
+		}
+		for i := range ps {
+			j := r.index(len(dict))
+			if r.err == nil {
+				*field(&ps[i]) = dict[j]
+			}
+		}
+	}
+	for i := range ps {
+		code := r.varint()
+		if code < math.MinInt32 || code > math.MaxInt32 {
+			r.fail("error code %d", code)
+		}
+		ps[i].ErrorCode = int32(code)
+	}
+	for i := range ps {
+		if ps[i].LogType = signin.LogType(r.byte()); ps[i].LogType > signin.ManagedIdentity {
+			r.fail("profile log type %d", ps[i].LogType)
+		}
+	}
+	for i := range ps {
+		d := r.byte()
+		c, m := signin.Tristate(d&3), signin.Tristate(d>>2)
+		if c > signin.True || m > signin.True {
+			r.fail("device flags %#x", d)
+		}
+		ps[i].DeviceCompliant, ps[i].DeviceManaged = c, m
+	}
+	return ps
+}
+
+// times reads the time column and checks every time lies in [start, end), which
+// also rules out overflow: no delta may step past end.
+func (r *reader) times(start, end int64) []int64 {
+	n := r.count(3) // a delta, an id and a profile index at least
+	if n == 0 || r.err != nil {
+		return nil
+	}
+	times := make([]int64, 0, n)
+	t := r.varint()
+	unit := r.uvarint()
+	if r.err == nil && (t < start || t >= end || unit == 0) {
+		r.fail("first time %d outside [%d, %d) or unit %d", t, start, end, unit)
+	}
+	times = append(times, t)
+	for i := 1; i < n && r.err == nil; i++ {
+		d := r.uvarint()
+		if d > uint64(end-1-t)/unit {
+			r.fail("time %d steps past the window end", i)
+			break
+		}
+		t += int64(d * unit)
+		times = append(times, t)
+	}
+	return times
+}
+
+func (r *reader) ids(n int) []string {
+	mode := r.byte()
+	if r.err != nil || n == 0 {
+		return make([]string, 0)
+	}
+	switch mode {
+	case idsUUID:
+		raw := r.bytes(uint64(n) * 16)
+		if raw == nil {
+			return nil
+		}
+		// One string holds every id; the ids are slices of it, one allocation in all.
+		text := make([]byte, 0, n*36)
+		for i := 0; i < n; i++ {
+			text = appendUUID(text, raw[i*16:i*16+16])
+		}
+		all := string(text)
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = all[i*36 : i*36+36]
+		}
+		return ids
+	case idsMixed:
+		ids := make([]string, n)
+		for i := range ids {
+			l := r.uvarint()
+			if l == 0 {
+				if u := r.bytes(16); u != nil {
+					ids[i] = string(appendUUID(nil, u))
+				}
+				continue
+			}
+			ids[i] = string(r.bytes(l - 1))
+		}
+		return ids
+	}
+	r.fail("id mode %d", mode)
+	return nil
+}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"errors"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+func TestProfileStringsCoverEvent(t *testing.T) {
+	// Every string field except the per-sign-in ID must be a profile column.
+	n := 0
+	typ := reflect.TypeOf(signin.Event{})
+	for i := 0; i < typ.NumField(); i++ {
+		if f := typ.Field(i); f.Type.Kind() == reflect.String && f.Name != "ID" {
+			n++
+		}
+	}
+	if n != len(profileStrings) {
+		t.Fatalf("unexpected string fields in signin.Event; got %d; profileStrings lists %d (add the field and bump formatVersion)", n, len(profileStrings))
+	}
+	var e signin.Event
+	seen := make(map[*string]bool)
+	for _, f := range profileStrings {
+		p := f(&e)
+		if seen[p] {
+			t.Fatal("profileStrings lists a field twice")
+		}
+		seen[p] = true
+	}
+}
+
+func TestUUID(t *testing.T) {
+	f := func(s string, want bool) {
+		t.Helper()
+		var u [16]byte
+		if got := parseUUID(s, &u); got != want {
+			t.Fatalf("unexpected parseUUID(%q); got %v; want %v", s, got, want)
+		}
+		if want {
+			if back := string(appendUUID(nil, u[:])); back != s {
+				t.Fatalf("unexpected round trip; got %q; want %q", back, s)
+			}
+		}
+	}
+	f("0f8fad5b-d9cb-469f-a165-70867728950e", true)
+	f("00000000-0000-0000-0000-000000000000", true)
+	f("0F8FAD5B-D9CB-469F-A165-70867728950E", false) // upper case would not round-trip
+	f("{0f8fad5b-d9cb-469f-a165-70867728950e}", false)
+	f("0f8fad5bd9cb469fa16570867728950e", false)
+	f("0f8fad5b-d9cb-469f-a165-70867728950g", false)
+	f("0f8fad5b-d9cb+469f-a165-70867728950e", false)
+	f("", false)
+}
+
+// sameBlock compares blocks field by field; NaN coordinates compare by bits.
+func sameBlock(t *testing.T, got, want *Block) {
+	t.Helper()
+	if got.LogType != want.LogType || !got.Start.Equal(want.Start) || !got.End.Equal(want.End) {
+		t.Fatalf("unexpected header; got %v %s %s; want %v %s %s", got.LogType, got.Start, got.End, want.LogType, want.Start, want.End)
+	}
+	if !reflect.DeepEqual(got.Times, want.Times) && len(got.Times)+len(want.Times) > 0 {
+		t.Fatalf("unexpected times; got %d values; want %d", len(got.Times), len(want.Times))
+	}
+	if len(got.IDs) != len(want.IDs) || len(got.Profile) != len(want.Profile) || len(got.Profiles) != len(want.Profiles) {
+		t.Fatalf("unexpected lengths; got %d/%d/%d; want %d/%d/%d", len(got.IDs), len(got.Profile), len(got.Profiles), len(want.IDs), len(want.Profile), len(want.Profiles))
+	}
+	for i := range want.IDs {
+		if got.IDs[i] != want.IDs[i] || got.Profile[i] != want.Profile[i] {
+			t.Fatalf("unexpected sign-in %d; got %s/%d; want %s/%d", i, got.IDs[i], got.Profile[i], want.IDs[i], want.Profile[i])
+		}
+	}
+	for i := range want.Profiles {
+		if keyOf(got.Profiles[i]) != keyOf(want.Profiles[i]) ||
+			math.Float64bits(got.Profiles[i].Latitude) != math.Float64bits(want.Profiles[i].Latitude) ||
+			math.Float64bits(got.Profiles[i].Longitude) != math.Float64bits(want.Profiles[i].Longitude) {
+			t.Fatalf("unexpected profile %d; got %+v; want %+v", i, got.Profiles[i], want.Profiles[i])
+		}
+	}
+}
+
+func mustEncode(t testing.TB, key string, b *Block) []byte {
+	t.Helper()
+	data, err := encodeBlock(nil, key, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestCodecRoundTripSynthetic(t *testing.T) {
+	for _, lt := range signin.LogTypes {
+		b := synthBlock(t, "small", lt, busyHour)
+		if b.Len() == 0 {
+			t.Fatalf("no synthetic %s sign-ins", lt)
+		}
+		data := mustEncode(t, "k", b)
+		got, err := decodeBlock(data, "k")
+		if err != nil {
+			t.Fatalf("%s: %v", lt, err)
+		}
+		sameBlock(t, got, b)
+	}
+}
+
+// handBlock has every awkward value: mixed ids, NaN and exact coordinates, equal
+// times, negative error codes and unknown tristates.
+func handBlock() *Block {
+	w := window{start: day, size: time.Hour}
+	ev := func(id string, ns int64) signin.Event {
+		return signin.Event{ID: id, Created: day.Add(time.Duration(ns)), LogType: signin.ServicePrincipal,
+			AppDisplayName: "Teams", Latitude: math.NaN(), Longitude: math.NaN()}
+	}
+	a := ev("0f8fad5b-d9cb-469f-a165-70867728950e", 1)
+	b := ev("NOT-A-GUID", 1)
+	c := ev("", 3_599_999_999_999)
+	c.ErrorCode, c.Latitude, c.Longitude, c.City = -1, 52.52, 13.405, "Berlin"
+	c.DeviceCompliant, c.DeviceManaged = signin.True, signin.False
+	return newBlock(signin.ServicePrincipal, w, []signin.Event{c, b, a})
+}
+
+func TestCodecRoundTripHand(t *testing.T) {
+	b := handBlock()
+	got, err := decodeBlock(mustEncode(t, "v1:ns:servicePrincipal:1:3600", b), "v1:ns:servicePrincipal:1:3600")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameBlock(t, got, b)
+	if e := got.Event(2); e.ErrorCode != -1 || e.City != "Berlin" || e.Latitude != 52.52 || e.DeviceCompliant != signin.True || e.DeviceManaged != signin.False {
+		t.Fatalf("unexpected event %+v", e)
+	}
+	empty := newBlock(signin.Interactive, window{start: day, size: time.Hour}, nil)
+	got, err = decodeBlock(mustEncode(t, "e", empty), "e")
+	if err != nil || got.Len() != 0 || len(got.Profiles) != 0 {
+		t.Fatalf("unexpected empty block %+v, %v", got, err)
+	}
+}
+
+func TestCodecRejects(t *testing.T) {
+	good := mustEncode(t, "key-a", handBlock())
+	f := func(name string, data []byte, key string) {
+		t.Helper()
+		if _, err := decodeBlock(data, key); !errors.Is(err, ErrBadEntry) {
+			t.Fatalf("%s: unexpected error %v; want ErrBadEntry", name, err)
+		}
+	}
+	f("foreign key", good, "key-b")
+	for n := 0; n < len(good); n++ {
+		f("truncated", good[:n], "key-a")
+	}
+	for i := range good {
+		bad := append([]byte(nil), good...)
+		bad[i] ^= 0x40
+		f("flipped byte", bad, "key-a")
+	}
+	stale := append([]byte(nil), good...)
+	stale[len(blockMagic)] = formatVersion + 1
+	f("stale version", stale, "key-a")
+	f("trailing bytes", append(append([]byte(nil), good...), 0), "key-a")
+}
+
+func TestEncodeRejectsUnsortedTimes(t *testing.T) {
+	b := handBlock()
+	b.Times[0], b.Times[2] = b.Times[2], b.Times[0]
+	if _, err := encodeBlock(nil, "k", b); err == nil {
+		t.Fatal("expected an error for unsorted times")
+	}
+}
