@@ -41,10 +41,14 @@ type decoder struct {
 	recs []Record
 }
 
-// decodeRecords reads a stream of JSON values (one value, or JSON lines) and
-// returns every sign-in in it, in file order.
+// decodeRecords reads a stream of JSON values (one value, or JSON lines), or a
+// Log Analytics CSV export, and returns every sign-in in it, in file order.
 func decodeRecords(data []byte) ([]Record, error) {
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)))
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if looksLikeCSV(data) {
+		return decodeCSV(data)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	d := &decoder{}
 	for {
 		var v json.RawMessage

@@ -17,12 +17,11 @@ type fileSource struct {
 
 // LoadFile reads a file for FileSource.
 func LoadFile(path string) (Source, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path) // sized from the file, unlike io.ReadAll
 	if err != nil {
-		return nil, fmt.Errorf("graphsim: open sign-in file: %w", err)
+		return nil, fmt.Errorf("graphsim: read sign-in file: %w", err)
 	}
-	defer f.Close()
-	src, err := FileSource(f)
+	src, err := fileSourceOf(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -34,14 +33,23 @@ func LoadFile(path string) (Source, error) {
 // or without @odata keys), a bare JSON array (PowerShell), JSON lines, an
 // Event Hub batch {"records":[...]}, and Azure Monitor diagnostic-settings
 // records, whose "properties" object is served and whose category gives the
-// log type. A UTF-8 BOM is skipped. Records repeating an id already seen for
-// the same log type are dropped, because a cursor (createdDateTime, id) could
-// not page past a duplicate and exports that overlap are common.
+// log type. It also reads a Log Analytics "Export to CSV" of the SigninLogs
+// family of tables (any file not starting with '{' or '['): each row is
+// converted to the Graph beta signIn object it came from, and its Type or
+// Category column gives the log type. A UTF-8 BOM is skipped. Records
+// repeating an id already seen for the same log type are dropped, because a
+// cursor (createdDateTime, id) could not page past a duplicate and exports
+// that overlap are common.
 func FileSource(r io.Reader) (Source, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("graphsim: read sign-in file: %w", err)
 	}
+	return fileSourceOf(data)
+}
+
+// fileSourceOf is FileSource on the file's bytes.
+func fileSourceOf(data []byte) (Source, error) {
 	recs, err := decodeRecords(data)
 	if err != nil {
 		return nil, err

@@ -136,3 +136,15 @@ func TestTooManyBuckets(t *testing.T) {
 		t.Fatalf("unexpected error %v; want ErrInvalidQuery", err)
 	}
 }
+
+// sampleEvent is a varied sign-in for small in-memory tests.
+func sampleEvent(day time.Time, i int) signin.Event {
+	apps := []string{"Teams", "Outlook", "Azure Portal"}
+	codes := []int32{0, 0, 50126, 50140, 53003}
+	return signin.Event{
+		ID: fmt.Sprintf("id-%04d", i), Created: day.Add(time.Duration(i) * 7 * time.Minute), LogType: signin.LogTypes[i%4],
+		UserID: fmt.Sprintf("u%d", i%13), UserPrincipalName: fmt.Sprintf("user%d@contoso.com", i%13), AppDisplayName: apps[i%3],
+		AppID: fmt.Sprintf("app-%d", i%3), IPAddress: fmt.Sprintf("203.0.113.%d", i%17), ErrorCode: codes[i%5],
+		Browser: "Chrome 120.0", OperatingSystem: "Windows10", CountryOrRegion: []string{"US", "DE"}[i%2],
+	}
+}
