@@ -1,0 +1,31 @@
+import { screen } from '@testing-library/react';
+
+import { startsWith } from '../../test/fixtures';
+
+import { CacheSection } from './CacheSection';
+import { renderConfig } from './testing';
+
+describe('CacheSection', () => {
+  it('opens when settings are saved, with the defaults as placeholders', () => {
+    renderConfig(CacheSection, { cacheDir: '/var/cache/sl', freshnessMinutes: 30 });
+    expect(screen.getByLabelText(startsWith('Memory cache size (MB)'))).toHaveAttribute('placeholder', '256');
+    expect(screen.getByLabelText(startsWith('Freshness (minutes)'))).toHaveValue(30);
+    expect(screen.getByLabelText(startsWith('Cache directory'))).toHaveValue('/var/cache/sl');
+  });
+
+  it('saves numbers as numbers and text as text', async () => {
+    const { user, latest } = renderConfig(CacheSection);
+    expect(screen.queryByLabelText(startsWith('Cache directory'))).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Expand section Cache' }));
+    await user.type(screen.getByLabelText(startsWith('Memory cache size (MB)')), '512');
+    await user.type(screen.getByLabelText(startsWith('Cache directory')), '/var/lib/grafana/sl');
+    await user.type(screen.getByLabelText(startsWith('Memcached addresses')), 'mc-1:11211,mc-2:11211');
+    await user.type(screen.getByLabelText(startsWith('Freshness (minutes)')), '20');
+    expect(latest().jsonData).toEqual({
+      cacheSizeMB: 512,
+      cacheDir: '/var/lib/grafana/sl',
+      memcachedAddresses: 'mc-1:11211,mc-2:11211',
+      freshnessMinutes: 20,
+    });
+  });
+});

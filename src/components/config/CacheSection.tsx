@@ -1,0 +1,45 @@
+import React from 'react';
+import { ConfigSection } from '@grafana/plugin-ui';
+
+import { SETTINGS_DEFAULTS } from '../../types';
+import { ConfigProps, NumberSetting, TextSetting, anySet } from './fields';
+
+export function CacheSection(props: ConfigProps) {
+  return (
+    <ConfigSection
+      title="Cache"
+      description="Sign-ins are fetched once per time window and kept, so dashboards do not spend the Graph request quota."
+      isCollapsible
+      isInitiallyOpen={anySet(props, ['cacheSizeMB', 'cacheDir', 'memcachedAddresses', 'freshnessMinutes'])}
+    >
+      <NumberSetting
+        props={props}
+        name="cacheSizeMB"
+        label="Memory cache size (MB)"
+        description="In-memory cache per data source; larger keeps longer ranges without refetching"
+        placeholder={String(SETTINGS_DEFAULTS.cacheSizeMB)}
+      />
+      <TextSetting
+        props={props}
+        name="cacheDir"
+        label="Cache directory"
+        description="Optional: directory on the Grafana server where the cache is saved, so it survives restarts"
+        placeholder="/var/lib/grafana/signinlens-cache"
+      />
+      <TextSetting
+        props={props}
+        name="memcachedAddresses"
+        label="Memcached addresses"
+        description="Optional: comma-separated host:port list of a memcached shared by several Grafana servers"
+        placeholder="memcached-1:11211,memcached-2:11211"
+      />
+      <NumberSetting
+        props={props}
+        name="freshnessMinutes"
+        label="Freshness (minutes)"
+        description="Sign-ins reach Graph minutes late: windows newer than this are fetched again rather than cached"
+        placeholder={String(SETTINGS_DEFAULTS.freshnessMinutes)}
+      />
+    </ConfigSection>
+  );
+}

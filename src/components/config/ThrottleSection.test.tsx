@@ -1,0 +1,24 @@
+import { screen } from '@testing-library/react';
+
+import { startsWith } from '../../test/fixtures';
+
+import { ThrottleSection } from './ThrottleSection';
+import { renderConfig } from './testing';
+
+describe('ThrottleSection', () => {
+  it("shows Graph's limits as placeholders", async () => {
+    const { user } = renderConfig(ThrottleSection);
+    await user.click(screen.getByRole('button', { name: 'Expand section Throttle' }));
+    expect(screen.getByLabelText(startsWith('Requests per window'))).toHaveAttribute('placeholder', '5');
+    expect(screen.getByLabelText(startsWith('Window (seconds)'))).toHaveAttribute('placeholder', '10');
+    expect(screen.getByLabelText(startsWith('Query time budget (seconds)'))).toHaveAttribute('placeholder', '30');
+  });
+
+  it('saves the throttle settings as numbers, and removes emptied ones', async () => {
+    const { user, latest } = renderConfig(ThrottleSection, { throttleWindowSeconds: 10 });
+    await user.type(screen.getByLabelText(startsWith('Requests per window')), '3');
+    await user.clear(screen.getByLabelText(startsWith('Window (seconds)')));
+    await user.type(screen.getByLabelText(startsWith('Query time budget (seconds)')), '120');
+    expect(latest().jsonData).toEqual({ throttleRequests: 3, queryTimeBudgetSeconds: 120 });
+  });
+});

@@ -1,0 +1,191 @@
+import { DataQueryRequest, DataSourceInstanceSettings, ScopedVars, dateTime } from '@grafana/data';
+import { DataSourceWithBackend } from '@grafana/runtime';
+import { of } from 'rxjs';
+
+import { DataSource } from './datasource';
+import { SignInDataSourceOptions, SignInQuery, SignInVariableQuery } from './types';
+
+// A template service that knows a few variables and formats them the way Grafana does
+// for the formats the datasource asks for.
+const variables: Record<string, string[]> = {
+  app: ['Outlook'],
+  status: ['failure', 'interrupted'],
+  dims: ['app', 'status'],
+  dim: ['browser'],
+};
+
+function replace(target: string | undefined, scopedVars?: ScopedVars, format?: string): string {
+  return (target ?? '').replace(/\$(\w+)/g, (match, name: string) => {
+    const scoped = scopedVars?.[name]?.value;
+    const values = scoped !== undefined ? [String(scoped)] : variables[name];
+    if (!values) {
+      return match;
+    }
+    switch (format) {
+      case 'csv':
+        return values.join(',');
+      case 'regex':
+        return values.length > 1 ? `(${values.join('|')})` : values[0];
+      default:
+        return values.length > 1 ? `{${values.join(',')}}` : values[0];
+    }
+  });
+}
+
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getTemplateSrv: () => ({ replace }),
+}));
+
+function makeDataSource(): DataSource {
+  return new DataSource({
+    id: 1,
+    uid: 'signinlens',
+    type: 'signinlens-entra-datasource',
+    name: 'SignInLens',
+    jsonData: {},
+    meta: { id: 'signinlens-entra-datasource' },
+  } as unknown as DataSourceInstanceSettings<SignInDataSourceOptions>);
+}
+
+describe('DataSource', () => {
+  const ds = makeDataSource();
+
+  it('gives new queries the contract defaults', () => {
+    expect(ds.getDefaultQuery('dashboard' as never)).toEqual({
+      logType: 'interactive',
+      format: 'timeSeries',
+      metric: 'count',
+      groupBy: [],
+      filters: [],
+      timeAggregate: 'auto',
+    });
+  });
+
+  it('does not run hidden queries', () => {
+    expect(ds.filterQuery({ refId: 'A', hide: true })).toBe(false);
+    expect(ds.filterQuery({ refId: 'A', hide: false })).toBe(true);
+    expect(ds.filterQuery({ refId: 'A' })).toBe(true);
+  });
+
+  it('shows a query in words in query history', () => {
+    expect(ds.getQueryDisplayText({ refId: 'A', metric: 'failures', groupBy: ['app'], timeAggregate: '1h' })).toBe(
+      'Failures of interactive sign-ins by app, per 1h'
+    );
+  });
+
+  describe('applyTemplateVariables', () => {
+    const apply = (query: Partial<SignInQuery>, scopedVars: ScopedVars = {}) =>
+      ds.applyTemplateVariables({ refId: 'A', ...query }, scopedVars);
+
+    it('expands variables in filter values, as a regex or a list where the operator takes one', () => {
+      const got = apply({
+        filters: [
+          { key: 'app', op: '=', value: '$app' },
+          { key: 'status', op: 'in', value: '$status' },
+          { key: 'status', op: '=~', value: '$status' },
+          { key: 'status', op: '!~', value: '^$status$' },
+          { key: 'city', op: 'startsWith', value: 'Ber' },
+        ],
+      });
+      expect(got.filters).toEqual([
+        { key: 'app', op: '=', value: 'Outlook' },
+        { key: 'status', op: 'in', value: 'failure,interrupted' },
+        { key: 'status', op: '=~', value: '(failure|interrupted)' },
+        { key: 'status', op: '!~', value: '^(failure|interrupted)$' },
+        { key: 'city', op: 'startsWith', value: 'Ber' },
+      ]);
+    });
+
+    it('expands variables in filter keys and uses scoped variables (repeated panels)', () => {
+      const got = apply(
+        { filters: [{ key: '$dim', op: '=', value: '$app' }] },
+        { app: { text: 'Teams', value: 'Teams' } }
+      );
+      expect(got.filters).toEqual([{ key: 'browser', op: '=', value: 'Teams' }]);
+    });
+
+    it('expands a multi-value variable in groupBy into several keys, without duplicates', () => {
+      expect(apply({ groupBy: ['$dims', 'app', '$dim'] }).groupBy).toEqual(['app', 'status', 'browser']);
+    });
+
+    it('leaves out filter rows that have no key yet', () => {
+      expect(apply({ filters: [{ key: '', op: '=', value: 'x' }] }).filters).toEqual([]);
+    });
+
+    it('adds ad hoc filters with the operators the contract knows', () => {
+      const got = ds.applyTemplateVariables({ refId: 'A', filters: [] }, {}, [
+        { key: 'country', operator: '=', value: 'DE' },
+        { key: 'app', operator: '=~', value: 'Out.*' },
+        { key: 'app', operator: '<', value: '3' },
+      ]);
+      expect(got.filters).toEqual([
+        { key: 'country', op: '=', value: 'DE' },
+        { key: 'app', op: '=~', value: 'Out.*' },
+      ]);
+    });
+
+    it('expands the key of a variable query and keeps the rest', () => {
+      const got = apply({ queryType: 'variable', key: '$dim', logType: 'all', limit: 3 });
+      expect(got).toEqual({ refId: 'A', queryType: 'variable', key: 'browser', logType: 'all', limit: 3 });
+    });
+  });
+
+  describe('getValues', () => {
+    const range = { from: dateTime(1000), to: dateTime(2000), raw: { from: 'now-1h', to: 'now' } };
+
+    afterEach(() => jest.restoreAllMocks());
+
+    it('asks the values resource for a key in the time range', async () => {
+      const spy = jest
+        .spyOn(DataSourceWithBackend.prototype, 'getResource')
+        .mockResolvedValue({ values: ['Outlook', 'Teams'] });
+      await expect(ds.getValues({ key: 'app', logType: 'nonInteractive', range, prefix: 'T' })).resolves.toEqual([
+        'Outlook',
+        'Teams',
+      ]);
+      expect(spy).toHaveBeenCalledWith('values', {
+        key: 'app',
+        logType: 'nonInteractive',
+        from: '1000',
+        to: '2000',
+        prefix: 'T',
+      });
+    });
+
+    it('gives no suggestions when the backend fails or answers nonsense', async () => {
+      jest.spyOn(DataSourceWithBackend.prototype, 'getResource').mockRejectedValueOnce(new Error('404'));
+      await expect(ds.getValues({ key: 'app' })).resolves.toEqual([]);
+      jest.spyOn(DataSourceWithBackend.prototype, 'getResource').mockResolvedValueOnce({ values: 'x' });
+      await expect(ds.getValues({ key: 'app' })).resolves.toEqual([]);
+      jest.spyOn(DataSourceWithBackend.prototype, 'getResource').mockResolvedValueOnce({ values: ['a', 3, null] });
+      await expect(ds.getValues({ key: 'app' })).resolves.toEqual(['a']);
+    });
+
+    it('does not ask without a key', async () => {
+      const spy = jest.spyOn(DataSourceWithBackend.prototype, 'getResource');
+      await expect(ds.getValues({ key: '' })).resolves.toEqual([]);
+      expect(spy).not.toHaveBeenCalled();
+    });
+
+    it('feeds ad hoc filter keys and values', async () => {
+      jest.spyOn(DataSourceWithBackend.prototype, 'getResource').mockResolvedValue({ values: ['DE'] });
+      const keys = await ds.getTagKeys();
+      expect(keys).toContainEqual({ text: 'country', value: 'country' });
+      await expect(ds.getTagValues({ key: 'country', filters: [] })).resolves.toEqual([{ text: 'DE', value: 'DE' }]);
+    });
+  });
+
+  describe('variables', () => {
+    it('runs variable queries through the backend as queryType variable', () => {
+      const spy = jest.spyOn(ds, 'query').mockReturnValue(of({ data: [] }));
+      const request = {
+        targets: [{ refId: 'V', key: 'browser', logType: 'interactive' }],
+      } as unknown as DataQueryRequest<SignInVariableQuery>;
+      (ds.variables as unknown as { query: (r: typeof request) => unknown }).query(request);
+      expect(spy.mock.calls[0][0].targets).toEqual([
+        { refId: 'V', queryType: 'variable', key: 'browser', logType: 'interactive', filters: [] },
+      ]);
+    });
+  });
+});

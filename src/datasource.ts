@@ -1,0 +1,137 @@
+import {
+  AdHocVariableFilter,
+  CoreApp,
+  DataSourceGetTagKeysOptions,
+  DataSourceGetTagValuesOptions,
+  DataSourceInstanceSettings,
+  MetricFindValue,
+  ScopedVars,
+  TimeRange,
+} from '@grafana/data';
+import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+
+import { summarize } from './query';
+import {
+  DEFAULT_QUERY,
+  DIMENSIONS,
+  Filter,
+  FilterOp,
+  FILTER_OPS,
+  LogType,
+  SignInDataSourceOptions,
+  SignInQuery,
+} from './types';
+import { SignInVariableSupport } from './variables';
+
+/** The backend resource that lists the values a dimension takes (filter and ad hoc suggestions). */
+export const VALUES_RESOURCE = 'values';
+
+export interface ValuesRequest {
+  key: string;
+  logType?: LogType;
+  range?: TimeRange;
+  prefix?: string;
+}
+
+export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSourceOptions> {
+  constructor(instanceSettings: DataSourceInstanceSettings<SignInDataSourceOptions>) {
+    super(instanceSettings);
+    this.variables = new SignInVariableSupport(this);
+  }
+
+  getDefaultQuery(_: CoreApp): Partial<SignInQuery> {
+    return DEFAULT_QUERY;
+  }
+
+  filterQuery(query: SignInQuery): boolean {
+    return !query.hide;
+  }
+
+  getQueryDisplayText(query: SignInQuery): string {
+    return summarize(query);
+  }
+
+  applyTemplateVariables(query: SignInQuery, scopedVars: ScopedVars, adHoc?: AdHocVariableFilter[]): SignInQuery {
+    const templateSrv = getTemplateSrv();
+    const replace = (value: string, format?: string) => templateSrv.replace(value, scopedVars, format);
+    const out: SignInQuery = { ...query };
+
+    if (query.groupBy) {
+      // A multi-value variable ($dims) stands for several keys: expand it as a list.
+      const keys = query.groupBy.flatMap((k) => replace(k, 'csv').split(','));
+      out.groupBy = Array.from(new Set(keys.map((k) => k.trim()).filter(Boolean)));
+    }
+    // Rows still being edited (no key yet) are not sent.
+    const filters = (query.filters ?? [])
+      .filter((f) => f.key)
+      .map((f) => ({
+        ...f,
+        key: replace(f.key),
+        value: replace(f.value ?? '', valueFormat(f.op)),
+      }));
+    const extra = adHocToFilters(adHoc);
+    if (query.filters || extra.length) {
+      out.filters = [...filters, ...extra];
+    }
+    if (query.key !== undefined) {
+      out.key = replace(query.key);
+    }
+    return out;
+  }
+
+  /**
+   * The values a dimension takes in a time range, for suggestions. Suggestions are a
+   * convenience: any failure yields no suggestions rather than an error.
+   */
+  async getValues({ key, logType, range, prefix }: ValuesRequest): Promise<string[]> {
+    if (!key) {
+      return [];
+    }
+    const params: Record<string, string> = { key, logType: logType ?? 'all' };
+    if (range) {
+      params.from = String(range.from.valueOf());
+      params.to = String(range.to.valueOf());
+    }
+    if (prefix) {
+      params.prefix = prefix;
+    }
+    try {
+      const res = await this.getResource<{ values?: unknown }>(VALUES_RESOURCE, params);
+      return Array.isArray(res?.values) ? res.values.filter((v): v is string => typeof v === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  // Ad hoc filters: every dimension is a key; values come from the values resource.
+
+  async getTagKeys(_?: DataSourceGetTagKeysOptions<SignInQuery>): Promise<MetricFindValue[]> {
+    return DIMENSIONS.map((d) => ({ text: d.value, value: d.value }));
+  }
+
+  async getTagValues(options: DataSourceGetTagValuesOptions<SignInQuery>): Promise<MetricFindValue[]> {
+    const values = await this.getValues({ key: options.key, range: options.timeRange });
+    return values.map((v) => ({ text: v, value: v }));
+  }
+}
+
+/** How a variable's values are joined for a filter op: a regex alternation, a list or as is. */
+function valueFormat(op: FilterOp): string | undefined {
+  switch (op) {
+    case '=~':
+    case '!~':
+      return 'regex';
+    case 'in':
+      return 'csv';
+    default:
+      return undefined;
+  }
+}
+
+const OPS = new Set<string>(FILTER_OPS.map((o) => o.value));
+
+function adHocToFilters(adHoc?: AdHocVariableFilter[]): Filter[] {
+  return (adHoc ?? [])
+    .filter((f) => f.key && OPS.has(f.operator))
+    .map((f) => ({ key: f.key, op: f.operator as FilterOp, value: f.value }));
+}

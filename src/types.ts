@@ -1,0 +1,274 @@
+import { DataSourceJsonData } from '@grafana/data';
+import { DataQuery } from '@grafana/schema';
+
+// The query contract (DESIGN.md §4). Dashboards and alert rules store this JSON, so
+// names and values here must match pkg/query on the Go side exactly.
+
+export type LogType = 'interactive' | 'nonInteractive' | 'servicePrincipal' | 'managedIdentity' | 'all';
+
+export type Format = 'timeSeries' | 'table' | 'grouped' | 'logs';
+
+export type Metric =
+  | 'count'
+  | 'successes'
+  | 'failures'
+  | 'interrupts'
+  | 'failureRate'
+  | 'distinctUsers'
+  | 'distinctApps'
+  | 'distinctIPs'
+  | 'distinctResources';
+
+export type FilterOp = '=' | '!=' | '=~' | '!~' | 'in' | 'startsWith';
+
+export type TimeAggregate = 'auto' | '1h' | '6h' | '24h';
+
+export interface Filter {
+  key: string;
+  op: FilterOp;
+  /** For `in`, a comma-separated list; for `=~` and `!~`, an RE2 regular expression. */
+  value: string;
+}
+
+export interface SignInQuery extends DataQuery {
+  logType?: LogType;
+  format?: Format;
+  metric?: Metric;
+  groupBy?: string[];
+  filters?: Filter[];
+  timeAggregate?: TimeAggregate;
+  limit?: number;
+  /** Variable queries only (queryType 'variable'): the dimension whose values are listed. */
+  key?: string;
+}
+
+/** The query a template variable runs: the distinct values of one dimension. */
+export interface SignInVariableQuery extends SignInQuery {
+  queryType: typeof VARIABLE_QUERY_TYPE;
+  key: string;
+}
+
+export const VARIABLE_QUERY_TYPE = 'variable';
+
+export const DEFAULT_QUERY: Partial<SignInQuery> = {
+  logType: 'interactive',
+  format: 'timeSeries',
+  metric: 'count',
+  groupBy: [],
+  filters: [],
+  timeAggregate: 'auto',
+};
+
+/** Group-by keys a query may use at most (the engine's limit too). */
+export const MAX_GROUP_BY = 3;
+
+/** The limit a format gets when the user switches to it; undefined = the format has no limit. */
+export const DEFAULT_LIMITS: Record<Format, number | undefined> = {
+  timeSeries: undefined,
+  table: 10,
+  grouped: 100,
+  logs: 100,
+};
+
+/** A choice in a select or radio group (fits both Combobox and RadioButtonGroup). */
+export interface Option<T extends string> {
+  value: T;
+  label: string;
+  description?: string;
+}
+
+export const LOG_TYPES: Array<Option<LogType>> = [
+  { value: 'interactive', label: 'Interactive', description: 'A user signs in and is asked for credentials' },
+  { value: 'nonInteractive', label: 'Non-interactive', description: 'A client signs in on behalf of a user (tokens)' },
+  { value: 'servicePrincipal', label: 'Service principal', description: 'An app signs in with its own credentials' },
+  { value: 'managedIdentity', label: 'Managed identity', description: 'An Azure resource signs in with its identity' },
+  { value: 'all', label: 'All', description: 'All four types together' },
+];
+
+export const FORMATS: Array<Option<Format>> = [
+  { value: 'timeSeries', label: 'Time series', description: 'One series per group, one point per time bucket' },
+  { value: 'table', label: 'Table', description: 'One row per group over the whole range (top N)' },
+  { value: 'grouped', label: 'Grouped', description: "The portal's aggregated rows per log type" },
+  { value: 'logs', label: 'Logs', description: 'One row per sign-in, newest first' },
+];
+
+export const METRICS: Array<Option<Metric>> = [
+  { value: 'count', label: 'Sign-ins', description: 'Number of sign-ins' },
+  { value: 'successes', label: 'Successes', description: 'Sign-ins with error code 0' },
+  { value: 'failures', label: 'Failures', description: 'Sign-ins that failed' },
+  { value: 'interrupts', label: 'Interrupts', description: 'Sign-ins waiting on user action (MFA, consent, …)' },
+  { value: 'failureRate', label: 'Failure rate', description: 'Failures divided by sign-ins' },
+  { value: 'distinctUsers', label: 'Distinct users', description: 'Number of different users' },
+  { value: 'distinctApps', label: 'Distinct apps', description: 'Number of different applications' },
+  { value: 'distinctIPs', label: 'Distinct IP addresses', description: 'Number of different IP addresses' },
+  { value: 'distinctResources', label: 'Distinct resources', description: 'Number of different target resources' },
+];
+
+export const FILTER_OPS: Array<Option<FilterOp>> = [
+  { value: '=', label: '=', description: 'Equals' },
+  { value: '!=', label: '!=', description: 'Does not equal' },
+  { value: '=~', label: '=~', description: 'Matches the regular expression (RE2)' },
+  { value: '!~', label: '!~', description: 'Does not match the regular expression (RE2)' },
+  { value: 'in', label: 'in', description: 'Is one of a comma-separated list' },
+  { value: 'startsWith', label: 'starts with', description: 'Starts with the text' },
+];
+
+export const TIME_AGGREGATES: Array<Option<TimeAggregate>> = [
+  { value: 'auto', label: 'Auto', description: 'The panel interval, in whole minutes' },
+  { value: '1h', label: '1h' },
+  { value: '6h', label: '6h' },
+  { value: '24h', label: '24h' },
+];
+
+/** The dimension keys of the contract (DESIGN.md §4), in the order the editors list them. */
+export const DIMENSIONS: Array<Option<string>> = [
+  { value: 'logType', label: 'Log type' },
+  { value: 'user', label: 'User', description: 'User principal name' },
+  { value: 'userId', label: 'User ID' },
+  { value: 'userDisplayName', label: 'User display name' },
+  { value: 'userType', label: 'User type', description: 'Member or guest' },
+  { value: 'app', label: 'App', description: 'Application display name' },
+  { value: 'appId', label: 'App ID' },
+  { value: 'resource', label: 'Resource', description: 'Target resource display name' },
+  { value: 'resourceId', label: 'Resource ID' },
+  { value: 'servicePrincipal', label: 'Service principal' },
+  { value: 'servicePrincipalId', label: 'Service principal ID' },
+  { value: 'managedIdentity', label: 'Managed identity' },
+  { value: 'msiType', label: 'Managed identity type', description: 'System- or user-assigned' },
+  {
+    value: 'associatedResource',
+    label: 'Associated resource',
+    description: 'The Azure resource of a managed identity',
+  },
+  { value: 'ipAddress', label: 'IP address' },
+  { value: 'status', label: 'Status', description: 'success, failure or interrupted' },
+  { value: 'errorCode', label: 'Error code' },
+  { value: 'failureReason', label: 'Failure reason' },
+  { value: 'clientApp', label: 'Client app', description: 'Browser, mobile apps, Exchange ActiveSync, …' },
+  { value: 'legacyAuth', label: 'Legacy authentication' },
+  { value: 'browser', label: 'Browser' },
+  { value: 'os', label: 'Operating system' },
+  { value: 'deviceCompliant', label: 'Device compliant' },
+  { value: 'deviceManaged', label: 'Device managed' },
+  { value: 'trustType', label: 'Device trust type' },
+  { value: 'country', label: 'Country or region' },
+  { value: 'state', label: 'State' },
+  { value: 'city', label: 'City' },
+  { value: 'latitude', label: 'Latitude' },
+  { value: 'longitude', label: 'Longitude' },
+  { value: 'conditionalAccess', label: 'Conditional Access', description: 'success, failure or notApplied' },
+  { value: 'authRequirement', label: 'Authentication requirement', description: 'Single- or multifactor' },
+  { value: 'riskLevel', label: 'Risk level' },
+  { value: 'credentialType', label: 'Credential type', description: 'Client secret, certificate, …' },
+  { value: 'tokenIssuerType', label: 'Token issuer type' },
+  { value: 'crossTenantAccess', label: 'Cross-tenant access' },
+];
+
+/** The label of a dimension key, or the key itself for unknown keys and template variables. */
+export function dimensionLabel(key: string): string {
+  return DIMENSIONS.find((d) => d.value === key)?.label ?? key;
+}
+
+// The datasource settings contract (DESIGN.md §5). pkg/plugin/settings.go reads these.
+
+export type Source = 'demo' | 'graph';
+export type Cloud = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
+export type AuthType = 'clientSecret' | 'clientCertificate' | 'managedIdentity' | 'workloadIdentity';
+export type DemoSize = 'small' | 'medium' | 'large';
+
+export interface SignInDataSourceOptions extends DataSourceJsonData {
+  source?: Source;
+
+  // Microsoft Graph source.
+  cloud?: Cloud;
+  tenantId?: string;
+  clientId?: string;
+  authType?: AuthType;
+  graphEndpoint?: string;
+  authorityHost?: string;
+
+  // Demo source.
+  demoSeed?: number;
+  demoSize?: DemoSize;
+  demoFile?: string;
+  demoThrottle?: boolean;
+
+  // Cache.
+  cacheDir?: string;
+  memcachedAddresses?: string;
+  cacheSizeMB?: number;
+  freshnessMinutes?: number;
+
+  // Throttle.
+  throttleRequests?: number;
+  throttleWindowSeconds?: number;
+  queryTimeBudgetSeconds?: number;
+}
+
+/** Secrets: sent to the backend once, never returned to the browser. */
+export interface SignInSecureJsonData {
+  clientSecret?: string;
+  clientCertificate?: string;
+  tlsCACert?: string;
+}
+
+/**
+ * The defaults the backend applies to settings left empty. The config editor shows
+ * them as placeholders and never writes them, so the backend stays the one place
+ * that decides them.
+ */
+export const SETTINGS_DEFAULTS = {
+  source: 'demo' as Source,
+  cloud: 'AzureCloud' as Cloud,
+  authType: 'clientSecret' as AuthType,
+  demoSeed: 1,
+  demoSize: 'medium' as DemoSize,
+  cacheSizeMB: 256,
+  freshnessMinutes: 15,
+  throttleRequests: 5,
+  throttleWindowSeconds: 10,
+  queryTimeBudgetSeconds: 30,
+};
+
+export interface CloudInfo {
+  value: Cloud;
+  label: string;
+  graphEndpoint: string;
+  authorityHost: string;
+}
+
+export const CLOUDS: CloudInfo[] = [
+  {
+    value: 'AzureCloud',
+    label: 'Azure (global)',
+    graphEndpoint: 'https://graph.microsoft.com',
+    authorityHost: 'https://login.microsoftonline.com/',
+  },
+  {
+    value: 'AzureUSGovernment',
+    label: 'Azure US Government',
+    graphEndpoint: 'https://graph.microsoft.us',
+    authorityHost: 'https://login.microsoftonline.us/',
+  },
+  {
+    value: 'AzureChinaCloud',
+    label: 'Azure China (21Vianet)',
+    graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn',
+    authorityHost: 'https://login.chinacloudapi.cn/',
+  },
+];
+
+export const AUTH_TYPES: Array<Option<AuthType>> = [
+  { value: 'clientSecret', label: 'Client secret', description: 'App registration with a client secret' },
+  { value: 'clientCertificate', label: 'Client certificate', description: 'App registration with a certificate' },
+  {
+    value: 'managedIdentity',
+    label: 'Managed identity',
+    description: 'The identity of the Azure host running Grafana',
+  },
+  {
+    value: 'workloadIdentity',
+    label: 'Workload identity',
+    description: 'Kubernetes workload identity federation (AZURE_FEDERATED_TOKEN_FILE)',
+  },
+];
