@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: all build build-all frontend backend run test test-go test-frontend bench clean
+.PHONY: all build build-all frontend backend run test test-go test-frontend fuzz bench clean
 
 all: build
 
@@ -40,6 +40,16 @@ test-frontend: node_modules
 	npm run typecheck
 	npm run lint
 	npm test
+
+## fuzz: every fuzz target for FUZZTIME each (CI: 60s; longer: make fuzz FUZZTIME=10m)
+FUZZTIME ?= 60s
+FUZZ_TARGETS := FuzzParse:./pkg/query FuzzLoadSettings:./pkg/plugin FuzzDecodePage:./pkg/graph
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		name=$${t%%:*}; pkg=$${t#*:}; \
+		echo "== $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 clean:
 	rm -rf dist coverage
