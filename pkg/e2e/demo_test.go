@@ -18,7 +18,9 @@ var logTypes = []string{"interactive", "nonInteractive", "servicePrincipal", "ma
 
 func launch(t *testing.T) *plugintest.Host {
 	t.Helper()
-	h, err := plugintest.Launch(pluginBin, nil, testLog(t))
+	// A cache directory of the test's own: the persisted cache of an earlier run
+	// must not answer for this one.
+	h, err := plugintest.Launch(pluginBin, []string{"XDG_CACHE_HOME=" + t.TempDir()}, testLog(t))
 	if err != nil {
 		t.Fatal(err)
 	}

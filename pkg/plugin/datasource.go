@@ -74,7 +74,7 @@ func newDatasource(s Settings, uid string) (*Datasource, error) {
 		return nil, fmt.Errorf("%w: %v", ErrSettings, err)
 	}
 	ds.client = client
-	ds.store = store.New(client, store.Config{Freshness: s.Freshness()})
+	ds.store = store.New(client, storeConfig(s, uid))
 	ds.engine = query.New(ds.store)
 	return ds, nil
 }
@@ -93,10 +93,15 @@ func graphConfig(s Settings) graph.Config {
 	}
 }
 
-// Dispose stops the demo tenant, if any. Grafana calls it when the settings change
-// or the datasource is deleted.
+// Dispose saves and releases the cache and stops the demo tenant, if any. Grafana
+// calls it when the settings change or the datasource is deleted.
 func (ds *Datasource) Dispose() {
 	ds.counters.forget()
+	if ds.store != nil {
+		if err := ds.store.Close(); err != nil {
+			log.DefaultLogger.Warn("closing the sign-in cache", "error", err)
+		}
+	}
 	if ds.demo != nil {
 		if err := ds.demo.Close(); err != nil {
 			log.DefaultLogger.Warn("stopping the demo tenant", "error", err)

@@ -1,9 +1,12 @@
 package plugin
 
 import (
+	"fmt"
+
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // framesOf renders an engine result in the shape its format needs, with the
@@ -83,4 +86,19 @@ func valuesFrame(values []query.ValueCount) *data.Frame {
 		text[i] = v.Value
 	}
 	return data.NewFrame("values", data.NewField("value", nil, text))
+}
+
+// markPartial puts a warning on the first frame: the answer covers only the
+// windows loaded so far, and a refresh will show more.
+func markPartial(frames data.Frames, p *store.PartialError) {
+	if len(frames) == 0 {
+		return
+	}
+	pct := 0
+	if p.Total > 0 {
+		pct = 100 * p.Loaded / p.Total
+	}
+	meta := ensureMeta(frames[0])
+	meta.Notices = append(meta.Notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+		"Partial answer: %d of %d time windows (%d%%) are loaded from Microsoft Graph; loading continues in the background, refresh to see more.", p.Loaded, p.Total, pct)})
 }

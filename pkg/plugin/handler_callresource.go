@@ -140,7 +140,16 @@ func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
 		"bytesDecoded":   ds.counters.bytes.Load(),
 		"windowsCached":  st.WindowsCached,
 		"eventsCached":   st.EventsCached,
+		"bytesCached":    st.BytesCached,
 		"windowsPending": st.WindowsPending,
+		"windowsOpen":    st.WindowsOpen,
+		"hotEvents":      st.HotEvents,
+		"hotHits":        st.HotHits,
+		"l1Hits":         st.L1Hits,
+		"l1Misses":       st.L1Misses,
+		"l2Hits":         st.L2Hits,
+		"l2Misses":       st.L2Misses,
+		"sourceRequests": st.SourceRequests,
 	})
 }
 

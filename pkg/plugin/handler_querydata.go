@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -39,12 +40,27 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 	if err != nil {
 		return errorResponse(err)
 	}
+	if res.Partial != nil {
+		if isAlert(cq.Headers) {
+			// An alert on a half-loaded range would see zeros where sign-ins are
+			// still loading: refuse rather than evaluate a wrong number.
+			return backend.ErrorResponseWithErrorSource(backend.DownstreamError(fmt.Errorf(
+				"sign-ins are still loading from Microsoft Graph (%d of %d time windows loaded); the rule is evaluated once the range is loaded", res.Partial.Loaded, res.Partial.Total)))
+		}
+	}
 	link := linkTarget{From: dq.TimeRange.From, To: dq.TimeRange.To}
 	if is := cq.PluginContext.DataSourceInstanceSettings; is != nil {
 		link.UID, link.Name = is.UID, is.Name
 	}
-	return backend.DataResponse{Frames: framesOf(dq.RefID, q, res, link)}
+	frames := framesOf(dq.RefID, q, res, link)
+	if res.Partial != nil {
+		markPartial(frames, res.Partial)
+	}
+	return backend.DataResponse{Frames: frames}
 }
+
+// isAlert reports whether Grafana's alerting sent the request.
+func isAlert(h http.Header) bool { return h.Get("FromAlert") == "true" }
 
 // checkRetention refuses ranges Microsoft Graph no longer has: it keeps sign-ins
 // 30 days (P1/P2). The demo tenant and replayed files have no such limit.

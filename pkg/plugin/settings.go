@@ -38,8 +38,17 @@ type Settings struct {
 	// RetentionDays is how far back Graph keeps sign-ins: 30 with Entra ID P1/P2.
 	RetentionDays int `json:"retentionDays"`
 
-	// Cache.
-	FreshnessMinutes int `json:"freshnessMinutes"`
+	// Cache. Zero values take the defaults.
+	FreshnessMinutes int    `json:"freshnessMinutes"` // how long a window stays open to late sign-ins
+	CacheDir         string `json:"cacheDir"`         // where closed windows persist; "-" turns persistence off
+	CacheSizeMB      int    `json:"cacheSizeMB"`      // in-process cache; larger keeps more days without refetching
+	MemcachedAddress string `json:"memcachedAddresses"`
+
+	// Throttle: Graph's budget for sign-in reports is 5 requests per 10 s per app
+	// and tenant; every panel and alert of the datasource shares it.
+	ThrottleRequests       int `json:"throttleRequests"`
+	ThrottleWindowSeconds  int `json:"throttleWindowSeconds"`
+	QueryTimeBudgetSeconds int `json:"queryTimeBudgetSeconds"` // then answer with what is loaded
 
 	// Secrets, from secureJsonData. Tagged "-" so they never serialise.
 	ClientSecret      string `json:"-"`
@@ -66,7 +75,7 @@ func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
 }
 
 func (s *Settings) trim() {
-	for _, p := range []*string{&s.Source, &s.Cloud, &s.TenantID, &s.ClientID, &s.AuthType, &s.GraphEndpoint, &s.AuthorityHost, &s.DemoSize, &s.DemoFile} {
+	for _, p := range []*string{&s.Source, &s.Cloud, &s.TenantID, &s.ClientID, &s.AuthType, &s.GraphEndpoint, &s.AuthorityHost, &s.DemoSize, &s.DemoFile, &s.CacheDir, &s.MemcachedAddress} {
 		*p = strings.TrimSpace(*p)
 	}
 	if s.Source == "" {
@@ -91,8 +100,20 @@ func (s Settings) Validate() error {
 	if s.RetentionDays < 1 || s.RetentionDays > 3650 {
 		return fmt.Errorf("%w: retentionDays %d; want 1 to 3650", ErrSettings, s.RetentionDays)
 	}
-	if s.FreshnessMinutes < 1 || s.FreshnessMinutes > 24*60 {
-		return fmt.Errorf("%w: freshnessMinutes %d; want 1 to 1440", ErrSettings, s.FreshnessMinutes)
+	for _, r := range []struct {
+		name     string
+		v        int
+		min, max int
+	}{
+		{"freshnessMinutes", s.FreshnessMinutes, 1, 24 * 60},
+		{"cacheSizeMB", s.CacheSizeMB, 0, 64 << 10},
+		{"throttleRequests", s.ThrottleRequests, 0, 10_000},
+		{"throttleWindowSeconds", s.ThrottleWindowSeconds, 0, 3600},
+		{"queryTimeBudgetSeconds", s.QueryTimeBudgetSeconds, 0, 3600},
+	} {
+		if r.v < r.min || r.v > r.max {
+			return fmt.Errorf("%w: %s %d; want %d to %d", ErrSettings, r.name, r.v, r.min, r.max)
+		}
 	}
 	return nil
 }

@@ -119,8 +119,8 @@ func (a *aggregation) valueID(v string) uint32 {
 }
 
 // aggregate runs the scan of q over [from, to) into an aggregation.
-func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, error) {
+func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, *store.PartialError, error) {
 	a := newAggregation(q, first, size, buckets)
-	err := e.scanMatching(ctx, q, from, to, a.add)
-	return a, err
+	partial, err := splitPartial(e.scanMatching(ctx, q, from, to, a.add))
+	return a, partial, err
 }

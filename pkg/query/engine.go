@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -32,7 +33,12 @@ type Range struct {
 // scanMatching calls fn for each block of each of the query's log types with a
 // per-profile pass mask: filters are evaluated once per distinct profile, not
 // once per sign-in, which is what keeps scans of millions cheap.
+//
+// When the store can only answer part of the range in its time budget, the
+// loaded part is scanned and a *store.PartialError (summed over log types) is
+// returned; callers finish their answer and mark it partial.
 func (e *Engine) scanMatching(ctx context.Context, q Query, from, to time.Time, fn func(b *store.Block, lo, hi int, pass []bool)) error {
+	var partial *store.PartialError
 	for _, t := range q.LogTypes {
 		err := e.r.Scan(ctx, t, from, to, func(b *store.Block, lo, hi int) {
 			pass := make([]bool, len(b.Profiles))
@@ -41,9 +47,35 @@ func (e *Engine) scanMatching(ctx context.Context, q Query, from, to time.Time, 
 			}
 			fn(b, lo, hi, pass)
 		})
+		var pe *store.PartialError
+		if errors.As(err, &pe) {
+			partial = addPartial(partial, pe)
+			continue
+		}
 		if err != nil {
 			return err
 		}
 	}
+	if partial != nil {
+		return partial
+	}
 	return nil
+}
+
+func addPartial(sum, pe *store.PartialError) *store.PartialError {
+	if sum == nil {
+		return &store.PartialError{Loaded: pe.Loaded, Total: pe.Total}
+	}
+	sum.Loaded += pe.Loaded
+	sum.Total += pe.Total
+	return sum
+}
+
+// splitPartial separates a partial answer from a failure.
+func splitPartial(err error) (*store.PartialError, error) {
+	var pe *store.PartialError
+	if errors.As(err, &pe) {
+		return pe, nil
+	}
+	return nil, err
 }

@@ -72,7 +72,7 @@ func (e *Engine) Grouped(ctx context.Context, q Query, r Range) (Result, error) 
 		gt.Columns = append(gt.Columns, d.String())
 	}
 	acc := make(map[string]*groupedAcc)
-	err := e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
+	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
 		keys := profileKeys(b, pass, portalKeys[t])
 		for i := lo; i < hi; i++ {
 			p := b.Profile[i]
@@ -81,11 +81,11 @@ func (e *Engine) Grouped(ctx context.Context, q Query, r Range) (Result, error) 
 			}
 			addGrouped(acc, b, i, keys[p], size, portalColumns[t], portalKeys[t])
 		}
-	})
+	}))
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Grouped: finishGrouped(gt, acc, q.Limit), Notices: groupedNotices(gt)}, nil
+	return Result{Grouped: finishGrouped(gt, acc, q.Limit), Notices: groupedNotices(gt), Partial: partial}, nil
 }
 
 // profileKeys computes each passing profile's grouping key once per block.

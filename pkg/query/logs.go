@@ -44,7 +44,7 @@ func (e *Engine) Logs(ctx context.Context, q Query, r Range) (Result, error) {
 	// One ring per log type: each type's blocks arrive in time order, but the
 	// types arrive one after the other.
 	rings := make(map[signin.LogType]*ring)
-	err := e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
+	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
 		buf := rings[b.LogType]
 		if buf == nil {
 			buf = &ring{refs: make([]ref, 0, q.Limit)}
@@ -55,7 +55,7 @@ func (e *Engine) Logs(ctx context.Context, q Query, r Range) (Result, error) {
 				buf.push(ref{b, i})
 			}
 		}
-	})
+	}))
 	if err != nil {
 		return Result{}, err
 	}
@@ -75,7 +75,7 @@ func (e *Engine) Logs(ctx context.Context, q Query, r Range) (Result, error) {
 	if len(lines.Events) > q.Limit {
 		lines.Events = lines.Events[:q.Limit]
 	}
-	res := Result{Logs: lines}
+	res := Result{Logs: lines, Partial: partial}
 	if lines.Matched > len(lines.Events) {
 		res.Notices = append(res.Notices, fmt.Sprintf("showing the newest %d of %d sign-ins; raise the limit (at most %d) or narrow the range or filters", len(lines.Events), lines.Matched, MaxLimit))
 	}

@@ -90,7 +90,7 @@ func (r sliceReader) ListSignIns(_ context.Context, t signin.LogType, from, to t
 }
 
 func (r sliceReader) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *store.Block, lo, hi int)) error {
-	return store.New(r, store.Config{}).Scan(ctx, t, from, to, fn)
+	return store.New(r, store.Config{RateLimit: 1_000_000}).Scan(ctx, t, from, to, fn)
 }
 
 func (r sliceReader) engine() *Engine { return New(r) }

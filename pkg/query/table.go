@@ -22,7 +22,7 @@ type TableRow struct {
 // largest first, and one "other" row for the rest.
 func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
 	span := r.To.Sub(r.From)
-	a, err := e.aggregate(ctx, q, r.From, r.To, r.From, span, 1)
+	a, partial, err := e.aggregate(ctx, q, r.From, r.To, r.From, span, 1)
 	if err != nil {
 		return Result{}, err
 	}
@@ -37,7 +37,7 @@ func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
 	if len(q.GroupBy) == 0 && len(t.Rows) == 0 {
 		t.Rows = append(t.Rows, TableRow{Labels: []string{}, Value: 0})
 	}
-	res := Result{Table: t}
+	res := Result{Table: t, Partial: partial}
 	if other != nil {
 		t.Rows = append(t.Rows, TableRow{Labels: other.labels, Value: q.Metric.value(&other.total)})
 		res.Notices = append(res.Notices, fmt.Sprintf("%d groups; the top %d by %s are shown, the others are summed up as %q", len(a.groups), q.Limit, q.Metric, OtherLabel))

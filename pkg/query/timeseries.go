@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // maxBuckets bounds the points of one series: a year of 10-minute buckets.
@@ -26,6 +28,9 @@ type Result struct {
 	Logs    *LogLines
 	Values  []ValueCount
 	Notices []string
+	// Partial is set when only part of the range was loaded in the time budget:
+	// the answer covers Loaded of Total windows and must not pass as complete.
+	Partial *store.PartialError
 }
 
 // TimeSeries answers a timeSeries query: one series per group, the top Limit
@@ -37,7 +42,7 @@ func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, erro
 	if n > maxBuckets {
 		return Result{}, fmt.Errorf("%w: %d buckets of %s over the range; at most %d; choose a larger timeAggregate", ErrInvalidQuery, n, size, maxBuckets)
 	}
-	a, err := e.aggregate(ctx, q, r.From, r.To, first, size, n)
+	a, partial, err := e.aggregate(ctx, q, r.From, r.To, first, size, n)
 	if err != nil {
 		return Result{}, err
 	}
@@ -45,7 +50,7 @@ func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, erro
 	if len(q.GroupBy) == 0 && len(kept) == 0 {
 		kept = []*group{{cells: make([]cell, n)}} // no sign-ins: still one zero series
 	}
-	var res Result
+	res := Result{Partial: partial}
 	for _, g := range kept {
 		res.Series = append(res.Series, a.series(g))
 	}

@@ -22,7 +22,7 @@ type ValueCount struct {
 func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimension, prefix string) (Result, error) {
 	counts := make(map[string]int64)
 	prefix = strings.ToLower(prefix)
-	err := e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
+	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
 		perProfile := make([]int64, len(b.Profiles))
 		for i := lo; i < hi; i++ {
 			perProfile[b.Profile[i]]++
@@ -36,7 +36,7 @@ func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimens
 				counts[v] += n
 			}
 		}
-	})
+	}))
 	if err != nil {
 		return Result{}, err
 	}
@@ -53,7 +53,7 @@ func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimens
 	if len(values) > q.Limit {
 		values = values[:q.Limit]
 	}
-	return Result{Values: values}, nil
+	return Result{Values: values, Partial: partial}, nil
 }
 
 // Run answers any query by its format (or as a variable query).

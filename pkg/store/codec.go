@@ -3,11 +3,8 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
 
 	"github.com/cespare/xxhash/v2"
-
-	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
 // The block codec turns a Block into the bytes the caches hold. A cached value
@@ -18,16 +15,20 @@ import (
 //
 // body:
 //
-//	logType byte | start, end (varint Unix ns) | profiles | sign-ins
-//	profiles: uvarint count P; per string field a dictionary (uvarint count,
-//	          uvarint len + bytes each) then P uvarint indexes; per coordinate a
-//	          dictionary of 8-byte float bits then P indexes; P zig-zag error
-//	          codes; P log-type bytes; P bytes of device tristates (compliant | managed<<2)
+//	logType byte | start, end (varint Unix ns) | profiles section | sign-ins
+//	section: mode byte (0 raw, 1 zstd) | uvarint raw length | [uvarint packed length] | bytes
+//	profiles: uvarint count P; a dictionary per string field (uvarint count,
+//	          uvarint len + bytes each) and per coordinate (8-byte float bits each);
+//	          then per field group (see profileGroups) a dictionary of tuples
+//	          (uvarint count, per tuple one uvarint per field: a dictionary index
+//	          or a small integer) and P uvarint tuple indexes
 //	sign-ins: uvarint count N; when N > 0 the first time (varint), a unit (uvarint,
 //	          the GCD of all offsets, so second-precision timestamps cost a byte),
 //	          N-1 uvarint deltas in units; an id mode byte (1: all canonical UUIDs,
 //	          16 bytes each; 0: per id uvarint 0 + 16 bytes, or len+1 + bytes);
-//	          N uvarint profile indexes
+//	          N profile indexes (uvarint 0: the next profile not used before,
+//	          else index+1 — profiles are numbered in order of first use, so a
+//	          block where most sign-ins have a profile of their own pays a byte)
 //
 // Decoding checks everything and turns anything unexpected into an error, which
 // the store treats as a miss: a damaged or foreign value costs a refetch, never
@@ -61,78 +62,16 @@ func encodeBlock(dst []byte, key string, b *Block) ([]byte, error) {
 	dst = append(dst, byte(b.LogType))
 	dst = binary.AppendVarint(dst, b.Start.UnixNano())
 	dst = binary.AppendVarint(dst, b.End.UnixNano())
-	dst = appendProfiles(dst, b.Profiles)
+	dst = appendSection(dst, appendProfiles(nil, b.Profiles))
 	dst = appendTimes(dst, b.Times)
 	dst = appendIDs(dst, b.IDs)
-	for _, p := range b.Profile {
-		dst = binary.AppendUvarint(dst, uint64(p))
-	}
+	dst = appendProfileIndexes(dst, b.Profile)
 	return binary.LittleEndian.AppendUint64(dst, xxhash.Sum64(dst[start:])), nil
 }
 
 func appendString(dst []byte, s string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
 	return append(dst, s...)
-}
-
-func appendProfiles(dst []byte, ps []signin.Event) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(ps)))
-	idx := make([]uint32, len(ps))
-	for _, field := range profileStrings {
-		dict := make(map[string]uint32)
-		var values []string
-		for i := range ps {
-			s := *field(&ps[i])
-			j, ok := dict[s]
-			if !ok {
-				j = uint32(len(values))
-				dict[s] = j
-				values = append(values, s)
-			}
-			idx[i] = j
-		}
-		dst = binary.AppendUvarint(dst, uint64(len(values)))
-		for _, s := range values {
-			dst = appendString(dst, s)
-		}
-		dst = appendIndexes(dst, idx)
-	}
-	for _, field := range profileFloats {
-		dict := make(map[uint64]uint32)
-		var values []uint64
-		for i := range ps {
-			bits := math.Float64bits(*field(&ps[i]))
-			j, ok := dict[bits]
-			if !ok {
-				j = uint32(len(values))
-				dict[bits] = j
-				values = append(values, bits)
-			}
-			idx[i] = j
-		}
-		dst = binary.AppendUvarint(dst, uint64(len(values)))
-		for _, v := range values {
-			dst = binary.LittleEndian.AppendUint64(dst, v)
-		}
-		dst = appendIndexes(dst, idx)
-	}
-	for i := range ps {
-		dst = binary.AppendVarint(dst, int64(ps[i].ErrorCode))
-	}
-	for i := range ps {
-		dst = append(dst, byte(ps[i].LogType))
-	}
-	for i := range ps {
-		dst = append(dst, byte(ps[i].DeviceCompliant)|byte(ps[i].DeviceManaged)<<2)
-	}
-	return dst
-}
-
-func appendIndexes(dst []byte, idx []uint32) []byte {
-	for _, j := range idx {
-		dst = binary.AppendUvarint(dst, uint64(j))
-	}
-	return dst
 }
 
 // appendTimes writes ascending times as a first value and deltas in the largest

@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -124,68 +123,21 @@ func (r *reader) block() *Block {
 		r.fail("window [%d, %d) empty", start, end)
 	}
 	b.Start, b.End = time.Unix(0, start).UTC(), time.Unix(0, end).UTC()
-	b.Profiles = r.profiles()
+	if sec := r.section(); r.err == nil {
+		pr := reader{buf: sec}
+		b.Profiles = pr.profiles()
+		if pr.err == nil && len(pr.buf) != 0 {
+			pr.fail("%d bytes after the profiles", len(pr.buf))
+		}
+		if pr.err != nil {
+			r.fail("profiles: %v", pr.err)
+		}
+	}
 	b.Times = r.times(start, end)
 	n := len(b.Times)
 	b.IDs = r.ids(n)
-	b.Profile = make([]uint32, 0, n)
-	for i := 0; i < n && r.err == nil; i++ {
-		b.Profile = append(b.Profile, r.index(len(b.Profiles)))
-	}
+	b.Profile = r.profileIndexes(n, len(b.Profiles))
 	return b
-}
-
-func (r *reader) profiles() []signin.Event {
-	// Each profile costs at least one byte per column.
-	p := r.count(len(profileStrings) + len(profileFloats) + 3)
-	ps := make([]signin.Event, p)
-	for _, field := range profileStrings {
-		dict := make([]string, r.count(1))
-		for i := range dict {
-			dict[i] = r.string()
-		}
-		for i := range ps {
-			j := r.index(len(dict))
-			if r.err == nil {
-				*field(&ps[i]) = dict[j]
-			}
-		}
-	}
-	for _, field := range profileFloats {
-		dict := make([]float64, r.count(8))
-		for i := range dict {
-			if b := r.bytes(8); b != nil {
-				dict[i] = math.Float64frombits(binary.LittleEndian.Uint64(b))
-			}
-		}
-		for i := range ps {
-			j := r.index(len(dict))
-			if r.err == nil {
-				*field(&ps[i]) = dict[j]
-			}
-		}
-	}
-	for i := range ps {
-		code := r.varint()
-		if code < math.MinInt32 || code > math.MaxInt32 {
-			r.fail("error code %d", code)
-		}
-		ps[i].ErrorCode = int32(code)
-	}
-	for i := range ps {
-		if ps[i].LogType = signin.LogType(r.byte()); ps[i].LogType > signin.ManagedIdentity {
-			r.fail("profile log type %d", ps[i].LogType)
-		}
-	}
-	for i := range ps {
-		d := r.byte()
-		c, m := signin.Tristate(d&3), signin.Tristate(d>>2)
-		if c > signin.True || m > signin.True {
-			r.fail("device flags %#x", d)
-		}
-		ps[i].DeviceCompliant, ps[i].DeviceManaged = c, m
-	}
-	return ps
 }
 
 // times reads the time column and checks every time lies in [start, end), which

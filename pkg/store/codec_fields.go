@@ -1,47 +1,127 @@
 package store
 
-import "github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+import (
+	"math"
 
-// profileStrings lists the string fields of a profile in the order the codec
-// writes them, one dictionary-coded column each. The order is part of the format:
-// adding, removing or reordering a field means bumping formatVersion, so entries
-// written by an older build become misses instead of being read with shifted
-// columns. TestProfileStringsCoverEvent fails when signin.Event gains a string
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// profileField is one field of a profile as the codec sees it: a string or a
+// coordinate, coded as an index into the field's own dictionary, or a small
+// integer coded as is (get/set, with set rejecting values out of range).
+type profileField struct {
+	str  func(e *signin.Event) *string
+	num  func(e *signin.Event) *float64
+	get  func(e *signin.Event) uint64
+	set  func(e *signin.Event, v uint64) bool
+	dict int // index among the dictionary-coded fields; set by init
+}
+
+func strField(f func(e *signin.Event) *string) *profileField  { return &profileField{str: f} }
+func numField(f func(e *signin.Event) *float64) *profileField { return &profileField{num: f} }
+
+func triField(f func(e *signin.Event) *signin.Tristate) *profileField {
+	return &profileField{
+		get: func(e *signin.Event) uint64 { return uint64(*f(e)) },
+		set: func(e *signin.Event, v uint64) bool { *f(e) = signin.Tristate(v); return v <= uint64(signin.True) },
+	}
+}
+
+// profileGroups are the profile fields in the order the codec writes them,
+// grouped by what moves together: a user's names and ids, an address and its
+// place, a device, an app and its resource, an outcome. In a busy hour nearly
+// every non-interactive sign-in has a profile of its own (user × app × address),
+// yet each group has only hundreds or a few thousand distinct values, so a
+// profile costs one small index per group instead of one per field.
+//
+// The table is part of the format: changing it means bumping formatVersion, so
+// entries written by an older build become misses instead of being read with
+// shifted columns. TestProfileGroupsCoverEvent fails when signin.Event gains a
 // field this table does not list.
-var profileStrings = [...]func(e *signin.Event) *string{
-	func(e *signin.Event) *string { return &e.UserID },
-	func(e *signin.Event) *string { return &e.UserPrincipalName },
-	func(e *signin.Event) *string { return &e.UserDisplayName },
-	func(e *signin.Event) *string { return &e.UserType },
-	func(e *signin.Event) *string { return &e.AppID },
-	func(e *signin.Event) *string { return &e.AppDisplayName },
-	func(e *signin.Event) *string { return &e.ResourceID },
-	func(e *signin.Event) *string { return &e.ResourceDisplayName },
-	func(e *signin.Event) *string { return &e.ServicePrincipalID },
-	func(e *signin.Event) *string { return &e.ServicePrincipalName },
-	func(e *signin.Event) *string { return &e.MsiType },
-	func(e *signin.Event) *string { return &e.AssociatedResourceID },
-	func(e *signin.Event) *string { return &e.IPAddress },
-	func(e *signin.Event) *string { return &e.FailureReason },
-	func(e *signin.Event) *string { return &e.ClientAppUsed },
-	func(e *signin.Event) *string { return &e.Browser },
-	func(e *signin.Event) *string { return &e.OperatingSystem },
-	func(e *signin.Event) *string { return &e.TrustType },
-	func(e *signin.Event) *string { return &e.CountryOrRegion },
-	func(e *signin.Event) *string { return &e.State },
-	func(e *signin.Event) *string { return &e.City },
-	func(e *signin.Event) *string { return &e.ConditionalAccessStatus },
-	func(e *signin.Event) *string { return &e.AuthenticationRequirement },
-	func(e *signin.Event) *string { return &e.RiskLevelDuringSignIn },
-	func(e *signin.Event) *string { return &e.ClientCredentialType },
-	func(e *signin.Event) *string { return &e.TokenIssuerType },
-	func(e *signin.Event) *string { return &e.CrossTenantAccessType },
+var profileGroups = [...][]*profileField{
+	{ // who
+		strField(func(e *signin.Event) *string { return &e.UserID }),
+		strField(func(e *signin.Event) *string { return &e.UserPrincipalName }),
+		strField(func(e *signin.Event) *string { return &e.UserDisplayName }),
+		strField(func(e *signin.Event) *string { return &e.UserType }),
+		strField(func(e *signin.Event) *string { return &e.ServicePrincipalID }),
+		strField(func(e *signin.Event) *string { return &e.ServicePrincipalName }),
+		strField(func(e *signin.Event) *string { return &e.MsiType }),
+		strField(func(e *signin.Event) *string { return &e.AssociatedResourceID }),
+		strField(func(e *signin.Event) *string { return &e.ClientCredentialType }),
+	},
+	{ // where
+		strField(func(e *signin.Event) *string { return &e.IPAddress }),
+		strField(func(e *signin.Event) *string { return &e.CountryOrRegion }),
+		strField(func(e *signin.Event) *string { return &e.State }),
+		strField(func(e *signin.Event) *string { return &e.City }),
+		numField(func(e *signin.Event) *float64 { return &e.Latitude }),
+		numField(func(e *signin.Event) *float64 { return &e.Longitude }),
+	},
+	{ // device
+		strField(func(e *signin.Event) *string { return &e.Browser }),
+		strField(func(e *signin.Event) *string { return &e.OperatingSystem }),
+		strField(func(e *signin.Event) *string { return &e.TrustType }),
+		strField(func(e *signin.Event) *string { return &e.ClientAppUsed }),
+		triField(func(e *signin.Event) *signin.Tristate { return &e.DeviceCompliant }),
+		triField(func(e *signin.Event) *signin.Tristate { return &e.DeviceManaged }),
+	},
+	{ // what
+		strField(func(e *signin.Event) *string { return &e.AppID }),
+		strField(func(e *signin.Event) *string { return &e.AppDisplayName }),
+		strField(func(e *signin.Event) *string { return &e.ResourceID }),
+		strField(func(e *signin.Event) *string { return &e.ResourceDisplayName }),
+	},
+	{ // outcome
+		{
+			get: func(e *signin.Event) uint64 { return zigzag(int64(e.ErrorCode)) },
+			set: func(e *signin.Event, v uint64) bool {
+				c := unzigzag(v)
+				e.ErrorCode = int32(c)
+				return c >= math.MinInt32 && c <= math.MaxInt32
+			},
+		},
+		strField(func(e *signin.Event) *string { return &e.FailureReason }),
+		strField(func(e *signin.Event) *string { return &e.ConditionalAccessStatus }),
+		strField(func(e *signin.Event) *string { return &e.AuthenticationRequirement }),
+		strField(func(e *signin.Event) *string { return &e.RiskLevelDuringSignIn }),
+		strField(func(e *signin.Event) *string { return &e.TokenIssuerType }),
+		strField(func(e *signin.Event) *string { return &e.CrossTenantAccessType }),
+		{
+			get: func(e *signin.Event) uint64 { return uint64(e.LogType) },
+			set: func(e *signin.Event, v uint64) bool {
+				e.LogType = signin.LogType(v)
+				return v <= uint64(signin.ManagedIdentity)
+			},
+		},
+	},
 }
 
-// profileFloats lists the coordinate fields, dictionary-coded by their bits: a
-// tenant's sign-ins come from a few hundred places, so an index of one or two
-// bytes replaces eight, and NaN (unknown) round-trips bit for bit.
-var profileFloats = [...]func(e *signin.Event) *float64{
-	func(e *signin.Event) *float64 { return &e.Latitude },
-	func(e *signin.Event) *float64 { return &e.Longitude },
+// dictFields are the dictionary-coded fields in format order.
+var dictFields []*profileField
+
+func init() {
+	for _, g := range profileGroups {
+		for _, f := range g {
+			if f.str != nil || f.num != nil {
+				f.dict = len(dictFields)
+				dictFields = append(dictFields, f)
+			}
+		}
+	}
 }
+
+// copyField copies field f from src to dst.
+func (f *profileField) copy(dst, src *signin.Event) {
+	switch {
+	case f.str != nil:
+		*f.str(dst) = *f.str(src)
+	case f.num != nil:
+		*f.num(dst) = *f.num(src)
+	default:
+		f.set(dst, f.get(src))
+	}
+}
+
+func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }

@@ -10,26 +10,42 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-func TestProfileStringsCoverEvent(t *testing.T) {
-	// Every string field except the per-sign-in ID must be a profile column.
-	n := 0
-	typ := reflect.TypeOf(signin.Event{})
-	for i := 0; i < typ.NumField(); i++ {
-		if f := typ.Field(i); f.Type.Kind() == reflect.String && f.Name != "ID" {
-			n++
-		}
-	}
-	if n != len(profileStrings) {
-		t.Fatalf("unexpected string fields in signin.Event; got %d; profileStrings lists %d (add the field and bump formatVersion)", n, len(profileStrings))
-	}
+func TestProfileGroupsCoverEvent(t *testing.T) {
+	// Every field except the per-sign-in ID and Created is in exactly one group:
+	// set each field listed to a distinct value and check none is left zero.
+	listed := 0
 	var e signin.Event
-	seen := make(map[*string]bool)
-	for _, f := range profileStrings {
-		p := f(&e)
-		if seen[p] {
-			t.Fatal("profileStrings lists a field twice")
+	for _, g := range profileGroups {
+		for _, f := range g {
+			listed++
+			switch {
+			case f.str != nil:
+				if *f.str(&e) != "" {
+					t.Fatal("a string field is listed twice")
+				}
+				*f.str(&e) = "x"
+			case f.num != nil:
+				if *f.num(&e) != 0 {
+					t.Fatal("a coordinate is listed twice")
+				}
+				*f.num(&e) = 1
+			default:
+				if f.get(&e) != 0 {
+					t.Fatal("a small field is listed twice")
+				}
+				f.set(&e, 1)
+			}
 		}
-		seen[p] = true
+	}
+	typ := reflect.TypeOf(e)
+	if want := typ.NumField() - 2; listed != want {
+		t.Fatalf("unexpected fields listed; got %d; want %d (add the new field to profileGroups and bump formatVersion)", listed, want)
+	}
+	v := reflect.ValueOf(e)
+	for i := 0; i < typ.NumField(); i++ {
+		if name := typ.Field(i).Name; name != "ID" && name != "Created" && v.Field(i).IsZero() {
+			t.Fatalf("field %s is not in profileGroups", name)
+		}
 	}
 }
 

@@ -1,17 +1,26 @@
-// Package store keeps the sign-ins fetched from a source per (log type, UTC window),
-// so closed windows are fetched once and every later query over them is served
-// from memory. Concurrent queries share one fetch per window.
+// Package store keeps the sign-ins fetched from a source per (log type, UTC
+// window), so a closed window is fetched once and every later query over it is
+// served from cache. Layers, fastest first:
 //
-// This is the foundation's store: closed windows live in process memory as
-// columnar blocks (see Block), with a bound on the sign-ins held. The compact columnar encoding,
-// fastcache, memcached and persistence come with the store issue.
+//   - hot: decoded blocks of recently used windows on the Go heap (hot.go);
+//   - L1: encoded closed windows in fastcache, outside the Go heap, optionally
+//     persisted to Config.Dir (l1.go, codec*.go);
+//   - the source, called through a rate limiter shared by all scans, with
+//     adjacent missing windows fetched by one paged request (fetch.go).
+//
+// Open windows — those that may still receive late sign-ins — are held apart
+// and refreshed by fetching only their new tail (tail.go). Concurrent queries
+// share one fetch per window, and a fetch outlives the query that started it.
 package store
 
 import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/VictoriaMetrics/fastcache"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
@@ -22,89 +31,121 @@ type Source interface {
 	ListSignIns(ctx context.Context, t signin.LogType, from, to time.Time, fn func(page []signin.Event) error) error
 }
 
-// Config tunes a Store.
-type Config struct {
-	// Window is the size of a cached window. Default 1h.
-	Window time.Duration
-	// Freshness is how long after its end a window may still receive late sign-ins;
-	// until then it is refetched on every query and never cached. Default 15m.
-	Freshness time.Duration
-	// MaxEvents bounds the sign-ins held; the oldest-cached windows go first.
-	// Default 2,000,000 (roughly 1 GB; the columnar store lowers this cost).
-	MaxEvents int
-	// Now is the clock; tests set it. Default time.Now.
-	Now func() time.Time
-}
-
-func (c *Config) applyDefaults() {
-	if c.Window <= 0 {
-		c.Window = time.Hour
-	}
-	if c.Freshness <= 0 {
-		c.Freshness = 15 * time.Minute
-	}
-	if c.MaxEvents <= 0 {
-		c.MaxEvents = 2_000_000
-	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-}
-
-// Store caches sign-ins per log type and window.
+// Store caches sign-ins per log type and window. Close releases it.
 type Store struct {
-	src Source
-	cfg Config
+	src     Source
+	cfg     Config
+	ns      string // Config.Namespace as it goes into keys
+	l1      *fastcache.Cache
+	limiter *limiter
+	sem     chan struct{} // bounds fetches in flight
+	metrics *metrics
+	counts  counters
+
+	// ctx is cancelled by Close: it stops background fetches and saves.
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closed    atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
 
 	mu      sync.Mutex
-	entries map[entryKey]*entry
-	order   []entryKey // closed windows in the order they were cached, for eviction
-	held    int        // events held in closed windows
+	pending map[string]*entry      // windows being loaded
+	hot     *hotSet                // decoded closed windows
+	open    map[string]*openWindow // open windows held, never cached
+	known   map[string]int         // closed windows put in L1, with their sign-ins, for Stats
 }
 
-type entryKey struct {
-	logType signin.LogType
-	start   int64 // window start, Unix seconds
-}
-
-// entry is a window being fetched or held. done is closed once block or err is set.
+// entry is a window being loaded. done is closed once block or err is set.
 type entry struct {
 	done  chan struct{}
 	block *Block
 	err   error
 }
 
-// New returns a store that reads from src.
+func readyEntry(b *Block) *entry {
+	e := &entry{done: make(chan struct{}), block: b}
+	close(e.done)
+	return e
+}
+
+// openWindow is an open window's block and when it was last fetched.
+type openWindow struct {
+	w       window
+	block   *Block
+	fetched time.Time
+}
+
+// New returns a store that reads from src. It loads the persisted L1 from
+// cfg.Dir if there is one; a missing or damaged file gives an empty cache.
 func New(src Source, cfg Config) *Store {
 	cfg.applyDefaults()
-	return &Store{src: src, cfg: cfg, entries: make(map[entryKey]*entry)}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Store{
+		src: src, cfg: cfg, ns: namespaceKey(cfg.Namespace),
+		limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, time.Now()),
+		sem:     make(chan struct{}, cfg.FetchConcurrency),
+		metrics: newMetrics(cfg.MetricsLabel),
+		ctx:     ctx, cancel: cancel,
+		pending: make(map[string]*entry), hot: newHotSet(cfg.HotEvents),
+		open: make(map[string]*openWindow), known: make(map[string]int),
+	}
+	s.l1 = s.loadL1()
+	if cfg.Dir != "" {
+		s.wg.Add(1)
+		go s.saveLoop()
+	}
+	return s
+}
+
+// Close stops background fetches and saves, saves L1 to Config.Dir if set and
+// frees L1's memory, which only Reset gives back. Scans after Close fail with
+// ErrClosed. Close is safe to call more than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.closed.Store(true)
+		s.cancel()
+		s.wg.Wait()
+		s.closeErr = s.saveL1()
+		s.l1.Reset()
+		s.metrics.forget()
+	})
+	return s.closeErr
 }
 
 // Scan calls fn with the block of each window overlapping [from, to), oldest
 // first, and the index range [lo, hi) of its sign-ins inside [from, to). It
-// fetches what is not held yet. Blocks are shared: fn must not modify them.
+// loads what is not held. Blocks are shared: fn must not modify them.
+//
+// When windows are still loading after Config.TimeBudget, Scan calls fn for
+// those loaded and returns a *PartialError; the rest keep loading.
 func (s *Store) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *Block, lo, hi int)) error {
 	if !from.Before(to) {
 		return fmt.Errorf("%w: from %s, to %s", ErrBadRange, from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
-	ws := windowsCovering(from, to, s.cfg.Window)
-	entries, claimed := s.claim(t, ws)
-	for _, run := range runs(claimed) {
-		s.fetchRun(ctx, t, run)
+	if s.closed.Load() {
+		return ErrClosed
 	}
-	for i, w := range ws {
-		e := entries[i]
-		select {
-		case <-e.done:
-		case <-ctx.Done():
-			return ctx.Err()
+	ws := windowsCovering(from, to, s.cfg.Window)
+	entries, jobs := s.plan(t, ws, s.cfg.Now())
+	s.load(ctx, t, jobs)
+	ready, err := s.wait(ctx, entries)
+	if err != nil {
+		return fmt.Errorf("loading %s sign-ins: %w", t, err)
+	}
+	loaded := 0
+	for i, e := range entries {
+		if !ready[i] {
+			continue
 		}
-		if e.err != nil {
-			return fmt.Errorf("fetching %s sign-ins of %s: %w", t, w.start.Format(time.RFC3339), e.err)
-		}
+		loaded++
 		if lo, hi := e.block.Range(from, to); lo < hi {
 			fn(e.block, lo, hi)
 		}
+	}
+	if loaded < len(entries) {
+		return &PartialError{Loaded: loaded, Total: len(entries)}
 	}
 	return nil
 }
@@ -120,107 +161,31 @@ func (s *Store) ScanEvents(ctx context.Context, t signin.LogType, from, to time.
 	})
 }
 
-// claim returns the entry of each window and the windows this caller must fetch:
-// those neither held nor being fetched by another query.
-func (s *Store) claim(t signin.LogType, ws []window) (entries []*entry, claimed []window) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	entries = make([]*entry, len(ws))
-	for i, w := range ws {
-		k := entryKey{logType: t, start: w.start.Unix()}
-		if e, ok := s.entries[k]; ok {
-			entries[i] = e
-			continue
-		}
-		e := &entry{done: make(chan struct{})}
-		s.entries[k] = e
-		entries[i] = e
-		claimed = append(claimed, w)
-	}
-	return entries, claimed
-}
-
-// fetchRun fetches adjacent windows with one paged query and settles their entries.
-// A failed fetch settles them with the error and forgets them, so the next query
-// retries instead of reading a partial window.
-func (s *Store) fetchRun(ctx context.Context, t signin.LogType, run []window) {
-	from, to := run[0].start, run[len(run)-1].end()
-	byWindow := make(map[int64][]signin.Event, len(run))
-	seen := make(map[string]struct{})
-	err := s.src.ListSignIns(ctx, t, from, to, func(page []signin.Event) error {
-		for _, ev := range page {
-			if ev.Created.Before(from) || !ev.Created.Before(to) {
-				continue
+// wait waits for the entries until ctx is done or the time budget is spent and
+// reports which are ready. The first failed window's error is returned.
+func (s *Store) wait(ctx context.Context, entries []*entry) ([]bool, error) {
+	budget := time.NewTimer(s.cfg.TimeBudget)
+	defer budget.Stop()
+	ready := make([]bool, len(entries))
+	spent := false
+	for i, e := range entries {
+		if !spent {
+			select {
+			case <-e.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-budget.C:
+				spent = true
 			}
-			// Graph may repeat a sign-in across pages when paging races ingestion.
-			if _, dup := seen[ev.ID]; dup && ev.ID != "" {
-				continue
-			}
-			seen[ev.ID] = struct{}{}
-			start := ev.Created.Truncate(s.cfg.Window).Unix()
-			byWindow[start] = append(byWindow[start], ev)
 		}
-		return nil
-	})
-	blocks := make([]*Block, len(run))
-	if err == nil {
-		for i, w := range run {
-			blocks[i] = newBlock(t, w, byWindow[w.start.Unix()])
-		}
-	}
-	s.settle(t, run, blocks, err)
-}
-
-func (s *Store) settle(t signin.LogType, run []window, blocks []*Block, err error) {
-	closedBefore := s.cfg.Now().Add(-s.cfg.Freshness)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, w := range run {
-		k := entryKey{logType: t, start: w.start.Unix()}
-		e := s.entries[k]
-		e.block, e.err = blocks[i], err
-		if err != nil || w.end().After(closedBefore) {
-			delete(s.entries, k) // open or failed: never kept
-		} else {
-			s.order = append(s.order, k)
-			s.held += e.block.Len()
-		}
-		close(e.done)
-	}
-	s.evict()
-}
-
-// evict drops the oldest-cached closed windows while more than MaxEvents are held.
-// Callers hold s.mu.
-func (s *Store) evict() {
-	for s.held > s.cfg.MaxEvents && len(s.order) > 0 {
-		k := s.order[0]
-		s.order = s.order[1:]
-		if e, ok := s.entries[k]; ok {
-			s.held -= e.block.Len()
-			delete(s.entries, k)
-		}
-	}
-}
-
-// Stats are the store's counts for the stats resource.
-type Stats struct {
-	WindowsCached  int64 // closed windows held
-	EventsCached   int64 // sign-ins in them
-	WindowsPending int64 // windows being fetched
-}
-
-// Stats returns the store's counts.
-func (s *Store) Stats() Stats {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := Stats{WindowsCached: int64(len(s.order)), EventsCached: int64(s.held)}
-	for _, e := range s.entries {
 		select {
 		case <-e.done:
+			if e.err != nil {
+				return nil, e.err
+			}
+			ready[i] = true
 		default:
-			st.WindowsPending++
 		}
 	}
-	return st
+	return ready, nil
 }

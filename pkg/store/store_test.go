@@ -13,11 +13,20 @@ import (
 )
 
 // fakeSource serves one sign-in per minute for every log type and counts calls.
+// With now set, only sign-ins created before now exist yet; late holds sign-ins
+// that arrive only once now passes their visible time.
 type fakeSource struct {
 	calls atomic.Int64
 	fail  atomic.Bool
 	mu    sync.Mutex
 	asked [][2]time.Time
+	now   func() time.Time
+	late  []lateEvent
+}
+
+type lateEvent struct {
+	e       signin.Event
+	visible time.Time
 }
 
 func (f *fakeSource) ListSignIns(_ context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
@@ -29,9 +38,22 @@ func (f *fakeSource) ListSignIns(_ context.Context, t signin.LogType, from, to t
 		return errors.New("graph is down")
 	}
 	var page []signin.Event
-	for ts := to.Add(-time.Minute); !ts.Before(from); ts = ts.Add(-time.Minute) {
-		page = append(page, signin.Event{ID: fmt.Sprintf("%s-%d", t, ts.Unix()), Created: ts, LogType: t, AppDisplayName: "app"})
+	end := to
+	if f.now != nil && f.now().Before(end) {
+		end = f.now()
 	}
+	for ts := end.Truncate(time.Minute); !ts.Before(from); ts = ts.Add(-time.Minute) {
+		if ts.Before(end) {
+			page = append(page, signin.Event{ID: fmt.Sprintf("%s-%d", t, ts.Unix()), Created: ts, LogType: t, AppDisplayName: "app"})
+		}
+	}
+	f.mu.Lock()
+	for _, l := range f.late {
+		if f.now != nil && !f.now().Before(l.visible) && !l.e.Created.Before(from) && l.e.Created.Before(to) {
+			page = append(page, l.e)
+		}
+	}
+	f.mu.Unlock()
 	return fn(page)
 }
 
@@ -68,21 +90,6 @@ func TestScanCountsAndCaches(t *testing.T) {
 	}
 	if got := src.calls.Load(); got != 3 {
 		t.Fatalf("unexpected source calls; got %d; want 3", got)
-	}
-}
-
-func TestOpenWindowIsRefetched(t *testing.T) {
-	src := &fakeSource{}
-	now := day.Add(10 * time.Hour)
-	s := New(src, Config{Now: func() time.Time { return now }})
-	from, to := day.Add(9*time.Hour), now
-	for i := 0; i < 3; i++ {
-		if got, want := count(t, s, from, to), 60; got != want {
-			t.Fatalf("unexpected count; got %d; want %d", got, want)
-		}
-	}
-	if got := src.calls.Load(); got != 3 {
-		t.Fatalf("the open window must be fetched on every query; calls %d; want 3", got)
 	}
 }
 
@@ -127,15 +134,23 @@ func TestConcurrentScansShareFetches(t *testing.T) {
 	}
 }
 
-func TestEviction(t *testing.T) {
+func TestHotEviction(t *testing.T) {
 	src := &fakeSource{}
-	s := New(src, Config{MaxEvents: 120, Now: func() time.Time { return day.Add(48 * time.Hour) }})
-	count(t, s, day, day.Add(3*time.Hour)) // 180 events: the oldest-cached window goes
-	s.mu.Lock()
-	held := s.held
-	s.mu.Unlock()
-	if held != 120 {
-		t.Fatalf("unexpected events held; got %d; want 120", held)
+	s := New(src, Config{HotEvents: 120, Now: func() time.Time { return day.Add(48 * time.Hour) }})
+	defer s.Close()
+	count(t, s, day, day.Add(3*time.Hour)) // 180 events: the least recently used window goes
+	if got := s.Stats().HotEvents; got != 120 {
+		t.Fatalf("unexpected events held; got %d; want 120", got)
+	}
+	// The evicted window comes back from L1, not the source.
+	if got, want := count(t, s, day, day.Add(3*time.Hour)), 180; got != want {
+		t.Fatalf("unexpected count; got %d; want %d", got, want)
+	}
+	if got := src.calls.Load(); got != 1 {
+		t.Fatalf("unexpected source calls; got %d; want 1", got)
+	}
+	if st := s.Stats(); st.L1Hits != 1 || st.HotHits != 2 || st.WindowsCached != 3 || st.EventsCached != 180 {
+		t.Fatalf("unexpected stats %+v", st)
 	}
 }
 

@@ -22,18 +22,3 @@ func windowsCovering(from, to time.Time, size time.Duration) []window {
 	}
 	return ws
 }
-
-// runs splits windows (oldest first) into runs of adjacent windows, so a run of
-// missing windows costs one paged Graph query instead of one query per window:
-// a sparse log over a week is a handful of requests, not 168.
-func runs(ws []window) [][]window {
-	var out [][]window
-	for i, w := range ws {
-		if i > 0 && ws[i-1].end().Equal(w.start) {
-			out[len(out)-1] = append(out[len(out)-1], w)
-			continue
-		}
-		out = append(out, []window{w})
-	}
-	return out
-}

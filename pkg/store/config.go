@@ -1,0 +1,123 @@
+package store
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Config tunes a Store. Zero values take the defaults named below.
+type Config struct {
+	// Window is the size of a cached window. Default 1h.
+	Window time.Duration
+	// Freshness is how long after its end a window may still receive late
+	// sign-ins. Until then the window is open: held in process memory only and
+	// refreshed by tail fetches; when it closes it is read whole once more, so
+	// counts converge exactly, and cached. Default 15m.
+	Freshness time.Duration
+	// MinRefresh is the least time between two fetches of an open window's tail;
+	// queries in between are answered from what is held. Dashboards refreshing
+	// every few seconds then cost one request a minute. Default 60s.
+	MinRefresh time.Duration
+
+	// Namespace isolates datasources sharing a cache directory or memcached: the
+	// plugin sets it from the datasource UID, the tenant and a hash of the
+	// credential. Values that are not short and plain are hashed into keys.
+	Namespace string
+	// L1Bytes sizes the in-process cache of encoded closed windows (fastcache,
+	// outside the Go heap). Default 256 MB, about eight million sign-ins.
+	L1Bytes int
+	// HotEvents bounds the sign-ins of the decoded windows kept on the Go heap
+	// for repeated queries; a decoded sign-in costs about 600 bytes with its
+	// profile, so the default of 2,000,000 is roughly 1 GB at worst.
+	HotEvents int
+	// MaxEvents is the former name of HotEvents, used when HotEvents is zero.
+	MaxEvents int
+	// Dir, when set, persists L1 across restarts: loaded by New, saved every
+	// SaveEvery and by Close. Each namespace gets its own subdirectory.
+	Dir string
+	// SaveEvery is the period of background saves when Dir is set. Default 5m.
+	SaveEvery time.Duration
+
+	// RateLimit requests per RateWindow are made to the source at most, shared by
+	// all scans of the store; Graph allows 5 per 10 s per app and tenant for
+	// sign-in logs. Defaults 5 and 10s.
+	RateLimit  int
+	RateWindow time.Duration
+	// PageSize is the source's page size: a page this full is taken to be
+	// followed by another, which costs another request. Default 1000 (Graph's).
+	PageSize int
+	// MaxRun bounds the windows fetched by one paged request, so a cold range
+	// loads in pieces, newest first, each cached as it completes. Default 6.
+	MaxRun int
+	// FetchConcurrency bounds the paged requests in flight. Default 2.
+	FetchConcurrency int
+	// FetchTimeout bounds one paged request; fetches run detached from the
+	// query that started them, so another query can still use the result.
+	// Default 5m.
+	FetchTimeout time.Duration
+	// TimeBudget is how long a Scan waits for windows being fetched before it
+	// answers with what is loaded and a *PartialError. Default 30s.
+	TimeBudget time.Duration
+
+	// MetricsLabel is the "datasource" label of the Prometheus metrics. Default "default".
+	MetricsLabel string
+
+	// Now is the clock deciding which windows are open; tests set it. Default time.Now.
+	Now func() time.Time
+}
+
+func (c *Config) applyDefaults() {
+	setDuration(&c.Window, time.Hour)
+	setDuration(&c.Freshness, 15*time.Minute)
+	setDuration(&c.MinRefresh, time.Minute)
+	setDuration(&c.SaveEvery, 5*time.Minute)
+	setDuration(&c.RateWindow, 10*time.Second)
+	setDuration(&c.FetchTimeout, 5*time.Minute)
+	setDuration(&c.TimeBudget, 30*time.Second)
+	if c.HotEvents <= 0 {
+		c.HotEvents = c.MaxEvents
+	}
+	setInt(&c.HotEvents, 2_000_000)
+	setInt(&c.L1Bytes, 256<<20)
+	setInt(&c.RateLimit, 5)
+	setInt(&c.PageSize, 1000)
+	setInt(&c.MaxRun, 6)
+	setInt(&c.FetchConcurrency, 2)
+	if c.MetricsLabel == "" {
+		c.MetricsLabel = "default"
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+func setDuration(d *time.Duration, def time.Duration) {
+	if *d <= 0 {
+		*d = def
+	}
+}
+
+func setInt(n *int, def int) {
+	if *n <= 0 {
+		*n = def
+	}
+}
+
+// keyVersion is the first part of every cache key. Bump it with formatVersion,
+// or when the meaning of a window changes, to orphan every older entry at once.
+const keyVersion = "v1"
+
+var plainNamespace = regexp.MustCompile(`^[A-Za-z0-9._-]{0,64}$`)
+
+// namespaceKey is the namespace as it goes into keys: as given when short and
+// plain (readable in memcached), else a hash (keys must stay ASCII without
+// spaces and under memcached's 250 bytes).
+func namespaceKey(ns string) string {
+	if plainNamespace.MatchString(ns) {
+		return ns
+	}
+	return fmt.Sprintf("h%016x", xxhash.Sum64String(ns))
+}

@@ -1,0 +1,62 @@
+package store
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+// Cache layers as they appear in the "layer" label.
+const (
+	layerHot = "hot"
+	layerL1  = "l1"
+	layerL2  = "l2"
+)
+
+// The metrics are registered once on the default registry, which the plugin SDK
+// serves; each store writes its own "datasource" series.
+var (
+	cacheHits = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "signinlens", Subsystem: "store", Name: "cache_hits_total",
+		Help: "Windows answered from a cache layer.",
+	}, []string{"datasource", "layer"})
+	cacheMisses = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "signinlens", Subsystem: "store", Name: "cache_misses_total",
+		Help: "Windows looked up in a cache layer and not found or unusable.",
+	}, []string{"datasource", "layer"})
+	windowsLoaded = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "signinlens", Subsystem: "store", Name: "windows_loaded_total",
+		Help: "Windows loaded from a cache layer or the source.",
+	}, []string{"datasource"})
+	windowsPending = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "signinlens", Subsystem: "store", Name: "windows_pending",
+		Help: "Windows being loaded.",
+	}, []string{"datasource"})
+	sourceRequests = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "signinlens", Subsystem: "store", Name: "source_requests_total",
+		Help: "Requests made to the source (Graph pages), after rate limiting.",
+	}, []string{"datasource"})
+)
+
+// metrics are one store's series.
+type metrics struct {
+	label    string
+	hits     *prometheus.CounterVec
+	misses   *prometheus.CounterVec
+	loaded   prometheus.Counter
+	pending  prometheus.Gauge
+	requests prometheus.Counter
+}
+
+func newMetrics(label string) *metrics {
+	return &metrics{
+		label: label, hits: cacheHits, misses: cacheMisses,
+		loaded:   windowsLoaded.WithLabelValues(label),
+		pending:  windowsPending.WithLabelValues(label),
+		requests: sourceRequests.WithLabelValues(label),
+	}
+}
+
+// forget drops the store's gauge, which would otherwise report a disposed
+// datasource forever. Counters stay: a datasource re-created with new settings
+// continues them.
+func (m *metrics) forget() { windowsPending.DeleteLabelValues(m.label) }

@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+func TestLimiterReserve(t *testing.T) {
+	t0 := day
+	l := newLimiter(5, 10*time.Second, t0)
+	f := func(at time.Duration, want time.Duration) {
+		t.Helper()
+		if got := l.reserve(t0.Add(at)); got != want {
+			t.Fatalf("unexpected wait at %s; got %s; want %s", at, got, want)
+		}
+	}
+	for i := 0; i < 5; i++ {
+		f(0, 0) // the burst
+	}
+	f(0, 2*time.Second)
+	f(0, 4*time.Second)
+	f(4*time.Second, 2*time.Second) // two tokens refilled, both reserved already
+	l.cancel()
+	f(4*time.Second, 2*time.Second)
+	f(20*time.Second, 0)
+}
+
+// gateSource is a fakeSource whose calls block until open is closed.
+type gateSource struct {
+	fakeSource
+	open chan struct{}
+}
+
+func (g *gateSource) ListSignIns(ctx context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
+	select {
+	case <-g.open:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return g.fakeSource.ListSignIns(ctx, t, from, to, fn)
+}
+
+func closedNow() time.Time { return day.Add(48 * time.Hour) }
+
+func TestCancelledScanDoesNotCancelSharedFetch(t *testing.T) {
+	src := &gateSource{open: make(chan struct{})}
+	s := New(src, Config{Now: closedNow, RateLimit: fastRate})
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := s.ScanEvents(ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("unexpected error %v; want context.Canceled", err)
+	}
+	close(src.open)
+	if got, want := count(t, s, day, day.Add(time.Hour)), 60; got != want {
+		t.Fatalf("unexpected count; got %d; want %d", got, want)
+	}
+	if got := src.calls.Load(); got != 1 {
+		t.Fatalf("unexpected source calls; got %d; want 1 (the cancelled scan's fetch is shared)", got)
+	}
+}
+
+// pagingFailure delivers the first page of a listing, then fails.
+type pagingFailure struct {
+	fakeSource
+	failing atomic.Bool
+}
+
+func (p *pagingFailure) ListSignIns(ctx context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
+	if !p.failing.Load() {
+		return p.fakeSource.ListSignIns(ctx, t, from, to, fn)
+	}
+	p.calls.Add(1)
+	if err := fn([]signin.Event{{ID: "x", Created: from, LogType: t}}); err != nil {
+		return err
+	}
+	return errors.New("invalid skip token")
+}
+
+func TestWindowFetchedInPartIsNotCached(t *testing.T) {
+	src := &pagingFailure{}
+	src.failing.Store(true)
+	s := New(src, Config{Now: closedNow, RateLimit: fastRate})
+	defer s.Close()
+	if err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {}); err == nil {
+		t.Fatal("expected the paging failure")
+	}
+	src.failing.Store(false)
+	if got, want := count(t, s, day, day.Add(time.Hour)), 60; got != want {
+		t.Fatalf("unexpected count; got %d; want %d", got, want)
+	}
+	if st := s.Stats(); st.WindowsCached != 1 || st.EventsCached != 60 || st.SourceRequests != 2 {
+		t.Fatalf("unexpected stats %+v", st)
+	}
+}
+
+func TestTimeBudgetGivesPartialResult(t *testing.T) {
+	src := &gateSource{open: make(chan struct{})}
+	close(src.open)
+	s := New(src, Config{Now: closedNow, RateLimit: fastRate, TimeBudget: time.Millisecond})
+	defer s.Close()
+	count(t, s, day.Add(2*time.Hour), day.Add(3*time.Hour)) // one window held
+	src.open = make(chan struct{})
+	n := 0
+	err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(3*time.Hour), func(*signin.Event) { n++ })
+	var partial *PartialError
+	if !errors.As(err, &partial) || partial.Loaded != 1 || partial.Total != 3 {
+		t.Fatalf("unexpected error %v; want a PartialError of 1 of 3 windows", err)
+	}
+	if n != 60 {
+		t.Fatalf("unexpected sign-ins from the loaded window; got %d; want 60", n)
+	}
+	// The background loader finishes once the source answers.
+	close(src.open)
+	s.cfg.TimeBudget = time.Hour // only Scan reads it
+	if got, want := count(t, s, day, day.Add(3*time.Hour)), 180; got != want {
+		t.Fatalf("unexpected count after loading; got %d; want %d", got, want)
+	}
+	if got := src.calls.Load(); got != 2 {
+		t.Fatalf("unexpected source calls; got %d; want 2", got)
+	}
+}
+
+func TestPersistenceAcrossRestart(t *testing.T) {
+	dir := t.TempDir()
+	src := &fakeSource{}
+	cfg := Config{Now: closedNow, RateLimit: fastRate, Dir: dir, Namespace: "uid-1/tenant/abc", L1Bytes: 32 << 20}
+	s := New(src, cfg)
+	if got, want := count(t, s, day, day.Add(6*time.Hour)), 360; got != want {
+		t.Fatalf("unexpected count; got %d; want %d", got, want)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	calls := src.calls.Load()
+	s = New(src, cfg)
+	defer s.Close()
+	if got, want := count(t, s, day, day.Add(6*time.Hour)), 360; got != want {
+		t.Fatalf("unexpected count after restart; got %d; want %d", got, want)
+	}
+	if got := src.calls.Load(); got != calls {
+		t.Fatalf("a restarted store called the source %d times; want 0", got-calls)
+	}
+	if st := s.Stats(); st.L1Hits != 6 || st.BytesCached == 0 {
+		t.Fatalf("unexpected stats %+v", st)
+	}
+	// Another namespace in the same directory shares nothing.
+	other := cfg
+	other.Namespace = "uid-2/tenant/abc"
+	o := New(src, other)
+	defer o.Close()
+	count(t, o, day, day.Add(time.Hour))
+	if got := src.calls.Load(); got != calls+1 {
+		t.Fatalf("unexpected source calls for another namespace; got %d; want %d", got-calls, 1)
+	}
+}
+
+func TestDamagedCacheFileGivesEmptyCache(t *testing.T) {
+	dir := t.TempDir()
+	src := &fakeSource{}
+	cfg := Config{Now: closedNow, RateLimit: fastRate, Dir: dir, Namespace: "ns", L1Bytes: 32 << 20}
+	s := New(src, cfg)
+	count(t, s, day, day.Add(time.Hour))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(s.l1Path(), "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no cache files written: %v", err)
+	}
+	for _, f := range files {
+		if err := os.WriteFile(f, []byte("garbage"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s = New(src, cfg)
+	defer s.Close()
+	if got, want := count(t, s, day, day.Add(time.Hour)), 60; got != want {
+		t.Fatalf("unexpected count; got %d; want %d", got, want)
+	}
+	if got := src.calls.Load(); got != 2 {
+		t.Fatalf("unexpected source calls; got %d; want 2 (the damaged cache is dropped)", got)
+	}
+}
+
+func TestDamagedL1EntryIsAMiss(t *testing.T) {
+	src := &fakeSource{}
+	s := New(src, Config{Now: closedNow, RateLimit: fastRate, HotEvents: 1})
+	defer s.Close()
+	count(t, s, day, day.Add(time.Hour))
+	count(t, s, day.Add(time.Hour), day.Add(2*time.Hour)) // evicts the first from the hot set
+	key := cacheKey(s.ns, signin.Interactive, window{start: day, size: time.Hour})
+	data := s.l1.GetBig(nil, []byte(key))
+	data[len(data)/2] ^= 1
+	s.l1.SetBig([]byte(key), data)
+	if got, want := count(t, s, day, day.Add(time.Hour)), 60; got != want {
+		t.Fatalf("unexpected count; got %d; want %d", got, want)
+	}
+	if got := src.calls.Load(); got != 3 {
+		t.Fatalf("unexpected source calls; got %d; want 3 (the damaged entry is refetched)", got)
+	}
+}

@@ -1,0 +1,50 @@
+package store
+
+import (
+	"sync/atomic"
+
+	"github.com/VictoriaMetrics/fastcache"
+)
+
+// counters are the store's running totals.
+type counters struct {
+	hotHits, l1Hits, l1Misses, l2Hits, l2Misses, requests atomic.Int64
+}
+
+// Stats are the store's counts for the stats resource.
+type Stats struct {
+	WindowsCached  int64 // closed windows put in L1 and not found missing since
+	EventsCached   int64 // sign-ins in them
+	WindowsPending int64 // windows being loaded
+	WindowsOpen    int64 // open windows held in memory
+	HotEvents      int64 // sign-ins of the decoded windows kept on the heap
+	HotHits        int64 // windows answered from decoded blocks
+	L1Hits         int64
+	L1Misses       int64
+	L2Hits         int64
+	L2Misses       int64
+	BytesCached    int64 // bytes L1 holds
+	SourceRequests int64 // requests made to the source, pages included
+}
+
+// Stats returns the store's counts. Windows evicted from L1 are noticed only when
+// read again, so WindowsCached and EventsCached may overstate until then.
+func (s *Store) Stats() Stats {
+	var fs fastcache.Stats
+	s.l1.UpdateStats(&fs)
+	st := Stats{
+		HotHits: s.counts.hotHits.Load(), L1Hits: s.counts.l1Hits.Load(), L1Misses: s.counts.l1Misses.Load(),
+		L2Hits: s.counts.l2Hits.Load(), L2Misses: s.counts.l2Misses.Load(), SourceRequests: s.counts.requests.Load(),
+		BytesCached: int64(fs.BytesSize),
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st.WindowsCached = int64(len(s.known))
+	for _, n := range s.known {
+		st.EventsCached += int64(n)
+	}
+	st.WindowsPending = int64(len(s.pending))
+	st.WindowsOpen = int64(len(s.open))
+	st.HotEvents = int64(s.hot.events)
+	return st
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// fakeClock is a settable clock for the freshness logic.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// fastRate keeps the rate limiter out of the way of tests about other things.
+const fastRate = 1_000_000
+
+func TestDashboardRefreshCostsOneRequestPerMinute(t *testing.T) {
+	clock := &fakeClock{t: day.Add(10*time.Hour + 6*time.Minute)}
+	src := &fakeSource{now: clock.Now}
+	s := New(src, Config{Now: clock.Now, RateLimit: fastRate})
+	defer s.Close()
+	// "Last 24 h", refreshed every 30 s for 10 minutes. Between refreshes the
+	// open window is served as last fetched: the sign-in of the minute just
+	// begun is missing from every other answer.
+	prev := int64(0)
+	for i := 0; i < 20; i++ {
+		now := clock.Now()
+		want := 1440 - i%2
+		if got := count(t, s, now.Add(-24*time.Hour), now); got != want {
+			t.Fatalf("query %d: unexpected count; got %d; want %d", i, got, want)
+		}
+		calls := src.calls.Load()
+		if i > 0 && calls-prev > 1 {
+			t.Fatalf("query %d: unexpected source calls for a refresh; got %d; want at most 1", i, calls-prev)
+		}
+		if i > 0 && i%2 == 1 && calls-prev != 0 {
+			t.Fatalf("query %d: refetched within MinRefresh", i)
+		}
+		if i > 0 && i%2 == 0 {
+			// A refresh asks for the tail only, from the newest sign-in held;
+			// at 10:15 the 09:00 window closes and is read whole with it.
+			want := now.Add(-2 * time.Minute)
+			if now.Equal(day.Add(10*time.Hour + 15*time.Minute)) {
+				want = day.Add(9 * time.Hour)
+			}
+			src.mu.Lock()
+			last := src.asked[len(src.asked)-1]
+			src.mu.Unlock()
+			if calls-prev != 1 || !last[0].Equal(want) {
+				t.Fatalf("query %d: unexpected refresh: %d calls, last from %s; want 1 from %s", i, calls-prev, last[0], want)
+			}
+		}
+		prev = calls
+		clock.Advance(30 * time.Second)
+	}
+}
+
+func TestLateSignInsConvergeWhenTheWindowCloses(t *testing.T) {
+	clock := &fakeClock{t: day.Add(10*time.Hour + 30*time.Minute)}
+	src := &fakeSource{now: clock.Now}
+	s := New(src, Config{Now: clock.Now, RateLimit: fastRate})
+	defer s.Close()
+	from, to := day.Add(10*time.Hour), day.Add(11*time.Hour)
+	if got, want := count(t, s, from, to), 30; got != want {
+		t.Fatalf("unexpected count; got %d; want %d", got, want)
+	}
+	// A sign-in created at 10:05:30 arrives at 10:40, after the tail passed it.
+	src.mu.Lock()
+	src.late = append(src.late, lateEvent{
+		e:       signin.Event{ID: "late", Created: day.Add(10*time.Hour + 5*time.Minute + 30*time.Second), LogType: signin.Interactive},
+		visible: day.Add(10*time.Hour + 40*time.Minute),
+	})
+	src.mu.Unlock()
+	clock.Advance(15 * time.Minute) // 10:45
+	if got, want := count(t, s, from, to), 45; got != want {
+		t.Fatalf("unexpected count from the tail; got %d; want %d (late arrivals wait for the close)", got, want)
+	}
+	clock.Advance(30 * time.Minute) // 11:15: the window closes and is read whole
+	if got, want := count(t, s, from, to), 61; got != want {
+		t.Fatalf("unexpected count after the close; got %d; want %d", got, want)
+	}
+	calls := src.calls.Load()
+	if got, want := count(t, s, from, to), 61; got != want || src.calls.Load() != calls {
+		t.Fatalf("a closed window was refetched or changed; count %d, calls %d→%d", got, calls, src.calls.Load())
+	}
+}
+
+func TestMergeTailDedupesTies(t *testing.T) {
+	w := window{start: day, size: time.Hour}
+	at := func(id string, min int) signin.Event {
+		return signin.Event{ID: id, Created: day.Add(time.Duration(min) * time.Minute), LogType: signin.Interactive}
+	}
+	held := newBlock(signin.Interactive, w, []signin.Event{at("a", 1), at("b", 5), at("c", 5)})
+	// The tail from 00:05 repeats b and c and brings d, tied at 00:05, and e.
+	got := mergeTail(held, []signin.Event{at("e", 9), at("d", 5), at("c", 5), at("b", 5)}, day.Add(5*time.Minute))
+	want := []string{"a", "b", "c", "d", "e"}
+	if len(got.IDs) != len(want) {
+		t.Fatalf("unexpected ids %v; want %v", got.IDs, want)
+	}
+	for i := range want {
+		if got.IDs[i] != want[i] {
+			t.Fatalf("unexpected ids %v; want %v", got.IDs, want)
+		}
+	}
+}
+
+func TestScanEventsOnClosedStore(t *testing.T) {
+	s := New(&fakeSource{}, Config{})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+	if err != ErrClosed {
+		t.Fatalf("unexpected error %v; want ErrClosed", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
