@@ -4,6 +4,7 @@ import { Divider, Stack } from '@grafana/ui';
 import { SETTINGS_DEFAULTS } from '../types';
 import { AdvancedSection } from './config/AdvancedSection';
 import { CacheSection } from './config/CacheSection';
+import { CacheStatus } from './config/CacheStatus';
 import { EntraSection } from './config/EntraSection';
 import { ConfigProps } from './config/fields';
 import { SourceSection } from './config/SourceSection';
@@ -24,6 +25,7 @@ export function ConfigEditor(props: ConfigProps) {
       <Divider />
       <CacheSection {...props} />
       <ThrottleSection {...props} />
+      <CacheStatus uid={props.options.uid} />
     </Stack>
   );
 }

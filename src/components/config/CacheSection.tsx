@@ -23,8 +23,8 @@ export function CacheSection(props: ConfigProps) {
         props={props}
         name="cacheDir"
         label="Cache directory"
-        description="Optional: directory on the Grafana server where the cache is saved, so it survives restarts"
-        placeholder="/var/lib/grafana/signinlens-cache"
+        description="Directory on the Grafana server where closed time windows are saved, so a restart does not fetch them again. Empty: the OS cache directory; - turns saving off"
+        placeholder="~/.cache/signinlens"
       />
       <TextSetting
         props={props}
