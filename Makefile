@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: all build build-all frontend backend run test test-go test-frontend fuzz bench clean
+.PHONY: all build build-all frontend backend run test test-go test-frontend test-browser fuzz bench clean
 
 all: build
 
@@ -29,8 +29,9 @@ backend:
 run: build
 	docker compose up --build
 
-## test: every test — Go (unit and end-to-end through the built binary) and frontend
-test: test-go test-frontend
+## test: every test — Go (unit and end-to-end through the built binary), frontend,
+## and the editors in headless Chromium
+test: test-go test-frontend test-browser
 
 test-go:
 	$(GO) vet ./...
@@ -40,6 +41,10 @@ test-frontend: node_modules
 	npm run typecheck
 	npm run lint
 	npm test
+
+## test-browser: the editors in headless Chromium (screenshots in artifacts/browser/)
+test-browser: node_modules
+	npm run test:browser
 
 ## fuzz: every fuzz target for FUZZTIME each (CI: 60s; longer: make fuzz FUZZTIME=10m)
 FUZZTIME ?= 60s

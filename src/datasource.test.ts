@@ -12,6 +12,8 @@ const variables: Record<string, string[]> = {
   status: ['failure', 'interrupted'],
   dims: ['app', 'status'],
   dim: ['browser'],
+  agg: ['6h'],
+  lt: ['nonInteractive'],
 };
 
 function replace(target: string | undefined, scopedVars?: ScopedVars, format?: string): string {
@@ -123,6 +125,15 @@ describe('DataSource', () => {
         { key: 'country', op: '=', value: 'DE' },
         { key: 'app', op: '=~', value: 'Out.*' },
       ]);
+    });
+
+    it('expands variables in the log type, metric, format and time aggregate', () => {
+      const got = apply({
+        logType: '$lt' as SignInQuery['logType'],
+        timeAggregate: '$agg' as SignInQuery['timeAggregate'],
+        format: 'grouped',
+      });
+      expect(got).toEqual({ refId: 'A', logType: 'nonInteractive', timeAggregate: '6h', format: 'grouped' });
     });
 
     it('expands the key of a variable query and keeps the rest', () => {

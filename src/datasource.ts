@@ -76,6 +76,14 @@ export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSou
     if (query.key !== undefined) {
       out.key = replace(query.key);
     }
+    // Dashboards pick the log type, metric, format and time aggregate with variables too
+    // (the portal view's 1h/6h/24h selector): the backend must see the values.
+    for (const field of ['logType', 'metric', 'format', 'timeAggregate'] as const) {
+      const value = query[field];
+      if (typeof value === 'string' && value.includes('$')) {
+        (out as Record<string, unknown>)[field] = replace(value);
+      }
+    }
     return out;
   }
 

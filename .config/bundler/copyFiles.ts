@@ -15,6 +15,8 @@ export const copyFilePatterns = [
   { from: `../${PLUGIN_JSON_PATH}`, to: '.' },
   { from: '../LICENSE', to: '.', noErrorOnMissing: true },
   { from: '../CHANGELOG.md', to: '.', force: true, noErrorOnMissing: true },
+  // SignInLens: the dashboards plugin.json includes live at the top level.
+  { from: '../dashboards', to: 'dashboards', noErrorOnMissing: true },
   { from: '**/*.json', to: '.', noErrorOnMissing: true },
   { from: '**/query_help.md', to: '.', noErrorOnMissing: true },
   ...logoPaths.map((logoPath) => ({ from: logoPath, to: logoPath })),

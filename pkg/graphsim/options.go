@@ -39,6 +39,9 @@ type Options struct {
 	TokenLifetime time.Duration
 	// Log receives request failures and lifecycle events; default discards.
 	Log *slog.Logger
+	// Faults injects failures into sign-ins requests (see Faults); the zero
+	// value injects none.
+	Faults Faults
 }
 
 // withDefaults validates o and fills in defaults.
@@ -48,6 +51,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Throttle < 0 || o.ThrottleWindow < 0 || o.Delay < 0 || o.TokenLifetime < 0 {
 		return o, fmt.Errorf("%w: Throttle, ThrottleWindow, Delay and TokenLifetime must not be negative", ErrBadOption)
+	}
+	if err := o.Faults.validate(); err != nil {
+		return o, err
 	}
 	if o.Now == nil {
 		o.Now = time.Now

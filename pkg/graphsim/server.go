@@ -17,6 +17,7 @@ type Server struct {
 	tokens   *tokenStore
 	throttle *throttle // nil when throttling is off
 	stats    *statsCounter
+	faults   *faultState // nil without fault rules
 
 	mu      sync.Mutex // guards the listener state below
 	httpSrv *http.Server
@@ -38,7 +39,8 @@ func New(o Options) (*Server, error) {
 	if o.Throttle > 0 {
 		s.throttle = newThrottle(o.Throttle, o.ThrottleWindow)
 	}
-	s.graphAPI = chain(http.HandlerFunc(s.serveSignIns), s.requestIDs, s.authenticate, s.throttled)
+	s.installFaults()
+	s.graphAPI = chain(http.HandlerFunc(s.serveSignIns), s.requestIDs, s.injectFaults, s.authenticate, s.throttled)
 	s.handler = chain(http.HandlerFunc(s.route), s.countRequests)
 	return s, nil
 }

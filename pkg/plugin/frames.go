@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -64,11 +65,7 @@ func timeSeriesFrames(series []query.Series) data.Frames {
 func tableFrame(t *query.TableRows) *data.Frame {
 	frame := data.NewFrame(t.Metric)
 	for c, name := range t.Columns {
-		values := make([]string, len(t.Rows))
-		for r, row := range t.Rows {
-			values[r] = row.Labels[c]
-		}
-		frame.Fields = append(frame.Fields, data.NewField(name, nil, values))
+		frame.Fields = append(frame.Fields, labelField(name, t.Rows, c))
 	}
 	metric := make([]float64, len(t.Rows))
 	for r, row := range t.Rows {
@@ -77,6 +74,25 @@ func tableFrame(t *query.TableRows) *data.Frame {
 	frame.Fields = append(frame.Fields, data.NewField(t.Metric, nil, metric))
 	frame.Meta = &data.FrameMeta{Type: data.FrameTypeNumericLong, TypeVersion: data.FrameTypeVersion{0, 1}}
 	return frame
+}
+
+// labelField is a table's group column. Coordinates are numbers (nullable:
+// Graph often has none), so a geomap reads them without a conversion.
+func labelField(name string, rows []query.TableRow, c int) *data.Field {
+	if name == "latitude" || name == "longitude" {
+		values := make([]*float64, len(rows))
+		for r, row := range rows {
+			if v, err := strconv.ParseFloat(row.Labels[c], 64); err == nil {
+				values[r] = &v
+			}
+		}
+		return data.NewField(name, nil, values)
+	}
+	values := make([]string, len(rows))
+	for r, row := range rows {
+		values[r] = row.Labels[c]
+	}
+	return data.NewField(name, nil, values)
 }
 
 // valuesFrame is a template variable's answer: one text field of values.

@@ -29,6 +29,9 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 	if err != nil {
 		return backend.ErrorResponseWithErrorSource(backend.PluginError(err))
 	}
+	if isAlert(cq.Headers) {
+		q.DropOther = true
+	}
 	r := q.Narrow(query.Range{From: dq.TimeRange.From, To: dq.TimeRange.To, Interval: dq.Interval})
 	if !r.From.Before(r.To) {
 		return backend.ErrorResponseWithErrorSource(backend.PluginError(fmt.Errorf("%w: the time range is empty", query.ErrInvalidQuery)))

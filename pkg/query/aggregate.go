@@ -35,9 +35,15 @@ func newAggregation(q Query, first time.Time, size time.Duration, buckets int) *
 		byKey: make(map[string]int32), values: make(map[string]uint32)}
 }
 
+// Group slots of a profile plan besides a group id.
+const (
+	filteredOut = -1 // the profile fails the filters
+	ungrouped   = -2 // passes, but its group is made only when a sign-in in range uses it
+)
+
 // profilePlan is what the per-sign-in loop needs of each profile of a block.
 type profilePlan struct {
-	group      []int32 // -1: filtered out
+	group      []int32 // a group id, filteredOut or ungrouped
 	outcome    []signin.Outcome
 	value      []int64 // distinct value id, -1 for none
 	lastBucket []int   // the last bucket a profile's value was recorded in
@@ -50,11 +56,13 @@ func (a *aggregation) plan(b *store.Block, pass []bool) profilePlan {
 		pl.lastBucket[p] = -1
 		pl.value[p] = -1
 		if !pass[p] {
-			pl.group[p] = -1
+			pl.group[p] = filteredOut
 			continue
 		}
+		// A block holds a whole window; its profiles may have no sign-in inside a
+		// range that starts or ends mid-window, and must not make empty groups.
 		e := &b.Profiles[p]
-		pl.group[p] = a.groupOf(e)
+		pl.group[p] = ungrouped
 		pl.outcome[p] = e.Outcome()
 		if a.q.Metric.IsDistinct() {
 			if v := a.q.Metric.distinctKey(e); v != "" {
@@ -73,8 +81,12 @@ func (a *aggregation) add(b *store.Block, lo, hi int, pass []bool) {
 	for i := lo; i < hi; i++ {
 		p := b.Profile[i]
 		gid := pl.group[p]
-		if gid < 0 {
+		if gid == filteredOut {
 			continue
+		}
+		if gid == ungrouped {
+			gid = a.groupOf(&b.Profiles[p])
+			pl.group[p] = gid
 		}
 		g := a.groups[gid]
 		k := int((b.Times[i] - a.first) / a.size)

@@ -22,6 +22,9 @@ type Query struct {
 	TimeAggregate time.Duration // 0 = auto
 	Limit         int
 	Variable      *signin.Dimension // set for a template-variable query: the dimension listed
+	// DropOther leaves groups beyond Limit out instead of folding them into
+	// "other": an alert rule must not get an instance that is no real group.
+	DropOther bool
 	// TimeFrom and TimeTo narrow the panel's range (zero: not set). Grouped rows'
 	// links use them to open exactly the row's window in Explore.
 	TimeFrom, TimeTo time.Time

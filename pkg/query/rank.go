@@ -25,6 +25,9 @@ func (a *aggregation) ranked(limit int) (kept []*group, other *group) {
 	if limit <= 0 || len(groups) <= limit {
 		return groups, nil
 	}
+	if a.q.DropOther {
+		return groups[:limit], nil
+	}
 	other = &group{labels: make([]string, len(a.q.GroupBy)), cells: make([]cell, a.buckets)}
 	for i := range other.labels {
 		other.labels[i] = OtherLabel

@@ -273,3 +273,27 @@ func TestLimitFoldsIntoOther(t *testing.T) {
 		t.Fatalf("unexpected other row %v; want %d users", other, len(users))
 	}
 }
+
+// TestNoEmptyGroupsFromPartialWindows: a range that starts and ends inside hour
+// windows must not report groups whose sign-ins all fall outside it.
+func TestNoEmptyGroupsFromPartialWindows(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	r := sliceReader{
+		{ID: "a", Created: day.Add(10 * time.Minute), AppDisplayName: "Zoom", ErrorCode: 50126},
+		{ID: "b", Created: day.Add(40 * time.Minute), AppDisplayName: "Teams", ErrorCode: 50126},
+	}
+	for _, format := range []string{"table", "timeSeries"} {
+		q, _ := Parse([]byte(`{"format":"` + format + `","metric":"failures","groupBy":["app"],"timeAggregate":"1h"}`))
+		res, err := r.engine().Run(context.Background(), q, Range{From: day.Add(30 * time.Minute), To: day.Add(50 * time.Minute), Interval: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups := len(res.Series)
+		if res.Table != nil {
+			groups = len(res.Table.Rows)
+		}
+		if groups != 1 {
+			t.Fatalf("%s: unexpected groups %d; want only Teams", format, groups)
+		}
+	}
+}

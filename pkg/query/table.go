@@ -2,7 +2,6 @@ package query
 
 import (
 	"context"
-	"fmt"
 )
 
 // TableRows is one row per group with the metric over the whole range.
@@ -40,7 +39,7 @@ func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
 	res := Result{Table: t, Partial: partial}
 	if other != nil {
 		t.Rows = append(t.Rows, TableRow{Labels: other.labels, Value: q.Metric.value(&other.total)})
-		res.Notices = append(res.Notices, fmt.Sprintf("%d groups; the top %d by %s are shown, the others are summed up as %q", len(a.groups), q.Limit, q.Metric, OtherLabel))
 	}
+	res.Notices = append(res.Notices, limitNotice(q, len(a.groups))...)
 	return res, nil
 }

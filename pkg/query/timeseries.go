@@ -56,9 +56,20 @@ func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, erro
 	}
 	if other != nil {
 		res.Series = append(res.Series, a.series(other))
-		res.Notices = append(res.Notices, fmt.Sprintf("%d groups; the top %d by %s are shown, the others are summed up as %q", len(a.groups), q.Limit, q.Metric, OtherLabel))
 	}
+	res.Notices = append(res.Notices, limitNotice(q, len(a.groups))...)
 	return res, nil
+}
+
+// limitNotice says what the limit did to the groups, if anything.
+func limitNotice(q Query, groups int) []string {
+	switch {
+	case q.Limit <= 0 || groups <= q.Limit:
+		return nil
+	case q.DropOther:
+		return []string{fmt.Sprintf("%d groups; only the top %d by %s are evaluated", groups, q.Limit, q.Metric)}
+	}
+	return []string{fmt.Sprintf("%d groups; the top %d by %s are shown, the others are summed up as %q", groups, q.Limit, q.Metric, OtherLabel)}
 }
 
 func (a *aggregation) series(g *group) Series {

@@ -25,6 +25,7 @@ export function ConfigEditor(props: ConfigProps) {
       <Divider />
       <CacheSection {...props} />
       <ThrottleSection {...props} />
+      <Divider />
       <CacheStatus uid={props.options.uid} />
     </Stack>
   );

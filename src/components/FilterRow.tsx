@@ -57,7 +57,7 @@ export function FilterRow({ filter, onChange, onRemove, loadValues }: Props) {
         options={[...DIMENSIONS, ...variableOptions()]}
         value={filter.key ? { value: filter.key, label: dimensionLabel(filter.key) } : null}
         placeholder="Dimension"
-        onChange={(o) => onChange({ ...filter, key: o.value })}
+        onChange={(o) => o && onChange({ ...filter, key: o.value })}
       />
       <label htmlFor={`${id}-op`} className={srOnly}>
         {`Operator of ${keyLabel}`}
@@ -67,7 +67,7 @@ export function FilterRow({ filter, onChange, onRemove, loadValues }: Props) {
         width={16}
         options={FILTER_OPS}
         value={filter.op}
-        onChange={(o) => onChange({ ...filter, op: o.value })}
+        onChange={(o) => o && onChange({ ...filter, op: o.value })}
       />
       <CommitInput
         aria-label={`Value of ${keyLabel}`}

@@ -27,7 +27,7 @@ export function GroupByField({ value, onChange }: Props) {
       <MultiCombobox<string>
         id={id}
         width="auto"
-        minWidth={30}
+        minWidth={50}
         maxWidth={80}
         options={options}
         value={selected}

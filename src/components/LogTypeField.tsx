@@ -13,7 +13,7 @@ export function LogTypeField({ value, onChange }: Props) {
   const id = useId();
   return (
     <EditorField label="Log type" tooltip="Which of the four sign-in logs to query">
-      <Combobox id={id} width={22} options={LOG_TYPES} value={value} onChange={(o) => onChange(o.value)} />
+      <Combobox id={id} width={22} options={LOG_TYPES} value={value} onChange={(o) => o && onChange(o.value)} />
     </EditorField>
   );
 }

@@ -13,7 +13,7 @@ export function MetricField({ value, onChange }: Props) {
   const id = useId();
   return (
     <EditorField label="Metric">
-      <Combobox id={id} width={24} options={METRICS} value={value} onChange={(o) => onChange(o.value)} />
+      <Combobox id={id} width={24} options={METRICS} value={value} onChange={(o) => o && onChange(o.value)} />
     </EditorField>
   );
 }

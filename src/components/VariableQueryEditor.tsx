@@ -28,7 +28,7 @@ export function VariableQueryEditor({ query: stored, onChange, datasource, range
             width={28}
             options={DIMENSIONS}
             value={{ value: query.key, label: dimensionLabel(query.key) }}
-            onChange={(o) => onChange({ ...query, key: o.value })}
+            onChange={(o) => o && onChange({ ...query, key: o.value })}
           />
         </EditorField>
         <LogTypeField value={logType} onChange={(lt) => onChange({ ...query, logType: lt })} />

@@ -6,13 +6,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 )
 
 const usage = `usage:
   graphsim serve  [--addr 127.0.0.1:0] [--seed 1] [--size small] [--file F] [--quiet]
-                  [--throttle N] [--delay 3m] [--tls [--ca-file F]]
+                  [--throttle N] [--delay 3m] [--tls [--ca-file F]] [--fault SPEC]...
       Serves until SIGINT/SIGTERM. Prints the base URL; with --tls then the CA
-      certificate path (--ca-file) or the CA certificate PEM.
+      certificate path (--ca-file) or the CA certificate PEM. Each --fault
+      injects failures into sign-ins requests (RELIABILITY.md):
+` + graphsim.FaultSpecSyntax + `
   graphsim export --type T --from RFC3339 --to RFC3339 [--seed 1] [--size small] [--file F] [--quiet]
       Prints {"value":[...]}: every sign-in of log type T (interactive,
       nonInteractive, servicePrincipal, managedIdentity) created in [from, to),

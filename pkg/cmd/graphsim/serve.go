@@ -19,6 +19,7 @@ type serveConfig struct {
 	caFile   string
 	throttle int
 	delay    time.Duration
+	faults   graphsim.Faults
 	src      sourceFlags
 	now      func() time.Time // nil means time.Now; tests set it
 }
@@ -31,6 +32,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.caFile, "ca-file", "", "with --tls, write the CA certificate PEM here instead of printing it")
 	fs.IntVar(&cfg.throttle, "throttle", 0, "Graph requests per tenant per 10 s; 0 = unlimited (Graph allows 5)")
 	fs.DurationVar(&cfg.delay, "delay", 0, "ingestion delay: a sign-in is listed this long after it happened")
+	fs.Var(&faultFlag{faults: &cfg.faults}, "fault", "inject faults into sign-ins requests; repeatable; see the usage for the spec syntax")
 	cfg.src.register(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return cfg, err
@@ -73,6 +75,7 @@ func startServer(cfg serveConfig, logTo io.Writer) (*graphsim.Server, string, er
 		Now:      cfg.now,
 		Throttle: cfg.throttle,
 		Delay:    cfg.delay,
+		Faults:   cfg.faults,
 		Log:      slog.New(slog.NewTextHandler(logTo, nil)),
 	})
 	if err != nil {

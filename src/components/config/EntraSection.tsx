@@ -30,7 +30,7 @@ export function EntraSection(props: ConfigProps) {
           width={40}
           options={cloudOptions}
           value={jsonData.cloud ?? SETTINGS_DEFAULTS.cloud}
-          onChange={(o) => setJsonData(props, 'cloud', o.value)}
+          onChange={(o) => o && setJsonData(props, 'cloud', o.value)}
         />
       </Field>
       <Field label="Authentication" description="How SignInLens gets a token for Microsoft Graph">
@@ -39,7 +39,7 @@ export function EntraSection(props: ConfigProps) {
           width={40}
           options={AUTH_TYPES}
           value={authType}
-          onChange={(o) => setJsonData(props, 'authType', o.value)}
+          onChange={(o) => o && setJsonData(props, 'authType', o.value)}
         />
       </Field>
       <Credentials {...props} authType={authType} />
