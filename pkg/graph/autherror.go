@@ -31,14 +31,18 @@ func authError(err error, authority, secret string) error {
 	if errors.As(err, &afe) && afe.RawResponse != nil {
 		return fromOAuthResponse(afe.RawResponse, secret)
 	}
-	msg := redactedText(firstLine(err.Error()), secret)
-	lower := strings.ToLower(msg)
-	for _, h := range networkHints {
-		if strings.Contains(lower, h) {
-			return networkError(authority, errors.New(msg))
+	// azidentity puts the transport failure on a later line of its text: look
+	// for it everywhere, but show only the line that names it.
+	full := redactedText(err.Error(), secret)
+	for _, line := range strings.Split(full, "\n") {
+		lower := strings.ToLower(line)
+		for _, h := range networkHints {
+			if strings.Contains(lower, h) {
+				return networkError(authority, errors.New(strings.TrimSpace(line)))
+			}
 		}
 	}
-	return &Error{Message: msg, kind: ErrUnauthorized, auth: true}
+	return &Error{Message: firstLine(full), kind: ErrUnauthorized, auth: true}
 }
 
 // fromOAuthResponse reads error and error_description (AADSTS…) of a token answer.

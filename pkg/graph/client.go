@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"io"
 	"net/http"
 	"net/url"
@@ -48,9 +49,14 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cred := cfg.Credential
-	if cred == nil {
-		if cred, err = newCredential(cfg, authority, cfg.AuthorityHost != "", hc); err != nil {
+	tokens := &tokenSource{scope: Scope(graphURL), authority: hostOf(authority), secret: cfg.ClientSecret}
+	if cfg.Credential != nil {
+		tokens.cred = cfg.Credential
+	} else {
+		tokens.renew = func() (azcore.TokenCredential, error) {
+			return newCredential(cfg, authority, cfg.AuthorityHost != "", hc)
+		}
+		if tokens.cred, err = tokens.renew(); err != nil {
 			return nil, err
 		}
 	}
@@ -59,7 +65,7 @@ func New(cfg Config) (*Client, error) {
 		base:   graphURL,
 		origin: origin,
 		http:   hc,
-		tokens: &tokenSource{cred: cred, scope: Scope(graphURL), authority: hostOf(authority), secret: cfg.ClientSecret},
+		tokens: tokens,
 	}, nil
 }
 

@@ -23,6 +23,7 @@ var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 // and forgets it when Graph answers 401 so the next page gets a fresh one.
 type tokenSource struct {
 	cred      azcore.TokenCredential
+	renew     func() (azcore.TokenCredential, error) // a fresh credential; nil for an injected one
 	scope     string
 	authority string // host, for network errors
 	secret    string // removed from error texts
@@ -52,11 +53,19 @@ func (s *tokenSource) token(ctx context.Context) (string, error) {
 
 // invalidate drops the cached token after a 401. A claims challenge (Continuous
 // Access Evaluation) makes azidentity bypass its own cache for the next token.
+// Without one, azidentity would hand back the same rejected token from its cache
+// until it expires, so the credential itself is rebuilt: its cache goes with it.
 func (s *tokenSource) invalidate(challenge string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cached = azcore.AccessToken{}
 	s.claims = claimsOf(challenge)
+	if s.claims != "" || s.renew == nil {
+		return
+	}
+	if cred, err := s.renew(); err == nil {
+		s.cred = cred
+	}
 }
 
 // claimsOf extracts the base64 claims="…" parameter of a WWW-Authenticate header.
