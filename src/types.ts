@@ -210,6 +210,8 @@ export interface SignInSecureJsonData {
   clientSecret?: string;
   clientCertificate?: string;
   tlsCACert?: string;
+  /** Keys memcached values; needed when the credential has no secret (managed or workload identity). */
+  cacheSecret?: string;
 }
 
 /**

@@ -149,6 +149,8 @@ func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
 		"l1Misses":       st.L1Misses,
 		"l2Hits":         st.L2Hits,
 		"l2Misses":       st.L2Misses,
+		"l2Errors":       st.L2Errors,
+		"l2Rejected":     st.L2Rejected,
 		"sourceRequests": st.SourceRequests,
 	})
 }

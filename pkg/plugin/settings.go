@@ -54,6 +54,7 @@ type Settings struct {
 	ClientSecret      string `json:"-"`
 	ClientCertificate string `json:"-"`
 	TLSCACert         string `json:"-"`
+	CacheSecret       string `json:"-"` // keys memcached values when the credential has no secret (managed identity)
 }
 
 // Freshness is how long a window stays open to late sign-ins.
@@ -70,6 +71,7 @@ func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
 	s.ClientSecret = is.DecryptedSecureJSONData["clientSecret"]
 	s.ClientCertificate = is.DecryptedSecureJSONData["clientCertificate"]
 	s.TLSCACert = is.DecryptedSecureJSONData["tlsCACert"]
+	s.CacheSecret = is.DecryptedSecureJSONData["cacheSecret"]
 	s.trim()
 	return s, s.Validate()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
@@ -22,16 +23,19 @@ const maxRunWindows = 24
 
 // storeConfig turns settings into the store's configuration.
 func storeConfig(s Settings, uid string) store.Config {
+	ns := namespace(s, uid)
 	cfg := store.Config{
-		Freshness:    s.Freshness(),
-		Namespace:    namespace(s, uid),
-		Dir:          cacheDir(s),
-		MetricsLabel: uid,
-		MaxRun:       maxRunWindows,
-		L1Bytes:      s.CacheSizeMB << 20,
-		RateLimit:    s.ThrottleRequests,
-		RateWindow:   time.Duration(s.ThrottleWindowSeconds) * time.Second,
-		TimeBudget:   time.Duration(s.QueryTimeBudgetSeconds) * time.Second,
+		Freshness:          s.Freshness(),
+		Namespace:          ns,
+		Dir:                cacheDir(s),
+		MetricsLabel:       uid,
+		MaxRun:             maxRunWindows,
+		L1Bytes:            s.CacheSizeMB << 20,
+		RateLimit:          s.ThrottleRequests,
+		RateWindow:         time.Duration(s.ThrottleWindowSeconds) * time.Second,
+		TimeBudget:         time.Duration(s.QueryTimeBudgetSeconds) * time.Second,
+		MemcachedAddresses: memcachedAddresses(s),
+		Secret:             cacheSecret(s, ns),
 	}
 	if s.Source == SourceDemo && !s.DemoThrottle {
 		cfg.RateLimit = unthrottled
@@ -50,6 +54,45 @@ func namespace(s Settings, uid string) string {
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// memcachedEnv names the memcached (L2) of every SignInLens datasource whose
+// memcachedAddresses setting is empty. In an HA setup the replicas' memcached is
+// a property of the deployment rather than of each datasource: one variable in
+// the Grafana pods' environment turns L2 on for all of them.
+const memcachedEnv = "SIGNINLENS_MEMCACHED_ADDRESSES"
+
+// memcachedAddresses is the memcachedAddresses setting, else memcachedEnv.
+func memcachedAddresses(s Settings) string {
+	if s.MemcachedAddress != "" {
+		return s.MemcachedAddress
+	}
+	return strings.TrimSpace(os.Getenv(memcachedEnv))
+}
+
+// cacheSecret keys the encryption and authentication of the datasource's
+// values in memcached. It derives from the credential, which every replica's
+// copy of the datasource holds and other memcached users do not, and from the
+// namespace, so two datasources sharing a credential still have keys of their
+// own. The demo source has no credential (its secret is made up per process):
+// its key derives from the namespace alone, which is enough because demo data
+// is synthetic; values are still authenticated against mix-ups. So is a Graph
+// datasource authenticating with a managed or workload identity, which has no
+// secret either: for it, the optional secure setting cacheSecret supplies one
+// (it is mixed in whenever set).
+func cacheSecret(s Settings, ns string) []byte {
+	h := sha256.New()
+	h.Write([]byte("signinlens cache secret v1\x00"))
+	h.Write([]byte(s.CacheSecret))
+	h.Write([]byte{0})
+	if s.Source != SourceDemo {
+		h.Write([]byte(s.ClientSecret))
+		h.Write([]byte{0})
+		h.Write([]byte(s.ClientCertificate))
+		h.Write([]byte{0})
+	}
+	h.Write([]byte(ns))
+	return h.Sum(nil)
 }
 
 // cacheDir is where closed windows persist across restarts: the setting, or a

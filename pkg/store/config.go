@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/grafana/dskit/cache"
 )
 
 // Config tunes a Store. Zero values take the defaults named below.
@@ -62,11 +63,40 @@ type Config struct {
 	// answers with what is loaded and a *PartialError. Default 30s.
 	TimeBudget time.Duration
 
+	// MemcachedAddresses, when set, adds L2: memcached shared by the Grafana
+	// replicas of an HA setup, so a window one replica fetched is not fetched
+	// again by the others (l2*.go). Comma-separated host:port; a "dns+" or
+	// "dnssrv+" prefix resolves the name (A/AAAA or SRV) and re-resolves it every
+	// 30 s, as dskit's memcached client does. Memcached errors never fail a query:
+	// the store falls back to the source.
+	MemcachedAddresses string
+	// Secret keys L2: every value is encrypted and authenticated (AES-256-GCM)
+	// under a key derived from Secret and Namespace, and item names are keyed
+	// hashes. Replicas of one datasource must agree on it; anyone who can write to
+	// memcached but does not know it can make the store refetch, never answer
+	// wrong. The plugin derives it from the credential.
+	Secret []byte
+	// MemcachedItemBytes is the largest item memcached accepts (its -I option).
+	// Larger values are split into parts below it. Default 1 MiB, memcached's default.
+	MemcachedItemBytes int
+	// MemcachedTTL is how long a window stays in L2. Default 30 days, the most
+	// memcached takes as a relative time; its LRU evicts sooner when full.
+	MemcachedTTL time.Duration
+	// LeaseTTL is how long a replica's claim to fetch a window lasts; the claim is
+	// released as soon as the window is in L2. Default 60s.
+	LeaseTTL time.Duration
+	// LeaseWait bounds how long a replica waits for the window another replica
+	// is fetching before fetching it itself. Default 20s, within TimeBudget's 30s.
+	LeaseWait time.Duration
+
 	// MetricsLabel is the "datasource" label of the Prometheus metrics. Default "default".
 	MetricsLabel string
 
 	// Now is the clock deciding which windows are open; tests set it. Default time.Now.
 	Now func() time.Time
+
+	// l2Cache replaces memcached in tests that need no server.
+	l2Cache cache.Cache
 }
 
 func (c *Config) applyDefaults() {
@@ -86,6 +116,12 @@ func (c *Config) applyDefaults() {
 	setInt(&c.PageSize, 1000)
 	setInt(&c.MaxRun, 6)
 	setInt(&c.FetchConcurrency, 2)
+	setInt(&c.MemcachedItemBytes, 1<<20)
+	c.MemcachedItemBytes = max(c.MemcachedItemBytes, minItemBytes)
+	setDuration(&c.MemcachedTTL, maxMemcachedTTL)
+	c.MemcachedTTL = min(c.MemcachedTTL, maxMemcachedTTL)
+	setDuration(&c.LeaseTTL, time.Minute)
+	setDuration(&c.LeaseWait, 20*time.Second)
 	if c.MetricsLabel == "" {
 		c.MetricsLabel = "default"
 	}

@@ -9,9 +9,10 @@ import (
 )
 
 // load runs the claimed jobs: closed windows found in L1 settle at once; the
-// rest are fetched in the background, newest run first. Fetches are detached
-// from ctx: a query that gives up does not cancel a fetch other queries wait
-// on, and a fetch that completes after its query left still fills the cache.
+// rest are looked up in L2, if configured, and fetched in the background,
+// newest run first. Fetches are detached from ctx: a query that gives up does
+// not cancel a fetch other queries wait on, and a fetch that completes after
+// its query left still fills the cache.
 func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
 	var missing []*job
 	for _, j := range jobs {
@@ -30,6 +31,9 @@ func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		if s.l2 != nil {
+			missing = s.lookupL2(missing, true)
+		}
 		rs := runsOf(missing, s.cfg.MaxRun)
 		for i := len(rs) - 1; i >= 0; i-- { // newest first
 			if !s.acquire() {
@@ -40,7 +44,7 @@ func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
 			go func(run []*job) {
 				defer s.wg.Done()
 				defer func() { <-s.sem }()
-				s.fetchRun(base, t, run)
+				s.fetchShared(base, t, run)
 			}(rs[i])
 		}
 	}()
@@ -106,9 +110,11 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 		return nil
 	})
 	if err != nil {
+		s.releaseLeases(run)
 		s.fail(run, fmt.Errorf("fetching [%s, %s): %w", from.Format("2006-01-02T15:04Z"), to.Format("2006-01-02T15:04Z"), err))
 		return
 	}
+	var ws []written
 	for _, j := range run {
 		events := byWindow[j.w.start.Unix()]
 		var b *Block
@@ -118,9 +124,12 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 			b = newBlock(t, j.w, events)
 		}
 		if j.closed {
-			s.putL1(j.key, b)
+			ws = append(ws, written{j: j, data: s.putL1(j.key, b)})
 		}
 		s.settle(j, b, nil)
+	}
+	if s.l2 != nil {
+		s.storeL2(ws) // after settling: queries do not wait for memcached
 	}
 }
 

@@ -109,13 +109,15 @@ func (s *Store) saveLoop() {
 	}
 }
 
-// putL1 encodes a closed window into L1. An encoding failure only costs the
-// cache entry: the block is still served from the hot set.
-func (s *Store) putL1(key string, b *Block) {
+// putL1 encodes a closed window into L1 and returns the encoding, which L2
+// stores too. An encoding failure only costs the cache entry (nil is returned):
+// the block is still served from the hot set.
+func (s *Store) putL1(key string, b *Block) []byte {
 	data, err := encodeBlock(nil, key, b)
 	if err != nil {
 		log.DefaultLogger.Warn("Not caching a sign-in window", "key", key, "error", err)
-		return
+		return nil
 	}
 	s.l1.SetBig([]byte(key), data)
+	return data
 }

@@ -23,6 +23,18 @@ var (
 		Namespace: "signinlens", Subsystem: "store", Name: "cache_misses_total",
 		Help: "Windows looked up in a cache layer and not found or unusable.",
 	}, []string{"datasource", "layer"})
+	cacheErrors = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "signinlens", Subsystem: "store", Name: "cache_errors_total",
+		Help: "Cache operations that failed (memcached down or timing out); the source answered instead.",
+	}, []string{"datasource", "layer"})
+	cacheRejected = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "signinlens", Subsystem: "store", Name: "cache_rejected_total",
+		Help: "Cached values that failed authentication or decoding: tampered, truncated, moved or another datasource's. Each is refetched.",
+	}, []string{"datasource", "layer"})
+	leaseWaits = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "signinlens", Subsystem: "store", Name: "lease_waits_total",
+		Help: "Windows waited for while another replica fetched them.",
+	}, []string{"datasource"})
 	windowsLoaded = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "signinlens", Subsystem: "store", Name: "windows_loaded_total",
 		Help: "Windows loaded from a cache layer or the source.",
@@ -42,17 +54,22 @@ type metrics struct {
 	label    string
 	hits     *prometheus.CounterVec
 	misses   *prometheus.CounterVec
+	errors   *prometheus.CounterVec
+	rejected *prometheus.CounterVec
 	loaded   prometheus.Counter
-	pending  prometheus.Gauge
-	requests prometheus.Counter
+	// leaseWaits counts windows waited for on another replica's lease.
+	leaseWaits prometheus.Counter
+	pending    prometheus.Gauge
+	requests   prometheus.Counter
 }
 
 func newMetrics(label string) *metrics {
 	return &metrics{
-		label: label, hits: cacheHits, misses: cacheMisses,
-		loaded:   windowsLoaded.WithLabelValues(label),
-		pending:  windowsPending.WithLabelValues(label),
-		requests: sourceRequests.WithLabelValues(label),
+		label: label, hits: cacheHits, misses: cacheMisses, errors: cacheErrors, rejected: cacheRejected,
+		loaded:     windowsLoaded.WithLabelValues(label),
+		leaseWaits: leaseWaits.WithLabelValues(label),
+		pending:    windowsPending.WithLabelValues(label),
+		requests:   sourceRequests.WithLabelValues(label),
 	}
 }
 

@@ -14,6 +14,8 @@ type job struct {
 	closed bool      // closed windows are read whole and cached
 	held   *Block    // an open window's block so far; nil when read whole
 	from   time.Time // where the fetch starts: w.start, or the newest held sign-in
+	leased bool      // this store holds the window's L2 lease (l2_lease.go)
+	l2Bad  bool      // L2 held a value for the window that was rejected
 }
 
 // plan returns the entry of each window and the jobs this caller must run:

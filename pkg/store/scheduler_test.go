@@ -105,10 +105,11 @@ func TestWindowFetchedInPartIsNotCached(t *testing.T) {
 func TestTimeBudgetGivesPartialResult(t *testing.T) {
 	src := &gateSource{open: make(chan struct{})}
 	close(src.open)
-	s := New(src, Config{Now: closedNow, RateLimit: fastRate, TimeBudget: time.Millisecond})
+	s := New(src, Config{Now: closedNow, RateLimit: fastRate, TimeBudget: time.Hour})
 	defer s.Close()
 	count(t, s, day.Add(2*time.Hour), day.Add(3*time.Hour)) // one window held
 	src.open = make(chan struct{})
+	s.cfg.TimeBudget = time.Millisecond // only Scan reads it
 	n := 0
 	err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(3*time.Hour), func(*signin.Event) { n++ })
 	var partial *PartialError

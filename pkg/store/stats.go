@@ -9,6 +9,7 @@ import (
 // counters are the store's running totals.
 type counters struct {
 	hotHits, l1Hits, l1Misses, l2Hits, l2Misses, requests atomic.Int64
+	l2Errors, l2Rejected, l2Waits                         atomic.Int64
 }
 
 // Stats are the store's counts for the stats resource.
@@ -21,8 +22,11 @@ type Stats struct {
 	HotHits        int64 // windows answered from decoded blocks
 	L1Hits         int64
 	L1Misses       int64
-	L2Hits         int64
-	L2Misses       int64
+	L2Hits         int64 // windows read from memcached
+	L2Misses       int64 // windows looked up in memcached and not found or unusable
+	L2Errors       int64 // memcached operations that failed; the source answered instead
+	L2Rejected     int64 // memcached values that failed authentication or decoding
+	L2Waits        int64 // windows waited for while another replica fetched them
 	BytesCached    int64 // bytes L1 holds
 	SourceRequests int64 // requests made to the source, pages included
 }
@@ -35,6 +39,7 @@ func (s *Store) Stats() Stats {
 	st := Stats{
 		HotHits: s.counts.hotHits.Load(), L1Hits: s.counts.l1Hits.Load(), L1Misses: s.counts.l1Misses.Load(),
 		L2Hits: s.counts.l2Hits.Load(), L2Misses: s.counts.l2Misses.Load(), SourceRequests: s.counts.requests.Load(),
+		L2Errors: s.counts.l2Errors.Load(), L2Rejected: s.counts.l2Rejected.Load(), L2Waits: s.counts.l2Waits.Load(),
 		BytesCached: int64(fs.BytesSize),
 	}
 	s.mu.Lock()

@@ -5,6 +5,8 @@
 //   - hot: decoded blocks of recently used windows on the Go heap (hot.go);
 //   - L1: encoded closed windows in fastcache, outside the Go heap, optionally
 //     persisted to Config.Dir (l1.go, codec*.go);
+//   - L2: the same encoded windows in memcached, sealed, shared by Grafana
+//     replicas, with leases so that replicas fetch a window once (l2*.go);
 //   - the source, called through a rate limiter shared by all scans, with
 //     adjacent missing windows fetched by one paged request (fetch.go).
 //
@@ -37,6 +39,7 @@ type Store struct {
 	cfg     Config
 	ns      string // Config.Namespace as it goes into keys
 	l1      *fastcache.Cache
+	l2      *l2 // nil without memcached
 	limiter *limiter
 	sem     chan struct{} // bounds fetches in flight
 	metrics *metrics
@@ -92,6 +95,7 @@ func New(src Source, cfg Config) *Store {
 		open: make(map[string]*openWindow), known: make(map[string]int),
 	}
 	s.l1 = s.loadL1()
+	s.startL2()
 	if cfg.Dir != "" {
 		s.wg.Add(1)
 		go s.saveLoop()
@@ -99,14 +103,18 @@ func New(src Source, cfg Config) *Store {
 	return s
 }
 
-// Close stops background fetches and saves, saves L1 to Config.Dir if set and
-// frees L1's memory, which only Reset gives back. Scans after Close fail with
+// Close stops background fetches and saves, lets writes to memcached finish
+// (at most l2WriteTimeout) and releases its leases, saves L1 to Config.Dir if
+// set and frees L1's memory, which only Reset gives back. Scans after Close fail with
 // ErrClosed. Close is safe to call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
 		s.cancel()
 		s.wg.Wait()
+		if s.l2 != nil {
+			s.l2.close()
+		}
 		s.closeErr = s.saveL1()
 		s.l1.Reset()
 		s.metrics.forget()

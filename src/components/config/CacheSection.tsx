@@ -2,7 +2,7 @@ import React from 'react';
 import { ConfigSection } from '@grafana/plugin-ui';
 
 import { SETTINGS_DEFAULTS } from '../../types';
-import { ConfigProps, NumberSetting, TextSetting, anySet } from './fields';
+import { ConfigProps, NumberSetting, SecretSetting, TextSetting, anySet } from './fields';
 
 export function CacheSection(props: ConfigProps) {
   return (
@@ -10,7 +10,7 @@ export function CacheSection(props: ConfigProps) {
       title="Cache"
       description="Sign-ins are fetched once per time window and kept, so dashboards do not spend the Graph request quota."
       isCollapsible
-      isInitiallyOpen={anySet(props, ['cacheSizeMB', 'cacheDir', 'memcachedAddresses', 'freshnessMinutes'])}
+      isInitiallyOpen={anySet(props, ['cacheSizeMB', 'cacheDir', 'memcachedAddresses', 'freshnessMinutes'], ['cacheSecret'])}
     >
       <NumberSetting
         props={props}
@@ -32,6 +32,13 @@ export function CacheSection(props: ConfigProps) {
         label="Memcached addresses"
         description="Optional: comma-separated host:port list of a memcached shared by several Grafana servers"
         placeholder="memcached-1:11211,memcached-2:11211"
+      />
+      <SecretSetting
+        props={props}
+        name="cacheSecret"
+        label="Memcached secret"
+        description="Optional: encrypts this data source's values in memcached. Needed with managed or workload identity, which have no secret of their own; use the same value on every Grafana server. Stored encrypted."
+        placeholder="a long random string"
       />
       <NumberSetting
         props={props}
