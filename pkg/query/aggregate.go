@@ -9,6 +9,12 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
+// Bounds of one aggregation's memory: groups, and groups × buckets.
+const (
+	MaxGroups = 200_000
+	maxCells  = 4_000_000
+)
+
 // group is one combination of groupBy values with its cells.
 type group struct {
 	labels []string
@@ -23,8 +29,10 @@ type aggregation struct {
 	size    int64 // bucket width, ns
 	buckets int
 
-	groups  []*group
-	byKey   map[string]int32
+	groups    []*group
+	byKey     map[string]int32
+	maxGroups int
+	overflow  int32 // the group that takes every group past maxGroups; -1 until needed
 	values  map[string]uint32 // distinct values → ids
 	keyBuf  strings.Builder
 	scratch []string
@@ -32,7 +40,8 @@ type aggregation struct {
 
 func newAggregation(q Query, first time.Time, size time.Duration, buckets int) *aggregation {
 	return &aggregation{q: q, first: first.UnixNano(), size: int64(size), buckets: buckets,
-		byKey: make(map[string]int32), values: make(map[string]uint32)}
+		byKey: make(map[string]int32), values: make(map[string]uint32),
+		maxGroups: min(MaxGroups, max(1000, maxCells/buckets)), overflow: -1}
 }
 
 // Group slots of a profile plan besides a group id.
@@ -114,11 +123,25 @@ func (a *aggregation) groupOf(e *signin.Event) int32 {
 	if gid, ok := a.byKey[key]; ok {
 		return gid
 	}
+	if len(a.byKey) >= a.maxGroups {
+		return a.overflowGroup()
+	}
 	g := &group{labels: append([]string(nil), a.scratch...), cells: make([]cell, a.buckets)}
 	gid := int32(len(a.groups))
 	a.groups = append(a.groups, g)
 	a.byKey[key] = gid
 	return gid
+}
+
+// overflowGroup collects the groups past maxGroups, so an adversarial groupBy
+// (ipAddress × user over millions of sign-ins) costs bounded memory: the answer
+// keeps the groups seen first and sums up the rest as "other".
+func (a *aggregation) overflowGroup() int32 {
+	if a.overflow < 0 {
+		a.overflow = int32(len(a.groups))
+		a.groups = append(a.groups, a.newOther())
+	}
+	return a.overflow
 }
 
 func (a *aggregation) valueID(v string) uint32 {

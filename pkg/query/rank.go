@@ -13,7 +13,36 @@ const OtherLabel = "other"
 // "other" group (nil when nothing was folded). Folding merges cells, so a
 // distinct count of "other" is exact, not a sum.
 func (a *aggregation) ranked(limit int) (kept []*group, other *group) {
-	groups := append([]*group(nil), a.groups...)
+	groups := make([]*group, 0, len(a.groups))
+	for i, g := range a.groups {
+		if int32(i) != a.overflow { // the overflow is no real group: it always goes to "other"
+			groups = append(groups, g)
+		}
+	}
+	kept, other = a.fold(groups, limit)
+	if a.overflow >= 0 && !a.q.DropOther {
+		if other == nil {
+			other = a.newOther()
+		}
+		o := a.groups[a.overflow]
+		for k := range o.cells {
+			other.cells[k].mergeCell(&o.cells[k])
+		}
+		other.total.mergeCell(&o.total)
+	}
+	return kept, other
+}
+
+func (a *aggregation) newOther() *group {
+	other := &group{labels: make([]string, len(a.q.GroupBy)), cells: make([]cell, a.buckets)}
+	for i := range other.labels {
+		other.labels[i] = OtherLabel
+	}
+	return other
+}
+
+// fold sorts real groups and folds those beyond limit into "other".
+func (a *aggregation) fold(groups []*group, limit int) (kept []*group, other *group) {
 	m := a.q.Metric
 	sort.Slice(groups, func(i, j int) bool {
 		vi, vj := m.value(&groups[i].total), m.value(&groups[j].total)
@@ -28,10 +57,7 @@ func (a *aggregation) ranked(limit int) (kept []*group, other *group) {
 	if a.q.DropOther {
 		return groups[:limit], nil
 	}
-	other = &group{labels: make([]string, len(a.q.GroupBy)), cells: make([]cell, a.buckets)}
-	for i := range other.labels {
-		other.labels[i] = OtherLabel
-	}
+	other = a.newOther()
 	for _, g := range groups[limit:] {
 		for k := range g.cells {
 			other.cells[k].mergeCell(&g.cells[k])

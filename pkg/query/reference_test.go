@@ -297,3 +297,23 @@ func TestNoEmptyGroupsFromPartialWindows(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupsAreBounded: past MaxGroups, further groups are summed up as
+// "other" with a notice, and the totals still add up.
+func TestGroupsAreBounded(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	var r sliceReader
+	for i := 0; i < 2500; i++ {
+		r = append(r, signin.Event{ID: fmt.Sprint(i), Created: day.Add(time.Duration(i) * time.Second), IPAddress: fmt.Sprintf("10.0.%d.%d", i/250, i%250)})
+	}
+	q, _ := Parse([]byte(`{"format":"table","metric":"count","groupBy":["ipAddress"],"limit":10000}`))
+	a := newAggregation(q, day, time.Hour, 1)
+	a.maxGroups = 1000
+	if err := r.engine().scanMatching(context.Background(), q, day, day.Add(time.Hour), a.add); err != nil {
+		t.Fatal(err)
+	}
+	kept, other := a.ranked(q.Limit)
+	if len(kept) != 1000 || other == nil || other.total.total != 1500 || len(a.overflowNotice()) != 1 {
+		t.Fatalf("unexpected bound: %d kept, other %+v", len(kept), other)
+	}
+}

@@ -41,5 +41,6 @@ func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
 		t.Rows = append(t.Rows, TableRow{Labels: other.labels, Value: q.Metric.value(&other.total)})
 	}
 	res.Notices = append(res.Notices, limitNotice(q, len(a.groups))...)
+	res.Notices = append(res.Notices, a.overflowNotice()...)
 	return res, nil
 }

@@ -58,7 +58,16 @@ func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, erro
 		res.Series = append(res.Series, a.series(other))
 	}
 	res.Notices = append(res.Notices, limitNotice(q, len(a.groups))...)
+	res.Notices = append(res.Notices, a.overflowNotice()...)
 	return res, nil
+}
+
+// overflowNotice says that groups past the bound were summed up.
+func (a *aggregation) overflowNotice() []string {
+	if a.overflow < 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("more than %d groups: the groups found after the first %d are summed up as %q; group by fewer or coarser dimensions, or filter", a.maxGroups, a.maxGroups, OtherLabel)}
 }
 
 // limitNotice says what the limit did to the groups, if anything.

@@ -1,0 +1,49 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// TestRestartKeepsClosedWindows: a datasource answers a closed week, is disposed
+// (as on a Grafana restart or a settings change), and a new instance on the same
+// cache directory answers the same week without a single Graph request.
+func TestRestartKeepsClosedWindows(t *testing.T) {
+	dir := t.TempDir()
+	settings := backend.DataSourceInstanceSettings{UID: "restart", JSONData: []byte(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":` + quote(dir) + `}`)}
+	to := time.Now().UTC().Truncate(24 * time.Hour)
+	req := &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", TimeRange: backend.TimeRange{From: to.Add(-7 * 24 * time.Hour), To: to},
+		Interval: time.Hour, JSON: []byte(`{"logType":"all","format":"table","metric":"count","groupBy":["logType"]}`)}}}
+	answer := func() (string, int64) {
+		t.Helper()
+		inst, err := NewDatasource(context.Background(), settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds := inst.(*Datasource)
+		defer ds.Dispose()
+		resp, err := ds.QueryData(context.Background(), req)
+		if err != nil || resp.Responses["A"].Error != nil {
+			t.Fatalf("query failed: %v %v", err, resp.Responses["A"].Error)
+		}
+		out, _ := json.Marshal(resp.Responses["A"].Frames)
+		return string(out), ds.counters.requests.Load()
+	}
+	first, cold := answer()
+	second, warm := answer()
+	if cold == 0 || warm != 0 {
+		t.Fatalf("unexpected Graph requests: %d cold, %d after the restart; want some, then none", cold, warm)
+	}
+	if first != second {
+		t.Fatalf("the answer changed across the restart:\n%s\n%s", first, second)
+	}
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
