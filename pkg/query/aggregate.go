@@ -32,10 +32,10 @@ type aggregation struct {
 	groups    []*group
 	byKey     map[string]int32
 	maxGroups int
-	overflow  int32 // the group that takes every group past maxGroups; -1 until needed
-	values  map[string]uint32 // distinct values → ids
-	keyBuf  strings.Builder
-	scratch []string
+	overflow  int32             // the group that takes every group past maxGroups; -1 until needed
+	values    map[string]uint32 // distinct values → ids
+	keyBuf    strings.Builder
+	scratch   []string
 }
 
 func newAggregation(q Query, first time.Time, size time.Duration, buckets int) *aggregation {
