@@ -48,7 +48,7 @@ test-browser: node_modules
 
 ## fuzz: every fuzz target for FUZZTIME each (CI: 60s; longer: make fuzz FUZZTIME=10m)
 FUZZTIME ?= 60s
-FUZZ_TARGETS := FuzzParse:./pkg/query FuzzLoadSettings:./pkg/plugin FuzzDecodePage:./pkg/graph
+FUZZ_TARGETS := FuzzParse:./pkg/query FuzzLoadSettings:./pkg/plugin FuzzDecodePage:./pkg/graph FuzzDecodeBlock:./pkg/store FuzzODataLiteral:./pkg/graphsim
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; pkg=$${t#*:}; \
