@@ -56,5 +56,11 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
 
+## bench: the performance figures of pkg/bench as one table of medians (BENCHMARKS.md);
+## about an hour (make bench BENCHFLAGS="-runs 3 -only a,b -v" for fewer)
+BENCHFLAGS ?=
+bench:
+	$(GO) run ./pkg/cmd/bench $(BENCHFLAGS)
+
 clean:
 	rm -rf dist coverage

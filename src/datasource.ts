@@ -78,13 +78,16 @@ export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSou
     }
     // Dashboards pick the log type, metric, format and time aggregate with variables too
     // (the portal view's 1h/6h/24h selector): the backend must see the values.
-    for (const field of ['logType', 'metric', 'format', 'timeAggregate'] as const) {
-      const value = query[field];
-      if (typeof value === 'string' && value.includes('$')) {
-        (out as Record<string, unknown>)[field] = replace(value);
-      }
-    }
-    return out;
+    // The backend validates the expanded values and names a bad one.
+    const expand = <T extends string>(value: T | undefined): T | undefined =>
+      value?.includes('$') ? (replace(value) as T) : value;
+    return {
+      ...out,
+      logType: expand(query.logType),
+      metric: expand(query.metric),
+      format: expand(query.format),
+      timeAggregate: expand(query.timeAggregate),
+    };
   }
 
   /**
