@@ -19,7 +19,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-	reader := fuzzReader(day)
+	e := fuzzReader(day).engine() // one store for every input: stores are not free
 	f.Fuzz(func(t *testing.T, data []byte) {
 		q, err := Parse(data)
 		if err != nil {
@@ -31,7 +31,7 @@ func FuzzParse(f *testing.F) {
 		if !r.From.Before(r.To) {
 			return
 		}
-		if _, err := New(reader).Run(ctx, q, r); err != nil && ctx.Err() != nil {
+		if _, err := e.Run(ctx, q, r); err != nil && ctx.Err() != nil {
 			t.Fatalf("query %s did not finish: %v", data, err)
 		}
 	})

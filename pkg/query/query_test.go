@@ -89,11 +89,10 @@ func (r sliceReader) ListSignIns(_ context.Context, t signin.LogType, from, to t
 	return fn(page)
 }
 
-func (r sliceReader) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *store.Block, lo, hi int)) error {
-	return store.New(r, store.Config{RateLimit: 1_000_000}).Scan(ctx, t, from, to, fn)
+// engine answers over a store of r's sign-ins, unthrottled, without persistence.
+func (r sliceReader) engine() *Engine {
+	return New(store.New(r, store.Config{RateLimit: 1_000_000, L1Bytes: 32 << 20}))
 }
-
-func (r sliceReader) engine() *Engine { return New(r) }
 
 func TestTimeSeries(t *testing.T) {
 	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
@@ -101,7 +100,7 @@ func TestTimeSeries(t *testing.T) {
 		return signin.Event{Created: day.Add(time.Duration(minute) * time.Minute), ErrorCode: code}
 	}
 	r := sliceReader{ev(5, 0), ev(10, 50126), ev(59, 50140), ev(61, 0), ev(150, 53003), ev(180, 0), {LogType: signin.ServicePrincipal, Created: day}}
-	e := New(r)
+	e := r.engine()
 	f := func(metric Metric, want []float64) {
 		t.Helper()
 		q := Query{LogTypes: []signin.LogType{signin.Interactive}, Format: TimeSeries, Metric: metric, TimeAggregate: time.Hour}
@@ -131,7 +130,7 @@ func TestTimeSeries(t *testing.T) {
 
 func TestTooManyBuckets(t *testing.T) {
 	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-	_, err := New(sliceReader{}).TimeSeries(context.Background(), Query{Metric: Count}, Range{day, day.Add(365 * 24 * time.Hour), time.Minute})
+	_, err := sliceReader{}.engine().TimeSeries(context.Background(), Query{Metric: Count}, Range{day, day.Add(365 * 24 * time.Hour), time.Minute})
 	if !errors.Is(err, ErrInvalidQuery) {
 		t.Fatalf("unexpected error %v; want ErrInvalidQuery", err)
 	}
