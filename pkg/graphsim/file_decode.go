@@ -48,6 +48,19 @@ func decodeRecords(data []byte) ([]Record, error) {
 	if looksLikeCSV(data) {
 		return decodeCSV(data)
 	}
+	recs, err := decodeJSONValues(data)
+	if err != nil {
+		if repaired := withoutTrailingCommas(data); len(repaired) != len(data) {
+			if recs, rerr := decodeJSONValues(repaired); rerr == nil {
+				return recs, nil
+			}
+		}
+	}
+	return recs, err
+}
+
+// decodeJSONValues reads a stream of JSON values (one value, or JSON lines).
+func decodeJSONValues(data []byte) ([]Record, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	d := &decoder{}
 	for {

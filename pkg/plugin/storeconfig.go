@@ -21,6 +21,9 @@ const unthrottled = 1_000_000
 // loses at most a day of progress.
 const maxRunWindows = 24
 
+// demoFileRunWindows is the run length for a replayed file: a year of hours.
+const demoFileRunWindows = 24 * 366
+
 // storeConfig turns settings into the store's configuration.
 func storeConfig(s Settings, uid string) store.Config {
 	ns := namespace(s, uid)
@@ -39,6 +42,11 @@ func storeConfig(s Settings, uid string) store.Config {
 	}
 	if s.Source == SourceDemo && !s.DemoThrottle {
 		cfg.RateLimit = unthrottled
+	}
+	if s.Source == SourceDemo && s.DemoFile != "" {
+		// A replayed export is small and may span years: a query over all of it
+		// should be a handful of requests, not one per day.
+		cfg.MaxRun = demoFileRunWindows
 	}
 	return cfg
 }
