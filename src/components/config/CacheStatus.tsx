@@ -71,12 +71,12 @@ export function CacheStatus({ uid }: { uid?: string }) {
       <Stack direction="column" gap={1}>
         {failed && <Text color="secondary">{failed}</Text>}
         {stats && (
-          <table aria-label="Cache status">
+          <table aria-label="Cache status" style={{ width: 'auto' }}>
             <tbody>
               {rows.map(([key, label]) => (
                 <tr key={key}>
-                  <td>{label}</td>
-                  <td>{(stats[key] ?? 0).toLocaleString('en-US')}</td>
+                  <td style={{ paddingRight: 24 }}>{label}</td>
+                  <td style={{ textAlign: 'right' }}>{(stats[key] ?? 0).toLocaleString('en-US')}</td>
                 </tr>
               ))}
             </tbody>
