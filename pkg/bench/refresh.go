@@ -62,6 +62,7 @@ func Refresh(ctx context.Context, o Options) ([]Result, error) {
 	}
 
 	var tail, close refreshes
+	stop := profile(o, "refresh")
 	for range max(1, o.Refreshes) {
 		prev := now()
 		clock.Add(int64(time.Minute))
@@ -80,6 +81,7 @@ func Refresh(ctx context.Context, o Options) ([]Result, error) {
 		r.fresh = arrived(set, prev, now())
 		tail.add(r)
 	}
+	stop()
 	runtime.GC()
 	c0 := cpuTime()
 	if err := scan(); err != nil {

@@ -76,6 +76,7 @@ func run(runs int, only, profiles string, verbose bool, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "SignInLens benchmarks — %s\n", started.UTC().Format(time.RFC3339))
 	fmt.Fprintf(out, "Machine: %s\n", machine)
+	fmt.Fprintf(out, "Load average at the end: %s (the machine may be shared: compare ratios measured in the same run)\n", bench.ThisMachine().LoadAvg)
 	fmt.Fprintf(out, "Runs: %d per figure (medians); took %s\n\n", runs, time.Since(started).Round(time.Second))
 	printTable(out, table)
 	return nil
