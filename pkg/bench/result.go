@@ -207,11 +207,11 @@ func abs(v float64) float64 {
 
 // atMost and atLeast build rows held to a bound.
 func atMost(figure string, v float64, unit string, limit float64, note string) Result {
-	return Result{Figure: figure, Value: v, Unit: unit, Target: "≤ " + FormatValue(limit) + " " + unit, Pass: v <= limit, Note: note}
+	return Result{Figure: figure, Value: v, Unit: unit, Target: strings.TrimSpace("≤ " + FormatValue(limit) + " " + unit), Pass: v <= limit, Note: note}
 }
 
 func atLeast(figure string, v float64, unit string, limit float64, note string) Result {
-	return Result{Figure: figure, Value: v, Unit: unit, Target: "≥ " + FormatValue(limit) + " " + unit, Pass: v >= limit, Note: note}
+	return Result{Figure: figure, Value: v, Unit: unit, Target: strings.TrimSpace("≥ " + FormatValue(limit) + " " + unit), Pass: v >= limit, Note: note}
 }
 
 func info(figure string, v float64, unit, note string) Result {
