@@ -41,8 +41,8 @@ const (
 // sign-ins, at least one per listing), the time taken against what the
 // throttle allows (2 s a request), and the 429s that reached the store instead
 // of being waited out by the client. The medium tenant's week is not loaded
-// (about 70 minutes of throttle): its minimum is computed from its sign-in
-// counts instead.
+// (about an hour of throttle): its minimum is computed from its sign-in counts
+// instead.
 func ColdLoad(ctx context.Context, o Options) ([]Result, error) {
 	tn, err := newTenant(o.Seed, o.ColdTenant)
 	if err != nil {

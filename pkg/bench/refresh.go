@@ -33,7 +33,7 @@ const (
 // of a window when it closes (at hh:15) is reported apart.
 func Refresh(ctx context.Context, o Options) ([]Result, error) {
 	from0, now0, genFrom, genTo := week(o)
-	if limit := genTo.Sub(now0) / time.Minute; time.Duration(o.Refreshes) > limit {
+	if limit := int(genTo.Sub(now0) / time.Minute); o.Refreshes > limit {
 		return nil, fmt.Errorf("bench: %d refreshes; at most %d", o.Refreshes, limit)
 	}
 	set, err := events(o, o.Tenant, genFrom, genTo)
@@ -61,7 +61,7 @@ func Refresh(ctx context.Context, o Options) ([]Result, error) {
 		return nil, fmt.Errorf("bench: loading the range: %w", err)
 	}
 
-	var tail, close refreshes
+	var tail, closing refreshes
 	stop := profile(o, "refresh")
 	for range max(1, o.Refreshes) {
 		prev := now()
@@ -70,12 +70,13 @@ func Refresh(ctx context.Context, o Options) ([]Result, error) {
 		runtime.GC()
 		c0, w0 := cpuTime(), time.Now()
 		if err := scan(); err != nil {
+			stop()
 			return nil, err
 		}
 		cpu, wall := cpuTime()-c0, time.Since(w0)
 		r := refreshOf(src.snapshot()[seen:], prev, now(), cpu, wall)
 		if r.closing {
-			close.add(r)
+			closing.add(r)
 			continue
 		}
 		r.fresh = arrived(set, prev, now())
@@ -101,10 +102,10 @@ func Refresh(ctx context.Context, o Options) ([]Result, error) {
 			fmt.Sprintf("at %s, the open window holding %d sign-ins (its block is rebuilt with every tail); p90 %.2f ms",
 				tail.worstAt.Format("15:04Z"), arrived(set, tail.worstAt.Truncate(time.Hour).Add(-time.Nanosecond), tail.worstAt), ms(percentile(tail.cpus, 90)))),
 	}
-	if len(close.cpus) > 0 {
-		out = append(out, info("f. window close (hh:15): Graph requests per log type", float64(close.maxPerType), "",
+	if len(closing.cpus) > 0 {
+		out = append(out, info("f. window close (hh:15): Graph requests per log type", float64(closing.maxPerType), "",
 			fmt.Sprintf("once an hour the window that closes is read whole again, so late sign-ins count: %d requests in all, %d sign-ins, CPU %.1f ms",
-				close.requests, close.fetched, ms(percentile(close.cpus, 100)))))
+				closing.requests, closing.fetched, ms(percentile(closing.cpus, 100)))))
 	}
 	return out, nil
 }
