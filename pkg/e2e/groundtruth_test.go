@@ -25,32 +25,6 @@ type truthRecord struct {
 	code    int
 }
 
-// rawRecord is the part of a Graph sign-in the ground truth reads.
-type rawRecord struct {
-	CreatedDateTime      string `json:"createdDateTime"`
-	UserID               string `json:"userId"`
-	UserPrincipalName    string `json:"userPrincipalName"`
-	AppID                string `json:"appId"`
-	AppDisplayName       string `json:"appDisplayName"`
-	IPAddress            string `json:"ipAddress"`
-	ResourceID           string `json:"resourceId"`
-	ResourceDisplayName  string `json:"resourceDisplayName"`
-	ServicePrincipalName string `json:"servicePrincipalName"`
-	ClientAppUsed        string `json:"clientAppUsed"`
-	AuthRequirement      string `json:"authenticationRequirement"`
-	ConditionalAccess    string `json:"conditionalAccessStatus"`
-	Status               struct {
-		ErrorCode int `json:"errorCode"`
-	} `json:"status"`
-	DeviceDetail struct {
-		Browser         string `json:"browser"`
-		OperatingSystem string `json:"operatingSystem"`
-	} `json:"deviceDetail"`
-	Location struct {
-		CountryOrRegion string `json:"countryOrRegion"`
-	} `json:"location"`
-}
-
 var versionToken = regexp.MustCompile(`(\s+[0-9][^\s]*)+$`)
 
 func truthRecords(t *testing.T, seed int, size string, from, to time.Time) []truthRecord {
@@ -63,7 +37,7 @@ func truthRecords(t *testing.T, seed int, size string, from, to time.Time) []tru
 		if err != nil {
 			t.Fatalf("export: %v", err)
 		}
-		var page struct{ Value []rawRecord }
+		var page struct{ Value []exportedSignIn }
 		if err := json.Unmarshal(body, &page); err != nil {
 			t.Fatal(err)
 		}

@@ -19,13 +19,22 @@ type exportedSignIn struct {
 	IPAddress          string `json:"ipAddress"`
 	ResourceID         string `json:"resourceId"`
 	ServicePrincipalID string `json:"servicePrincipalId"`
-	Status             struct {
+	// The fields below serve the every-metric ground truth (groundtruth_test.go).
+	ResourceDisplayName  string `json:"resourceDisplayName"`
+	ServicePrincipalName string `json:"servicePrincipalName"`
+	ClientAppUsed        string `json:"clientAppUsed"`
+	AuthRequirement      string `json:"authenticationRequirement"`
+	ConditionalAccess    string `json:"conditionalAccessStatus"`
+	Status               struct {
 		ErrorCode int `json:"errorCode"`
 	} `json:"status"`
 	DeviceDetail struct {
 		Browser         string `json:"browser"`
 		OperatingSystem string `json:"operatingSystem"`
 	} `json:"deviceDetail"`
+	Location struct {
+		CountryOrRegion string `json:"countryOrRegion"`
+	} `json:"location"`
 }
 
 // created parses the record's createdDateTime.
