@@ -134,15 +134,15 @@ func aggregationStore(ctx context.Context, o Options) (*aggregation, error) {
 	start := time.Now()
 	stop := profile(o, "aggregate-fill")
 	defer stop()
-	n, profiles := 0, 0
+	n, tables := 0, profileTables{}
 	for _, lt := range signin.LogTypes {
-		if err := st.Scan(ctx, lt, from, to, func(b *store.Block, lo, hi int) { n, profiles = n+hi-lo, profiles+len(b.Profiles) }); err != nil {
+		if err := st.Scan(ctx, lt, from, to, func(b *store.Block, lo, hi int) { n = n + hi - lo; tables.add(b) }); err != nil {
 			st.Close()
 			return nil, fmt.Errorf("bench: filling the store: %w", err)
 		}
 	}
 	o.logf("  store filled with %d sign-ins (%d days of %d) in %s", n, days, perDay, time.Since(start).Round(time.Millisecond))
-	agg.a = &aggregation{key: key, st: st, r: query.Range{From: from, To: to, Interval: time.Hour}, n: n, profiles: profiles, days: days}
+	agg.a = &aggregation{key: key, st: st, r: query.Range{From: from, To: to, Interval: time.Hour}, n: n, profiles: tables.profiles(), days: days}
 	return agg.a, nil
 }
 

@@ -25,7 +25,7 @@ func week(o Options) (from, to, genFrom, genTo time.Time) {
 // memUse is what one store holds and costs.
 type memUse struct {
 	signIns   int64 // sign-ins of the closed windows held (Stats.EventsCached)
-	profiles  int64 // distinct profiles of their blocks (a block dedupes sign-ins that differ in id and time only)
+	profiles  int64 // distinct profiles in the tables of the blocks (sign-ins that differ in id and time only share one)
 	windows   int64
 	hot       int64 // sign-ins of the decoded windows kept on the heap
 	l1Bytes   int64 // Stats.BytesCached: fastcache chunks, outside the Go heap
@@ -86,9 +86,9 @@ func memoryOf(ctx context.Context, set eventSet, from, to time.Time, hotEvents i
 		MetricsLabel: "bench-memory", Now: func() time.Time { return to.Add(24 * time.Hour) },
 	})
 	defer st.Close()
-	var profiles int64
+	tables := profileTables{}
 	for _, lt := range signin.LogTypes {
-		if err := st.Scan(ctx, lt, from, to, func(b *store.Block, _, _ int) { profiles += int64(len(b.Profiles)) }); err != nil {
+		if err := st.Scan(ctx, lt, from, to, func(b *store.Block, _, _ int) { tables.add(b) }); err != nil {
 			return memUse{}, fmt.Errorf("bench: filling the store: %w", err)
 		}
 	}
@@ -105,6 +105,20 @@ func memoryOf(ctx context.Context, set eventSet, from, to time.Time, hotEvents i
 	if s.EventsCached == 0 {
 		return memUse{}, fmt.Errorf("bench: the store holds no sign-ins")
 	}
-	return memUse{signIns: s.EventsCached, profiles: profiles, windows: s.WindowsCached, hot: s.HotEvents, l1Bytes: s.BytesCached,
+	return memUse{signIns: s.EventsCached, profiles: int64(tables.profiles()), windows: s.WindowsCached, hot: s.HotEvents, l1Bytes: s.BytesCached,
 		heapBytes: int64(after.HeapAlloc) - int64(before.HeapAlloc)}, nil
+}
+
+// profileTables collects the profile tables of scanned blocks, to count the
+// distinct profiles the store holds for them.
+type profileTables map[*store.Profiles]struct{}
+
+func (pt profileTables) add(b *store.Block) { pt[b.Profiles] = struct{}{} }
+
+func (pt profileTables) profiles() int {
+	n := 0
+	for t := range pt {
+		n += t.Len()
+	}
+	return n
 }

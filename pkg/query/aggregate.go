@@ -19,7 +19,15 @@ const (
 type group struct {
 	labels []string
 	cells  []cell // per bucket; one cell over the whole range for tables
-	total  cell   // over the whole range, for ranking and tables
+	total  cell   // over the whole range when there are several buckets; read it by whole
+}
+
+// whole is the group's accumulation over the whole range.
+func (g *group) whole() *cell {
+	if len(g.cells) == 1 {
+		return &g.cells[0]
+	}
+	return &g.total
 }
 
 // aggregation accumulates a query's metric per group and bucket.
@@ -34,78 +42,90 @@ type aggregation struct {
 	maxGroups int
 	overflow  int32             // the group that takes every group past maxGroups; -1 until needed
 	values    map[string]uint32 // distinct values → ids
+	plans     map[*store.Profiles]*profilePlan
 	keyBuf    strings.Builder
 	scratch   []string
 }
 
 func newAggregation(q Query, first time.Time, size time.Duration, buckets int) *aggregation {
 	return &aggregation{q: q, first: first.UnixNano(), size: int64(size), buckets: buckets,
-		byKey: make(map[string]int32), values: make(map[string]uint32),
+		byKey: make(map[string]int32), values: make(map[string]uint32), plans: make(map[*store.Profiles]*profilePlan),
 		maxGroups: min(MaxGroups, max(1000, maxCells/buckets)), overflow: -1}
 }
 
-// Group slots of a profile plan besides a group id.
-const (
-	filteredOut = -1 // the profile fails the filters
-	ungrouped   = -2 // passes, but its group is made only when a sign-in in range uses it
-)
+// unplanned marks a profile the aggregation has not met yet.
+const unplanned = -1
 
-// profilePlan is what the per-sign-in loop needs of each profile of a block.
+// profilePlan is what the per-sign-in loop needs of each profile of a table,
+// worked out the first time a sign-in in range uses the profile, so profiles
+// outside the range make no groups and cost nothing.
 type profilePlan struct {
-	group      []int32 // a group id, filteredOut or ungrouped
+	group      []int32 // a group id, or unplanned
 	outcome    []signin.Outcome
 	value      []int64 // distinct value id, -1 for none
-	lastBucket []int   // the last bucket a profile's value was recorded in
+	lastBucket []int32 // the last bucket a profile's value was recorded in
 }
 
-func (a *aggregation) plan(b *store.Block, pass []bool) profilePlan {
-	n := len(b.Profiles)
-	pl := profilePlan{group: make([]int32, n), outcome: make([]signin.Outcome, n), value: make([]int64, n), lastBucket: make([]int, n)}
-	for p := range b.Profiles {
-		pl.lastBucket[p] = -1
-		pl.value[p] = -1
-		if !pass[p] {
-			pl.group[p] = filteredOut
-			continue
-		}
-		// A block holds a whole window; its profiles may have no sign-in inside a
-		// range that starts or ends mid-window, and must not make empty groups.
-		e := &b.Profiles[p]
-		pl.group[p] = ungrouped
-		pl.outcome[p] = e.Outcome()
-		if a.q.Metric.IsDistinct() {
-			if v := a.q.Metric.distinctKey(e); v != "" {
-				pl.value[p] = int64(a.valueID(v))
-			}
-		}
+// planOf returns the plan of a block's profile table, grown to the table's size.
+func (a *aggregation) planOf(t *store.Profiles) *profilePlan {
+	pl := a.plans[t]
+	if pl == nil {
+		pl = &profilePlan{}
+		a.plans[t] = pl
+	}
+	n := t.Len()
+	for len(pl.group) < n {
+		pl.group = append(pl.group, unplanned)
+		pl.outcome = append(pl.outcome, 0)
+		pl.value = append(pl.value, -1)
+		pl.lastBucket = append(pl.lastBucket, -1)
 	}
 	return pl
 }
 
+// planProfile works out profile p's group, outcome and distinct value.
+func (a *aggregation) planProfile(pl *profilePlan, e *signin.Event, p uint32) int32 {
+	pl.outcome[p] = e.Outcome()
+	if a.q.Metric.IsDistinct() {
+		if v := a.q.Metric.distinctKey(e); v != "" {
+			pl.value[p] = int64(a.valueID(v))
+		}
+	}
+	gid := a.groupOf(e)
+	pl.group[p] = gid
+	return gid
+}
+
 // add folds the sign-ins [lo, hi) of a block into the aggregation. Blocks are
 // time-sorted, so a profile's distinct value needs recording once per bucket,
-// not once per sign-in.
+// not once per sign-in. With one bucket, the group's total is its only cell
+// (group.whole).
 func (a *aggregation) add(b *store.Block, lo, hi int, pass []bool) {
-	pl := a.plan(b, pass)
+	pl := a.planOf(b.Profiles)
+	single := a.buckets == 1
 	for i := lo; i < hi; i++ {
 		p := b.Profile[i]
-		gid := pl.group[p]
-		if gid == filteredOut {
+		if !pass[p] {
 			continue
 		}
-		if gid == ungrouped {
-			gid = a.groupOf(&b.Profiles[p])
-			pl.group[p] = gid
+		gid := pl.group[p]
+		if gid == unplanned {
+			gid = a.planProfile(pl, b.Profiles.At(p), p)
 		}
 		g := a.groups[gid]
-		k := int((b.Times[i] - a.first) / a.size)
+		k := int32((b.Times[i] - a.first) / a.size)
 		o := pl.outcome[p]
-		g.cells[k].add(o)
-		g.total.add(o)
+		c := &g.cells[k]
+		c.add(o)
+		if !single {
+			g.total.add(o)
+		}
 		if v := pl.value[p]; v >= 0 && pl.lastBucket[p] != k {
 			pl.lastBucket[p] = k
-			g.cells[k].addDistinct(uint32(v))
-			g.total.addDistinct(uint32(v))
+			c.addDistinct(uint32(v))
+			if !single {
+				g.total.addDistinct(uint32(v))
+			}
 		}
 	}
 }

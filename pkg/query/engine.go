@@ -30,22 +30,20 @@ type Range struct {
 	Interval time.Duration
 }
 
-// scanMatching calls fn for each block of each of the query's log types with a
-// per-profile pass mask: filters are evaluated once per distinct profile, not
-// once per sign-in, which is what keeps scans of millions cheap.
+// scanMatching calls fn for each block of each of the query's log types with the
+// filter verdicts of the block's profile table, settled for the sign-ins
+// [lo, hi): filters are evaluated once per distinct profile and query, not once
+// per sign-in, which is what keeps scans of millions cheap.
 //
 // When the store can only answer part of the range in its time budget, the
 // loaded part is scanned and a *store.PartialError (summed over log types) is
 // returned; callers finish their answer and mark it partial.
 func (e *Engine) scanMatching(ctx context.Context, q Query, from, to time.Time, fn func(b *store.Block, lo, hi int, pass []bool)) error {
 	var partial *store.PartialError
+	filter := newProfileFilter(q.Filters)
 	for _, t := range q.LogTypes {
 		err := e.r.Scan(ctx, t, from, to, func(b *store.Block, lo, hi int) {
-			pass := make([]bool, len(b.Profiles))
-			for p := range b.Profiles {
-				pass[p] = matchAll(q.Filters, &b.Profiles[p])
-			}
-			fn(b, lo, hi, pass)
+			fn(b, lo, hi, filter.of(b, lo, hi))
 		})
 		var pe *store.PartialError
 		if errors.As(err, &pe) {

@@ -146,12 +146,8 @@ func (f *Filter) matchValue(v string) bool {
 	return false
 }
 
-// matchAll reports whether e passes every filter.
-func matchAll(filters []Filter, e *signin.Event) bool {
-	for i := range filters {
-		if !filters[i].Match(e) {
-			return false
-		}
-	}
-	return true
+// matchesEverything reports whether the filter passes every value, as the
+// regular expression ".*" does: Grafana's All value of a regex variable.
+func (f *Filter) matchesEverything() bool {
+	return f.Op == OpMatch && (f.Value == ".*" || f.Value == "^.*$")
 }

@@ -72,14 +72,14 @@ func (e *Engine) Grouped(ctx context.Context, q Query, r Range) (Result, error) 
 		gt.Columns = append(gt.Columns, d.String())
 	}
 	acc := make(map[string]*groupedAcc)
+	keys := newProfileKeys(portalKeys[t])
 	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
-		keys := profileKeys(b, pass, portalKeys[t])
 		for i := lo; i < hi; i++ {
 			p := b.Profile[i]
 			if !pass[p] {
 				continue
 			}
-			addGrouped(acc, b, i, keys[p], size, portalColumns[t], portalKeys[t])
+			addGrouped(acc, b, i, keys.of(b.Profiles, p), size, portalColumns[t], portalKeys[t])
 		}
 	}))
 	if err != nil {
@@ -88,22 +88,37 @@ func (e *Engine) Grouped(ctx context.Context, q Query, r Range) (Result, error) 
 	return Result{Grouped: finishGrouped(gt, acc, q.Limit), Notices: groupedNotices(gt), Partial: partial}, nil
 }
 
-// profileKeys computes each passing profile's grouping key once per block.
-// Without keys (interactive) every sign-in is its own row, keyed by its index.
-func profileKeys(b *store.Block, pass []bool, dims []signin.Dimension) []string {
-	keys := make([]string, len(b.Profiles))
-	for p := range b.Profiles {
-		if !pass[p] || len(dims) == 0 {
-			continue
-		}
+// profileKeys computes each profile's grouping key once per query and table.
+// Without key dimensions (interactive) every sign-in is its own row, keyed by
+// its id and time, and the profile key is empty.
+type profileKeys struct {
+	dims   []signin.Dimension
+	tables map[*store.Profiles][]*string
+}
+
+func newProfileKeys(dims []signin.Dimension) *profileKeys {
+	return &profileKeys{dims: dims, tables: make(map[*store.Profiles][]*string)}
+}
+
+func (pk *profileKeys) of(t *store.Profiles, p uint32) string {
+	if len(pk.dims) == 0 {
+		return ""
+	}
+	keys := pk.tables[t]
+	if int(p) >= len(keys) {
+		keys = append(keys, make([]*string, t.Len()-len(keys))...)
+		pk.tables[t] = keys
+	}
+	if keys[p] == nil {
 		var k []byte
-		for _, d := range dims {
-			k = append(k, d.Value(&b.Profiles[p])...)
+		for _, d := range pk.dims {
+			k = append(k, d.Value(t.At(p))...)
 			k = append(k, 0)
 		}
-		keys[p] = string(k)
+		key := string(k)
+		keys[p] = &key
 	}
-	return keys
+	return *keys[p]
 }
 
 func addGrouped(acc map[string]*groupedAcc, b *store.Block, i int, key string, size time.Duration, cols, keyDims []signin.Dimension) {
@@ -115,7 +130,7 @@ func addGrouped(acc map[string]*groupedAcc, b *store.Block, i int, key string, s
 	}
 	a, ok := acc[full]
 	if !ok {
-		prof := &b.Profiles[b.Profile[i]]
+		prof := b.Profiles.At(b.Profile[i])
 		row := &GroupedRow{WindowStart: window}
 		for _, d := range cols {
 			row.Values = append(row.Values, d.Value(prof))

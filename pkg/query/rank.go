@@ -24,11 +24,7 @@ func (a *aggregation) ranked(limit int) (kept []*group, other *group) {
 		if other == nil {
 			other = a.newOther()
 		}
-		o := a.groups[a.overflow]
-		for k := range o.cells {
-			other.cells[k].mergeCell(&o.cells[k])
-		}
-		other.total.mergeCell(&o.total)
+		other.absorb(a.groups[a.overflow])
 	}
 	return kept, other
 }
@@ -45,7 +41,7 @@ func (a *aggregation) newOther() *group {
 func (a *aggregation) fold(groups []*group, limit int) (kept []*group, other *group) {
 	m := a.q.Metric
 	sort.Slice(groups, func(i, j int) bool {
-		vi, vj := m.value(&groups[i].total), m.value(&groups[j].total)
+		vi, vj := m.value(groups[i].whole()), m.value(groups[j].whole())
 		if vi != vj {
 			return vi > vj
 		}
@@ -59,10 +55,17 @@ func (a *aggregation) fold(groups []*group, limit int) (kept []*group, other *gr
 	}
 	other = a.newOther()
 	for _, g := range groups[limit:] {
-		for k := range g.cells {
-			other.cells[k].mergeCell(&g.cells[k])
-		}
-		other.total.mergeCell(&g.total)
+		other.absorb(g)
 	}
 	return groups[:limit], other
+}
+
+// absorb merges group o into g.
+func (g *group) absorb(o *group) {
+	for k := range o.cells {
+		g.cells[k].mergeCell(&o.cells[k])
+	}
+	if len(g.cells) > 1 {
+		g.total.mergeCell(&o.total)
+	}
 }

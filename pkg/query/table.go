@@ -31,14 +31,14 @@ func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
 	}
 	kept, other := a.ranked(q.Limit)
 	for _, g := range kept {
-		t.Rows = append(t.Rows, TableRow{Labels: g.labels, Value: q.Metric.value(&g.total)})
+		t.Rows = append(t.Rows, TableRow{Labels: g.labels, Value: q.Metric.value(g.whole())})
 	}
 	if len(q.GroupBy) == 0 && len(t.Rows) == 0 {
 		t.Rows = append(t.Rows, TableRow{Labels: []string{}, Value: 0})
 	}
 	res := Result{Table: t, Partial: partial}
 	if other != nil {
-		t.Rows = append(t.Rows, TableRow{Labels: other.labels, Value: q.Metric.value(&other.total)})
+		t.Rows = append(t.Rows, TableRow{Labels: other.labels, Value: q.Metric.value(other.whole())})
 	}
 	res.Notices = append(res.Notices, limitNotice(q, len(a.groups))...)
 	res.Notices = append(res.Notices, a.overflowNotice()...)

@@ -20,25 +20,36 @@ type ValueCount struct {
 // those that start with prefix (case-insensitive), at most q.Limit of them. It
 // feeds template variables and the editor's suggestions.
 func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimension, prefix string) (Result, error) {
-	counts := make(map[string]int64)
-	prefix = strings.ToLower(prefix)
+	// Sign-ins are counted per profile during the scan and per value after it:
+	// a dimension's value is read once per profile, not once per sign-in.
+	perProfile := make(map[*store.Profiles][]int64)
 	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
-		perProfile := make([]int64, len(b.Profiles))
-		for i := lo; i < hi; i++ {
-			perProfile[b.Profile[i]]++
+		n := perProfile[b.Profiles]
+		if grow := b.Profiles.Len() - len(n); grow > 0 {
+			n = append(n, make([]int64, grow)...)
+			perProfile[b.Profiles] = n
 		}
-		for p, n := range perProfile {
-			if n == 0 || !pass[p] {
-				continue
-			}
-			v := dim.Value(&b.Profiles[p])
-			if v != "" && strings.HasPrefix(strings.ToLower(v), prefix) {
-				counts[v] += n
+		for _, p := range b.Profile[lo:hi] {
+			if pass[p] {
+				n[p]++
 			}
 		}
 	}))
 	if err != nil {
 		return Result{}, err
+	}
+	counts := make(map[string]int64)
+	prefix = strings.ToLower(prefix)
+	for t, n := range perProfile {
+		for p, c := range n {
+			if c == 0 {
+				continue
+			}
+			v := dim.Value(t.At(uint32(p)))
+			if v != "" && strings.HasPrefix(strings.ToLower(v), prefix) {
+				counts[v] += c
+			}
+		}
 	}
 	values := make([]ValueCount, 0, len(counts))
 	for v, n := range counts {

@@ -16,8 +16,8 @@ func TestBlockSharesProfiles(t *testing.T) {
 	}
 	other := refresh("c", 30)
 	other.ErrorCode = 50126
-	b := newBlock(signin.NonInteractive, w, []signin.Event{refresh("b", 45), other, refresh("a", 10)})
-	if got := len(b.Profiles); got != 2 {
+	b := newBlock(signin.NonInteractive, w, []signin.Event{refresh("b", 45), other, refresh("a", 10)}, NewProfiles())
+	if got := distinctProfiles(b); got != 2 {
 		t.Fatalf("unexpected profiles; got %d; want 2 (NaN coordinates must not split profiles)", got)
 	}
 	wantIDs := []string{"a", "c", "b"}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
 // The block codec turns a Block into the bytes the caches hold. A cached value
@@ -62,11 +64,30 @@ func encodeBlock(dst []byte, key string, b *Block) ([]byte, error) {
 	dst = append(dst, byte(b.LogType))
 	dst = binary.AppendVarint(dst, b.Start.UnixNano())
 	dst = binary.AppendVarint(dst, b.End.UnixNano())
-	dst = appendSection(dst, appendProfiles(nil, b.Profiles))
+	profiles, index := b.localProfiles()
+	dst = appendSection(dst, appendProfiles(nil, profiles))
 	dst = appendTimes(dst, b.Times)
 	dst = appendIDs(dst, b.IDs)
-	dst = appendProfileIndexes(dst, b.Profile)
+	dst = appendProfileIndexes(dst, index)
 	return binary.LittleEndian.AppendUint64(dst, xxhash.Sum64(dst[start:])), nil
+}
+
+// localProfiles numbers the block's profiles in order of first use, as the
+// encoding wants them, and returns them with each sign-in's local index.
+func (b *Block) localProfiles() ([]signin.Event, []uint32) {
+	local := make(map[uint32]uint32)
+	var profiles []signin.Event
+	index := make([]uint32, len(b.Profile))
+	for i, id := range b.Profile {
+		l, ok := local[id]
+		if !ok {
+			l = uint32(len(profiles))
+			local[id] = l
+			profiles = append(profiles, *b.Profiles.At(id))
+		}
+		index[i] = l
+	}
+	return profiles, index
 }
 
 func appendString(dst []byte, s string) []byte {

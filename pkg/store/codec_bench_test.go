@@ -22,7 +22,7 @@ func TestEncodedSizeMedium(t *testing.T) {
 	for _, lt := range signin.LogTypes {
 		b := synthBlock(t, "medium", lt, busyHour)
 		size := len(mustEncode(t, "v1:ns:"+lt.String()+":0:3600", b))
-		t.Logf("%s: %d sign-ins, %d profiles, %d bytes, %.1f bytes/sign-in", lt, b.Len(), len(b.Profiles), size, float64(size)/float64(b.Len()))
+		t.Logf("%s: %d sign-ins, %d profiles, %d bytes, %.1f bytes/sign-in", lt, b.Len(), b.Profiles.Len(), size, float64(size)/float64(b.Len()))
 		total, n = total+size, n+b.Len()
 	}
 	perSignIn := float64(total) / float64(n)
@@ -58,7 +58,7 @@ func BenchmarkDecodeBlock(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				sinkBlock, _ = decodeBlock(buf, "k")
+				sinkBlock, _ = decodeBlock(buf, "k", nil)
 			}
 			b.ReportMetric(float64(blk.Len())*float64(b.N)/b.Elapsed().Seconds(), "signins/s")
 			b.ReportMetric(float64(len(buf))/float64(blk.Len()), "bytes/signin")

@@ -12,8 +12,9 @@ import (
 
 // decodeBlock decodes a value written by encodeBlock under key. Any mismatch —
 // magic, version, key, checksum, structure — is an error wrapping ErrBadEntry,
-// which callers treat as a cache miss.
-func decodeBlock(data []byte, key string) (*Block, error) {
+// which callers treat as a cache miss. The block's profiles are interned in the
+// table that tableOf gives for its log type and start; nil gives a new table.
+func decodeBlock(data []byte, key string, tableOf func(signin.LogType, time.Time) *Profiles) (*Block, error) {
 	if len(data) < len(blockMagic)+1+checksumSize || string(data[:len(blockMagic)]) != blockMagic {
 		return nil, fmt.Errorf("%w: not a block", ErrBadEntry)
 	}
@@ -28,12 +29,24 @@ func decodeBlock(data []byte, key string) (*Block, error) {
 	if got := r.string(); r.err == nil && got != key {
 		return nil, fmt.Errorf("%w: written under key %q, read under %q", ErrBadEntry, got, key)
 	}
-	b := r.block()
+	b, profiles := r.block()
 	if r.err == nil && len(r.buf) != 0 {
 		r.fail("%d trailing bytes", len(r.buf))
 	}
 	if r.err != nil {
 		return nil, r.err
+	}
+	if tableOf == nil {
+		b.Profiles = NewProfiles()
+	} else {
+		b.Profiles = tableOf(b.LogType, b.Start)
+	}
+	ids := make([]uint32, len(profiles))
+	for k := range profiles {
+		ids[k] = b.Profiles.Intern(&profiles[k])
+	}
+	for i, l := range b.Profile {
+		b.Profile[i] = ids[l]
 	}
 	return b, nil
 }
@@ -113,7 +126,8 @@ func (r *reader) index(size int) uint32 {
 	return uint32(j)
 }
 
-func (r *reader) block() *Block {
+// block reads a block with its profiles apart: Profile holds indexes into them.
+func (r *reader) block() (*Block, []signin.Event) {
 	b := &Block{LogType: signin.LogType(r.byte())}
 	if b.LogType > signin.ManagedIdentity {
 		r.fail("log type %d", b.LogType)
@@ -123,9 +137,10 @@ func (r *reader) block() *Block {
 		r.fail("window [%d, %d) empty", start, end)
 	}
 	b.Start, b.End = time.Unix(0, start).UTC(), time.Unix(0, end).UTC()
+	var profiles []signin.Event
 	if sec := r.section(); r.err == nil {
 		pr := reader{buf: sec}
-		b.Profiles = pr.profiles()
+		profiles = pr.profiles()
 		if pr.err == nil && len(pr.buf) != 0 {
 			pr.fail("%d bytes after the profiles", len(pr.buf))
 		}
@@ -136,8 +151,8 @@ func (r *reader) block() *Block {
 	b.Times = r.times(start, end)
 	n := len(b.Times)
 	b.IDs = r.ids(n)
-	b.Profile = r.profileIndexes(n, len(b.Profiles))
-	return b
+	b.Profile = r.profileIndexes(n, len(profiles))
+	return b, profiles
 }
 
 // times reads the time column and checks every time lies in [start, end), which

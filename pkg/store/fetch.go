@@ -120,7 +120,7 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 		if j.held != nil {
 			b = mergeTail(j.held, events, later(from, j.w.start))
 		} else {
-			b = newBlock(t, j.w, events)
+			b = newBlock(t, j.w, events, s.tables.of(t, j.w.start))
 		}
 		if j.closed {
 			ws = append(ws, written{j: j, data: s.putL1(j.key, b)})

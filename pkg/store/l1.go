@@ -25,7 +25,7 @@ func (s *Store) getL1(j *job) *Block {
 		s.miss(layerL1, j.key)
 		return nil
 	}
-	b, err := decodeBlock(data, j.key)
+	b, err := decodeBlock(data, j.key, s.tables.of)
 	if err == nil && (!b.Start.Equal(j.w.start) || !b.End.Equal(j.w.end())) {
 		err = fmt.Errorf("%w: block is [%s, %s)", ErrBadEntry, b.Start, b.End)
 	}

@@ -225,7 +225,7 @@ func TestL2RejectsForgedValues(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			data, err := encodeBlock(nil, winKey(s, from), newBlock(signin.Interactive, window{start: from, size: time.Hour}, nil))
+			data, err := encodeBlock(nil, winKey(s, from), newBlock(signin.Interactive, window{start: from, size: time.Hour}, nil, NewProfiles()))
 			if err != nil {
 				t.Fatal(err)
 			}

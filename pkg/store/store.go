@@ -44,6 +44,7 @@ type Store struct {
 	sem     chan struct{} // bounds fetches in flight
 	metrics *metrics
 	counts  counters
+	tables  *tables // profile tables shared by the blocks of a log type and day
 
 	// ctx is cancelled by Close: it stops background fetches and saves.
 	ctx       context.Context
@@ -89,7 +90,7 @@ func New(src Source, cfg Config) *Store {
 		src: src, cfg: cfg, ns: namespaceKey(cfg.Namespace),
 		limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, time.Now()),
 		sem:     make(chan struct{}, cfg.FetchConcurrency),
-		metrics: newMetrics(cfg.MetricsLabel),
+		metrics: newMetrics(cfg.MetricsLabel), tables: newTables(),
 		ctx:     ctx, cancel: cancel,
 		pending: make(map[string]*entry), hot: newHotSet(cfg.HotEvents),
 		open: make(map[string]*openWindow), known: make(map[string]int),

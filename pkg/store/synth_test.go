@@ -39,5 +39,5 @@ func synthEvents(tb testing.TB, size string, lt signin.LogType, hour time.Time) 
 // synthBlock returns the block of one synthetic hour.
 func synthBlock(tb testing.TB, size string, lt signin.LogType, hour time.Time) *Block {
 	tb.Helper()
-	return newBlock(lt, window{start: hour, size: time.Hour}, synthEvents(tb, size, lt, hour))
+	return newBlock(lt, window{start: hour, size: time.Hour}, synthEvents(tb, size, lt, hour), NewProfiles())
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"sort"
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -10,25 +11,48 @@ import (
 // [lb, end) of the window, asked with "ge" the newest held sign-in because Graph
 // timestamps can tie: the result is the held sign-ins before lb, the fetched
 // ones, and held ones at or after lb the fetch did not repeat, deduped by id.
-// Late sign-ins older than lb are not seen here; the whole re-read when the
-// window closes picks them up.
+// Only the sign-ins from lb on are sorted and only the fetched ones interned, so
+// a refresh costs what it fetched, not what the window holds. Late sign-ins
+// older than lb are not seen here; the whole re-read when the window closes
+// picks them up.
 func mergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	cut, _ := held.Range(lb, held.End)
 	ids := make(map[string]struct{}, len(fetched))
 	for _, e := range fetched {
 		ids[e.ID] = struct{}{}
 	}
-	events := make([]signin.Event, 0, held.Len()+len(fetched))
-	for i := 0; i < held.Len(); i++ {
-		if i >= cut {
-			if _, dup := ids[held.IDs[i]]; dup {
-				continue
-			}
+	tail := make([]tailRow, 0, held.Len()-cut+len(fetched))
+	for i := cut; i < held.Len(); i++ {
+		if _, dup := ids[held.IDs[i]]; !dup {
+			tail = append(tail, tailRow{held.Times[i], held.IDs[i], held.Profile[i]})
 		}
-		events = append(events, held.Event(i))
 	}
-	events = append(events, fetched...)
-	return newBlock(held.LogType, window{start: held.Start, size: held.End.Sub(held.Start)}, events)
+	for i := range fetched {
+		e := &fetched[i]
+		tail = append(tail, tailRow{e.Created.UnixNano(), e.ID, held.Profiles.Intern(e)})
+	}
+	sort.Slice(tail, func(i, j int) bool {
+		if tail[i].time != tail[j].time {
+			return tail[i].time < tail[j].time
+		}
+		return tail[i].id < tail[j].id
+	})
+	n := cut + len(tail)
+	b := &Block{LogType: held.LogType, Start: held.Start, End: held.End, Profiles: held.Profiles,
+		Times: make([]int64, n), IDs: make([]string, n), Profile: make([]uint32, n)}
+	copy(b.Times, held.Times[:cut])
+	copy(b.IDs, held.IDs[:cut])
+	copy(b.Profile, held.Profile[:cut])
+	for k, r := range tail {
+		b.Times[cut+k], b.IDs[cut+k], b.Profile[cut+k] = r.time, r.id, r.profile
+	}
+	return b
+}
+
+type tailRow struct {
+	time    int64
+	id      string
+	profile uint32
 }
 
 func later(a, b time.Time) time.Time {

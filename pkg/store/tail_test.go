@@ -101,7 +101,7 @@ func TestMergeTailDedupesTies(t *testing.T) {
 	at := func(id string, min int) signin.Event {
 		return signin.Event{ID: id, Created: day.Add(time.Duration(min) * time.Minute), LogType: signin.Interactive}
 	}
-	held := newBlock(signin.Interactive, w, []signin.Event{at("a", 1), at("b", 5), at("c", 5)})
+	held := newBlock(signin.Interactive, w, []signin.Event{at("a", 1), at("b", 5), at("c", 5)}, NewProfiles())
 	// The tail from 00:05 repeats b and c and brings d, tied at 00:05, and e.
 	got := mergeTail(held, []signin.Event{at("e", 9), at("d", 5), at("c", 5), at("b", 5)}, day.Add(5*time.Minute))
 	want := []string{"a", "b", "c", "d", "e"}

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"fmt"
+	"hash/maphash"
+	"math"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+func profile(user string) signin.Event {
+	return signin.Event{ID: "id-" + user, Created: time.Unix(1, 0), UserID: user, Latitude: math.NaN(), Longitude: math.NaN()}
+}
+
+// TestProfilesInternShares: sign-ins differing in id and time share an id; ids
+// stay valid while the table grows past a chunk; NaN coordinates do not split.
+func TestProfilesInternShares(t *testing.T) {
+	tb := NewProfiles()
+	n := chunkProfiles + 10
+	for i := 0; i < n; i++ {
+		e := profile(fmt.Sprint(i))
+		if id := tb.Intern(&e); id != uint32(i) {
+			t.Fatalf("unexpected id %d for new profile %d", id, i)
+		}
+	}
+	again := profile("7")
+	again.ID, again.Created = "other", time.Unix(99, 0)
+	if id := tb.Intern(&again); id != 7 {
+		t.Fatalf("unexpected id %d for a repeated profile; want 7", id)
+	}
+	if tb.Len() != n {
+		t.Fatalf("unexpected len %d; want %d", tb.Len(), n)
+	}
+	if got := tb.At(uint32(n - 1)); got.UserID != fmt.Sprint(n-1) || got.ID != "" || !got.Created.IsZero() {
+		t.Fatalf("unexpected profile %+v", got)
+	}
+}
+
+// TestProfilesHashCollision: two profiles under one hash keep their own ids.
+func TestProfilesHashCollision(t *testing.T) {
+	tb := NewProfiles()
+	a, b := profile("a"), profile("b")
+	idA := tb.Intern(&a)
+	// Pretend b hashes like a: the index points b's hash at a's id.
+	tb.index[maphash.Comparable(hashSeed, keyOf(&b))] = idA
+	idB := tb.Intern(&b)
+	if idB == idA || tb.Intern(&b) != idB || tb.Intern(&a) != idA {
+		t.Fatalf("collision mixed profiles: a=%d b=%d", idA, idB)
+	}
+	if tb.At(idB).UserID != "b" {
+		t.Fatalf("unexpected profile %+v", tb.At(idB))
+	}
+}
+
+// TestProfilesConcurrent: readers of published ids race writers (go test -race).
+func TestProfilesConcurrent(t *testing.T) {
+	tb := NewProfiles()
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 3*chunkProfiles; i++ {
+				e := profile(fmt.Sprint(i))
+				id := tb.Intern(&e)
+				if got := tb.At(id).UserID; got != e.UserID {
+					t.Errorf("id %d: got %q; want %q", id, got, e.UserID)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if tb.Len() != 3*chunkProfiles {
+		t.Fatalf("unexpected len %d", tb.Len())
+	}
+}
+
+// TestTablesPerDay: blocks of one log type and day share a table; other days
+// and log types do not; a full table is replaced for later blocks.
+func TestTablesPerDay(t *testing.T) {
+	ts := newTables()
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	a := ts.of(signin.NonInteractive, day.Add(time.Hour))
+	if ts.of(signin.NonInteractive, day.Add(23*time.Hour)) != a {
+		t.Fatal("windows of one day got different tables")
+	}
+	if ts.of(signin.NonInteractive, day.Add(24*time.Hour)) == a || ts.of(signin.Interactive, day) == a {
+		t.Fatal("another day or log type shares the table")
+	}
+	for i := 0; i < dayTableProfiles; i++ {
+		e := profile(fmt.Sprint(i))
+		a.Intern(&e)
+	}
+	if ts.of(signin.NonInteractive, day) == a {
+		t.Fatal("a full table was handed out again")
+	}
+}
