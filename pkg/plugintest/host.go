@@ -14,6 +14,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/grpcplugin"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
@@ -39,11 +40,31 @@ type Host struct {
 	res    pluginv2.ResourceClient
 }
 
+// Option changes how Launch runs the plugin.
+type Option func(*launchConfig)
+
+type launchConfig struct {
+	logLevel log.Level
+}
+
+// LogLevel sets the level the plugin logs at: the least level of its log
+// lines that reach Launch's logOut (default log.Info). The SDK's logger in the
+// plugin writes every line from Debug up to its stderr; the host, as Grafana
+// does with its log filter for the plugin, drops the lines below its level.
+func LogLevel(l log.Level) Option {
+	return func(c *launchConfig) { c.logLevel = l }
+}
+
 // Launch starts the binary with extra environment variables (KEY=value) and
-// connects to it. Its log output goes to logOut (io.Discard if nil).
-func Launch(bin string, env []string, logOut io.Writer) (*Host, error) {
+// connects to it. Its log output goes to logOut (io.Discard if nil), at
+// log.Info and above unless LogLevel says otherwise.
+func Launch(bin string, env []string, logOut io.Writer, opts ...Option) (*Host, error) {
 	if logOut == nil {
 		logOut = io.Discard
+	}
+	cfg := launchConfig{logLevel: log.Info}
+	for _, o := range opts {
+		o(&cfg)
 	}
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), env...)
@@ -60,9 +81,10 @@ func Launch(bin string, env []string, logOut io.Writer) (*Host, error) {
 		},
 		Cmd:              cmd,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
-		Logger:           hclog.New(&hclog.LoggerOptions{Output: logOut, Level: hclog.Info}),
-		SyncStdout:       logOut,
-		SyncStderr:       logOut,
+		// The SDK's levels are hclog's (log.NewWithLevel converts them so).
+		Logger:     hclog.New(&hclog.LoggerOptions{Output: logOut, Level: hclog.Level(cfg.logLevel)}),
+		SyncStdout: logOut,
+		SyncStderr: logOut,
 	})
 	h, err := connect(client)
 	if err != nil {
@@ -137,6 +159,19 @@ func (h *Host) CheckHealth(ctx context.Context, req *backend.CheckHealthRequest)
 		return nil, err
 	}
 	return backend.FromProto().CheckHealthResponse(resp), nil
+}
+
+// CollectMetrics asks the plugin for its metrics, as Grafana's plugin metrics
+// endpoint (/api/plugins/<id>/metrics) does; the result holds them in
+// Prometheus' text format.
+func (h *Host) CollectMetrics(ctx context.Context) (*backend.CollectMetricsResult, error) {
+	resp, err := h.diag.CollectMetrics(ctx, &pluginv2.CollectMetricsRequest{
+		PluginContext: backend.ToProto().PluginContext(backend.PluginContext{PluginID: PluginID}),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return backend.FromProto().CollectMetricsResponse(resp), nil
 }
 
 // CallResource sends a resource request and joins the streamed answer.
