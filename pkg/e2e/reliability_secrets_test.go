@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -12,15 +13,21 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/klauspost/compress/snappy"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
@@ -36,10 +43,12 @@ type secretCase struct {
 // TestSecretsNeverLeak configures client secrets and a client certificate,
 // drives the failures an admin meets — wrong secret (AADSTS7000215), unknown
 // app (AADSTS700016), Graph or the authority unreachable, 403 — through the
-// plugin binary, and scans every health message, query answer, resource body
-// and the plugin's log for the secrets and the private key, in the forms a
-// careless log line would print them (raw, URL-, base64-, hex-encoded, as Go
-// prints a []byte, the key's numbers).
+// plugin binary, and scans every health message, query answer, resource body,
+// the plugin's log at Debug level, its Prometheus metrics and the cache it
+// persisted (the L1 files; memcached too when SIGNINLENS_TEST_MEMCACHED is
+// set) for the secrets and the private key, in the forms a careless log line
+// would print them (raw, URL-, base64-, hex-encoded, as Go prints a []byte,
+// the key's numbers).
 func TestSecretsNeverLeak(t *testing.T) {
 	secret, wrong := randomSecret(t, "sil~"), randomSecret(t, "sil~wrong~")
 	certPEM, keyPEM, key := clientCertificate(t)
@@ -74,9 +83,19 @@ func TestSecretsNeverLeak(t *testing.T) {
 		cases = append(cases, secretCase{ds: at(graphDatasource("secret-authority-down", good, goodCA, simClientID, withSecret), good, closed),
 			wantHealth: append(unreachable, "unable to resolve an endpoint")})
 	}
+	// Every datasource persists its cache where a default install does
+	// ($XDG_CACHE_HOME/signinlens), and shares memcached when there is one.
+	memcached := os.Getenv("SIGNINLENS_TEST_MEMCACHED")
+	for _, c := range cases {
+		delete(c.ds.JSONData, "cacheDir")
+		if memcached != "" {
+			c.ds.JSONData["memcachedAddresses"] = memcached
+		}
+	}
 
+	cacheHome := t.TempDir()
 	var logs logBuffer
-	h, err := plugintest.Launch(pluginBin, nil, io.MultiWriter(&logs, testLog(t)))
+	h, err := plugintest.Launch(pluginBin, []string{"XDG_CACHE_HOME=" + cacheHome}, io.MultiWriter(&logs, testLog(t)), plugintest.LogLevel(log.Debug))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,24 +104,225 @@ func TestSecretsNeverLeak(t *testing.T) {
 	for _, c := range cases {
 		answers.WriteString(exerciseDatasource(t, h, c))
 	}
+	metrics := collectMetrics(t, h) // before persistCaches: disposing a datasource drops its series
+	persistCaches(t, h, cases, filepath.Join(cacheHome, "signinlens"))
 	h.Close() // flushes the plugin's last log lines
+
+	hays := []haystack{{"answers", answers.String()}, {"plugin log", logs.String()}, {"metrics", metrics}}
+	hays = append(hays, cacheContents(t, cacheHome)...)
+	if memcached != "" {
+		hays = append(hays, memcachedContents(t, memcached)...)
+	} else {
+		t.Log("SIGNINLENS_TEST_MEMCACHED is not set: memcached is not scanned")
+	}
+	// Each kind of haystack must hold what it is meant to, or the scan proves nothing.
+	holds := func(prefix, text string) bool {
+		return slices.ContainsFunc(hays, func(h haystack) bool { return strings.HasPrefix(h.name, prefix) && strings.Contains(h.text, text) })
+	}
+	from, _ := queryRange()
+	for _, want := range []struct{ hay, text, what string }{
+		{"plugin log", "[DEBUG] gpx_signinlens: Plugin Request Started", "the plugin's Debug lines"},
+		{"metrics", `signinlens_graph_requests_total{datasource="secret"`, "the plugin's metrics"},
+		{"cache file", fmt.Sprintf(":servicePrincipal:%d:3600", from.Unix()), "the L1 entry of the first window queried"},
+	} {
+		if !holds(want.hay, want.text) {
+			t.Errorf("no %s haystack holds %s (%q): the scan would not see a leak there", want.hay, want.what, want.text)
+		}
+	}
 
 	needles := append(leakForms("clientSecret", secret), leakForms("wrong clientSecret", wrong)...)
 	needles = append(needles, keyForms(keyPEM, key)...)
-	// the scan must be able to find what it looks for
-	for _, planted := range []string{"x" + keyPEM, fmt.Sprintf("%v", []byte(certPEM+keyPEM)), url.Values{"client_secret": {secret}}.Encode()} {
-		if !slices.ContainsFunc(needles, func(n needle) bool { return strings.Contains(planted, n.text) }) {
-			t.Fatalf("the scan does not recognise a planted leak: %.80q", planted)
+	// the scan must be able to find what it looks for, in text and in a file
+	// packed as the L1 files are
+	packed := cacheContents(t, plantCacheFile(t, strings.Repeat(keyPEM, 3))) // repeated, so zstd packs it
+	if len(findLeaks(packed[:1], needles)) > 0 {
+		t.Fatal("the planted cache file shows the key as it is: it does not test the unpacking")
+	}
+	for _, planted := range [][]haystack{
+		{{"planted key", "x" + keyPEM}},
+		{{"planted bytes", fmt.Sprintf("%v", []byte(certPEM+keyPEM))}},
+		{{"planted form", url.Values{"client_secret": {secret}}.Encode()}},
+		packed,
+	} {
+		if len(findLeaks(planted, needles)) == 0 {
+			t.Fatalf("the scan does not recognise a planted leak: %s %.80q", planted[0].name, planted[0].text)
 		}
 	}
-	for _, hay := range []struct{ name, text string }{{"answers", answers.String()}, {"plugin log", logs.String()}} {
+	for _, leak := range findLeaks(hays, needles) {
+		t.Error(leak)
+	}
+	size := 0
+	for _, h := range hays {
+		size += len(h.text)
+	}
+	t.Logf("scanned %d outputs (%d bytes of answers, log, metrics and cache) for %d forms of the secrets and the key", len(hays), size, len(needles))
+}
+
+// haystack is one output of the plugin that the scan reads.
+type haystack struct{ name, text string }
+
+// findLeaks returns a report of each needle found in a haystack, with its
+// context.
+func findLeaks(hays []haystack, needles []needle) []string {
+	var out []string
+	for _, hay := range hays {
 		for _, n := range needles {
 			if i := strings.Index(hay.text, n.text); i >= 0 {
-				t.Errorf("%s contain the %s: …%s…", hay.name, n.name, hay.text[max(0, i-120):min(len(hay.text), i+len(n.text)+40)])
+				out = append(out, fmt.Sprintf("%s: holds the %s: …%q…", hay.name, n.name, hay.text[max(0, i-120):min(len(hay.text), i+len(n.text)+40)]))
 			}
 		}
 	}
-	t.Logf("scanned %d bytes of answers and %d bytes of log for %d forms of the secrets and the key", answers.Len(), len(logs.String()), len(needles))
+	return out
+}
+
+// collectMetrics reads the plugin's metrics as Grafana's plugin metrics
+// endpoint does.
+func collectMetrics(t *testing.T, h *plugintest.Host) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := h.CollectMetrics(ctx)
+	if err != nil {
+		t.Fatalf("CollectMetrics: %v", err)
+	}
+	return string(res.PrometheusMetrics)
+}
+
+// persistCaches makes every datasource save its cache, the way saving a
+// datasource in Grafana does: the changed settings replace its instance, and
+// the SDK disposes of the old one 5 s later, which lets the writes to
+// memcached finish and saves L1 to dir. It waits for each datasource's L1.
+// (A plugin process that stops does not save: the SDK disposes of no instance
+// then.)
+func persistCaches(t *testing.T, h *plugintest.Host, cases []secretCase, dir string) {
+	t.Helper()
+	for _, c := range cases {
+		ds := c.ds
+		ds.Updated = time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		_, err := h.CallResource(ctx, &backend.CallResourceRequest{PluginContext: ds.PluginContext(), Path: "stats", Method: http.MethodGet, URL: "stats"})
+		cancel()
+		if err != nil {
+			t.Fatalf("%s: stats after changing the settings: %v", ds.UID, err)
+		}
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		saved, _ := filepath.Glob(filepath.Join(dir, "l1-*"))
+		if len(saved) >= len(cases) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d datasources saved their cache to %s within a minute of their disposal", len(saved), len(cases), dir)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// snappyStream starts every snappy stream (the framing format's stream
+// identifier).
+var snappyStream = []byte("\xff\x06\x00\x00sNaPpY")
+
+// zstdFrame starts every zstd frame.
+var zstdFrame = []byte{0x28, 0xb5, 0x2f, 0xfd}
+
+// cacheContents reads every file under dir, each as it is; where a file is a
+// snappy stream (fastcache saves L1 so) also what it holds, and the zstd
+// frames found in that (the store's codec packs the names of a window so).
+func cacheContents(t *testing.T, dir string) []haystack {
+	t.Helper()
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(256<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Close()
+	var out []haystack
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		name := "cache file " + rel
+		out = append(out, haystack{name, string(raw)})
+		if !bytes.HasPrefix(raw, snappyStream) {
+			return nil
+		}
+		plain, err := io.ReadAll(snappy.NewReader(bytes.NewReader(raw)))
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, haystack{name + ", unpacked", string(plain)})
+		for i := 0; ; i++ {
+			j := bytes.Index(plain[i:], zstdFrame)
+			if j < 0 {
+				break
+			}
+			i += j
+			// A frame runs to where it ends; what follows is not zstd, and
+			// DecodeAll returns what it decoded with an error about that.
+			if frame, _ := dec.DecodeAll(plain[i:], nil); len(frame) > 0 {
+				out = append(out, haystack{fmt.Sprintf("%s, zstd frame at %d", name, i), string(frame)})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("reading the cache under %s: %v", dir, err)
+	}
+	return out
+}
+
+// plantCacheFile writes a file packed as the plugin's L1 files are — a zstd
+// frame inside a snappy stream — holding text, and returns its directory.
+func plantCacheFile(t *testing.T, text string) string {
+	t.Helper()
+	enc, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := enc.EncodeAll([]byte(text), []byte("SILB\x01"))
+	var buf bytes.Buffer
+	w := snappy.NewBufferedWriter(&buf)
+	if _, err := w.Write(frame); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "data.0.bin"), buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// memcachedContents reads every item the memcached at addr holds — its name
+// and its value — after checking with an item of its own that the reading
+// sees what memcached holds.
+func memcachedContents(t *testing.T, addr string) []haystack {
+	t.Helper()
+	mc := dialMemcached(t, addr)
+	marker := randomSecret(t, "signinlens-secrets-test-")
+	mc.set(marker, []byte(marker), time.Minute)
+	defer mc.delete(marker)
+	items := mc.items()
+	if !bytes.Equal(items[marker], []byte(marker)) {
+		t.Fatalf("memcached at %s: the item set for the scan was not read back (%d items read)", addr, len(items))
+	}
+	delete(items, marker)
+	out := make([]haystack, 0, len(items))
+	for name, value := range items {
+		out = append(out, haystack{"memcached item " + name, name + " " + string(value)})
+	}
+	t.Logf("memcached at %s holds %d items", addr, len(items))
+	return out
 }
 
 // exerciseDatasource runs the health check, a query and both resources against c's
@@ -128,8 +348,7 @@ func exerciseDatasource(t *testing.T, h *plugintest.Host, c secretCase) string {
 	}
 	fmt.Fprintf(&out, "%s health: %s %s\n", uid, health.Message, health.JSONDetails)
 
-	from, to := lastWholeDay()
-	from = to.Add(-2 * time.Hour)
+	from, to := queryRange()
 	qctx, cancel := ctx()
 	resp, err := h.QueryData(qctx, c.ds.Request(nil, plugintest.Query{RefID: "A", From: from, To: to,
 		JSON: map[string]any{"logType": "servicePrincipal", "format": "logs", "limit": 5}}))
@@ -163,6 +382,13 @@ func exerciseDatasource(t *testing.T, h *plugintest.Host, c secretCase) string {
 	}
 	t.Logf("%s: health %q", uid, health.Message)
 	return out.String()
+}
+
+// queryRange is the range exerciseDatasource queries: the last two hours of
+// the last whole day.
+func queryRange() (time.Time, time.Time) {
+	_, to := lastWholeDay()
+	return to.Add(-2 * time.Hour), to
 }
 
 // needle is one form of a secret that must not appear.
