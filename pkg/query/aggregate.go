@@ -2,7 +2,9 @@ package query
 
 import (
 	"context"
-	"strings"
+	"encoding/binary"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -38,119 +40,165 @@ type aggregation struct {
 	buckets int
 
 	groups    []*group
-	byKey     map[string]int32
 	maxGroups int
-	overflow  int32             // the group that takes every group past maxGroups; -1 until needed
-	values    map[string]uint32 // distinct values → ids
-	plans     map[*store.Profiles]*profilePlan
-	keyBuf    strings.Builder
-	scratch   []string
+	overflow  int32 // the group that takes every group past maxGroups; -1 until needed
+
+	dims     []*valueIDs // per groupBy dimension
+	byValue  []int32     // one dimension: value id → group id, -1 for none yet
+	byKey    map[string]int32
+	keyBuf   []byte
+	distinct *valueIDs // what a distinct metric counts; nil for the others
+	filter   *profileFilter
+	plans    map[*store.Profiles][]slot
 }
 
 func newAggregation(q Query, first time.Time, size time.Duration, buckets int) *aggregation {
-	return &aggregation{q: q, first: first.UnixNano(), size: int64(size), buckets: buckets,
-		byKey: make(map[string]int32), values: make(map[string]uint32), plans: make(map[*store.Profiles]*profilePlan),
+	a := &aggregation{q: q, first: first.UnixNano(), size: int64(size), buckets: buckets,
+		byKey: make(map[string]int32), plans: make(map[*store.Profiles][]slot), filter: newProfileFilter(q.Filters),
 		maxGroups: min(MaxGroups, max(1000, maxCells/buckets)), overflow: -1}
-}
-
-// unplanned marks a profile the aggregation has not met yet.
-const unplanned = -1
-
-// profilePlan is what the per-sign-in loop needs of each profile of a table,
-// worked out the first time a sign-in in range uses the profile, so profiles
-// outside the range make no groups and cost nothing.
-type profilePlan struct {
-	group      []int32 // a group id, or unplanned
-	outcome    []signin.Outcome
-	value      []int64 // distinct value id, -1 for none
-	lastBucket []int32 // the last bucket a profile's value was recorded in
-}
-
-// planOf returns the plan of a block's profile table, grown to the table's size.
-func (a *aggregation) planOf(t *store.Profiles) *profilePlan {
-	pl := a.plans[t]
-	if pl == nil {
-		pl = &profilePlan{}
-		a.plans[t] = pl
+	for _, d := range q.GroupBy {
+		a.dims = append(a.dims, dimensionIDs(d))
 	}
-	n := t.Len()
-	for len(pl.group) < n {
-		pl.group = append(pl.group, unplanned)
-		pl.outcome = append(pl.outcome, 0)
-		pl.value = append(pl.value, -1)
-		pl.lastBucket = append(pl.lastBucket, -1)
+	if q.Metric.IsDistinct() {
+		a.distinct = newValueIDs("distinct:"+string(q.Metric), q.Metric.distinctKey)
+	}
+	return a
+}
+
+// Group slots of a profile's plan besides a group id.
+const (
+	unplanned   = -1 // not met yet
+	filteredOut = -2 // fails the filters
+)
+
+// slot is what the per-sign-in loop needs of one profile, worked out the first
+// time a sign-in in range uses the profile, so profiles outside the range make
+// no groups and cost nothing. One slot is one memory access per sign-in.
+type slot struct {
+	group      int32 // a group id, unplanned or filteredOut
+	value      int32 // distinct value id, -1 for none
+	lastBucket int32 // the last bucket the value was recorded in
+	outcome    signin.Outcome
+}
+
+// planOf returns the slots of a block's profile table, grown to the table's size.
+func (a *aggregation) planOf(t *store.Profiles) []slot {
+	pl := a.plans[t]
+	if grow := t.Len() - len(pl); grow > 0 {
+		pl = slices.Grow(pl, grow)
+		for range grow {
+			pl = append(pl, slot{group: unplanned, value: -1, lastBucket: -1})
+		}
+		a.plans[t] = pl
 	}
 	return pl
 }
 
-// planProfile works out profile p's group, outcome and distinct value.
-func (a *aggregation) planProfile(pl *profilePlan, e *signin.Event, p uint32) int32 {
-	pl.outcome[p] = e.Outcome()
-	if a.q.Metric.IsDistinct() {
-		if v := a.q.Metric.distinctKey(e); v != "" {
-			pl.value[p] = int64(a.valueID(v))
+// planProfile works out profile p's slot.
+func (a *aggregation) planProfile(sl *slot, t *store.Profiles, p uint32) {
+	if !a.filter.match(t, p) {
+		sl.group = filteredOut
+		return
+	}
+	sl.outcome = t.Outcome(p)
+	if a.distinct != nil {
+		if id := a.distinct.of(t, p); a.distinct.values[id] != "" {
+			sl.value = int32(id)
 		}
 	}
-	gid := a.groupOf(e)
-	pl.group[p] = gid
-	return gid
+	sl.group = a.groupOf(t, p)
 }
 
 // add folds the sign-ins [lo, hi) of a block into the aggregation. Blocks are
 // time-sorted, so a profile's distinct value needs recording once per bucket,
-// not once per sign-in. With one bucket, the group's total is its only cell
-// (group.whole).
-func (a *aggregation) add(b *store.Block, lo, hi int, pass []bool) {
+// not once per sign-in, and the bucket changes only at its boundaries. With one
+// bucket, the group's total is its only cell (group.whole).
+func (a *aggregation) add(b *store.Block, lo, hi int) {
 	pl := a.planOf(b.Profiles)
 	single := a.buckets == 1
+	k, next := int32(-1), int64(math.MinInt64) // the bucket of the sign-in, and where the next starts
 	for i := lo; i < hi; i++ {
-		p := b.Profile[i]
-		if !pass[p] {
-			continue
+		sl := &pl[b.Profile[i]]
+		if sl.group < 0 {
+			if sl.group == filteredOut {
+				continue
+			}
+			if a.planProfile(sl, b.Profiles, b.Profile[i]); sl.group == filteredOut {
+				continue
+			}
 		}
-		gid := pl.group[p]
-		if gid == unplanned {
-			gid = a.planProfile(pl, b.Profiles.At(p), p)
+		if ts := b.Times[i]; ts >= next {
+			k = int32((ts - a.first) / a.size)
+			next = a.first + int64(k+1)*a.size
 		}
-		g := a.groups[gid]
-		k := int32((b.Times[i] - a.first) / a.size)
-		o := pl.outcome[p]
+		g := a.groups[sl.group]
 		c := &g.cells[k]
-		c.add(o)
+		c.add(sl.outcome)
 		if !single {
-			g.total.add(o)
+			g.total.add(sl.outcome)
 		}
-		if v := pl.value[p]; v >= 0 && pl.lastBucket[p] != k {
-			pl.lastBucket[p] = k
-			c.addDistinct(uint32(v))
+		if sl.value >= 0 && sl.lastBucket != k {
+			sl.lastBucket = k
+			c.addDistinct(uint32(sl.value))
 			if !single {
-				g.total.addDistinct(uint32(v))
+				g.total.addDistinct(uint32(sl.value))
 			}
 		}
 	}
 }
 
-func (a *aggregation) groupOf(e *signin.Event) int32 {
-	a.keyBuf.Reset()
-	a.scratch = a.scratch[:0]
-	for _, d := range a.q.GroupBy {
-		v := d.Value(e)
-		a.scratch = append(a.scratch, v)
-		a.keyBuf.WriteString(v)
-		a.keyBuf.WriteByte(0)
-	}
-	key := a.keyBuf.String()
-	if gid, ok := a.byKey[key]; ok {
+// groupOf returns the group of profile p of table t, made on first use.
+func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
+	if len(a.dims) == 1 {
+		id := a.dims[0].of(t, p)
+		for int(id) >= len(a.byValue) {
+			a.byValue = append(a.byValue, -1)
+		}
+		if gid := a.byValue[id]; gid >= 0 {
+			return gid
+		}
+		gid := a.newGroup(func() []string { return []string{a.dims[0].values[id]} })
+		if gid != a.overflow {
+			a.byValue[id] = gid
+		}
 		return gid
 	}
-	if len(a.byKey) >= a.maxGroups {
+	a.keyBuf = a.keyBuf[:0]
+	for _, d := range a.dims {
+		a.keyBuf = binary.LittleEndian.AppendUint32(a.keyBuf, d.of(t, p))
+	}
+	if gid, ok := a.byKey[string(a.keyBuf)]; ok {
+		return gid
+	}
+	gid := a.newGroup(func() []string {
+		labels := make([]string, len(a.dims))
+		for i, d := range a.dims {
+			labels[i] = d.values[binary.LittleEndian.Uint32(a.keyBuf[4*i:])]
+		}
+		return labels
+	})
+	if gid != a.overflow {
+		a.byKey[string(a.keyBuf)] = gid
+	}
+	return gid
+}
+
+// newGroup adds a group with the labels given, or returns the overflow group
+// once there are maxGroups.
+func (a *aggregation) newGroup(labels func() []string) int32 {
+	if len(a.groups)-a.overflowGroups() >= a.maxGroups {
 		return a.overflowGroup()
 	}
-	g := &group{labels: append([]string(nil), a.scratch...), cells: make([]cell, a.buckets)}
 	gid := int32(len(a.groups))
-	a.groups = append(a.groups, g)
-	a.byKey[key] = gid
+	a.groups = append(a.groups, &group{labels: labels(), cells: make([]cell, a.buckets)})
 	return gid
+}
+
+func (a *aggregation) overflowGroups() int {
+	if a.overflow >= 0 {
+		return 1
+	}
+	return 0
 }
 
 // overflowGroup collects the groups past maxGroups, so an adversarial groupBy
@@ -164,18 +212,9 @@ func (a *aggregation) overflowGroup() int32 {
 	return a.overflow
 }
 
-func (a *aggregation) valueID(v string) uint32 {
-	if id, ok := a.values[v]; ok {
-		return id
-	}
-	id := uint32(len(a.values))
-	a.values[v] = id
-	return id
-}
-
 // aggregate runs the scan of q over [from, to) into an aggregation.
 func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, *store.PartialError, error) {
 	a := newAggregation(q, first, size, buckets)
-	partial, err := splitPartial(e.scanMatching(ctx, q, from, to, a.add))
+	partial, err := splitPartial(e.scan(ctx, q, from, to, a.add))
 	return a, partial, err
 }

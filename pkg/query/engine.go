@@ -39,12 +39,18 @@ type Range struct {
 // loaded part is scanned and a *store.PartialError (summed over log types) is
 // returned; callers finish their answer and mark it partial.
 func (e *Engine) scanMatching(ctx context.Context, q Query, from, to time.Time, fn func(b *store.Block, lo, hi int, pass []bool)) error {
-	var partial *store.PartialError
 	filter := newProfileFilter(q.Filters)
+	return e.scan(ctx, q, from, to, func(b *store.Block, lo, hi int) {
+		fn(b, lo, hi, filter.of(b, lo, hi))
+	})
+}
+
+// scan calls fn for each block of each of the query's log types, with partial
+// answers as scanMatching.
+func (e *Engine) scan(ctx context.Context, q Query, from, to time.Time, fn func(b *store.Block, lo, hi int)) error {
+	var partial *store.PartialError
 	for _, t := range q.LogTypes {
-		err := e.r.Scan(ctx, t, from, to, func(b *store.Block, lo, hi int) {
-			fn(b, lo, hi, filter.of(b, lo, hi))
-		})
+		err := e.r.Scan(ctx, t, from, to, fn)
 		var pe *store.PartialError
 		if errors.As(err, &pe) {
 			partial = addPartial(partial, pe)

@@ -92,26 +92,25 @@ func (t *tally) merge(o tally) {
 // cell is the accumulation of one group in one bucket (or over the whole range).
 type cell struct {
 	tally
-	distinct map[uint32]struct{} // value ids, for distinct metrics
+	distinct *distinctSet // value ids, for distinct metrics; made on first use, most cells of a sparse series never see one
 }
 
-// addDistinct records a distinct value; maps are made on first use because most
-// cells of a sparse series never see one.
 func (c *cell) addDistinct(v uint32) {
 	if c.distinct == nil {
-		c.distinct = make(map[uint32]struct{})
+		c.distinct = &distinctSet{}
 	}
-	c.distinct[v] = struct{}{}
+	c.distinct.add(v)
 }
 
 func (c *cell) mergeCell(o *cell) {
 	c.merge(o.tally)
-	if o.distinct != nil && c.distinct == nil {
-		c.distinct = make(map[uint32]struct{}, len(o.distinct))
+	if o.distinct == nil {
+		return
 	}
-	for v := range o.distinct {
-		c.distinct[v] = struct{}{}
+	if c.distinct == nil {
+		c.distinct = &distinctSet{}
 	}
+	c.distinct.merge(o.distinct)
 }
 
 // value reports the metric of a cell. failureRate is the share of failures among
@@ -130,7 +129,10 @@ func (m Metric) value(c *cell) float64 {
 		}
 		return 100 * float64(c.outcomes[signin.Failure]) / float64(c.total)
 	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources:
-		return float64(len(c.distinct))
+		if c.distinct == nil {
+			return 0
+		}
+		return float64(c.distinct.len())
 	}
 	return float64(c.total)
 }

@@ -1,17 +1,17 @@
 package query
 
 import (
-	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // profileFilter evaluates a query's filters once per profile of each profile
-// table the scan meets, and each regular expression once per distinct value:
-// a dashboard's `app =~ $app` meets a few hundred apps in a million profiles.
-// It belongs to one query and is not safe for concurrent use.
+// table the scan meets, and each filter once per distinct value of its
+// dimension: a dashboard's `app =~ $app` meets a few hundred apps in a million
+// profiles. It belongs to one query and is not safe for concurrent use.
 type profileFilter struct {
 	filters []Filter
-	memo    []map[string]bool // per filter, for regular expressions; nil for the others
+	values  []*valueIDs // per filter
+	verdict [][]int8    // per filter, per value id: 0 not yet, 1 pass, -1 fail
 	tables  map[*store.Profiles]*passTable
 }
 
@@ -27,11 +27,8 @@ func newProfileFilter(filters []Filter) *profileFilter {
 			continue // Grafana's All value: no filter, and no work
 		}
 		f.filters = append(f.filters, flt)
-		var memo map[string]bool
-		if flt.re != nil {
-			memo = make(map[string]bool)
-		}
-		f.memo = append(f.memo, memo)
+		f.values = append(f.values, dimensionIDs(flt.Dim))
+		f.verdict = append(f.verdict, nil)
 	}
 	return f
 }
@@ -51,29 +48,28 @@ func (f *profileFilter) of(b *store.Block, lo, hi int) []bool {
 	for _, p := range b.Profile[lo:hi] {
 		if !pt.known[p] {
 			pt.known[p] = true
-			pt.pass[p] = f.match(b.Profiles.At(p))
+			pt.pass[p] = f.match(b.Profiles, p)
 		}
 	}
 	return pt.pass
 }
 
-func (f *profileFilter) match(e *signin.Event) bool {
+func (f *profileFilter) match(t *store.Profiles, p uint32) bool {
 	for i := range f.filters {
-		flt := &f.filters[i]
-		v := flt.Dim.Value(e)
-		memo := f.memo[i]
-		if memo == nil {
-			if !flt.matchValue(v) {
-				return false
+		vs := f.values[i]
+		id := vs.of(t, p)
+		for int(id) >= len(f.verdict[i]) {
+			f.verdict[i] = append(f.verdict[i], 0)
+		}
+		v := f.verdict[i][id]
+		if v == 0 {
+			v = -1
+			if f.filters[i].matchValue(vs.values[id]) {
+				v = 1
 			}
-			continue
+			f.verdict[i][id] = v
 		}
-		ok, seen := memo[v]
-		if !seen {
-			ok = flt.matchValue(v)
-			memo[v] = ok
-		}
-		if !ok {
+		if v < 0 {
 			return false
 		}
 	}

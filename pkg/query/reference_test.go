@@ -309,7 +309,7 @@ func TestGroupsAreBounded(t *testing.T) {
 	q, _ := Parse([]byte(`{"format":"table","metric":"count","groupBy":["ipAddress"],"limit":10000}`))
 	a := newAggregation(q, day, time.Hour, 1)
 	a.maxGroups = 1000
-	if err := r.engine().scanMatching(context.Background(), q, day, day.Add(time.Hour), a.add); err != nil {
+	if err := r.engine().scan(context.Background(), q, day, day.Add(time.Hour), a.add); err != nil {
 		t.Fatal(err)
 	}
 	kept, other := a.ranked(q.Limit)

@@ -34,7 +34,7 @@ func TestProfilesInternShares(t *testing.T) {
 	if tb.Len() != n {
 		t.Fatalf("unexpected len %d; want %d", tb.Len(), n)
 	}
-	if got := tb.At(uint32(n - 1)); got.UserID != fmt.Sprint(n-1) || got.ID != "" || !got.Created.IsZero() {
+	if got := tb.At(uint32(n - 1)); got.UserID != fmt.Sprint(n-1) || got.ID != "" || !got.Created.IsZero() || tb.Outcome(uint32(n-1)) != got.Outcome() {
 		t.Fatalf("unexpected profile %+v", got)
 	}
 }
@@ -97,5 +97,33 @@ func TestTablesPerDay(t *testing.T) {
 	}
 	if ts.of(signin.NonInteractive, day) == a {
 		t.Fatal("a full table was handed out again")
+	}
+}
+
+// TestColumnFollowsTable: a column covers profiles added after it was first
+// derived, keeps its codes stable, and serves concurrent readers (go test -race).
+func TestColumnFollowsTable(t *testing.T) {
+	tb := NewProfiles()
+	user := func(e *signin.Event) string { return e.UserID[:1] } // "0".."9": a small dictionary
+	var wg sync.WaitGroup
+	for w := 0; w < 3; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 2*chunkProfiles; i++ {
+				e := profile(fmt.Sprint(i))
+				id := tb.Intern(&e)
+				c := tb.Column("first digit", user)
+				if got := c.Values[c.Codes[id]]; got != e.UserID[:1] {
+					t.Errorf("profile %d: column says %q; want %q", id, got, e.UserID[:1])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	c := tb.Column("first digit", user)
+	if len(c.Codes) != tb.Len() || len(c.Values) != 10 {
+		t.Fatalf("unexpected column: %d codes for %d profiles, values %v", len(c.Codes), tb.Len(), c.Values)
 	}
 }

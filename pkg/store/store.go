@@ -91,7 +91,7 @@ func New(src Source, cfg Config) *Store {
 		limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, time.Now()),
 		sem:     make(chan struct{}, cfg.FetchConcurrency),
 		metrics: newMetrics(cfg.MetricsLabel), tables: newTables(),
-		ctx:     ctx, cancel: cancel,
+		ctx: ctx, cancel: cancel,
 		pending: make(map[string]*entry), hot: newHotSet(cfg.HotEvents),
 		open: make(map[string]*openWindow), known: make(map[string]int),
 	}
