@@ -35,27 +35,92 @@ func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
 		}
 		rs := runsOf(missing, s.cfg.MaxRun)
 		for i := len(rs) - 1; i >= 0; i-- { // newest first
-			if !s.acquire() {
-				s.fail(rs[i], ErrClosed)
+			ctx := s.control(base, rs[i])
+			if err := s.acquire(ctx); err != nil {
+				s.fail(rs[i], err)
 				continue
 			}
 			s.wg.Add(1)
 			go func(run []*job) {
 				defer s.wg.Done()
 				defer func() { <-s.sem }()
-				s.fetchShared(base, t, run)
+				s.fetchShared(ctx, t, run)
 			}(rs[i])
 		}
 	}()
 }
 
-// acquire takes a fetch slot; false once the store is closing.
-func (s *Store) acquire() bool {
+// fetchCtl cancels a run's fetch once no query waits for any of its windows.
+type fetchCtl struct {
+	cancel  context.CancelFunc
+	entries []*entry
+	stopped bool // guarded by Store.mu
+}
+
+// cancelled reports whether the fetch was cancelled; callers hold Store.mu.
+func (f *fetchCtl) cancelled() bool { return f != nil && f.stopped }
+
+// control returns the context of a run's fetch and ties the run's entries to
+// it. A run whose queries all left before it started is cancelled at once.
+func (s *Store) control(base context.Context, run []*job) context.Context {
+	ctx, cancel := context.WithCancel(base)
+	f := &fetchCtl{cancel: cancel}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, j := range run {
+		j.e.fetch = f
+		f.entries = append(f.entries, j.e)
+	}
+	s.stopIfAbandoned(f)
+	return ctx
+}
+
+// abandon gives up a cancelled query's interest in the entries it still waits
+// for, and cancels the fetches nobody else waits for: Graph requests stop
+// promptly, and the windows are neither cached nor held (fetchRun settles a
+// window only when its whole request succeeded).
+func (s *Store) abandon(entries []*entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range entries {
+		select {
+		case <-e.done:
+			continue
+		default:
+		}
+		e.interest--
+		if e.fetch != nil {
+			s.stopIfAbandoned(e.fetch)
+		}
+	}
+}
+
+// stopIfAbandoned cancels f when none of its windows has an interested query.
+// Callers hold s.mu.
+func (s *Store) stopIfAbandoned(f *fetchCtl) {
+	if f.stopped {
+		return
+	}
+	for _, e := range f.entries {
+		if e.interest > 0 {
+			return
+		}
+	}
+	f.stopped = true
+	f.cancel()
+	s.counts.abandoned.Add(1)
+}
+
+// acquire takes a fetch slot; an error once the store is closing or the run's
+// fetch was cancelled.
+func (s *Store) acquire(ctx context.Context) error {
 	select {
 	case s.sem <- struct{}{}:
-		return true
+		return nil
 	case <-s.ctx.Done():
-		return false
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

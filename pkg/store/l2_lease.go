@@ -161,9 +161,9 @@ func (s *Store) fetchWithSlot(base context.Context, t signin.LogType, jobs []*jo
 	if len(jobs) == 0 {
 		return
 	}
-	if !s.acquire() {
+	if err := s.acquire(base); err != nil {
 		s.releaseLeases(jobs)
-		s.fail(jobs, ErrClosed)
+		s.fail(jobs, err)
 		return
 	}
 	defer func() { <-s.sem }()

@@ -29,7 +29,8 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 	entries = make([]*entry, len(ws))
 	for i, w := range ws {
 		key := cacheKey(s.ns, t, w)
-		if e, ok := s.pending[key]; ok {
+		if e, ok := s.pending[key]; ok && !e.fetch.cancelled() {
+			e.interest++
 			entries[i] = e
 			continue
 		}
@@ -56,7 +57,7 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 				j.from = time.Unix(0, ow.block.Times[n-1]).UTC()
 			}
 		}
-		j.e = &entry{done: make(chan struct{})}
+		j.e = &entry{done: make(chan struct{}), interest: 1}
 		s.pending[key] = j.e
 		entries[i] = j.e
 		jobs = append(jobs, j)
@@ -81,7 +82,9 @@ func (s *Store) forgetClosedOpen(closedBefore time.Time) {
 func (s *Store) settle(j *job, b *Block, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.pending, j.key)
+	if s.pending[j.key] == j.e { // a cancelled fetch's window may have a new loader
+		delete(s.pending, j.key)
+	}
 	s.metrics.pending.Set(float64(len(s.pending)))
 	if err == nil {
 		if j.closed {

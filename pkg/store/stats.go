@@ -10,6 +10,7 @@ import (
 type counters struct {
 	hotHits, l1Hits, l1Misses, l2Hits, l2Misses, requests atomic.Int64
 	l2Errors, l2Rejected, l2Waits                         atomic.Int64
+	abandoned                                             atomic.Int64 // fetches cancelled because every query waiting for them was
 }
 
 // Stats are the store's counts for the stats resource.
@@ -29,6 +30,7 @@ type Stats struct {
 	L2Waits        int64 // windows waited for while another replica fetched them
 	BytesCached    int64 // bytes L1 holds
 	SourceRequests int64 // requests made to the source, pages included
+	Abandoned      int64 // fetches cancelled because every query waiting for them was
 }
 
 // Stats returns the store's counts. Windows evicted from L1 are noticed only when
@@ -39,7 +41,7 @@ func (s *Store) Stats() Stats {
 	st := Stats{
 		HotHits: s.counts.hotHits.Load(), L1Hits: s.counts.l1Hits.Load(), L1Misses: s.counts.l1Misses.Load(),
 		L2Hits: s.counts.l2Hits.Load(), L2Misses: s.counts.l2Misses.Load(), SourceRequests: s.counts.requests.Load(),
-		L2Errors: s.counts.l2Errors.Load(), L2Rejected: s.counts.l2Rejected.Load(), L2Waits: s.counts.l2Waits.Load(),
+		L2Errors: s.counts.l2Errors.Load(), L2Rejected: s.counts.l2Rejected.Load(), L2Waits: s.counts.l2Waits.Load(), Abandoned: s.counts.abandoned.Load(),
 		BytesCached: int64(fs.BytesSize),
 	}
 	s.mu.Lock()

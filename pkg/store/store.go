@@ -66,6 +66,14 @@ type entry struct {
 	done  chan struct{}
 	block *Block
 	err   error
+
+	// Guarded by Store.mu: the queries waiting for the window that have not
+	// been cancelled, and the fetch loading it, once assigned. A query that
+	// ran out of its time budget keeps its interest, so the window finishes
+	// loading for the next refresh; one that was cancelled gives it up, and a
+	// fetch nobody is interested in any more is cancelled (fetch.go).
+	interest int
+	fetch    *fetchCtl
 }
 
 func readyEntry(b *Block) *entry {
@@ -182,6 +190,7 @@ func (s *Store) wait(ctx context.Context, entries []*entry) ([]bool, error) {
 			select {
 			case <-e.done:
 			case <-ctx.Done():
+				s.abandon(entries[i:])
 				return nil, ctx.Err()
 			case <-budget.C:
 				spent = true
