@@ -126,7 +126,7 @@ func addGrouped(acc map[string]*groupedAcc, b *store.Block, i int, key string, s
 	window := time.Unix(0, ts).UTC().Truncate(size)
 	full := fmt.Sprintf("%d\x00%s", window.Unix(), key)
 	if len(keyDims) == 0 {
-		full = b.IDs[i] + "\x00" + fmt.Sprint(ts)
+		full = b.IDs.At(i) + "\x00" + fmt.Sprint(ts)
 	}
 	a, ok := acc[full]
 	if !ok {

@@ -18,7 +18,7 @@ type Block struct {
 	Start    time.Time
 	End      time.Time
 	Times    []int64   // createdDateTime, Unix nanoseconds, ascending
-	IDs      []string  // sign-in ids, parallel to Times
+	IDs      IDs       // sign-in ids, parallel to Times
 	Profile  []uint32  // profile id in Profiles, parallel to Times
 	Profiles *Profiles // shared with other blocks: never modified through a block
 }
@@ -29,7 +29,7 @@ func (b *Block) Len() int { return len(b.Times) }
 // Event materialises sign-in i.
 func (b *Block) Event(i int) signin.Event {
 	e := *b.Profiles.At(b.Profile[i])
-	e.ID = b.IDs[i]
+	e.ID = b.IDs.At(i)
 	e.Created = time.Unix(0, b.Times[i]).UTC()
 	return e
 }
@@ -48,13 +48,16 @@ func newBlock(t signin.LogType, w window, events []signin.Event, table *Profiles
 	sortEvents(events)
 	b := &Block{
 		LogType: t, Start: w.start, End: w.end(), Profiles: table,
-		Times: make([]int64, len(events)), IDs: make([]string, len(events)), Profile: make([]uint32, len(events)),
+		Times: make([]int64, len(events)), Profile: make([]uint32, len(events)),
 	}
+	ids := newIDBuilder(len(events))
 	for i := range events {
 		e := &events[i]
-		b.Times[i], b.IDs[i] = e.Created.UnixNano(), e.ID
+		b.Times[i] = e.Created.UnixNano()
+		ids.add(e.ID)
 		b.Profile[i] = table.Intern(e)
 	}
+	b.IDs = ids.done()
 	return b
 }
 

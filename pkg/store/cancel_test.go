@@ -56,7 +56,9 @@ func TestCancelledQueryStopsItsFetch(t *testing.T) {
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- s.ScanEvents(ctx, signin.Interactive, day, day.Add(2*time.Hour), func(*signin.Event) {}) }()
+	go func() {
+		done <- s.ScanEvents(ctx, signin.Interactive, day, day.Add(2*time.Hour), func(*signin.Event) {})
+	}()
 	waitFor(t, src.started, "the fetch")
 	cancel()
 	if err := waitFor(t, done, "the scan"); !errors.Is(err, context.Canceled) {
@@ -82,7 +84,9 @@ func TestCancelledQueryKeepsSharedFetch(t *testing.T) {
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	first := make(chan error, 1)
-	go func() { first <- s.ScanEvents(ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {}) }()
+	go func() {
+		first <- s.ScanEvents(ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+	}()
 	waitFor(t, src.started, "the fetch")
 	second := make(chan int, 1)
 	go func() { second <- count(t, s, day, day.Add(time.Hour)) }()

@@ -54,7 +54,7 @@ func encodeBlock(dst []byte, key string, b *Block) ([]byte, error) {
 			return nil, fmt.Errorf("encoding block %s: times not ascending at %d", key, i)
 		}
 	}
-	if len(b.IDs) != len(b.Times) || len(b.Profile) != len(b.Times) {
+	if b.IDs.Len() != len(b.Times) || len(b.Profile) != len(b.Times) {
 		return nil, fmt.Errorf("encoding block %s: columns differ in length", key)
 	}
 	start := len(dst)
@@ -67,7 +67,7 @@ func encodeBlock(dst []byte, key string, b *Block) ([]byte, error) {
 	profiles, index := b.localProfiles()
 	dst = appendSection(dst, appendProfiles(nil, profiles))
 	dst = appendTimes(dst, b.Times)
-	dst = appendIDs(dst, b.IDs)
+	dst = appendIDs(dst, &b.IDs)
 	dst = appendProfileIndexes(dst, index)
 	return binary.LittleEndian.AppendUint64(dst, xxhash.Sum64(dst[start:])), nil
 }
@@ -124,25 +124,19 @@ func gcd(a, b uint64) uint64 {
 	return a
 }
 
-func appendIDs(dst []byte, ids []string) []byte {
-	var u [16]byte
-	all := true
-	for _, id := range ids {
-		if !parseUUID(id, &u) {
-			all = false
-			break
-		}
-	}
-	if all {
+func appendIDs(dst []byte, ids *IDs) []byte {
+	if ids.text == nil {
 		dst = append(dst, idsUUID)
-		for _, id := range ids {
-			parseUUID(id, &u)
+		for _, u := range ids.packed {
 			dst = append(dst, u[:]...)
 		}
 		return dst
 	}
+	// A block keeps strings when some id is not a canonical UUID; the others
+	// are still packed here.
+	var u [16]byte
 	dst = append(dst, idsMixed)
-	for _, id := range ids {
+	for _, id := range ids.text {
 		if parseUUID(id, &u) {
 			dst = append(dst, 0)
 			dst = append(dst, u[:]...)

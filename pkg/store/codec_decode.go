@@ -181,42 +181,36 @@ func (r *reader) times(start, end int64) []int64 {
 	return times
 }
 
-func (r *reader) ids(n int) []string {
+func (r *reader) ids(n int) IDs {
 	mode := r.byte()
 	if r.err != nil || n == 0 {
-		return make([]string, 0)
+		return IDs{packed: make([][16]byte, 0)}
 	}
 	switch mode {
 	case idsUUID:
 		raw := r.bytes(uint64(n) * 16)
 		if raw == nil {
-			return nil
+			return IDs{}
 		}
-		// One string holds every id; the ids are slices of it, one allocation in all.
-		text := make([]byte, 0, n*36)
-		for i := 0; i < n; i++ {
-			text = appendUUID(text, raw[i*16:i*16+16])
+		packed := make([][16]byte, n)
+		for i := range packed {
+			copy(packed[i][:], raw[i*16:])
 		}
-		all := string(text)
-		ids := make([]string, n)
-		for i := range ids {
-			ids[i] = all[i*36 : i*36+36]
-		}
-		return ids
+		return IDs{packed: packed}
 	case idsMixed:
-		ids := make([]string, n)
-		for i := range ids {
+		ids := newIDBuilder(n)
+		for i := 0; i < n && r.err == nil; i++ {
 			l := r.uvarint()
 			if l == 0 {
 				if u := r.bytes(16); u != nil {
-					ids[i] = string(appendUUID(nil, u))
+					ids.add(string(appendUUID(nil, u)))
 				}
 				continue
 			}
-			ids[i] = string(r.bytes(l - 1))
+			ids.add(string(r.bytes(l - 1)))
 		}
-		return ids
+		return ids.done()
 	}
 	r.fail("id mode %d", mode)
-	return nil
+	return IDs{}
 }

@@ -48,8 +48,8 @@ func FuzzDecodeBlock(f *testing.F) {
 func checkInvariants(t *testing.T, b *Block) {
 	t.Helper()
 	n := b.Len()
-	if len(b.IDs) != n || len(b.Profile) != n {
-		t.Fatalf("columns differ: %d times, %d ids, %d profile indexes", n, len(b.IDs), len(b.Profile))
+	if b.IDs.Len() != n || len(b.Profile) != n {
+		t.Fatalf("columns differ: %d times, %d ids, %d profile indexes", n, b.IDs.Len(), len(b.Profile))
 	}
 	start, end := b.Start.UnixNano(), b.End.UnixNano()
 	for i, ts := range b.Times {

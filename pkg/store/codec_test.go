@@ -81,11 +81,11 @@ func sameBlock(t *testing.T, got, want *Block) {
 	if !reflect.DeepEqual(got.Times, want.Times) && len(got.Times)+len(want.Times) > 0 {
 		t.Fatalf("unexpected times; got %d values; want %d", len(got.Times), len(want.Times))
 	}
-	if len(got.IDs) != len(want.IDs) || len(got.Profile) != len(want.Profile) {
-		t.Fatalf("unexpected lengths; got %d/%d; want %d/%d", len(got.IDs), len(got.Profile), len(want.IDs), len(want.Profile))
+	if got.IDs.Len() != want.IDs.Len() || len(got.Profile) != len(want.Profile) {
+		t.Fatalf("unexpected lengths; got %d/%d; want %d/%d", got.IDs.Len(), len(got.Profile), want.IDs.Len(), len(want.Profile))
 	}
 	// Profile ids are the table's business; the sign-ins they make are not.
-	for i := range want.IDs {
+	for i := range want.IDs.Len() {
 		g, w := got.Event(i), want.Event(i)
 		if keyOf(&g) != keyOf(&w) || g.ID != w.ID || !g.Created.Equal(w.Created) ||
 			math.Float64bits(g.Latitude) != math.Float64bits(w.Latitude) ||

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
@@ -126,12 +127,14 @@ func keyOf(e *signin.Event) profileKey {
 	return k
 }
 
-// tables hands out the profile table of each log type and day. It remembers a
-// bounded number of days; a day forgotten and met again gets a new table, which
-// costs sharing, never correctness.
+// tables hands out the profile table of each log type and day. It holds them
+// weakly: a table lives as long as a block (hot, open, or in a query's hands)
+// refers to it, so profiles of evicted windows do not outlive them. A day met
+// again after its table went gets a new one, which costs sharing, never
+// correctness.
 type tables struct {
 	mu   sync.Mutex
-	byID map[tableID]*Profiles
+	byID map[tableID]weak.Pointer[Profiles]
 }
 
 type tableID struct {
@@ -139,34 +142,27 @@ type tableID struct {
 	day int64 // Unix days
 }
 
-// maxTables bounds the tables remembered: 4 log types × 62 days.
-const maxTables = 4 * 62
-
-func newTables() *tables { return &tables{byID: make(map[tableID]*Profiles)} }
+func newTables() *tables { return &tables{byID: make(map[tableID]weak.Pointer[Profiles])} }
 
 // of returns the table for sign-ins of log type t in the window starting at start.
 func (ts *tables) of(t signin.LogType, start time.Time) *Profiles {
 	id := tableID{t: t, day: start.Unix() / 86400}
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	if p := ts.byID[id]; p != nil && !p.full() {
+	if p := ts.byID[id].Value(); p != nil && !p.full() {
 		return p
 	}
-	if len(ts.byID) >= maxTables {
-		ts.forgetOldest()
-	}
+	ts.forgetCollected()
 	p := NewProfiles()
-	ts.byID[id] = p
+	ts.byID[id] = weak.Make(p)
 	return p
 }
 
-func (ts *tables) forgetOldest() {
-	var oldest tableID
-	first := true
-	for id := range ts.byID {
-		if first || id.day < oldest.day {
-			oldest, first = id, false
+// forgetCollected drops the entries of tables the GC has freed.
+func (ts *tables) forgetCollected() {
+	for id, w := range ts.byID {
+		if w.Value() == nil {
+			delete(ts.byID, id)
 		}
 	}
-	delete(ts.byID, oldest)
 }

@@ -23,8 +23,8 @@ func mergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	}
 	tail := make([]tailRow, 0, held.Len()-cut+len(fetched))
 	for i := cut; i < held.Len(); i++ {
-		if _, dup := ids[held.IDs[i]]; !dup {
-			tail = append(tail, tailRow{held.Times[i], held.IDs[i], held.Profile[i]})
+		if id := held.IDs.At(i); !has(ids, id) {
+			tail = append(tail, tailRow{held.Times[i], id, held.Profile[i]})
 		}
 	}
 	for i := range fetched {
@@ -39,14 +39,24 @@ func mergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	})
 	n := cut + len(tail)
 	b := &Block{LogType: held.LogType, Start: held.Start, End: held.End, Profiles: held.Profiles,
-		Times: make([]int64, n), IDs: make([]string, n), Profile: make([]uint32, n)}
+		Times: make([]int64, n), Profile: make([]uint32, n)}
 	copy(b.Times, held.Times[:cut])
-	copy(b.IDs, held.IDs[:cut])
 	copy(b.Profile, held.Profile[:cut])
-	for k, r := range tail {
-		b.Times[cut+k], b.IDs[cut+k], b.Profile[cut+k] = r.time, r.id, r.profile
+	idb := newIDBuilder(n)
+	for i := 0; i < cut; i++ {
+		idb.addFrom(&held.IDs, i)
 	}
+	for k, r := range tail {
+		b.Times[cut+k], b.Profile[cut+k] = r.time, r.profile
+		idb.add(r.id)
+	}
+	b.IDs = idb.done()
 	return b
+}
+
+func has(set map[string]struct{}, k string) bool {
+	_, ok := set[k]
+	return ok
 }
 
 type tailRow struct {

@@ -105,11 +105,11 @@ func TestMergeTailDedupesTies(t *testing.T) {
 	// The tail from 00:05 repeats b and c and brings d, tied at 00:05, and e.
 	got := mergeTail(held, []signin.Event{at("e", 9), at("d", 5), at("c", 5), at("b", 5)}, day.Add(5*time.Minute))
 	want := []string{"a", "b", "c", "d", "e"}
-	if len(got.IDs) != len(want) {
+	if got.IDs.Len() != len(want) {
 		t.Fatalf("unexpected ids %v; want %v", got.IDs, want)
 	}
 	for i := range want {
-		if got.IDs[i] != want[i] {
+		if got.IDs.At(i) != want[i] {
 			t.Fatalf("unexpected ids %v; want %v", got.IDs, want)
 		}
 	}
