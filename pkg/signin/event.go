@@ -84,3 +84,18 @@ func TristateOf(b *bool) Tristate {
 	}
 	return False
 }
+
+// Strings returns pointers to every string field of the event but ID, for code
+// that rewrites them all, such as interning the strings of cached profiles.
+func (e *Event) Strings() []*string {
+	return []*string{
+		&e.UserID, &e.UserPrincipalName, &e.UserDisplayName, &e.UserType,
+		&e.AppID, &e.AppDisplayName, &e.ResourceID, &e.ResourceDisplayName,
+		&e.ServicePrincipalID, &e.ServicePrincipalName, &e.MsiType, &e.AssociatedResourceID,
+		&e.IPAddress, &e.FailureReason, &e.ClientAppUsed,
+		&e.Browser, &e.OperatingSystem, &e.TrustType,
+		&e.CountryOrRegion, &e.State, &e.City,
+		&e.ConditionalAccessStatus, &e.AuthenticationRequirement, &e.RiskLevelDuringSignIn,
+		&e.ClientCredentialType, &e.TokenIssuerType, &e.CrossTenantAccessType,
+	}
+}

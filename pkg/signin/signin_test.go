@@ -1,6 +1,9 @@
 package signin
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 func TestOutcomeOf(t *testing.T) {
 	f := func(code int32, want Outcome) {
@@ -39,5 +42,26 @@ func TestLogTypes(t *testing.T) {
 	}
 	if _, ok := LogTypeFromGraph("unknownFutureValue"); ok {
 		t.Fatal("unexpected match for unknownFutureValue")
+	}
+}
+
+// TestStringsCoversEveryStringField: a string field added to Event must be
+// added to Strings too, or interning would keep its per-sign-in copies.
+func TestStringsCoversEveryStringField(t *testing.T) {
+	var e Event
+	v := reflect.ValueOf(&e).Elem()
+	want := 0
+	for i := 0; i < v.NumField(); i++ {
+		if f := v.Field(i); f.Kind() == reflect.String && v.Type().Field(i).Name != "ID" {
+			want++
+			f.SetString(v.Type().Field(i).Name)
+		}
+	}
+	seen := make(map[string]bool)
+	for _, p := range e.Strings() {
+		seen[*p] = true
+	}
+	if len(e.Strings()) != want || len(seen) != want {
+		t.Fatalf("Strings covers %d distinct fields; Event has %d string fields besides ID", len(seen), want)
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"hash/maphash"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,7 @@ type Profiles struct {
 	mu      sync.Mutex            // serialises Intern
 	index   map[uint64]uint32     // hash of a profile → its id; the key is not copied
 	collide map[profileKey]uint32 // profiles whose hash another profile has
+	strs    map[string]string     // one copy of each string the profiles hold
 	n       atomic.Uint32
 	chunks  atomic.Pointer[[]*profileChunk] // replaced, never modified, when it grows
 	cols    columns
@@ -49,7 +51,7 @@ var hashSeed = maphash.MakeSeed()
 
 // NewProfiles returns an empty table.
 func NewProfiles() *Profiles {
-	t := &Profiles{index: make(map[uint64]uint32)}
+	t := &Profiles{index: make(map[uint64]uint32), strs: make(map[string]string)}
 	t.chunks.Store(new([]*profileChunk))
 	return t
 }
@@ -91,6 +93,7 @@ func (t *Profiles) Intern(e *signin.Event) uint32 {
 	p := &c.events[n%chunkProfiles]
 	*p = *e
 	p.ID, p.Created = "", time.Time{}
+	t.internStrings(p)
 	c.outcomes[n%chunkProfiles] = e.Outcome()
 	if taken {
 		if t.collide == nil {
@@ -102,6 +105,23 @@ func (t *Profiles) Intern(e *signin.Event) uint32 {
 	}
 	t.n.Store(n + 1) // publishes the profile to readers of Len
 	return n
+}
+
+// internStrings points p's strings at the table's copies: a decoded sign-in
+// brings its own copy of every string, and the profiles of a day repeat the
+// same apps, users and devices thousands of times.
+func (t *Profiles) internStrings(p *signin.Event) {
+	for _, f := range p.Strings() {
+		if *f == "" {
+			continue
+		}
+		s, ok := t.strs[*f]
+		if !ok {
+			s = strings.Clone(*f) // never pin a decoder's buffer
+			t.strs[s] = s
+		}
+		*f = s
+	}
 }
 
 // grow adds a chunk. Readers may hold the old directory; it stays valid.
