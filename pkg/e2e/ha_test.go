@@ -30,31 +30,7 @@ func TestHAReplicasShareMemcached(t *testing.T) {
 	if addr == "" {
 		t.Skip("set SIGNINLENS_TEST_MEMCACHED=host:port to run the HA test against memcached")
 	}
-	// A secret of this run's own: the datasource's namespace and memcached key
-	// derive from it, so values an earlier run left in memcached are not read.
-	secret := haRandom(t)
-	const tenantID, clientID = "11111111-2222-4333-8444-555555555555", "signinlens-ha-test"
-	tenant, err := synth.New(7, "small")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := graphsim.New(graphsim.Options{Source: graphsim.TenantSource(tenant), Credentials: map[string]string{clientID: secret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := sim.Start("127.0.0.1:0", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-
-	ds := plugintest.Datasource{UID: "ha", JSONData: map[string]any{
-		"source": "graph", "tenantId": tenantID, "clientId": clientID, "authType": "clientSecret",
-		"graphEndpoint": base, "authorityHost": base, "memcachedAddresses": addr,
-		// The simulator does not throttle; Graph's budget would only slow the
-		// cold week down, and the whole week must load within one answer.
-		"throttleRequests": 10000, "throttleWindowSeconds": 1, "queryTimeBudgetSeconds": 120,
-	}, Secure: map[string]string{"clientSecret": secret, "tlsCACert": string(sim.CACertPEM())}}
+	sim, ds := simulatedTenant(t, graphsim.Options{}, map[string]any{"memcachedAddresses": addr})
 
 	// A week of whole hours that closed long ago: every window is cacheable.
 	to := time.Now().UTC().Add(-time.Hour).Truncate(time.Hour)
@@ -115,6 +91,41 @@ func haStats(t *testing.T, h *plugintest.Host, ds plugintest.Datasource) map[str
 		t.Fatalf("stats: %v: %s", err, res.Body)
 	}
 	return st
+}
+
+// simulatedTenant starts a simulator of the small tenant (seed 7) with o's
+// options and returns it with a "graph" datasource reading it, with JSON
+// settings added from extra. The datasource's secret is this run's own: its
+// namespace and keys derive from it, so nothing an earlier run cached is read.
+func simulatedTenant(t *testing.T, o graphsim.Options, extra map[string]any) (*graphsim.Server, plugintest.Datasource) {
+	t.Helper()
+	secret := haRandom(t)
+	const tenantID, clientID = "11111111-2222-4333-8444-555555555555", "signinlens-e2e"
+	tenant, err := synth.New(7, "small")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Source, o.Credentials = graphsim.TenantSource(tenant), map[string]string{clientID: secret}
+	sim, err := graphsim.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := sim.Start("127.0.0.1:0", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	ds := plugintest.Datasource{UID: "sim", JSONData: map[string]any{
+		"source": "graph", "tenantId": tenantID, "clientId": clientID, "authType": "clientSecret",
+		"graphEndpoint": base, "authorityHost": base,
+		// The simulator does not throttle unless asked; Graph's budget would
+		// only slow the cold week down, and the whole week must load within one answer.
+		"throttleRequests": 10000, "throttleWindowSeconds": 1, "queryTimeBudgetSeconds": 120,
+	}, Secure: map[string]string{"clientSecret": secret, "tlsCACert": string(sim.CACertPEM())}}
+	for k, v := range extra {
+		ds.JSONData[k] = v
+	}
+	return sim, ds
 }
 
 func haRandom(t *testing.T) string {

@@ -1,0 +1,69 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
+)
+
+// TestProcessRestartResumesBackfill plays Grafana stopping the plugin in the
+// middle of a cold week's backfill and starting it again: the windows loaded
+// before the stop were saved to the cache directory when the process stopped,
+// so the new process reads them from disk and fetches only the rest, and its
+// answer equals the export exactly. A further restart fetches nothing.
+func TestProcessRestartResumesBackfill(t *testing.T) {
+	dir := t.TempDir()
+	// Graph's throttle, sped up: 5 requests a second, so the week takes ~15 s.
+	sim, ds := simulatedTenant(t, graphsim.Options{Throttle: 5, ThrottleWindow: time.Second}, map[string]any{
+		"cacheDir": dir, "throttleRequests": 5, "throttleWindowSeconds": 1, "queryTimeBudgetSeconds": 2,
+	})
+	to := time.Now().UTC().Add(-time.Hour).Truncate(time.Hour)
+	from := to.Add(-7 * 24 * time.Hour)
+	truth := make(map[string]map[int64]float64)
+	var qs []plugintest.Query
+	for _, lt := range logTypes {
+		truth[lt] = hourlyCounts(t, export(t, 7, "small", lt, from, to), false)
+		qs = append(qs, plugintest.Query{RefID: lt, JSON: map[string]any{"logType": lt, "format": "timeSeries", "metric": "count", "timeAggregate": "1h"}, From: from, To: to})
+	}
+
+	first := launch(t)
+	if _, err := first.QueryData(context.Background(), ds.Request(nil, qs...)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second) // the backfill goes on after the partial answer
+	saved := haStats(t, first, ds)["windowsCached"]
+	first.Close() // as Grafana stops a plugin: the process saves its cache and exits
+	if saved == 0 || saved >= float64(len(logTypes)*7*24) {
+		t.Fatalf("unexpected windows loaded before the stop: %v; want some, not all", saved)
+	}
+
+	second := launch(t)
+	ds.JSONData["queryTimeBudgetSeconds"] = 120
+	resp, err := second.QueryData(context.Background(), ds.Request(nil, qs...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lt := range logTypes {
+		checkHourly(t, "after the restart/"+lt, resp.Responses[lt], truth[lt], from, to)
+	}
+	if st := haStats(t, second, ds); st["l1Hits"] < saved {
+		t.Fatalf("the restarted process read %v windows from the saved cache; want the %v saved", st["l1Hits"], saved)
+	}
+	second.Close()
+
+	before := sim.Stats()
+	third := launch(t)
+	resp, err = third.QueryData(context.Background(), ds.Request(nil, qs...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lt := range logTypes {
+		checkHourly(t, "second restart/"+lt, resp.Responses[lt], truth[lt], from, to)
+	}
+	if after := sim.Stats(); after.Pages != before.Pages {
+		t.Fatalf("the second restart read %d Graph pages; want 0", after.Pages-before.Pages)
+	}
+}
