@@ -45,7 +45,13 @@ func (c *Client) attempt(ctx context.Context, req pageRequest, t signin.LogType)
 	if err != nil {
 		return page{}, &failure{err: err} // azidentity already retried transient failures
 	}
-	pctx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	// The token is taken after the OAuth token, just before the request, and
+	// is not part of RequestTimeout: it may wait behind other panels' pages.
+	ticket, err := c.takeToken(ctx)
+	if err != nil {
+		return page{}, &failure{err: err}
+	}
+	pctx, cancel := context.WithTimeout(traceSent(ctx, ticket), c.cfg.RequestTimeout)
 	defer cancel()
 	start := time.Now()
 	resp, err := c.get(pctx, req.url, token)
@@ -56,7 +62,9 @@ func (c *Client) attempt(ctx context.Context, req pageRequest, t signin.LogType)
 	case err != nil:
 		return page{}, c.transportFailure(resp.status, err)
 	case resp.status != http.StatusOK:
-		return page{}, statusFailure(resp)
+		f := statusFailure(resp)
+		c.pushBack(f)
+		return page{}, f
 	}
 	events, next, err := decodePage(resp.body, t)
 	if err != nil {

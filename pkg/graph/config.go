@@ -13,6 +13,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 )
 
 // Authentication types (jsonData.authType).
@@ -71,6 +73,14 @@ type Config struct {
 	HTTPClient *http.Client
 	// Observer receives request, retry and decoding events for metrics; nil for none.
 	Observer Observer
+	// Pacer, when set, is the request budget shared with everything else that
+	// reads this tenant's sign-in logs (the plugin's store): the client takes a
+	// token before each HTTP attempt to the sign-in endpoints — each page, each
+	// retry — tells the pacer when the request was actually written, and pushes
+	// it back by Retry-After when Graph answers 429 all the same. Graph counts
+	// every request when it arrives, so pacing anything less (listings, pages)
+	// lets the two buckets drift apart. Nil: no pacing.
+	Pacer *pace.Bucket
 	// Sleep waits between retries; nil means a timer. Tests inject one that records.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
