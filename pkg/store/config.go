@@ -47,6 +47,12 @@ type Config struct {
 	// sign-in logs. Defaults 5 and 10s.
 	RateLimit  int
 	RateWindow time.Duration
+	// SourcePaced says the source takes a token of the request budget before
+	// each of its own HTTP attempts, retries included (the plugin gives the
+	// Graph client a pace.Bucket: graph.Config.Pacer). The store then takes
+	// none, so no request is charged twice, and RateLimit and RateWindow are
+	// not used. Unset for sources that do not pace themselves (in memory).
+	SourcePaced bool
 	// PageSize is the source's page size: a page this full is taken to be
 	// followed by another, which costs another request. Default 1000 (Graph's).
 	PageSize int

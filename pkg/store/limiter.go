@@ -2,62 +2,42 @@ package store
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 )
 
-// limiter is a token bucket shared by every fetch of a store: Graph throttles
-// sign-in log reads per app and tenant (5 per 10 s), and a dashboard opening
-// twenty panels at once would otherwise earn 429s and Retry-After pauses for
-// all of them. Waiters reserve tokens in arrival order.
+// limiter is the store's request budget for a source that does not pace its
+// own requests (Config.SourcePaced unset): a pace.Bucket shared by every fetch
+// of the store. Graph throttles sign-in log reads per app and tenant (5 per
+// 10 s), and a dashboard opening twenty panels at once would otherwise earn
+// 429s and Retry-After pauses for all of them. Waiters get tokens in arrival
+// order.
 type limiter struct {
-	mu     sync.Mutex
-	every  time.Duration // one token per every
-	burst  float64
-	tokens float64
-	last   time.Time
+	b    *pace.Bucket
+	last *pace.Ticket // reserve's latest, for cancel
 }
 
 func newLimiter(n int, per time.Duration, now time.Time) *limiter {
-	return &limiter{every: per / time.Duration(n), burst: float64(n), tokens: float64(n), last: now}
+	return &limiter{b: pace.NewAt(n, per, now)}
 }
 
-// reserve takes a token at now and returns how long to wait before using it.
-// Tokens may go negative: that is the queue of reservations.
+// reserve takes a token at now and returns how long to wait before using it:
+// the clock-injected form of wait, for tests.
 func (l *limiter) reserve(now time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.After(l.last) {
-		l.tokens = min(l.burst, l.tokens+float64(now.Sub(l.last))/float64(l.every))
-		l.last = now
-	}
-	l.tokens--
-	if l.tokens >= 0 {
-		return 0
-	}
-	return time.Duration(-l.tokens * float64(l.every))
+	l.last = l.b.Reserve(now)
+	return max(0, l.last.At().Sub(now))
 }
 
-// cancel returns a reserved token that was not used.
+// cancel returns the token of the latest reserve, which was not used.
 func (l *limiter) cancel() {
-	l.mu.Lock()
-	l.tokens++
-	l.mu.Unlock()
+	if l.last != nil {
+		l.last.Cancel()
+	}
 }
 
 // wait blocks until a token is available or ctx is done.
 func (l *limiter) wait(ctx context.Context) error {
-	d := l.reserve(time.Now())
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		l.cancel()
-		return ctx.Err()
-	}
+	_, err := l.b.Wait(ctx)
+	return err
 }
