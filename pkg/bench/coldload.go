@@ -15,6 +15,7 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/synth"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/plugin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -35,7 +36,8 @@ const (
 )
 
 // ColdLoad measures figure e: Options.ColdRange of the ColdTenant loaded cold
-// through the Graph client and the store from a simulator that throttles as
+// through the Graph client and the store, sharing one request budget as the
+// plugin wires them (plugin.ShareBudget), from a simulator that throttles as
 // Graph does (5 requests per 10 s). It counts the sign-in requests Graph saw
 // against the fewest the store's listings could have made (one per 1,000
 // sign-ins, at least one per listing), the time taken against what the
@@ -64,15 +66,19 @@ func ColdLoad(ctx context.Context, o Options) ([]Result, error) {
 	}
 	defer sim.Close()
 	obs := &statusObserver{}
-	client, err := graph.New(graph.Config{TenantID: "00000000-0000-4000-8000-0000000be7c4", ClientID: clientID,
+	// Wired as the plugin wires them: one request budget, charged by the
+	// client for every HTTP attempt.
+	gcfg, scfg := plugin.ShareBudget(graph.Config{TenantID: "00000000-0000-4000-8000-0000000be7c4", ClientID: clientID,
 		AuthType: graph.AuthClientSecret, ClientSecret: secret, GraphEndpoint: url, AuthorityHost: url,
-		TLSCACert: sim.CACertPEM(), Observer: obs})
+		TLSCACert: sim.CACertPEM(), Observer: obs},
+		store.Config{RateLimit: throttleRequests, RateWindow: throttleWindow, MaxRun: runWindows,
+			TimeBudget: 4 * time.Hour, MetricsLabel: "bench-coldload"})
+	client, err := graph.New(gcfg)
 	if err != nil {
 		return nil, err
 	}
 	src := &recordingSource{next: client}
-	st := store.New(src, store.Config{RateLimit: throttleRequests, RateWindow: throttleWindow, MaxRun: runWindows,
-		TimeBudget: 4 * time.Hour, MetricsLabel: "bench-coldload"})
+	st := store.New(src, scfg)
 	defer st.Close()
 
 	to := time.Now().UTC()
@@ -103,8 +109,8 @@ func ColdLoad(ctx context.Context, o Options) ([]Result, error) {
 	floor := time.Duration(max(0, pages-throttleRequests)) * throttleCost
 	out := []Result{
 		atMost("e. cold load: Graph requests ÷ minimum", float64(made)/float64(max(1, minRuns)), "×", requestsTarget,
-			fmt.Sprintf("%s: %d sign-in requests (simulator: %d pages + %d 429s) for %d sign-ins; minimum for the store's %d listings Σmax(1,⌈n/1000⌉) = %d (pages ÷ minimum %.2f); one listing per log type = %d; Σ over hour windows ⌈n/1000⌉ = %d",
-				scope, made, pages, ss.ByStatus["429"], total, len(src.snapshot()), minRuns, float64(pages)/float64(max(1, minRuns)), minTypes, perWindowMin)),
+			fmt.Sprintf("%s: %d sign-in requests (simulator: %d pages + %d 429s; the shared budget charged %d) for %d sign-ins; minimum for the store's %d listings Σmax(1,⌈n/1000⌉) = %d (pages ÷ minimum %.2f); one listing per log type = %d; Σ over hour windows ⌈n/1000⌉ = %d",
+				scope, made, pages, ss.ByStatus["429"], gcfg.Pacer.Charged(), total, len(src.snapshot()), minRuns, float64(pages)/float64(max(1, minRuns)), minTypes, perWindowMin)),
 		atMost("e. cold load: time ÷ throttle allowance", elapsed.Seconds()/allowed.Seconds(), "×", timeTarget,
 			fmt.Sprintf("%s: %.1f s for %d pages; the throttle allows %d × 2 s = %.0f s, from a full bucket of %d (%d − %d) × 2 s = %.0f s (÷ %.2f)",
 				scope, elapsed.Seconds(), pages, pages, allowed.Seconds(), throttleRequests, pages, throttleRequests, floor.Seconds(), elapsed.Seconds()/max(1, floor.Seconds()))),

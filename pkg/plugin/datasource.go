@@ -68,13 +68,14 @@ func newDatasource(s Settings, uid string) (*Datasource, error) {
 		ds.demo, cfg = sim, demoCfg
 		cfg.Observer = ds.counters
 	}
+	cfg, scfg := ShareBudget(cfg, storeConfig(s, uid))
 	client, err := graph.New(cfg)
 	if err != nil {
 		ds.Dispose()
 		return nil, fmt.Errorf("%w: %v", ErrSettings, err)
 	}
 	ds.client = client
-	ds.store = store.New(client, storeConfig(s, uid))
+	ds.store = store.New(client, scfg)
 	ds.engine = query.New(ds.store)
 	return ds, nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
@@ -49,6 +51,20 @@ func storeConfig(s Settings, uid string) store.Config {
 		cfg.MaxRun = demoFileRunWindows
 	}
 	return cfg
+}
+
+// ShareBudget gives the Graph client and the store one request budget, as the
+// plugin wires them (and figure e of pkg/bench measures): a pace.Bucket of
+// s.RateLimit requests per s.RateWindow that the client charges for every HTTP
+// attempt to the sign-in endpoints — each page, each retry, the health check's
+// probe — dates by when the request was written, and pushes back by a 429's
+// Retry-After. Graph counts requests as they arrive, retries included; a budget
+// charged per listing and page drifts from Graph's and provokes 429s. The
+// store, whose source now paces itself, takes no token of its own.
+func ShareBudget(g graph.Config, s store.Config) (graph.Config, store.Config) {
+	g.Pacer = pace.New(s.RateLimit, s.RateWindow)
+	s.SourcePaced = true
+	return g, s
 }
 
 // namespace isolates one datasource's cache from every other: the UID, where the
