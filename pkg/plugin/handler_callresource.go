@@ -152,6 +152,7 @@ func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
 		"l2Errors":       st.L2Errors,
 		"l2Rejected":     st.L2Rejected,
 		"sourceRequests": st.SourceRequests,
+		"abandoned":      st.Abandoned,
 	})
 }
 
