@@ -13,7 +13,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/synth"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
 
@@ -100,28 +99,11 @@ func haStats(t *testing.T, h *plugintest.Host, ds plugintest.Datasource) map[str
 func simulatedTenant(t *testing.T, o graphsim.Options, extra map[string]any) (*graphsim.Server, plugintest.Datasource) {
 	t.Helper()
 	secret := haRandom(t)
-	const tenantID, clientID = "11111111-2222-4333-8444-555555555555", "signinlens-e2e"
-	tenant, err := synth.New(7, "small")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Source, o.Credentials = graphsim.TenantSource(tenant), map[string]string{clientID: secret}
-	sim, err := graphsim.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := sim.Start("127.0.0.1:0", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	ds := plugintest.Datasource{UID: "sim", JSONData: map[string]any{
-		"source": "graph", "tenantId": tenantID, "clientId": clientID, "authType": "clientSecret",
-		"graphEndpoint": base, "authorityHost": base,
-		// The simulator does not throttle unless asked; Graph's budget would
-		// only slow the cold week down, and the whole week must load within one answer.
-		"throttleRequests": 10000, "throttleWindowSeconds": 1, "queryTimeBudgetSeconds": 120,
-	}, Secure: map[string]string{"clientSecret": secret, "tlsCACert": string(sim.CACertPEM())}}
+	o.Credentials = map[string]string{simClientID: secret}
+	sim, base, ca := startSim(t, o)
+	ds := graphDatasource("sim", base, ca, simClientID, map[string]string{"clientSecret": secret})
+	ds.JSONData["queryTimeBudgetSeconds"] = 120 // the whole week loads within one answer
+	delete(ds.JSONData, "cacheDir")             // the plugin's default, under the test's own XDG_CACHE_HOME
 	for k, v := range extra {
 		ds.JSONData[k] = v
 	}
