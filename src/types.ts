@@ -203,6 +203,9 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
   throttleRequests?: number;
   throttleWindowSeconds?: number;
   queryTimeBudgetSeconds?: number;
+
+  // Limits.
+  maxGroups?: number;
 }
 
 /** Secrets: sent to the backend once, never returned to the browser. */
@@ -230,6 +233,7 @@ export const SETTINGS_DEFAULTS = {
   throttleRequests: 5,
   throttleWindowSeconds: 10,
   queryTimeBudgetSeconds: 30,
+  maxGroups: 200000,
 };
 
 export interface CloudInfo {

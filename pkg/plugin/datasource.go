@@ -76,7 +76,7 @@ func newDatasource(s Settings, uid string) (*Datasource, error) {
 	}
 	ds.client = client
 	ds.store = store.New(client, scfg)
-	ds.engine = query.New(ds.store)
+	ds.engine = query.New(ds.store, query.WithMaxGroups(s.MaxGroups))
 	return ds, nil
 }
 

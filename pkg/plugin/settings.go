@@ -50,6 +50,10 @@ type Settings struct {
 	ThrottleWindowSeconds  int `json:"throttleWindowSeconds"`
 	QueryTimeBudgetSeconds int `json:"queryTimeBudgetSeconds"` // then answer with what is loaded
 
+	// MaxGroups bounds the groups one query keeps; the rest are summed up as
+	// "other" with a notice. 0 takes query.MaxGroups.
+	MaxGroups int `json:"maxGroups"`
+
 	// Secrets, from secureJsonData. Tagged "-" so they never serialise.
 	ClientSecret      string `json:"-"`
 	ClientCertificate string `json:"-"`
@@ -112,6 +116,7 @@ func (s Settings) Validate() error {
 		{"throttleRequests", s.ThrottleRequests, 0, 10_000},
 		{"throttleWindowSeconds", s.ThrottleWindowSeconds, 0, 3600},
 		{"queryTimeBudgetSeconds", s.QueryTimeBudgetSeconds, 0, 3600},
+		{"maxGroups", s.MaxGroups, 0, 2_000_000},
 	} {
 		if r.v < r.min || r.v > r.max {
 			return fmt.Errorf("%w: %s %d; want %d to %d", ErrSettings, r.name, r.v, r.min, r.max)

@@ -39,6 +39,7 @@ func TestLoadSettingsErrors(t *testing.T) {
 	f(`{"source":"splunk"}`, `source "splunk"`)
 	f(`{"demoSize":"huge"}`, `demoSize "huge"`)
 	f(`{"freshnessMinutes":-5}`, "freshnessMinutes")
+	f(`{"maxGroups":5000000}`, "maxGroups")
 	f(`{"retentionDays":0.5}`, "jsonData is not valid JSON")
 	f(`{"source":`, "jsonData is not valid JSON")
 }

@@ -11,7 +11,8 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
-// Bounds of one aggregation's memory: groups, and groups × buckets.
+// Bounds of one aggregation's memory: groups (by default; see WithMaxGroups),
+// and groups × buckets.
 const (
 	MaxGroups = 200_000
 	maxCells  = 4_000_000
@@ -52,10 +53,10 @@ type aggregation struct {
 	plans    map[*store.Profiles][]slot
 }
 
-func newAggregation(q Query, first time.Time, size time.Duration, buckets int) *aggregation {
+func newAggregation(q Query, first time.Time, size time.Duration, buckets, maxGroups int) *aggregation {
 	a := &aggregation{q: q, first: first.UnixNano(), size: int64(size), buckets: buckets,
 		byKey: make(map[string]int32), plans: make(map[*store.Profiles][]slot), filter: newProfileFilter(q.Filters),
-		maxGroups: min(MaxGroups, max(1000, maxCells/buckets)), overflow: -1}
+		maxGroups: min(maxGroups, max(1000, maxCells/buckets)), overflow: -1}
 	for _, d := range q.GroupBy {
 		a.dims = append(a.dims, dimensionIDs(d))
 	}
@@ -214,7 +215,7 @@ func (a *aggregation) overflowGroup() int32 {
 
 // aggregate runs the scan of q over [from, to) into an aggregation.
 func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, *store.PartialError, error) {
-	a := newAggregation(q, first, size, buckets)
+	a := newAggregation(q, first, size, buckets, e.maxGroups)
 	partial, err := splitPartial(e.scan(ctx, q, from, to, a.add))
 	return a, partial, err
 }

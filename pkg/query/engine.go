@@ -18,11 +18,31 @@ type Reader interface {
 
 // Engine answers queries over a Reader.
 type Engine struct {
-	r Reader
+	r         Reader
+	maxGroups int
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithMaxGroups bounds the groups one aggregation keeps (default MaxGroups);
+// those found beyond it are summed up as "other" with a notice.
+func WithMaxGroups(n int) Option {
+	return func(e *Engine) {
+		if n > 0 {
+			e.maxGroups = n
+		}
+	}
 }
 
 // New returns an engine reading from r.
-func New(r Reader) *Engine { return &Engine{r: r} }
+func New(r Reader, opts ...Option) *Engine {
+	e := &Engine{r: r, maxGroups: MaxGroups}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
 
 // Range is a query's time range and the panel's interval.
 type Range struct {

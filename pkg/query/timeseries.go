@@ -67,7 +67,7 @@ func (a *aggregation) overflowNotice() []string {
 	if a.overflow < 0 {
 		return nil
 	}
-	return []string{fmt.Sprintf("more than %d groups: the groups found after the first %d are summed up as %q; group by fewer or coarser dimensions, or filter", a.maxGroups, a.maxGroups, OtherLabel)}
+	return []string{fmt.Sprintf("more than %d groups: the groups found after the first %d are summed up as %q; group by fewer or coarser dimensions, filter, or raise the datasource's maxGroups (a time series keeps at most %d groups × buckets)", a.maxGroups, a.maxGroups, OtherLabel, maxCells)}
 }
 
 // limitNotice says what the limit did to the groups, if anything.

@@ -9,7 +9,7 @@ describe('ConfigEditor', () => {
   it('needs no credentials for the demo tenant', () => {
     renderConfig(ConfigEditor);
     const headings = () => screen.getAllByRole('heading').map((h) => h.textContent);
-    expect(headings()).toEqual(['Source', 'Cache', 'Throttle']);
+    expect(headings()).toEqual(['Source', 'Cache', 'Throttle and limits']);
   });
 
   it('asks for the Entra ID app once Microsoft Graph is chosen', async () => {
@@ -20,7 +20,7 @@ describe('ConfigEditor', () => {
       'Microsoft Entra ID',
       'Advanced',
       'Cache',
-      'Throttle',
+      'Throttle and limits',
     ]);
     await user.type(screen.getByLabelText(/Tenant ID/), 'contoso.onmicrosoft.com');
     expect(latest().jsonData).toEqual({ source: 'graph', tenantId: 'contoso.onmicrosoft.com' });
@@ -29,7 +29,7 @@ describe('ConfigEditor', () => {
   it('opens the collapsed sections on request', async () => {
     const { user } = renderConfig(ConfigEditor);
     expect(screen.queryByLabelText(startsWith('Requests per window'))).not.toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Expand section Throttle' }));
+    await user.click(screen.getByRole('button', { name: 'Expand section Throttle and limits' }));
     expect(screen.getByLabelText(startsWith('Requests per window'))).toBeInTheDocument();
   });
 });

@@ -8,10 +8,11 @@ import { renderConfig } from './testing';
 describe('ThrottleSection', () => {
   it("shows Graph's limits as placeholders", async () => {
     const { user } = renderConfig(ThrottleSection);
-    await user.click(screen.getByRole('button', { name: 'Expand section Throttle' }));
+    await user.click(screen.getByRole('button', { name: 'Expand section Throttle and limits' }));
     expect(screen.getByLabelText(startsWith('Requests per window'))).toHaveAttribute('placeholder', '5');
     expect(screen.getByLabelText(startsWith('Window (seconds)'))).toHaveAttribute('placeholder', '10');
     expect(screen.getByLabelText(startsWith('Query time budget (seconds)'))).toHaveAttribute('placeholder', '30');
+    expect(screen.getByLabelText(startsWith('Most groups per query'))).toHaveAttribute('placeholder', '200000');
   });
 
   it('saves the throttle settings as numbers, and removes emptied ones', async () => {
@@ -19,6 +20,7 @@ describe('ThrottleSection', () => {
     await user.type(screen.getByLabelText(startsWith('Requests per window')), '3');
     await user.clear(screen.getByLabelText(startsWith('Window (seconds)')));
     await user.type(screen.getByLabelText(startsWith('Query time budget (seconds)')), '120');
-    expect(latest().jsonData).toEqual({ throttleRequests: 3, queryTimeBudgetSeconds: 120 });
+    await user.type(screen.getByLabelText(startsWith('Most groups per query')), '5000');
+    expect(latest().jsonData).toEqual({ throttleRequests: 3, queryTimeBudgetSeconds: 120, maxGroups: 5000 });
   });
 });

@@ -7,10 +7,10 @@ import { ConfigProps, NumberSetting, anySet } from './fields';
 export function ThrottleSection(props: ConfigProps) {
   return (
     <ConfigSection
-      title="Throttle"
+      title="Throttle and limits"
       description="Microsoft Graph allows 5 sign-in report requests per 10 seconds per app and tenant; SignInLens stays within that."
       isCollapsible
-      isInitiallyOpen={anySet(props, ['throttleRequests', 'throttleWindowSeconds', 'queryTimeBudgetSeconds'])}
+      isInitiallyOpen={anySet(props, ['throttleRequests', 'throttleWindowSeconds', 'queryTimeBudgetSeconds', 'maxGroups'])}
     >
       <NumberSetting
         props={props}
@@ -31,6 +31,13 @@ export function ThrottleSection(props: ConfigProps) {
         label="Query time budget (seconds)"
         description="Longest a query may spend fetching from Graph before it answers with a timeout"
         placeholder={String(SETTINGS_DEFAULTS.queryTimeBudgetSeconds)}
+      />
+      <NumberSetting
+        props={props}
+        name="maxGroups"
+        label="Most groups per query"
+        description="Groups a query keeps; those found beyond it are summed up as other, with a notice"
+        placeholder={String(SETTINGS_DEFAULTS.maxGroups)}
       />
     </ConfigSection>
   );

@@ -1,0 +1,54 @@
+package plugin
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// TestMaxGroupsSetting: the datasource's maxGroups bounds an adversarial
+// group-by; the answer says so, and the rows still add up to every sign-in.
+func TestMaxGroupsSetting(t *testing.T) {
+	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "limits",
+		JSONData: []byte(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","maxGroups":50}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := inst.(*Datasource)
+	defer ds.Dispose()
+	to := time.Now().UTC().Truncate(24 * time.Hour)
+	tr := backend.TimeRange{From: to.Add(-24 * time.Hour), To: to}
+	ask := func(q string) backend.DataResponse {
+		t.Helper()
+		resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", TimeRange: tr, Interval: time.Hour, JSON: []byte(q)}}})
+		if err != nil || resp.Responses["A"].Error != nil {
+			t.Fatalf("query failed: %v %v", err, resp.Responses["A"].Error)
+		}
+		return resp.Responses["A"]
+	}
+	grouped := ask(`{"logType":"nonInteractive","format":"table","metric":"count","groupBy":["ipAddress","user"],"limit":10000}`)
+	total := ask(`{"logType":"nonInteractive","format":"table","metric":"count"}`)
+	frame := grouped.Frames[0]
+	var notice string
+	if frame.Meta != nil {
+		for _, n := range frame.Meta.Notices {
+			notice += n.Text
+		}
+	}
+	if frame.Rows() != 51 || !strings.Contains(notice, "more than 50 groups") || !strings.Contains(notice, "maxGroups") {
+		t.Fatalf("unexpected answer: %d rows, notices %q; want 50 groups and other, with a notice naming maxGroups", frame.Rows(), notice)
+	}
+	sum := 0.0
+	value := frame.Fields[len(frame.Fields)-1]
+	for i := 0; i < value.Len(); i++ {
+		v, _ := value.ConcreteAt(i)
+		sum += v.(float64)
+	}
+	want, _ := total.Frames[0].Fields[len(total.Frames[0].Fields)-1].ConcreteAt(0)
+	if sum != want.(float64) || sum == 0 {
+		t.Fatalf("the bounded groups sum to %v; want every sign-in, %v", sum, want)
+	}
+}
