@@ -97,7 +97,7 @@ func (a *aggregation) planOf(t *store.Profiles) []slot {
 
 // planProfile works out profile p's slot.
 func (a *aggregation) planProfile(sl *slot, t *store.Profiles, p uint32) {
-	if !a.filter.match(t, p) {
+	if !a.filter.passes(t, p) {
 		sl.group = filteredOut
 		return
 	}
@@ -148,10 +148,16 @@ func (a *aggregation) add(b *store.Block, lo, hi int) {
 	}
 }
 
-// groupOf returns the group of profile p of table t, made on first use.
+// groupOf returns the group of profile p of table t, made on first use. Once
+// the groups are full, values never seen before go to the overflow group
+// without an id.
 func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
+	add := !a.full()
 	if len(a.dims) == 1 {
-		id := a.dims[0].of(t, p)
+		id, ok := a.dims[0].lookup(t, p, add)
+		if !ok {
+			return a.overflowGroup()
+		}
 		for int(id) >= len(a.byValue) {
 			a.byValue = append(a.byValue, -1)
 		}
@@ -166,7 +172,11 @@ func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
 	}
 	a.keyBuf = a.keyBuf[:0]
 	for _, d := range a.dims {
-		a.keyBuf = binary.LittleEndian.AppendUint32(a.keyBuf, d.of(t, p))
+		id, ok := d.lookup(t, p, add)
+		if !ok {
+			return a.overflowGroup()
+		}
+		a.keyBuf = binary.LittleEndian.AppendUint32(a.keyBuf, id)
 	}
 	if gid, ok := a.byKey[string(a.keyBuf)]; ok {
 		return gid
@@ -184,10 +194,13 @@ func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
 	return gid
 }
 
+// full reports whether the aggregation has its maxGroups real groups.
+func (a *aggregation) full() bool { return len(a.groups)-a.overflowGroups() >= a.maxGroups }
+
 // newGroup adds a group with the labels given, or returns the overflow group
 // once there are maxGroups.
 func (a *aggregation) newGroup(labels func() []string) int32 {
-	if len(a.groups)-a.overflowGroups() >= a.maxGroups {
+	if a.full() {
 		return a.overflowGroup()
 	}
 	gid := int32(len(a.groups))

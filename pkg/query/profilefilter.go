@@ -6,29 +6,30 @@ import (
 
 // profileFilter evaluates a query's filters once per profile of each profile
 // table the scan meets, and each filter once per distinct value of its
-// dimension: a dashboard's `app =~ $app` meets a few hundred apps in a million
-// profiles. It belongs to one query and is not safe for concurrent use.
+// dimension in a table (the table's column codes): a dashboard's
+// `app =~ $app` meets a few hundred apps in a million profiles. Verdicts are
+// kept per table code, so a filter on a dimension with millions of values
+// (ipAddress) costs no query-wide dictionary. It belongs to one query and is
+// not safe for concurrent use.
 type profileFilter struct {
 	filters []Filter
-	values  []*valueIDs // per filter
-	verdict [][]int8    // per filter, per value id: 0 not yet, 1 pass, -1 fail
 	tables  map[*store.Profiles]*passTable
 }
 
-// passTable is a table's verdicts so far, indexed by profile id.
+// passTable is a table's verdicts so far: per profile id, and per filter and
+// column code (0 not yet, 1 pass, -1 fail).
 type passTable struct {
 	pass, known []bool
+	cols        []*store.Column
+	verdict     [][]int8
 }
 
 func newProfileFilter(filters []Filter) *profileFilter {
 	f := &profileFilter{tables: make(map[*store.Profiles]*passTable)}
 	for _, flt := range filters {
-		if flt.matchesEverything() {
-			continue // Grafana's All value: no filter, and no work
+		if !flt.matchesEverything() { // Grafana's All value: no filter, and no work
+			f.filters = append(f.filters, flt)
 		}
-		f.filters = append(f.filters, flt)
-		f.values = append(f.values, dimensionIDs(flt.Dim))
-		f.verdict = append(f.verdict, nil)
 	}
 	return f
 }
@@ -36,11 +37,7 @@ func newProfileFilter(filters []Filter) *profileFilter {
 // of returns the verdicts of the profiles of b's table, settled for those of
 // the sign-ins [lo, hi); index it by b.Profile[i].
 func (f *profileFilter) of(b *store.Block, lo, hi int) []bool {
-	pt := f.tables[b.Profiles]
-	if pt == nil {
-		pt = &passTable{}
-		f.tables[b.Profiles] = pt
-	}
+	pt := f.table(b.Profiles)
 	if n := b.Profiles.Len(); len(pt.pass) < n {
 		pt.pass = append(pt.pass, make([]bool, n-len(pt.pass))...)
 		pt.known = append(pt.known, make([]bool, n-len(pt.known))...)
@@ -48,26 +45,49 @@ func (f *profileFilter) of(b *store.Block, lo, hi int) []bool {
 	for _, p := range b.Profile[lo:hi] {
 		if !pt.known[p] {
 			pt.known[p] = true
-			pt.pass[p] = f.match(b.Profiles, p)
+			pt.pass[p] = f.match(b.Profiles, pt, p)
 		}
 	}
 	return pt.pass
 }
 
-func (f *profileFilter) match(t *store.Profiles, p uint32) bool {
+// passes reports whether profile p of table t passes, for callers that keep
+// the verdict themselves.
+func (f *profileFilter) passes(t *store.Profiles, p uint32) bool {
+	if len(f.filters) == 0 {
+		return true
+	}
+	return f.match(t, f.table(t), p)
+}
+
+func (f *profileFilter) table(t *store.Profiles) *passTable {
+	pt := f.tables[t]
+	if pt == nil {
+		pt = &passTable{cols: make([]*store.Column, len(f.filters)), verdict: make([][]int8, len(f.filters))}
+		f.tables[t] = pt
+	}
+	return pt
+}
+
+func (f *profileFilter) match(t *store.Profiles, pt *passTable, p uint32) bool {
 	for i := range f.filters {
-		vs := f.values[i]
-		id := vs.of(t, p)
-		for int(id) >= len(f.verdict[i]) {
-			f.verdict[i] = append(f.verdict[i], 0)
+		flt := &f.filters[i]
+		col := pt.cols[i]
+		if col == nil || int(p) >= len(col.Codes) {
+			col = t.Column(dimensionColumn(flt.Dim), flt.Dim.Value)
+			pt.cols[i] = col
 		}
-		v := f.verdict[i][id]
+		c := col.Codes[p]
+		if grow := len(col.Values) - len(pt.verdict[i]); grow > 0 {
+			pt.verdict[i] = append(pt.verdict[i], make([]int8, grow)...)
+		}
+		v := pt.verdict[i][c]
 		if v == 0 {
 			v = -1
-			if f.filters[i].matchValue(vs.values[id]) {
+			if flt.matchValue(col.Values[c]) {
 				v = 1
 			}
-			f.verdict[i][id] = v
+			pt.verdict[i][c] = v
 		}
 		if v < 0 {
 			return false

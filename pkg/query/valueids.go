@@ -34,11 +34,22 @@ func newValueIDs(name string, value func(*signin.Event) string) *valueIDs {
 }
 
 func dimensionIDs(d signin.Dimension) *valueIDs {
-	return newValueIDs("dim:"+d.String(), d.Value)
+	return newValueIDs(dimensionColumn(d), d.Value)
 }
+
+// dimensionColumn names a dimension's column in the profile tables.
+func dimensionColumn(d signin.Dimension) string { return "dim:" + d.String() }
 
 // of returns the id of profile p's value in table t.
 func (v *valueIDs) of(t *store.Profiles, p uint32) uint32 {
+	id, _ := v.lookup(t, p, true)
+	return id
+}
+
+// lookup returns the id of profile p's value in table t. A value without an id
+// yet gets one when add is set, else ok is false: a query whose groups are
+// full must not grow a dictionary of millions of values it will not use.
+func (v *valueIDs) lookup(t *store.Profiles, p uint32, add bool) (id uint32, ok bool) {
 	tc := v.lastTC
 	if t != v.last {
 		tc = v.tables[t]
@@ -61,11 +72,18 @@ func (v *valueIDs) of(t *store.Profiles, p uint32) uint32 {
 		tc.ids = grown
 	}
 	if id := tc.ids[c]; id >= 0 {
-		return uint32(id)
+		return uint32(id), true
 	}
-	id := v.idOf(tc.col.Values[c])
-	tc.ids[c] = int32(id)
-	return id
+	s := tc.col.Values[c]
+	if !add {
+		id, ok = v.ids[s]
+	} else {
+		id, ok = v.idOf(s), true
+	}
+	if ok {
+		tc.ids[c] = int32(id)
+	}
+	return id, ok
 }
 
 func (v *valueIDs) idOf(s string) uint32 {
