@@ -416,7 +416,15 @@ async function checkVariableQueryEditor(page) {
 
 async function checkConfigEditor(page) {
   const section = page.getByTestId('config-editor');
-  for (const text of ['Source', 'Microsoft Entra ID', 'Cloud', 'Authentication', 'Cache', 'Throttle and limits', 'Advanced']) {
+  for (const text of [
+    'Source',
+    'Microsoft Entra ID',
+    'Cloud',
+    'Authentication',
+    'Cache',
+    'Throttle and limits',
+    'Advanced',
+  ]) {
     await visibleText(section, text);
   }
   check(

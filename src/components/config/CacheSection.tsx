@@ -10,7 +10,11 @@ export function CacheSection(props: ConfigProps) {
       title="Cache"
       description="Sign-ins are fetched once per time window and kept, so dashboards do not spend the Graph request quota."
       isCollapsible
-      isInitiallyOpen={anySet(props, ['cacheSizeMB', 'cacheDir', 'memcachedAddresses', 'freshnessMinutes'], ['cacheSecret'])}
+      isInitiallyOpen={anySet(
+        props,
+        ['cacheSizeMB', 'cacheDir', 'memcachedAddresses', 'freshnessMinutes'],
+        ['cacheSecret']
+      )}
     >
       <NumberSetting
         props={props}

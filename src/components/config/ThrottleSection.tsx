@@ -10,7 +10,12 @@ export function ThrottleSection(props: ConfigProps) {
       title="Throttle and limits"
       description="Microsoft Graph allows 5 sign-in report requests per 10 seconds per app and tenant; SignInLens stays within that."
       isCollapsible
-      isInitiallyOpen={anySet(props, ['throttleRequests', 'throttleWindowSeconds', 'queryTimeBudgetSeconds', 'maxGroups'])}
+      isInitiallyOpen={anySet(props, [
+        'throttleRequests',
+        'throttleWindowSeconds',
+        'queryTimeBudgetSeconds',
+        'maxGroups',
+      ])}
     >
       <NumberSetting
         props={props}
