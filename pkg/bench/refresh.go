@@ -99,7 +99,7 @@ func Refresh(ctx context.Context, o Options) ([]Result, error) {
 			fmt.Sprintf("scan of %s, the open window's tail refetched from memory; wall %.2f ms; the same scan with nothing to refresh: %.2f ms",
 				scope, ms(median(tail.walls)), ms(idle))),
 		atMost("f. refresh: CPU, worst minute", ms(percentile(tail.cpus, 100)), "ms", ms(refreshCPUTarget),
-			fmt.Sprintf("at %s, the open window holding %d sign-ins (its block is rebuilt with every tail); p90 %.2f ms",
+			fmt.Sprintf("at %s, the open window holding %d sign-ins (each tail is appended to its block); p90 %.2f ms",
 				tail.worstAt.Format("15:04Z"), arrived(set, tail.worstAt.Truncate(time.Hour).Add(-time.Nanosecond), tail.worstAt), ms(percentile(tail.cpus, 90)))),
 	}
 	if len(closing.cpus) > 0 {
