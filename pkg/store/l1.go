@@ -80,12 +80,18 @@ func (s *Store) loadL1() (c *fastcache.Cache) {
 	return c
 }
 
-// saveL1 writes L1 to Config.Dir, if set.
+// saveL1 writes L1 to Config.Dir, if set and L1 holds windows not saved yet.
+// Saving nothing new matters when a datasource's settings change: Grafana
+// makes the new instance, which loads the file, before it disposes of the old
+// one, which then saves what it fetched since; the new instance must not
+// overwrite that with the older copy it loaded. (One that fetched windows of
+// its own meanwhile still does: the old instance's are then fetched again.)
 func (s *Store) saveL1() error {
-	if s.cfg.Dir == "" {
+	if s.cfg.Dir == "" || !s.unsaved.Swap(false) {
 		return nil
 	}
 	if err := s.l1.SaveToFileConcurrent(s.l1Path(), 0); err != nil {
+		s.unsaved.Store(true)
 		return fmt.Errorf("saving the sign-in cache to %s: %w", s.l1Path(), err)
 	}
 	return nil
@@ -119,5 +125,6 @@ func (s *Store) putL1(key string, b *Block) []byte {
 		return nil
 	}
 	s.l1.SetBig([]byte(key), data)
+	s.unsaved.Store(true)
 	return data
 }

@@ -167,6 +167,31 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 	}
 }
 
+// TestReplacedInstanceKeepsTheSave: Grafana makes a datasource's new instance
+// (which loads the cache file) before it disposes of the old one (which saves
+// what it fetched). The new instance, having fetched nothing, must not
+// overwrite that save with the older copy it loaded.
+func TestReplacedInstanceKeepsTheSave(t *testing.T) {
+	dir := t.TempDir()
+	src := &fakeSource{}
+	cfg := Config{Now: closedNow, RateLimit: fastRate, Dir: dir, Namespace: "ns", L1Bytes: 32 << 20}
+	old := New(src, cfg)
+	count(t, old, day, day.Add(6*time.Hour))
+	replacement := New(src, cfg) // loads no file: the old instance has not saved yet
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := replacement.Close(); err != nil {
+		t.Fatal(err)
+	}
+	calls := src.calls.Load()
+	s := New(src, cfg)
+	defer s.Close()
+	if got := count(t, s, day, day.Add(6*time.Hour)); got != 360 || src.calls.Load() != calls {
+		t.Fatalf("after the replacement closed: %d sign-ins with %d source calls; want 360 with none", got, src.calls.Load()-calls)
+	}
+}
+
 func TestDamagedCacheFileGivesEmptyCache(t *testing.T) {
 	dir := t.TempDir()
 	src := &fakeSource{}

@@ -44,7 +44,8 @@ type Store struct {
 	sem     chan struct{} // bounds fetches in flight
 	metrics *metrics
 	counts  counters
-	tables  *tables // profile tables shared by the blocks of a log type and day
+	tables  *tables     // profile tables shared by the blocks of a log type and day
+	unsaved atomic.Bool // L1 holds windows not yet saved to Config.Dir
 
 	// ctx is cancelled by Close: it stops background fetches and saves.
 	ctx       context.Context
