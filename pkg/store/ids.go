@@ -46,13 +46,15 @@ func (b *idBuilder) add(id string) {
 	b.ids.text = append(b.ids.text, id)
 }
 
-// addFrom adds id i of x.
-func (b *idBuilder) addFrom(x *IDs, i int) {
+// addRange adds ids [lo, hi) of x.
+func (b *idBuilder) addRange(x *IDs, lo, hi int) {
 	if b.ids.text == nil && x.text == nil {
-		b.ids.packed = append(b.ids.packed, x.packed[i])
+		b.ids.packed = append(b.ids.packed, x.packed[lo:hi]...)
 		return
 	}
-	b.add(x.At(i))
+	for i := lo; i < hi; i++ {
+		b.add(x.At(i))
+	}
 }
 
 // unpack turns the packed ids collected so far into strings.

@@ -29,8 +29,8 @@ func TestIDsKeepWhatGraphSent(t *testing.T) {
 			if got := ids.At(i); got != want {
 				t.Fatalf("%s: id %d reads %q; want %q", tc.name, i, got, want)
 			}
-			copied.addFrom(&ids, i)
 		}
+		copied.addRange(&ids, 0, ids.Len())
 		if c := copied.done(); c.Len() != len(tc.ids) || (c.text == nil) != tc.packed {
 			t.Fatalf("%s: copy has %d ids, packed %v", tc.name, c.Len(), c.text == nil)
 		}

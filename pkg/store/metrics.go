@@ -57,6 +57,7 @@ type metrics struct {
 	errors   *prometheus.CounterVec
 	rejected *prometheus.CounterVec
 	loaded   prometheus.Counter
+	hotHits  prometheus.Counter // hits{layer="hot"}, resolved once: a scan counts one per window
 	// leaseWaits counts windows waited for on another replica's lease.
 	leaseWaits prometheus.Counter
 	pending    prometheus.Gauge
@@ -67,6 +68,7 @@ func newMetrics(label string) *metrics {
 	return &metrics{
 		label: label, hits: cacheHits, misses: cacheMisses, errors: cacheErrors, rejected: cacheRejected,
 		loaded:     windowsLoaded.WithLabelValues(label),
+		hotHits:    cacheHits.WithLabelValues(label, layerHot),
 		leaseWaits: leaseWaits.WithLabelValues(label),
 		pending:    windowsPending.WithLabelValues(label),
 		requests:   sourceRequests.WithLabelValues(label),

@@ -38,7 +38,7 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 		if j.closed {
 			if b := s.hot.get(key); b != nil {
 				s.counts.hotHits.Add(1)
-				s.metrics.hits.WithLabelValues(s.cfg.MetricsLabel, layerHot).Inc()
+				s.metrics.hotHits.Inc()
 				entries[i] = readyEntry(b)
 				continue
 			}

@@ -77,11 +77,14 @@ type entry struct {
 	fetch    *fetchCtl
 }
 
-func readyEntry(b *Block) *entry {
-	e := &entry{done: make(chan struct{}), block: b}
-	close(e.done)
-	return e
-}
+func readyEntry(b *Block) *entry { return &entry{done: closedDone, block: b} }
+
+// closedDone is the done channel of every entry that is ready when made.
+var closedDone = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // openWindow is an open window's block and when it was last fetched.
 type openWindow struct {

@@ -43,9 +43,7 @@ func mergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	copy(b.Times, held.Times[:cut])
 	copy(b.Profile, held.Profile[:cut])
 	idb := newIDBuilder(n)
-	for i := 0; i < cut; i++ {
-		idb.addFrom(&held.IDs, i)
-	}
+	idb.addRange(&held.IDs, 0, cut)
 	for k, r := range tail {
 		b.Times[cut+k], b.Profile[cut+k] = r.time, r.profile
 		idb.add(r.id)
