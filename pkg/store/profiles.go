@@ -21,8 +21,8 @@ import (
 //
 // A profile's id never changes and its Event is never written again, so blocks
 // and queries read a table without locks while new profiles are appended. A
-// table stops growing at maxTableProfiles; the store then starts another for
-// the same day. Tables live as long as a block refers to them.
+// day's table takes no new blocks past dayTableProfiles; the store then starts
+// another for the same day. Tables live as long as a block refers to them.
 type Profiles struct {
 	mu      sync.Mutex            // serialises Intern
 	index   map[uint64]uint32     // hash of a profile → its id; the key is not copied
@@ -34,7 +34,10 @@ type Profiles struct {
 }
 
 const (
-	chunkProfiles = 1 << 12
+	// chunkProfiles is the profiles of a chunk (128 KB): small, because a
+	// sparse log's day table (a few hundred managed-identity profiles) has
+	// one chunk.
+	chunkProfiles = 1 << 8
 	// dayTableProfiles is where a day's table stops taking new blocks.
 	dayTableProfiles = 1 << 20
 )
