@@ -124,9 +124,6 @@ func opNames() string {
 	return strings.Join(names, ", ")
 }
 
-// Match reports whether a sign-in passes the filter.
-func (f *Filter) Match(e *signin.Event) bool { return f.matchValue(f.Dim.Value(e)) }
-
 func (f *Filter) matchValue(v string) bool {
 	switch f.Op {
 	case OpEq:

@@ -320,7 +320,7 @@ func TestGroupsAreBounded(t *testing.T) {
 // matchAll reports whether e passes every filter, one sign-in at a time.
 func matchAll(filters []Filter, e *signin.Event) bool {
 	for i := range filters {
-		if !filters[i].Match(e) {
+		if !filters[i].matchValue(filters[i].Dim.Value(e)) {
 			return false
 		}
 	}

@@ -28,11 +28,12 @@ type Config struct {
 	// credential. Values that are not short and plain are hashed into keys.
 	Namespace string
 	// L1Bytes sizes the in-process cache of encoded closed windows (fastcache,
-	// outside the Go heap). Default 256 MB, about eight million sign-ins.
+	// outside the Go heap). Default 256 MB, about five million sign-ins at 49 B each.
 	L1Bytes int
 	// HotEvents bounds the sign-ins of the decoded windows kept on the Go heap
-	// for repeated queries; a decoded sign-in costs about 600 bytes with its
-	// profile, so the default of 2,000,000 is roughly 1 GB at worst.
+	// for repeated queries; a decoded sign-in costs about 110 bytes with its
+	// share of the day's profiles (BENCHMARKS.md, c), so the default of
+	// 2,000,000 is roughly 220 MB.
 	HotEvents int
 	// MaxEvents is the former name of HotEvents, used when HotEvents is zero.
 	MaxEvents int
