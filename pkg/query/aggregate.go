@@ -11,12 +11,8 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
-// Bounds of one aggregation's memory: groups (by default; see WithMaxGroups),
-// and groups × buckets.
-const (
-	MaxGroups = 200_000
-	maxCells  = 4_000_000
-)
+// MaxGroups is the default bound of the groups of one aggregation (Limits).
+const MaxGroups = 200_000
 
 // group is one combination of groupBy values with its cells.
 type group struct {
@@ -42,6 +38,8 @@ type aggregation struct {
 
 	groups    []*group
 	maxGroups int
+	maxCells  int // for the notice
+	times     []time.Time // bucket starts, shared by every series of the answer
 	overflow  int32 // the group that takes every group past maxGroups; -1 until needed
 
 	dims     []*valueIDs // per groupBy dimension
@@ -53,10 +51,13 @@ type aggregation struct {
 	plans    map[*store.Profiles][]slot
 }
 
-func newAggregation(q Query, first time.Time, size time.Duration, buckets, maxGroups int) *aggregation {
+// newAggregation bounds the groups by lim.MaxGroups and by lim.MaxCells over
+// the buckets: together with "other", groups × buckets stays within MaxCells
+// plus one series. Callers have checked that buckets ≤ MaxCells/2.
+func newAggregation(q Query, first time.Time, size time.Duration, buckets int, lim Limits) *aggregation {
 	a := &aggregation{q: q, first: first.UnixNano(), size: int64(size), buckets: buckets,
 		byKey: make(map[string]int32), plans: make(map[*store.Profiles][]slot), filter: newProfileFilter(q.Filters),
-		maxGroups: min(maxGroups, max(1000, maxCells/buckets)), overflow: -1}
+		maxGroups: max(1, min(lim.MaxGroups, lim.MaxCells/buckets-1)), maxCells: lim.MaxCells, overflow: -1}
 	for _, d := range q.GroupBy {
 		a.dims = append(a.dims, dimensionIDs(d))
 	}
@@ -228,7 +229,7 @@ func (a *aggregation) overflowGroup() int32 {
 
 // aggregate runs the scan of q over [from, to) into an aggregation.
 func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, *store.PartialError, error) {
-	a := newAggregation(q, first, size, buckets, e.maxGroups)
+	a := newAggregation(q, first, size, buckets, e.limits)
 	partial, err := splitPartial(e.scan(ctx, q, from, to, a.add))
 	return a, partial, err
 }

@@ -18,8 +18,8 @@ type Reader interface {
 
 // Engine answers queries over a Reader.
 type Engine struct {
-	r         Reader
-	maxGroups int
+	r      Reader
+	limits Limits
 }
 
 // Option configures an Engine.
@@ -30,19 +30,27 @@ type Option func(*Engine)
 func WithMaxGroups(n int) Option {
 	return func(e *Engine) {
 		if n > 0 {
-			e.maxGroups = n
+			e.limits.MaxGroups = n
 		}
 	}
 }
 
+// WithLimits sets the bounds of every query; zero fields keep the defaults.
+func WithLimits(l Limits) Option {
+	return func(e *Engine) { e.limits = l.withDefaults() }
+}
+
 // New returns an engine reading from r.
 func New(r Reader, opts ...Option) *Engine {
-	e := &Engine{r: r, maxGroups: MaxGroups}
+	e := &Engine{r: r, limits: DefaultLimits()}
 	for _, o := range opts {
 		o(e)
 	}
 	return e
 }
+
+// Limits returns the engine's bounds, for parsing queries against them.
+func (e *Engine) Limits() Limits { return e.limits }
 
 // Range is a query's time range and the panel's interval.
 type Range struct {

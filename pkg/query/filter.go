@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
@@ -24,9 +26,10 @@ const (
 
 var ops = []Op{OpEq, OpNotEq, OpMatch, OpNotMatch, OpIn, OpStartsWith}
 
-// maxFilterValue bounds a filter value; a longer one is a mistake or an attack on
-// the regexp compiler.
-const maxFilterValue = 4096
+// maxFilterValue bounds a filter value: room for a multi-value template
+// variable of a few hundred names. What a regular expression may cost is
+// bounded separately, by its compiled size (Limits.MaxRegexSize).
+const maxFilterValue = 64 << 10
 
 // Filter keeps the sign-ins whose dimension value passes the operator.
 type Filter struct {
@@ -43,7 +46,7 @@ type rawFilter struct {
 	Value any    `json:"value"`
 }
 
-func parseFilter(i int, raw rawFilter) (Filter, error) {
+func parseFilter(i int, raw rawFilter, regexes *regexBudget) (Filter, error) {
 	d, err := signin.ParseDimension(raw.Key)
 	if err != nil {
 		return Filter{}, fmt.Errorf("%w: filters[%d].key: %v", ErrInvalidQuery, i, err)
@@ -65,13 +68,16 @@ func parseFilter(i int, raw rawFilter) (Filter, error) {
 			f.set[v] = struct{}{}
 		}
 	case OpMatch, OpNotMatch:
+		if _, err := regexes.parseRegex(i, f.Value); err != nil {
+			return Filter{}, err
+		}
 		re, err := regexp.Compile("^(?:" + f.Value + ")$")
 		if err != nil {
 			return Filter{}, fmt.Errorf("%w: filters[%d].value is not a valid RE2 regular expression: %v", ErrInvalidQuery, i, err)
 		}
 		f.re = re
 	default:
-		return Filter{}, fmt.Errorf("%w: filters[%d].op %q; want one of %s", ErrInvalidQuery, i, raw.Op, opNames())
+		return Filter{}, fmt.Errorf("%w: filters[%d].op %s; want one of %s", ErrInvalidQuery, i, clip.Quote(raw.Op), opNames())
 	}
 	return f, nil
 }

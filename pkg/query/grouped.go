@@ -71,7 +71,7 @@ func (e *Engine) Grouped(ctx context.Context, q Query, r Range) (Result, error) 
 	for _, d := range portalColumns[t] {
 		gt.Columns = append(gt.Columns, d.String())
 	}
-	acc := make(map[string]*groupedAcc)
+	acc := newGroupedAcc(q.Limit, e.limits.MaxGroups)
 	keys := newProfileKeys(portalKeys[t])
 	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
 		for i := lo; i < hi; i++ {
@@ -79,13 +79,13 @@ func (e *Engine) Grouped(ctx context.Context, q Query, r Range) (Result, error) 
 			if !pass[p] {
 				continue
 			}
-			addGrouped(acc, b, i, keys.of(b.Profiles, p), size, portalColumns[t], portalKeys[t])
+			acc.add(b, i, keys.of(b.Profiles, p), size, portalColumns[t], portalKeys[t])
 		}
 	}))
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Grouped: finishGrouped(gt, acc, q.Limit), Notices: groupedNotices(gt), Partial: partial}, nil
+	return Result{Grouped: acc.finish(gt), Notices: acc.notices(gt, e.limits.MaxGroups), Partial: partial}, nil
 }
 
 // profileKeys computes each profile's grouping key once per query and table.
@@ -121,15 +121,38 @@ func (pk *profileKeys) of(t *store.Profiles, p uint32) string {
 	return *keys[p]
 }
 
-func addGrouped(acc map[string]*groupedAcc, b *store.Block, i int, key string, size time.Duration, cols, keyDims []signin.Dimension) {
+// groupedAccs holds the rows of a grouped answer while the scan runs. The
+// blocks of one log type arrive oldest first, so every row of an older window
+// ends before any row of a newer one: once the newer windows hold limit rows,
+// the older windows' rows can never be shown and are dropped (only counted).
+// The rows held stay near limit plus one window's, whatever the range.
+type groupedAccs struct {
+	limit, maxRows int
+	windows        []int64 // the windows held, oldest first
+	rows           map[int64]map[string]*groupedAcc
+	held           int
+	dropped        int // rows of older windows left out by the limit
+	overflow       int // sign-ins of one window past maxRows, left out
+}
+
+func newGroupedAcc(limit, maxRows int) *groupedAccs {
+	return &groupedAccs{limit: limit, maxRows: max(maxRows, limit), rows: make(map[int64]map[string]*groupedAcc)}
+}
+
+func (g *groupedAccs) add(b *store.Block, i int, key string, size time.Duration, cols, keyDims []signin.Dimension) {
 	ts := b.Times[i]
 	window := time.Unix(0, ts).UTC().Truncate(size)
-	full := fmt.Sprintf("%d\x00%s", window.Unix(), key)
+	rows := g.window(window.UnixNano())
+	full := key
 	if len(keyDims) == 0 {
 		full = b.IDs.At(i) + "\x00" + fmt.Sprint(ts)
 	}
-	a, ok := acc[full]
+	a, ok := rows[full]
 	if !ok {
+		if g.held >= g.maxRows {
+			g.overflow++
+			return
+		}
 		prof := b.Profiles.At(b.Profile[i])
 		row := &GroupedRow{WindowStart: window}
 		for _, d := range cols {
@@ -139,19 +162,59 @@ func addGrouped(acc map[string]*groupedAcc, b *store.Block, i int, key string, s
 			row.KeyValues = append(row.KeyValues, d.Value(prof))
 		}
 		a = &groupedAcc{row: row, first: ts, last: ts}
-		acc[full] = a
+		rows[full] = a
+		g.held++
 	}
 	a.row.Count++
 	a.first = min(a.first, ts)
 	a.last = max(a.last, ts)
 }
 
+// window returns the rows of the window starting at start, opening it (and
+// dropping older windows no longer needed) when it is new.
+func (g *groupedAccs) window(start int64) map[string]*groupedAcc {
+	if rows := g.rows[start]; rows != nil {
+		return rows
+	}
+	for len(g.windows) > 0 && g.held-len(g.rows[g.windows[0]]) >= g.limit {
+		oldest := g.windows[0]
+		g.held -= len(g.rows[oldest])
+		g.dropped += len(g.rows[oldest])
+		delete(g.rows, oldest)
+		g.windows = g.windows[1:]
+	}
+	rows := make(map[string]*groupedAcc)
+	g.rows[start] = rows
+	g.windows = append(g.windows, start)
+	return rows
+}
+
+// finish orders the rows held latest sign-in first (then by count), applies
+// the limit and counts what it left out.
+func (g *groupedAccs) finish(gt *GroupedTable) *GroupedTable {
+	acc := make([]*groupedAcc, 0, g.held)
+	for _, rows := range g.rows {
+		for _, a := range rows {
+			acc = append(acc, a)
+		}
+	}
+	gt = finishGrouped(gt, acc, g.limit)
+	gt.Truncated += g.dropped
+	return gt
+}
+
+func (g *groupedAccs) notices(gt *GroupedTable, maxGroups int) []string {
+	out := groupedNotices(gt)
+	if g.overflow > 0 {
+		out = append(out, fmt.Sprintf("more than %d rows in one time window: %d sign-ins of it are not shown; narrow the range or the filters, or raise the datasource's maxGroups", maxGroups, g.overflow))
+	}
+	return out
+}
+
 // finishGrouped orders rows latest sign-in first (then by count) and applies the limit.
-func finishGrouped(gt *GroupedTable, acc map[string]*groupedAcc, limit int) *GroupedTable {
-	rows := make([]*groupedAcc, 0, len(acc))
-	for _, a := range acc {
+func finishGrouped(gt *GroupedTable, rows []*groupedAcc, limit int) *GroupedTable {
+	for _, a := range rows {
 		a.row.First, a.row.Last = time.Unix(0, a.first).UTC(), time.Unix(0, a.last).UTC()
-		rows = append(rows, a)
 	}
 	sort.Slice(rows, func(i, j int) bool {
 		if rows[i].last != rows[j].last {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
@@ -36,7 +38,7 @@ func parseMetric(s string) (Metric, error) {
 	for i, m := range metrics {
 		names[i] = string(m)
 	}
-	return "", fmt.Errorf("%w: unknown metric %q; want one of %s", ErrInvalidQuery, s, strings.Join(names, ", "))
+	return "", fmt.Errorf("%w: unknown metric %s; want one of %s", ErrInvalidQuery, clip.Quote(s), strings.Join(names, ", "))
 }
 
 // distinctKey returns what a distinct metric counts for a sign-in: the id where

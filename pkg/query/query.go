@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
@@ -68,18 +70,29 @@ type rawQuery struct {
 
 var timeAggregates = map[string]time.Duration{"auto": 0, "": 0, "1h": time.Hour, "6h": 6 * time.Hour, "24h": 24 * time.Hour}
 
-// Parse reads and validates a query's JSON. Empty fields take the contract's
-// defaults (interactive, timeSeries, count, auto, a limit per format). Errors
-// name the field and the allowed values.
-func Parse(data []byte) (Query, error) {
+// Parse reads and validates a query's JSON within the default limits.
+func Parse(data []byte) (Query, error) { return ParseWith(data, DefaultLimits()) }
+
+// ParseWith reads and validates a query's JSON. Empty fields take the
+// contract's defaults (interactive, timeSeries, count, auto, a limit per
+// format). Errors name the field and the allowed values, quoting at most a
+// short prefix of what was sent; a query past one of lim's bounds is refused
+// before any work, naming the bound and the setting that raises it.
+func ParseWith(data []byte, lim Limits) (Query, error) {
+	lim = lim.withDefaults()
 	var raw rawQuery
 	if len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, &raw); err != nil {
-			return Query{}, fmt.Errorf("%w: query JSON: %v", ErrInvalidQuery, err)
+			return Query{}, fmt.Errorf("%w: query JSON: %s", ErrInvalidQuery, clip.String(err.Error()))
 		}
 	}
+	if err := lim.checkFilterBudget(raw.Filters); err != nil {
+		return Query{}, err
+	}
 	q := Query{Format: TimeSeries, Metric: Count}
-	steps := []func(*Query, rawQuery) error{parseLogType, parseFormat, parseMetricField, parseTimeAggregate, parseGroupBy, parseFilters, parseLimit, parseVariable, parseNarrowing}
+	regexes := &regexBudget{left: lim.MaxRegexSize, max: lim.MaxRegexSize}
+	steps := []func(*Query, rawQuery) error{parseLogType, parseFormat, parseMetricField, parseTimeAggregate, parseGroupBy,
+		func(q *Query, raw rawQuery) error { return parseFilters(q, raw, regexes) }, parseLimit, parseVariable, parseNarrowing}
 	for _, step := range steps {
 		if err := step(&q, raw); err != nil {
 			return Query{}, err
@@ -110,7 +123,7 @@ func parseFormat(q *Query, raw rawQuery) error {
 	case TimeSeries, Table, Grouped, Logs:
 		q.Format = f
 	default:
-		return fmt.Errorf("%w: unknown format %q; want one of timeSeries, table, grouped, logs", ErrInvalidQuery, raw.Format)
+		return fmt.Errorf("%w: unknown format %s; want one of timeSeries, table, grouped, logs", ErrInvalidQuery, clip.Quote(raw.Format))
 	}
 	if q.Format == Grouped && len(q.LogTypes) != 1 {
 		return fmt.Errorf("%w: format grouped needs one logType: each log type has its own grouping keys", ErrInvalidQuery)
@@ -130,7 +143,7 @@ func parseMetricField(q *Query, raw rawQuery) error {
 func parseTimeAggregate(q *Query, raw rawQuery) error {
 	agg, ok := timeAggregates[raw.TimeAggregate]
 	if !ok {
-		return fmt.Errorf("%w: unknown timeAggregate %q; want one of auto, 1h, 6h, 24h", ErrInvalidQuery, raw.TimeAggregate)
+		return fmt.Errorf("%w: unknown timeAggregate %s; want one of auto, 1h, 6h, 24h", ErrInvalidQuery, clip.Quote(raw.TimeAggregate))
 	}
 	q.TimeAggregate = agg
 	return nil
@@ -147,7 +160,7 @@ func parseGroupBy(q *Query, raw rawQuery) error {
 			return fmt.Errorf("%w: groupBy[%d]: %v", ErrInvalidQuery, i, err)
 		}
 		if seen[d] {
-			return fmt.Errorf("%w: groupBy[%d]: %q is listed twice", ErrInvalidQuery, i, key)
+			return fmt.Errorf("%w: groupBy[%d]: %s is listed twice", ErrInvalidQuery, i, clip.Quote(key))
 		}
 		seen[d] = true
 		q.GroupBy = append(q.GroupBy, d)
@@ -155,9 +168,9 @@ func parseGroupBy(q *Query, raw rawQuery) error {
 	return nil
 }
 
-func parseFilters(q *Query, raw rawQuery) error {
+func parseFilters(q *Query, raw rawQuery, regexes *regexBudget) error {
 	for i, rf := range raw.Filters {
-		f, err := parseFilter(i, rf)
+		f, err := parseFilter(i, rf, regexes)
 		if err != nil {
 			return err
 		}
@@ -206,7 +219,7 @@ func parseNarrowing(q *Query, raw rawQuery) error {
 		}
 		t, err := time.Parse(time.RFC3339Nano, f.raw)
 		if err != nil {
-			return fmt.Errorf("%w: %s %q is not an RFC 3339 time", ErrInvalidQuery, f.name, f.raw)
+			return fmt.Errorf("%w: %s %s is not an RFC 3339 time", ErrInvalidQuery, f.name, clip.Quote(f.raw))
 		}
 		*f.dst = t
 	}

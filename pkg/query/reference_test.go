@@ -307,7 +307,7 @@ func TestGroupsAreBounded(t *testing.T) {
 		r = append(r, signin.Event{ID: fmt.Sprint(i), Created: day.Add(time.Duration(i) * time.Second), IPAddress: fmt.Sprintf("10.0.%d.%d", i/250, i%250)})
 	}
 	q, _ := Parse([]byte(`{"format":"table","metric":"count","groupBy":["ipAddress"],"limit":10000}`))
-	a := newAggregation(q, day, time.Hour, 1, 1000)
+	a := newAggregation(q, day, time.Hour, 1, Limits{MaxGroups: 1000}.withDefaults())
 	if err := r.engine().scan(context.Background(), q, day, day.Add(time.Hour), a.add); err != nil {
 		t.Fatal(err)
 	}

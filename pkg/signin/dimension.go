@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
 )
 
 // Dimension is a property of a sign-in that queries group and filter by. Names
@@ -84,7 +86,7 @@ func ParseDimension(s string) (Dimension, error) {
 			return Dimension(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown dimension %q; want one of %s", s, strings.Join(dimensionNames[:], ", "))
+	return 0, fmt.Errorf("unknown dimension %s; want one of %s", clip.Quote(s), strings.Join(dimensionNames[:], ", "))
 }
 
 // Value returns the dimension's value for a sign-in; "" when Graph left it empty.

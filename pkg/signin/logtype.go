@@ -6,6 +6,8 @@ package signin
 import (
 	"fmt"
 	"strings"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
 )
 
 // LogType is one of the four sign-in logs Entra ID keeps.
@@ -50,7 +52,7 @@ func ParseLogType(s string) (LogType, error) {
 			return LogType(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown logType %q; want one of %s", s, strings.Join(logTypeNames[:], ", "))
+	return 0, fmt.Errorf("unknown logType %s; want one of %s", clip.Quote(s), strings.Join(logTypeNames[:], ", "))
 }
 
 // LogTypeFromGraph maps a Graph signInEventTypes value to a log type.
