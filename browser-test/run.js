@@ -169,7 +169,7 @@ async function bundle() {
   }
 }
 
-/** The datasource backend as the editors see it: its `values` and `stats` resources, calls recorded. */
+/** The datasource backend as the editors see it: its `values`, `stats` and `warnings` resources, calls recorded. */
 function fakeBackend() {
   return {
     valuesRequests: [],
@@ -182,6 +182,9 @@ function fakeBackend() {
     },
     stats() {
       return STATS;
+    },
+    warnings() {
+      return { warnings: ['memcached is not used: no secret keys its values'] };
     },
   };
 }
@@ -215,7 +218,7 @@ function serve(backend) {
       return sendFile(path.join(__dirname, 'harness', 'index.html'));
     }
     const resource = url.pathname.match(/^\/api\/datasources\/uid\/signinlens\/resources\/(\w+)$/)?.[1];
-    if (req.method === 'GET' && (resource === 'values' || resource === 'stats')) {
+    if (req.method === 'GET' && ['values', 'stats', 'warnings'].includes(resource)) {
       return send(200, JSON.stringify(backend[resource](url.searchParams)), 'application/json');
     }
     const icon = url.pathname.startsWith('/public/build/img/icons/')
@@ -437,6 +440,8 @@ async function checkConfigEditor(page) {
   await expectValue(section.getByLabel(/^Client ID/), '3b9e7f10-2c4d-4e8a-b1f2-6d7e8f9a0b1c', 'Client ID');
   await expectValue(section.getByLabel(/^Client secret/), 'configured', 'Client secret');
   await expectValue(section.getByLabel(/^Memory cache size/), '512', 'Memory cache size');
+  // The cache status shows the backend's warnings (its `warnings` resource).
+  await visibleText(section, 'memcached is not used: no secret keys its values');
 
   await choose(page, section.getByLabel(/^Authentication/), 'Client certificate');
   const settings = await receivedValue(

@@ -191,6 +191,7 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
   demoSeed?: number;
   demoSize?: DemoSize;
   demoFile?: string;
+  demoFileMaxMB?: number;
   demoThrottle?: boolean;
 
   // Cache.
@@ -204,8 +205,12 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
   throttleWindowSeconds?: number;
   queryTimeBudgetSeconds?: number;
 
-  // Limits.
+  // Limits: what one query may cost.
   maxGroups?: number;
+  maxFilters?: number;
+  maxRegexSize?: number;
+  maxCells?: number;
+  maxRangeDays?: number;
 }
 
 /** Secrets: sent to the backend once, never returned to the browser. */
@@ -213,7 +218,10 @@ export interface SignInSecureJsonData {
   clientSecret?: string;
   clientCertificate?: string;
   tlsCACert?: string;
-  /** Keys memcached values; needed when the credential has no secret (managed or workload identity). */
+  /**
+   * Keys memcached values. Memcached is used only with a secret no other setting reveals: the
+   * server's cache_secret, the client secret or certificate, or this one.
+   */
   cacheSecret?: string;
 }
 
@@ -228,12 +236,17 @@ export const SETTINGS_DEFAULTS = {
   authType: 'clientSecret' as AuthType,
   demoSeed: 1,
   demoSize: 'medium' as DemoSize,
+  demoFileMaxMB: 256,
   cacheSizeMB: 256,
   freshnessMinutes: 15,
   throttleRequests: 5,
   throttleWindowSeconds: 10,
   queryTimeBudgetSeconds: 30,
   maxGroups: 200000,
+  maxFilters: 30,
+  maxRegexSize: 20000,
+  maxCells: 2000000,
+  maxRangeDays: 92,
 };
 
 export interface CloudInfo {

@@ -144,7 +144,7 @@ func alertTruth(t *testing.T, rule alertRule, interactive, sps []dashRecord, at 
 // attacker's address (through its pending period) right after the spray, and
 // nothing may fire on the quiet tenant.
 func TestAlertRulesAgainstGroundTruth(t *testing.T) {
-	h, err := plugintest.Launch(pluginBin, nil, testLog(t))
+	h, err := plugintest.Launch(pluginBin, serverEnv(t), testLog(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -196,7 +196,7 @@ func (r dashRunner) runPanel(t *testing.T, d dashboardJSON, s dashScope, p dashP
 
 func dashLaunch(t *testing.T) dashRunner {
 	t.Helper()
-	h, err := plugintest.Launch(pluginBin, nil, testLog(t))
+	h, err := plugintest.Launch(pluginBin, serverEnv(t), testLog(t))
 	if err != nil {
 		t.Fatal(err)
 	}

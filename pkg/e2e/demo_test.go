@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,12 +21,29 @@ func launch(t *testing.T) *plugintest.Host {
 	t.Helper()
 	// A cache directory of the test's own: the persisted cache of an earlier run
 	// must not answer for this one.
-	h, err := plugintest.Launch(pluginBin, []string{"XDG_CACHE_HOME=" + t.TempDir()}, testLog(t))
+	h, err := plugintest.Launch(pluginBin, append(serverEnv(t), "XDG_CACHE_HOME="+t.TempDir()), testLog(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(h.Close)
 	return h
+}
+
+// e2eCacheSecret is the test server's cache_secret, which keys memcached.
+const e2eCacheSecret = "e2e-server-cache-secret-5b0f7c"
+
+// serverEnv is what the tests' Grafana server admin allows the plugin (the
+// [plugin.signinlens-entra-datasource] section, as Grafana passes it): custom
+// endpoints, since the tests' Graph is a local simulator; paths under the
+// temporary directory and the package's testdata; a cache secret.
+func serverEnv(t *testing.T) []string {
+	t.Helper()
+	testdata, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{"GF_PLUGIN_ALLOW_CUSTOM_ENDPOINTS=true", "GF_PLUGIN_ALLOWED_PATHS=" + os.TempDir() + "," + testdata,
+		"GF_PLUGIN_CACHE_SECRET=" + e2eCacheSecret}
 }
 
 // testLog shows the plugin's log with -v.

@@ -135,8 +135,8 @@ func TestLogsAndSiblingErrors(t *testing.T) {
 	}
 	for ref, want := range map[string]string{"badMetric": `unknown metric "sum"`, "badRegex": "not a valid RE2"} {
 		dr := resp.Responses[ref]
-		if dr.Error == nil || !strings.Contains(dr.Error.Error(), want) || dr.ErrorSource != backend.ErrorSourcePlugin {
-			t.Fatalf("%s: unexpected error %v (source %q); want one containing %q", ref, dr.Error, dr.ErrorSource, want)
+		if dr.Error == nil || !strings.Contains(dr.Error.Error(), want) || dr.ErrorSource != backend.ErrorSourceDownstream || dr.Status != backend.StatusBadRequest {
+			t.Fatalf("%s: unexpected error %v (source %q, status %d); want a 400 from downstream containing %q", ref, dr.Error, dr.ErrorSource, dr.Status, want)
 		}
 	}
 	dr := resp.Responses["logs"]

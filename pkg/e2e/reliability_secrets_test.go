@@ -95,7 +95,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 	cacheHome := t.TempDir()
 	var logs logBuffer
-	h, err := plugintest.Launch(pluginBin, []string{"XDG_CACHE_HOME=" + cacheHome}, io.MultiWriter(&logs, testLog(t)), plugintest.LogLevel(log.Debug))
+	h, err := plugintest.Launch(pluginBin, append(serverEnv(t), "XDG_CACHE_HOME="+cacheHome), io.MultiWriter(&logs, testLog(t)), plugintest.LogLevel(log.Debug))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +132,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 	needles := append(leakForms("clientSecret", secret), leakForms("wrong clientSecret", wrong)...)
 	needles = append(needles, keyForms(keyPEM, key)...)
+	needles = append(needles, leakForms("server cache_secret", e2eCacheSecret)...)
 	// the scan must be able to find what it looks for, in text and in a file
 	// packed as the L1 files are
 	packed := cacheContents(t, plantCacheFile(t, strings.Repeat(keyPEM, 3))) // repeated, so zstd packs it

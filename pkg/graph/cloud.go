@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -47,4 +48,22 @@ func cloudNames() []string {
 // Scope is the OAuth scope of the application permissions granted on a Graph endpoint.
 func Scope(graphEndpoint string) string {
 	return strings.TrimRight(graphEndpoint, "/") + "/.default"
+}
+
+// IsCloudHost reports whether endpoint is the Graph or authority host of one
+// of the clouds (https, default port, any path): such an override changes
+// nothing a datasource editor could abuse.
+func IsCloudHost(endpoint string) bool {
+	u, err := url.Parse(strings.TrimSpace(endpoint))
+	if err != nil || u.Scheme != "https" || u.User != nil || (u.Port() != "" && u.Port() != "443") {
+		return false
+	}
+	for _, c := range clouds {
+		for _, known := range []string{c.GraphEndpoint, c.AuthorityHost} {
+			if k, _ := url.Parse(known); k != nil && strings.EqualFold(k.Hostname(), u.Hostname()) {
+				return true
+			}
+		}
+	}
+	return false
 }

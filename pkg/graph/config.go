@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -190,6 +191,11 @@ func endpointProblem(field, raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return field + " must be an absolute https URL such as https://graph.microsoft.com"
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Sprintf("%s has port %q; want 1 to 65535", field, p)
+		}
 	}
 	switch {
 	case u.Scheme == "https":

@@ -35,19 +35,25 @@ type Datasource struct {
 	store    *store.Store
 	engine   *query.Engine
 	demo     *graphsim.Server // nil unless source is demo
+	span     *span            // the times a replayed file holds; nil for other sources
 	counters *counters
+	warnings []string // what the admin should know although the datasource works
 	backend.CallResourceHandler
 }
 
-// NewDatasource builds an instance from Grafana's settings. Invalid settings do not
-// fail the instance: Grafana would then show a generic error. The instance keeps
-// the error and reports it on every query and health check instead.
-func NewDatasource(_ context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+// NewDatasource builds an instance from Grafana's settings and the server's
+// (ServerFromEnv). Invalid or unpermitted settings do not fail the instance:
+// Grafana would then show a generic error. The instance keeps the error and
+// reports it on every query and health check instead.
+func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
 	s, err := LoadSettings(is)
+	if err == nil {
+		err = ServerFromEnv(ctx).permit(s)
+	}
 	if err != nil {
 		return &brokenDatasource{err: err}, nil
 	}
-	ds, err := newDatasource(s, is.UID)
+	ds, err := newDatasource(s, ServerFromEnv(ctx), is.UID)
 	if err != nil {
 		log.DefaultLogger.Error("SignInLens datasource could not start", "uid", is.UID, "error", err)
 		return &brokenDatasource{err: err}, nil
@@ -55,20 +61,26 @@ func NewDatasource(_ context.Context, is backend.DataSourceInstanceSettings) (in
 	return ds, nil
 }
 
-func newDatasource(s Settings, uid string) (*Datasource, error) {
+// newDatasource builds a datasource whose settings the server permits.
+func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	ds := &Datasource{settings: s, counters: &counters{uid: uid}}
 	ds.CallResourceHandler = httpadapter.New(ds.resources())
 	cfg := graphConfig(s)
 	cfg.Observer = ds.counters
 	if s.Source == SourceDemo {
-		sim, demoCfg, err := startDemo(s)
+		sim, demoCfg, sp, err := startDemo(s)
 		if err != nil {
 			return nil, err
 		}
-		ds.demo, cfg = sim, demoCfg
+		ds.demo, cfg, ds.span = sim, demoCfg, sp
 		cfg.Observer = ds.counters
 	}
-	cfg, scfg := ShareBudget(cfg, storeConfig(s, uid))
+	scfg, err := ds.storeConfig(s, srv, uid)
+	if err != nil {
+		ds.Dispose()
+		return nil, err
+	}
+	cfg, scfg = ShareBudget(cfg, scfg)
 	client, err := graph.New(cfg)
 	if err != nil {
 		ds.Dispose()
@@ -76,7 +88,7 @@ func newDatasource(s Settings, uid string) (*Datasource, error) {
 	}
 	ds.client = client
 	ds.store = store.New(client, scfg)
-	ds.engine = query.New(ds.store, query.WithMaxGroups(s.MaxGroups))
+	ds.engine = query.New(ds.reader(), query.WithLimits(s.Limits()), query.WithMemoryGuard(processGuard()))
 	return ds, nil
 }
 

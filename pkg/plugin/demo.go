@@ -23,11 +23,17 @@ const demoThrottleRequests = 5
 // startDemo starts the built-in Graph simulator on loopback over TLS and returns
 // the Graph client configuration that reaches it. The demo goes through the same
 // client, auth and paging code as a real tenant: there is no second code path.
-func startDemo(s Settings) (*graphsim.Server, graph.Config, error) {
+func startDemo(s Settings) (*graphsim.Server, graph.Config, *span, error) {
 	src, err := demoSource(s)
 	if err != nil {
-		return nil, graph.Config{}, err
+		return nil, graph.Config{}, nil, err
 	}
+	sim, cfg, err := serveDemo(s, src)
+	return sim, cfg, fileSpan(src), err
+}
+
+// serveDemo serves src on loopback as a Graph tenant with a secret of its own.
+func serveDemo(s Settings, src graphsim.Source) (*graphsim.Server, graph.Config, error) {
 	secret, err := randomSecret()
 	if err != nil {
 		return nil, graph.Config{}, err
@@ -59,9 +65,9 @@ func startDemo(s Settings) (*graphsim.Server, graph.Config, error) {
 // demoSource is the replayed file when demoFile is set, else the synthetic tenant.
 func demoSource(s Settings) (graphsim.Source, error) {
 	if s.DemoFile != "" {
-		src, err := graphsim.LoadFile(s.DemoFile)
+		src, err := graphsim.LoadFileLimited(s.DemoFile, int64(s.DemoFileMaxMB)<<20)
 		if err != nil {
-			return nil, fmt.Errorf("%w: demoFile: %v", ErrSettings, err)
+			return nil, fmt.Errorf("%w: demoFile: %v (the datasource setting demoFileMaxMB bounds its size)", ErrSettings, err)
 		}
 		return src, nil
 	}

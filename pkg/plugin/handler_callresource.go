@@ -10,8 +10,10 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // maxValues bounds a values answer: suggestions, not an export.
@@ -21,10 +23,12 @@ const maxValues = 1000
 //
 //	GET values?key=<dimension>&logType=..&from=..&to=..&prefix=..&limit=..  → {"values":[...]} most frequent first
 //	GET stats                                                               → this datasource's counters
+//	GET warnings                                                            → {"warnings":[...]} what keeps the cache from working fully
 func (ds *Datasource) resources() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/values", ds.handleValues)
 	mux.HandleFunc("/stats", ds.handleStats)
+	mux.HandleFunc("/warnings", ds.handleWarnings)
 	return mux
 }
 
@@ -34,17 +38,18 @@ func (ds *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := r.URL.Query()
-	dim, q, rng, err := valuesRequest(p)
+	dim, q, rng, err := valuesRequest(p, ds.engine.Limits())
 	if err == nil {
-		err = ds.checkRetention(rng.From)
+		err = ds.checkRange(rng)
 	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
-	res, err := ds.engine.Values(r.Context(), q, rng, dim, p.Get("prefix"))
+	ctx := store.WithDeadline(r.Context(), time.Now().Add(ds.timeBudget()))
+	res, err := ds.engine.Values(ctx, q, rng, dim, p.Get("prefix"))
 	if err != nil {
-		writeError(w, http.StatusBadGateway, err)
+		writeError(w, int(errorResponse(err).Status), err)
 		return
 	}
 	out := struct {
@@ -59,9 +64,9 @@ func (ds *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
 }
 
 // valuesRequest validates the values parameters: a known dimension, a known log
-// type (default all), a time range (default the last 24 hours; at most 31 days),
-// and a limit from 1 to maxValues.
-func valuesRequest(p map[string][]string) (signin.Dimension, query.Query, query.Range, error) {
+// type (default all), a time range (default the last 24 hours; bounded as a
+// query's, by checkRange), and a limit from 1 to maxValues.
+func valuesRequest(p map[string][]string, lim query.Limits) (signin.Dimension, query.Query, query.Range, error) {
 	get := func(k string) string {
 		if v := p[k]; len(v) > 0 {
 			return v[0]
@@ -76,7 +81,8 @@ func valuesRequest(p map[string][]string) (signin.Dimension, query.Query, query.
 	if logType == "" {
 		logType = "all"
 	}
-	q, err := query.Parse([]byte(fmt.Sprintf(`{"logType":%q,"format":"table"}`, logType)))
+	raw, _ := json.Marshal(map[string]string{"logType": logType, "format": "table"}) // strings always marshal
+	q, err := query.ParseWith(raw, lim)
 	if err != nil {
 		return 0, query.Query{}, query.Range{}, err
 	}
@@ -84,7 +90,7 @@ func valuesRequest(p map[string][]string) (signin.Dimension, query.Query, query.
 	if l := get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > maxValues {
-			return 0, query.Query{}, query.Range{}, fmt.Errorf("limit %q: want a whole number from 1 to %d", l, maxValues)
+			return 0, query.Query{}, query.Range{}, fmt.Errorf("limit %s: want a whole number from 1 to %d", clip.Quote(l), maxValues)
 		}
 		q.Limit = n
 	}
@@ -105,15 +111,12 @@ func timeRange(from, to string) (query.Range, error) {
 		}
 		t, err := parseTime(f.raw)
 		if err != nil {
-			return r, fmt.Errorf("%s %q: want Unix milliseconds or an RFC 3339 time", f.name, f.raw)
+			return r, fmt.Errorf("%s %s: want Unix milliseconds or an RFC 3339 time", f.name, clip.Quote(f.raw))
 		}
 		*f.dst = t
 	}
 	if !r.From.Before(r.To) {
 		return r, errors.New("from must be before to")
-	}
-	if r.To.Sub(r.From) > 31*24*time.Hour {
-		return r, errors.New("the range is longer than 31 days")
 	}
 	return r, nil
 }
@@ -154,6 +157,17 @@ func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
 		"sourceRequests": st.SourceRequests,
 		"abandoned":      st.Abandoned,
 	})
+}
+
+// handleWarnings lists what the admin should know although the datasource
+// works (memcached off for want of a secret, a cache that could not be saved).
+// Apart from stats, whose counters are all numbers.
+func (ds *Datasource) handleWarnings(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, errors.New("warnings: use GET"))
+		return
+	}
+	writeJSON(w, map[string][]string{"warnings": ds.allWarnings()})
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -10,34 +10,46 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/concurrent"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // maxConcurrentQueries bounds the queries of one request run at once; the Graph
 // budget is shared anyway, so more would only queue on the throttle.
 const maxConcurrentQueries = 4
 
+// defaultTimeBudget is queryTimeBudgetSeconds' default, as the store's.
+const defaultTimeBudget = 30 * time.Second
+
 // QueryData answers each query of a request on its own: a bad or failing query gets
-// an error in its own response and the others are answered normally.
+// an error in its own response and the others are answered normally. The
+// queries and log types of a request share one time budget: a panel waits
+// queryTimeBudgetSeconds for a cold range, not that much per log type.
 func (ds *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	ctx = store.WithDeadline(ctx, time.Now().Add(ds.timeBudget()))
 	return concurrent.QueryData(ctx, req, ds.query, maxConcurrentQueries)
+}
+
+func (ds *Datasource) timeBudget() time.Duration {
+	if s := ds.settings.QueryTimeBudgetSeconds; s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	return defaultTimeBudget
 }
 
 func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.DataResponse {
 	dq := cq.DataQuery
-	q, err := query.Parse(dq.JSON)
+	q, err := query.ParseWith(dq.JSON, ds.engine.Limits())
 	if err != nil {
-		return backend.ErrorResponseWithErrorSource(backend.PluginError(err))
+		return errorResponse(err)
 	}
 	if isAlert(cq.Headers) {
 		q.DropOther = true
 	}
 	r := q.Narrow(query.Range{From: dq.TimeRange.From, To: dq.TimeRange.To, Interval: dq.Interval})
-	if !r.From.Before(r.To) {
-		return backend.ErrorResponseWithErrorSource(backend.PluginError(fmt.Errorf("%w: the time range is empty", query.ErrInvalidQuery)))
-	}
-	if err := ds.checkRetention(r.From); err != nil {
-		return backend.ErrorResponseWithErrorSource(backend.PluginError(err))
+	if err := ds.checkRange(r); err != nil {
+		return errorResponse(err)
 	}
 	res, err := ds.engine.Run(ctx, q, r)
 	if err != nil {
@@ -65,24 +77,18 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 // isAlert reports whether Grafana's alerting sent the request.
 func isAlert(h http.Header) bool { return h.Get("FromAlert") == "true" }
 
-// checkRetention refuses ranges Microsoft Graph no longer has: it keeps sign-ins
-// 30 days (P1/P2). The demo tenant and replayed files have no such limit.
-func (ds *Datasource) checkRetention(from time.Time) error {
-	if ds.settings.Source != SourceGraph {
-		return nil
-	}
-	oldest := time.Now().Add(-time.Duration(ds.settings.RetentionDays) * 24 * time.Hour)
-	if from.Before(oldest) {
-		return fmt.Errorf("%w: the time range starts %s, before the %d days Microsoft Graph keeps sign-in logs; choose a range after %s",
-			query.ErrInvalidQuery, from.UTC().Format(time.RFC3339), ds.settings.RetentionDays, oldest.UTC().Format(time.RFC3339))
-	}
-	return nil
-}
-
-// errorResponse attributes an error: the user's query, or Microsoft Graph.
+// errorResponse attributes an error as the SDK defines sources: a query the
+// user got wrong or one past a bound is a 400 from downstream (the user's
+// side); a query refused at the memory ceiling is a 429 (try again) the plugin owns;
+// everything else comes from Microsoft Graph or the cache behind it.
 func errorResponse(err error) backend.DataResponse {
-	if errors.Is(err, query.ErrInvalidQuery) || errors.Is(err, query.ErrUnsupported) {
-		return backend.ErrorResponseWithErrorSource(backend.PluginError(err))
+	switch {
+	case errors.Is(err, query.ErrInvalidQuery) || errors.Is(err, query.ErrUnsupported):
+		return backend.DataResponse{Error: err, Status: backend.StatusBadRequest, ErrorSource: backend.ErrorSourceDownstream}
+	case errors.Is(err, memguard.ErrMemory):
+		return backend.DataResponse{Error: err, Status: backend.StatusTooManyRequests, ErrorSource: backend.ErrorSourcePlugin}
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return backend.DataResponse{Error: err, Status: backend.StatusTimeout, ErrorSource: backend.ErrorSourceDownstream}
 	}
-	return backend.ErrorResponseWithErrorSource(backend.DownstreamError(err))
+	return backend.DataResponse{Error: err, Status: backend.StatusBadGateway, ErrorSource: backend.ErrorSourceDownstream}
 }

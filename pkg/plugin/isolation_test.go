@@ -17,6 +17,8 @@ import (
 // stops reading its old cache.
 func TestTenantIsolation(t *testing.T) {
 	dir := t.TempDir()
+	t.Setenv(envAllowedPaths, dir)                    // the server permits the directory
+	t.Setenv(envCacheSecret, "isolation-test-secret") // memcached is used only with a secret
 	mc := os.Getenv("SIGNINLENS_TEST_MEMCACHED")
 	to := time.Now().UTC().Truncate(24 * time.Hour)
 	from := to.Add(-24 * time.Hour)

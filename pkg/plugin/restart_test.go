@@ -14,6 +14,7 @@ import (
 // cache directory answers the same week without a single Graph request.
 func TestRestartKeepsClosedWindows(t *testing.T) {
 	dir := t.TempDir()
+	t.Setenv(envAllowedPaths, dir) // the server permits the directory
 	settings := backend.DataSourceInstanceSettings{UID: "restart", JSONData: []byte(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":` + quote(dir) + `}`)}
 	to := time.Now().UTC().Truncate(24 * time.Hour)
 	req := &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", TimeRange: backend.TimeRange{From: to.Add(-7 * 24 * time.Hour), To: to},

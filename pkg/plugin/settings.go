@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 )
 
 // Sources of sign-ins.
@@ -29,11 +32,12 @@ type Settings struct {
 	AuthorityHost string `json:"authorityHost"`
 
 	// Demo source.
-	DemoSeed     int64  `json:"demoSeed"`
-	DemoSize     string `json:"demoSize"`
-	DemoFile     string `json:"demoFile"`
-	DemoThrottle bool   `json:"demoThrottle"`
-	DemoQuiet    bool   `json:"demoQuiet"` // the synthetic tenant without its injected attacks
+	DemoSeed      int64  `json:"demoSeed"`
+	DemoSize      string `json:"demoSize"`
+	DemoFile      string `json:"demoFile"` // an absolute path under the server's allowed_paths
+	DemoFileMaxMB int    `json:"demoFileMaxMB"`
+	DemoThrottle  bool   `json:"demoThrottle"`
+	DemoQuiet     bool   `json:"demoQuiet"` // the synthetic tenant without its injected attacks
 
 	// RetentionDays is how far back Graph keeps sign-ins: 30 with Entra ID P1/P2.
 	RetentionDays int `json:"retentionDays"`
@@ -50,9 +54,16 @@ type Settings struct {
 	ThrottleWindowSeconds  int `json:"throttleWindowSeconds"`
 	QueryTimeBudgetSeconds int `json:"queryTimeBudgetSeconds"` // then answer with what is loaded
 
-	// MaxGroups bounds the groups one query keeps; the rest are summed up as
-	// "other" with a notice. 0 takes query.MaxGroups.
-	MaxGroups int `json:"maxGroups"`
+	// Bounds of one query (query.Limits); 0 takes the default. MaxGroups
+	// bounds the groups one query keeps, the rest are summed up as "other"
+	// with a notice; MaxCells bounds groups × buckets; MaxFilters and
+	// MaxRegexSize bound the filters and the compiled size of their regular
+	// expressions; MaxRangeDays bounds the time range.
+	MaxGroups    int `json:"maxGroups"`
+	MaxCells     int `json:"maxCells"`
+	MaxFilters   int `json:"maxFilters"`
+	MaxRegexSize int `json:"maxRegexSize"`
+	MaxRangeDays int `json:"maxRangeDays"`
 
 	// Secrets, from secureJsonData. Tagged "-" so they never serialise.
 	ClientSecret      string `json:"-"`
@@ -61,15 +72,31 @@ type Settings struct {
 	CacheSecret       string `json:"-"` // keys memcached values when the credential has no secret (managed identity)
 }
 
+// Defaults of the bounds that are not query.Limits.
+const (
+	// DefaultMaxRangeDays is a quarter: Graph keeps 30 days, and a longer
+	// range of the synthetic demo tenant is minutes of generating.
+	DefaultMaxRangeDays = 92
+	// DefaultDemoFileMaxMB bounds a replayed export, which is decoded whole
+	// into memory (a few times its size).
+	DefaultDemoFileMaxMB = 256
+)
+
+// Limits are the datasource's bounds of one query.
+func (s Settings) Limits() query.Limits {
+	return query.Limits{MaxFilters: s.MaxFilters, MaxRegexSize: s.MaxRegexSize, MaxGroups: s.MaxGroups, MaxCells: s.MaxCells}
+}
+
 // Freshness is how long a window stays open to late sign-ins.
 func (s Settings) Freshness() time.Duration { return time.Duration(s.FreshnessMinutes) * time.Minute }
 
 // LoadSettings reads an instance's settings, fills defaults and validates them.
 func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
-	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret", FreshnessMinutes: 15, RetentionDays: 30}
+	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret", FreshnessMinutes: 15, RetentionDays: 30,
+		DemoFileMaxMB: DefaultDemoFileMaxMB, MaxRangeDays: DefaultMaxRangeDays}
 	if len(is.JSONData) > 0 {
 		if err := json.Unmarshal(is.JSONData, &s); err != nil {
-			return Settings{}, fmt.Errorf("%w: jsonData is not valid JSON: %v", ErrSettings, err)
+			return Settings{}, fmt.Errorf("%w: jsonData is not valid JSON: %s", ErrSettings, clip.String(err.Error()))
 		}
 	}
 	s.ClientSecret = is.DecryptedSecureJSONData["clientSecret"]
@@ -97,11 +124,11 @@ func (s Settings) Validate() error {
 		switch s.DemoSize {
 		case "small", "medium", "large":
 		default:
-			return fmt.Errorf("%w: demoSize %q; want small, medium or large", ErrSettings, s.DemoSize)
+			return fmt.Errorf("%w: demoSize %s; want small, medium or large", ErrSettings, clip.Quote(s.DemoSize))
 		}
 	case SourceGraph:
 	default:
-		return fmt.Errorf("%w: source %q; want %q or %q", ErrSettings, s.Source, SourceDemo, SourceGraph)
+		return fmt.Errorf("%w: source %s; want %q or %q", ErrSettings, clip.Quote(s.Source), SourceDemo, SourceGraph)
 	}
 	if s.RetentionDays < 1 || s.RetentionDays > 3650 {
 		return fmt.Errorf("%w: retentionDays %d; want 1 to 3650", ErrSettings, s.RetentionDays)
@@ -117,6 +144,11 @@ func (s Settings) Validate() error {
 		{"throttleWindowSeconds", s.ThrottleWindowSeconds, 0, 3600},
 		{"queryTimeBudgetSeconds", s.QueryTimeBudgetSeconds, 0, 3600},
 		{"maxGroups", s.MaxGroups, 0, 2_000_000},
+		{"maxCells", s.MaxCells, 0, 100_000_000},
+		{"maxFilters", s.MaxFilters, 0, 1000},
+		{"maxRegexSize", s.MaxRegexSize, 0, 10_000_000},
+		{"maxRangeDays", s.MaxRangeDays, 1, 3660},
+		{"demoFileMaxMB", s.DemoFileMaxMB, 1, 64 << 10},
 	} {
 		if r.v < r.min || r.v > r.max {
 			return fmt.Errorf("%w: %s %d; want %d to %d", ErrSettings, r.name, r.v, r.min, r.max)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
@@ -26,21 +27,33 @@ const maxRunWindows = 24
 // demoFileRunWindows is the run length for a replayed file: a year of hours.
 const demoFileRunWindows = 24 * 366
 
-// storeConfig turns settings into the store's configuration.
-func storeConfig(s Settings, uid string) store.Config {
+// storeConfig turns settings into the store's configuration. It makes and
+// checks the cache directory the settings name (the server has permitted it),
+// and turns memcached off, with a warning, when no secret keys its values.
+func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Config, error) {
 	ns := namespace(s, uid)
+	dir, err := cacheDir(s)
+	if err != nil {
+		return store.Config{}, err
+	}
 	cfg := store.Config{
-		Freshness:          s.Freshness(),
-		Namespace:          ns,
-		Dir:                cacheDir(s),
-		MetricsLabel:       uid,
-		MaxRun:             maxRunWindows,
-		L1Bytes:            s.CacheSizeMB << 20,
-		RateLimit:          s.ThrottleRequests,
-		RateWindow:         time.Duration(s.ThrottleWindowSeconds) * time.Second,
-		TimeBudget:         time.Duration(s.QueryTimeBudgetSeconds) * time.Second,
-		MemcachedAddresses: memcachedAddresses(s),
-		Secret:             cacheSecret(s, ns),
+		Freshness:    s.Freshness(),
+		Namespace:    ns,
+		Dir:          dir,
+		MetricsLabel: uid,
+		MaxRun:       maxRunWindows,
+		L1Bytes:      s.CacheSizeMB << 20,
+		RateLimit:    s.ThrottleRequests,
+		RateWindow:   time.Duration(s.ThrottleWindowSeconds) * time.Second,
+		TimeBudget:   time.Duration(s.QueryTimeBudgetSeconds) * time.Second,
+	}
+	if addrs := memcachedAddresses(s); addrs != "" {
+		if secret := l2Secret(s, srv); secret != "" {
+			cfg.MemcachedAddresses, cfg.Secret = addrs, cacheKey(secret, ns)
+		} else {
+			ds.warnings = append(ds.warnings, "memcached is not used: no secret keys its values (the demo, managed and workload identity have none of their own); set "+
+				iniCacheSecret+", the same on every replica, or the datasource's secure cacheSecret")
+		}
 	}
 	if s.Source == SourceDemo && !s.DemoThrottle {
 		cfg.RateLimit = unthrottled
@@ -50,7 +63,7 @@ func storeConfig(s Settings, uid string) store.Config {
 		// should be a handful of requests, not one per day.
 		cfg.MaxRun = demoFileRunWindows
 	}
-	return cfg
+	return cfg, nil
 }
 
 // ShareBudget gives the Graph client and the store one request budget, as the
@@ -94,43 +107,68 @@ func memcachedAddresses(s Settings) string {
 	return strings.TrimSpace(os.Getenv(memcachedEnv))
 }
 
-// cacheSecret keys the encryption and authentication of the datasource's
-// values in memcached. It derives from the credential, which every replica's
-// copy of the datasource holds and other memcached users do not, and from the
-// namespace, so two datasources sharing a credential still have keys of their
-// own. The demo source has no credential (its secret is made up per process):
-// its key derives from the namespace alone, which is enough because demo data
-// is synthetic; values are still authenticated against mix-ups. So is a Graph
-// datasource authenticating with a managed or workload identity, which has no
-// secret either: for it, the optional secure setting cacheSecret supplies one
-// (it is mixed in whenever set).
-func cacheSecret(s Settings, ns string) []byte {
-	h := sha256.New()
-	h.Write([]byte("signinlens cache secret v1\x00"))
-	h.Write([]byte(s.CacheSecret))
-	h.Write([]byte{0})
-	if s.Source != SourceDemo {
-		h.Write([]byte(s.ClientSecret))
-		h.Write([]byte{0})
-		h.Write([]byte(s.ClientCertificate))
-		h.Write([]byte{0})
+// l2Secret is the secret that keys a datasource's values in memcached, which
+// has no authentication: anyone who can reach it can read and write items.
+// It must be a secret that no datasource setting reveals — the server's
+// cache_secret, the datasource's secure cacheSecret, or its credential's own
+// secret — since a key derived from public settings (the UID, the tenant, the
+// demo seed) can be derived by anyone. Without one, memcached is not used.
+func l2Secret(s Settings, srv Server) string {
+	for _, secret := range []string{srv.CacheSecret, s.CacheSecret} {
+		if secret != "" {
+			return secret
+		}
 	}
+	if s.Source != SourceDemo { // the demo's secret is made up per process
+		return s.ClientSecret + s.ClientCertificate
+	}
+	return ""
+}
+
+// cacheKey derives the memcached key material from the secret and the
+// namespace, so two datasources sharing a secret still have keys of their own.
+func cacheKey(secret, ns string) []byte {
+	h := sha256.New()
+	h.Write([]byte("signinlens cache secret v2\x00"))
+	h.Write([]byte(secret))
+	h.Write([]byte{0})
 	h.Write([]byte(ns))
 	return h.Sum(nil)
 }
 
 // cacheDir is where closed windows persist across restarts: the setting, or a
-// directory under the OS cache directory; "-" turns persistence off.
-func cacheDir(s Settings) string {
+// directory under the OS cache directory; "-" turns persistence off. A
+// directory the settings name (the server has permitted it) is made if need be
+// and must be writable: a cache that cannot be saved would be refetched from
+// Microsoft Graph after every restart, with only a log line to say why.
+func cacheDir(s Settings) (string, error) {
 	switch s.CacheDir {
 	case "-":
-		return ""
+		return "", nil
 	case "":
 		base, err := os.UserCacheDir()
 		if err != nil {
 			base = os.TempDir()
 		}
-		return filepath.Join(base, "signinlens")
+		return filepath.Join(base, "signinlens"), nil
 	}
-	return s.CacheDir
+	if err := writableDir(s.CacheDir); err != nil {
+		return "", fmt.Errorf("%w: cacheDir %s: %v", ErrSettings, clip.Quote(s.CacheDir), err)
+	}
+	return s.CacheDir, nil
+}
+
+// writableDir makes dir if it does not exist and checks that a file can be
+// written in it.
+func writableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cannot be made a directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".signinlens-probe-*")
+	if err != nil {
+		return fmt.Errorf("is not writable: %w", err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
 }

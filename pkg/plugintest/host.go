@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/grpcplugin"
@@ -200,4 +201,28 @@ func (h *Host) CallResource(ctx context.Context, req *backend.CallResourceReques
 		return nil, errors.New("empty resource response")
 	}
 	return out, nil
+}
+
+// PeakRSS is the most resident memory the plugin process has used so far
+// (VmHWM on Linux), in bytes: what bounds the tests of hostile queries
+// measure. It fails where /proc is not there.
+func (h *Host) PeakRSS() (int64, error) {
+	rc := h.client.ReattachConfig()
+	if rc == nil {
+		return 0, errors.New("the plugin process is not running")
+	}
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", rc.Pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb); err != nil {
+				return 0, fmt.Errorf("reading VmHWM: %w", err)
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc/<pid>/status")
 }

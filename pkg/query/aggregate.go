@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -38,9 +39,9 @@ type aggregation struct {
 
 	groups    []*group
 	maxGroups int
-	maxCells  int // for the notice
+	maxCells  int         // for the notice
 	times     []time.Time // bucket starts, shared by every series of the answer
-	overflow  int32 // the group that takes every group past maxGroups; -1 until needed
+	overflow  int32       // the group that takes every group past maxGroups; -1 until needed
 
 	dims     []*valueIDs // per groupBy dimension
 	byValue  []int32     // one dimension: value id → group id, -1 for none yet
@@ -49,6 +50,12 @@ type aggregation struct {
 	distinct *valueIDs // what a distinct metric counts; nil for the others
 	filter   *profileFilter
 	plans    map[*store.Profiles][]slot
+
+	acct    *memguard.Account // the query's share of the memory guard (memory.go)
+	ctx     context.Context   // the query's, for waiting for memory
+	started bool              // the reservation was waited for (memory.go)
+	prepaid int64             // reserved at the start, not yet charged to a group
+	err     error             // the guard refused a group: the query fails with it
 }
 
 // newAggregation bounds the groups by lim.MaxGroups and by lim.MaxCells over
@@ -108,14 +115,18 @@ func (a *aggregation) planProfile(sl *slot, t *store.Profiles, p uint32) {
 			sl.value = int32(id)
 		}
 	}
-	sl.group = a.groupOf(t, p)
+	sl.group = a.groupOf(t, p) // filteredOut when the memory guard refused the group
 }
 
 // add folds the sign-ins [lo, hi) of a block into the aggregation. Blocks are
 // time-sorted, so a profile's distinct value needs recording once per bucket,
 // not once per sign-in, and the bucket changes only at its boundaries. With one
-// bucket, the group's total is its only cell (group.whole).
+// bucket, the group's total is its only cell (group.whole). Once the memory
+// guard refused a group, the remaining blocks are skipped: the query fails.
 func (a *aggregation) add(b *store.Block, lo, hi int) {
+	if !a.start() {
+		return
+	}
 	pl := a.planOf(b.Profiles)
 	single := a.buckets == 1
 	k, next := int32(-1), int64(math.MinInt64) // the bucket of the sign-in, and where the next starts
@@ -166,7 +177,7 @@ func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
 			return gid
 		}
 		gid := a.newGroup(func() []string { return []string{a.dims[0].values[id]} })
-		if gid != a.overflow {
+		if gid >= 0 && gid != a.overflow {
 			a.byValue[id] = gid
 		}
 		return gid
@@ -189,7 +200,7 @@ func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
 		}
 		return labels
 	})
-	if gid != a.overflow {
+	if gid >= 0 && gid != a.overflow {
 		a.byKey[string(a.keyBuf)] = gid
 	}
 	return gid
@@ -199,13 +210,18 @@ func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
 func (a *aggregation) full() bool { return len(a.groups)-a.overflowGroups() >= a.maxGroups }
 
 // newGroup adds a group with the labels given, or returns the overflow group
-// once there are maxGroups.
+// once there are maxGroups. It returns filteredOut when the memory guard
+// refuses the group (a.err says why).
 func (a *aggregation) newGroup(labels func() []string) int32 {
 	if a.full() {
 		return a.overflowGroup()
 	}
+	l := labels()
+	if !a.charge(seriesBytes(a.buckets, l)) {
+		return filteredOut
+	}
 	gid := int32(len(a.groups))
-	a.groups = append(a.groups, &group{labels: labels(), cells: make([]cell, a.buckets)})
+	a.groups = append(a.groups, &group{labels: l, cells: make([]cell, a.buckets)})
 	return gid
 }
 
@@ -221,15 +237,29 @@ func (a *aggregation) overflowGroups() int {
 // keeps the groups seen first and sums up the rest as "other".
 func (a *aggregation) overflowGroup() int32 {
 	if a.overflow < 0 {
+		other := a.newOther()
+		if other == nil {
+			return filteredOut // refused by the memory guard
+		}
 		a.overflow = int32(len(a.groups))
-		a.groups = append(a.groups, a.newOther())
+		a.groups = append(a.groups, other)
 	}
 	return a.overflow
 }
 
-// aggregate runs the scan of q over [from, to) into an aggregation.
+// aggregate runs the scan of q over [from, to) into an aggregation, charged
+// to the engine's memory guard. On success the caller releases the
+// aggregation once its answer is built; on failure nothing stays reserved.
 func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, *store.PartialError, error) {
 	a := newAggregation(q, first, size, buckets, e.limits)
+	a.reserve(ctx, e.guard)
 	partial, err := splitPartial(e.scan(ctx, q, from, to, a.add))
-	return a, partial, err
+	if a.err != nil {
+		err = a.err // the cause: the scan went on without adding
+	}
+	if err != nil {
+		a.release()
+		return nil, nil, err
+	}
+	return a, partial, nil
 }

@@ -14,12 +14,16 @@ import (
 // *store.Store implements it.
 type Reader interface {
 	Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *store.Block, lo, hi int)) error
+	// Windows is how many windows a Scan of [from, to) covers: a log type
+	// scanned whole counts them all in a partial answer's Loaded and Total.
+	Windows(from, to time.Time) int
 }
 
 // Engine answers queries over a Reader.
 type Engine struct {
 	r      Reader
 	limits Limits
+	guard  *memoryGuard // process-wide memory ceiling of queries; nil for none (memory.go)
 }
 
 // Option configures an Engine.
@@ -74,9 +78,12 @@ func (e *Engine) scanMatching(ctx context.Context, q Query, from, to time.Time, 
 }
 
 // scan calls fn for each block of each of the query's log types, with partial
-// answers as scanMatching.
+// answers as scanMatching. A partial answer counts the windows of the log
+// types scanned whole too: Loaded of Total must say how much of the whole
+// query is answered, not only of its partial log types.
 func (e *Engine) scan(ctx context.Context, q Query, from, to time.Time, fn func(b *store.Block, lo, hi int)) error {
 	var partial *store.PartialError
+	whole := 0 // windows of the log types scanned whole
 	for _, t := range q.LogTypes {
 		err := e.r.Scan(ctx, t, from, to, fn)
 		var pe *store.PartialError
@@ -87,11 +94,14 @@ func (e *Engine) scan(ctx context.Context, q Query, from, to time.Time, fn func(
 		if err != nil {
 			return err
 		}
+		whole += e.r.Windows(from, to)
 	}
-	if partial != nil {
-		return partial
+	if partial == nil {
+		return nil
 	}
-	return nil
+	partial.Loaded += whole
+	partial.Total += whole
+	return partial
 }
 
 func addPartial(sum, pe *store.PartialError) *store.PartialError {

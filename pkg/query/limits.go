@@ -30,7 +30,7 @@ type Limits struct {
 const (
 	DefaultMaxFilters   = 30
 	DefaultMaxRegexSize = 20_000
-	DefaultMaxCells     = 4_000_000
+	DefaultMaxCells     = 2_000_000
 )
 
 // DefaultLimits are the limits of a datasource that sets none.

@@ -41,6 +41,13 @@ func (r *ring) push(x ref) {
 // Blocks arrive oldest first and sorted inside, so a ring of Limit references is
 // all the memory a scan of any range needs.
 func (e *Engine) Logs(ctx context.Context, q Query, r Range) (Result, error) {
+	// The rings and the lines they become are known in advance: reserve them
+	// at the start, waiting for memory rather than failing.
+	acct := e.guard.Account()
+	defer acct.Close()
+	if err := acct.Wait(ctx, int64(len(q.LogTypes))*int64(q.Limit)*logLineBytes); err != nil {
+		return Result{}, fmt.Errorf("waiting for query memory: %w", err)
+	}
 	// One ring per log type: each type's blocks arrive in time order, but the
 	// types arrive one after the other.
 	rings := make(map[signin.LogType]*ring)

@@ -24,17 +24,24 @@ func (a *aggregation) ranked(limit int) (kept []*group, other *group) {
 		if other == nil {
 			other = a.newOther()
 		}
-		other.absorb(a.groups[a.overflow])
+		if other != nil {
+			other.absorb(a.groups[a.overflow])
+		}
 	}
 	return kept, other
 }
 
+// newOther returns a new "other" group, charged to the memory guard like any
+// group: nil when the guard refuses it (a.err says why, callers check it).
 func (a *aggregation) newOther() *group {
-	other := &group{labels: make([]string, len(a.q.GroupBy)), cells: make([]cell, a.buckets)}
-	for i := range other.labels {
-		other.labels[i] = OtherLabel
+	labels := make([]string, len(a.q.GroupBy))
+	for i := range labels {
+		labels[i] = OtherLabel
 	}
-	return other
+	if !a.charge(seriesBytes(a.buckets, labels)) {
+		return nil
+	}
+	return &group{labels: labels, cells: make([]cell, a.buckets)}
 }
 
 // fold sorts real groups and folds those beyond limit into "other".
@@ -53,7 +60,9 @@ func (a *aggregation) fold(groups []*group, limit int) (kept []*group, other *gr
 	if a.q.DropOther {
 		return groups[:limit], nil
 	}
-	other = a.newOther()
+	if other = a.newOther(); other == nil {
+		return groups[:limit], nil // refused by the memory guard: a.err is set
+	}
 	for _, g := range groups[limit:] {
 		other.absorb(g)
 	}

@@ -25,11 +25,15 @@ func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	defer a.release()
+	kept, other := a.ranked(q.Limit)
+	if a.err != nil {
+		return Result{}, a.err
+	}
 	t := &TableRows{Metric: string(q.Metric)}
 	for _, d := range q.GroupBy {
 		t.Columns = append(t.Columns, d.String())
 	}
-	kept, other := a.ranked(q.Limit)
 	for _, g := range kept {
 		t.Rows = append(t.Rows, TableRow{Labels: g.labels, Value: q.Metric.value(g.whole())})
 	}

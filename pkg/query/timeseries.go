@@ -47,7 +47,17 @@ func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, erro
 	if err != nil {
 		return Result{}, err
 	}
-	kept, other := a.ranked(q.Limit)
+	defer a.release()
+	// The answer's points are bounded too: it is copied into frames and
+	// encoded for Grafana after the aggregation is released, and no panel
+	// shows more than a small part of maxCells points.
+	shown := q
+	shown.Limit = min(q.Limit, max(1, e.limits.MaxCells/answerShare/n))
+	kept, other := a.ranked(shown.Limit)
+	// The answer's points are built while the aggregation is still held.
+	if !a.charge(int64(len(kept)+1)*int64(n)*pointBytes + int64(n)*timeBytes) {
+		return Result{}, a.err
+	}
 	if len(q.GroupBy) == 0 && len(kept) == 0 {
 		kept = []*group{{cells: make([]cell, n)}} // no sign-ins: still one zero series
 	}
@@ -58,10 +68,16 @@ func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, erro
 	if other != nil {
 		res.Series = append(res.Series, a.series(other))
 	}
-	res.Notices = append(res.Notices, limitNotice(q, len(a.groups))...)
+	res.Notices = append(res.Notices, limitNotice(shown, len(a.groups))...)
+	if shown.Limit < q.Limit && len(a.groups) > shown.Limit {
+		res.Notices = append(res.Notices, fmt.Sprintf("a time series answer holds at most %d points (maxCells / %d): %d series of %d buckets are shown", e.limits.MaxCells/answerShare, answerShare, shown.Limit, n))
+	}
 	res.Notices = append(res.Notices, a.overflowNotice()...)
 	return res, nil
 }
+
+// answerShare is the part of maxCells a time series answer may hold in points.
+const answerShare = 8
 
 // overflowNotice says that groups past the bound were summed up.
 func (a *aggregation) overflowNotice() []string {

@@ -2,9 +2,11 @@ package query
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -20,12 +22,24 @@ type ValueCount struct {
 // those that start with prefix (case-insensitive), at most q.Limit of them. It
 // feeds template variables and the editor's suggestions.
 func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimension, prefix string) (Result, error) {
+	acct := e.guard.Account()
+	defer acct.Close()
+	if err := acct.Wait(ctx, valuesStart); err != nil {
+		return Result{}, fmt.Errorf("waiting for query memory: %w", err)
+	}
 	// Sign-ins are counted per profile during the scan and per value after it:
 	// a dimension's value is read once per profile, not once per sign-in.
 	perProfile := make(map[*store.Profiles][]int64)
+	var memErr error // the scan callback cannot return it: once set, blocks are skipped
 	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
+		if memErr != nil {
+			return
+		}
 		n := perProfile[b.Profiles]
 		if grow := b.Profiles.Len() - len(n); grow > 0 {
+			if memErr = acct.Grow(int64(grow) * 8); memErr != nil {
+				return
+			}
 			n = append(n, make([]int64, grow)...)
 			perProfile[b.Profiles] = n
 		}
@@ -35,6 +49,9 @@ func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimens
 			}
 		}
 	}))
+	if memErr != nil {
+		err = fmt.Errorf("counting values: %w", memErr)
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -46,9 +63,13 @@ func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimens
 				continue
 			}
 			v := dim.Value(t.At(uint32(p)))
-			if v != "" && strings.HasPrefix(strings.ToLower(v), prefix) {
-				counts[v] += c
+			if v == "" || !strings.HasPrefix(strings.ToLower(v), prefix) {
+				continue
 			}
+			if err := chargeValue(acct, counts, v); err != nil {
+				return Result{}, err
+			}
+			counts[v] += c
 		}
 	}
 	values := make([]ValueCount, 0, len(counts))
@@ -65,6 +86,19 @@ func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimens
 		values = values[:q.Limit]
 	}
 	return Result{Values: values, Partial: partial}, nil
+}
+
+// chargeValue charges the memory guard for a batch of distinct values each
+// time a new value starts one (a lock per value would cost more than the
+// value); the first batch is the query's start reservation.
+func chargeValue(acct *memguard.Account, counts map[string]int64, v string) error {
+	if _, seen := counts[v]; seen || len(counts) == 0 || len(counts)%valueBatch != 0 {
+		return nil
+	}
+	if err := acct.Grow(valueBatch * valueBytes); err != nil {
+		return fmt.Errorf("listing %d values: %w", len(counts), err)
+	}
+	return nil
 }
 
 // Run answers any query by its format (or as a variable query).

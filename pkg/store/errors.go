@@ -18,9 +18,10 @@ var ErrBadEntry = errors.New("store: unusable cache entry")
 var ErrClosed = errors.New("store: closed")
 
 // PartialError is returned by Scan when the range needed more source requests
-// than fit in Config.TimeBudget: fn has been called for the Loaded windows, and
-// a background loader keeps fetching the rest, newest first, so a later query
-// over the same range gets further. Use errors.As to detect it.
+// than fit in Config.TimeBudget, or before the request's deadline (WithDeadline):
+// fn has been called for the Loaded windows, and a background loader keeps
+// fetching the rest, newest first, so a later query over the same range gets
+// further. Use errors.As to detect it.
 type PartialError struct {
 	Loaded int // windows of the range that were answered
 	Total  int // windows the range covers

@@ -92,8 +92,12 @@ func (s *Store) saveL1() error {
 	}
 	if err := s.l1.SaveToFileConcurrent(s.l1Path(), 0); err != nil {
 		s.unsaved.Store(true)
-		return fmt.Errorf("saving the sign-in cache to %s: %w", s.l1Path(), err)
+		err = fmt.Errorf("saving the sign-in cache to %s: %w", s.l1Path(), err)
+		msg := err.Error()
+		s.counts.saveError.Store(&msg) // for the health check and cache status, not only a log line
+		return err
 	}
+	s.counts.saveError.Store(nil)
 	return nil
 }
 

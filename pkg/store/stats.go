@@ -10,17 +10,19 @@ import (
 type counters struct {
 	hotHits, l1Hits, l1Misses, l2Hits, l2Misses, requests atomic.Int64
 	l2Errors, l2Rejected, l2Waits                         atomic.Int64
-	abandoned                                             atomic.Int64 // fetches cancelled because every query waiting for them was
+	abandoned                                             atomic.Int64           // fetches cancelled because every query waiting for them was
+	saveError                                             atomic.Pointer[string] // why the last save of L1 to Config.Dir failed; nil after a success
 }
 
 // Stats are the store's counts for the stats resource.
 type Stats struct {
-	WindowsCached  int64 // closed windows put in L1 and not found missing since
-	EventsCached   int64 // sign-ins in them
-	WindowsPending int64 // windows being loaded
-	WindowsOpen    int64 // open windows held in memory
-	HotEvents      int64 // sign-ins of the decoded windows kept on the heap
-	HotHits        int64 // windows answered from decoded blocks
+	SaveError      string // why the last save of the cache to Config.Dir failed; empty when it did not
+	WindowsCached  int64  // closed windows put in L1 and not found missing since
+	EventsCached   int64  // sign-ins in them
+	WindowsPending int64  // windows being loaded
+	WindowsOpen    int64  // open windows held in memory
+	HotEvents      int64  // sign-ins of the decoded windows kept on the heap
+	HotHits        int64  // windows answered from decoded blocks
 	L1Hits         int64
 	L1Misses       int64
 	L2Hits         int64 // windows read from memcached
@@ -43,6 +45,9 @@ func (s *Store) Stats() Stats {
 		L2Hits: s.counts.l2Hits.Load(), L2Misses: s.counts.l2Misses.Load(), SourceRequests: s.counts.requests.Load(),
 		L2Errors: s.counts.l2Errors.Load(), L2Rejected: s.counts.l2Rejected.Load(), L2Waits: s.counts.l2Waits.Load(), Abandoned: s.counts.abandoned.Load(),
 		BytesCached: int64(fs.BytesSize),
+	}
+	if msg := s.counts.saveError.Load(); msg != nil {
+		st.SaveError = *msg
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

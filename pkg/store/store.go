@@ -139,8 +139,10 @@ func (s *Store) Close() error {
 // first, and the index range [lo, hi) of its sign-ins inside [from, to). It
 // loads what is not held. Blocks are shared: fn must not modify them.
 //
-// When windows are still loading after Config.TimeBudget, Scan calls fn for
-// those loaded and returns a *PartialError; the rest keep loading.
+// When windows are still loading after Config.TimeBudget, or at the request's
+// deadline set by WithDeadline if that comes first, Scan calls fn for those
+// loaded and returns a *PartialError; the rest keep loading. Past that
+// deadline Scan does not wait at all: it answers from the windows held.
 func (s *Store) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *Block, lo, hi int)) error {
 	if !from.Before(to) {
 		return fmt.Errorf("%w: from %s, to %s", ErrBadRange, from.Format(time.RFC3339), to.Format(time.RFC3339))
@@ -184,11 +186,22 @@ func (s *Store) ScanEvents(ctx context.Context, t signin.LogType, from, to time.
 
 // wait waits for the entries until ctx is done or the time budget is spent and
 // reports which are ready. The first failed window's error is returned.
+//
+// The budget ends at waitUntil: one deadline shared by the scans of a request,
+// so scanning log types one after another does not multiply the time a panel
+// waits. A budget already spent leaves only the entries ready now.
 func (s *Store) wait(ctx context.Context, entries []*entry) ([]bool, error) {
-	budget := time.NewTimer(s.cfg.TimeBudget)
+	if err := ctx.Err(); err != nil {
+		// Checked first: with the budget spent, the loop below never looks at
+		// ctx, and a cancelled query must still give up its interest.
+		s.abandon(entries)
+		return nil, err
+	}
+	left := time.Until(s.waitUntil(ctx, time.Now()))
+	budget := time.NewTimer(left)
 	defer budget.Stop()
 	ready := make([]bool, len(entries))
-	spent := false
+	spent := left <= 0
 	for i, e := range entries {
 		if !spent {
 			select {

@@ -17,6 +17,7 @@ describe('AdvancedSection', () => {
       'placeholder',
       'https://login.chinacloudapi.cn/'
     );
+    expect(screen.getAllByText('allow_custom_endpoints = true')).toHaveLength(2);
   });
 
   it('saves overrides and a CA certificate', async () => {

@@ -2,7 +2,7 @@ import React from 'react';
 import { ConfigSection } from '@grafana/plugin-ui';
 
 import { CLOUDS, SETTINGS_DEFAULTS } from '../../types';
-import { ConfigProps, SecretSetting, TextSetting, anySet } from './fields';
+import { ConfigProps, IniSetting, SecretSetting, TextSetting, anySet } from './fields';
 
 export function AdvancedSection(props: ConfigProps) {
   const cloud = CLOUDS.find((c) => c.value === (props.options.jsonData.cloud ?? SETTINGS_DEFAULTS.cloud)) ?? CLOUDS[0];
@@ -17,14 +17,24 @@ export function AdvancedSection(props: ConfigProps) {
         props={props}
         name="graphEndpoint"
         label="Microsoft Graph endpoint"
-        description="Base URL of Microsoft Graph"
+        description={
+          <>
+            Base URL of Microsoft Graph. A host other than an Azure cloud’s own needs{' '}
+            <IniSetting setting="allow_custom_endpoints = true" />
+          </>
+        }
         placeholder={cloud.graphEndpoint}
       />
       <TextSetting
         props={props}
         name="authorityHost"
         label="Authority host"
-        description="Base URL of the Microsoft Entra ID token service"
+        description={
+          <>
+            Base URL of the Microsoft Entra ID token service. A host other than an Azure cloud’s own needs{' '}
+            <IniSetting setting="allow_custom_endpoints = true" />
+          </>
+        }
         placeholder={cloud.authorityHost}
       />
       <SecretSetting

@@ -11,6 +11,8 @@ describe('CacheSection', () => {
     expect(screen.getByLabelText(startsWith('Memory cache size (MB)'))).toHaveAttribute('placeholder', '256');
     expect(screen.getByLabelText(startsWith('Freshness (minutes)'))).toHaveValue(30);
     expect(screen.getByLabelText(startsWith('Cache directory'))).toHaveValue('/var/cache/sl');
+    expect(screen.getByLabelText(startsWith('Cache directory'))).toHaveAccessibleName(/allowed_paths/);
+    expect(screen.getByLabelText(startsWith('Memcached secret'))).toHaveAccessibleName(/cache_secret/);
   });
 
   it('saves numbers as numbers and text as text', async () => {

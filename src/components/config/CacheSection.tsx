@@ -2,7 +2,7 @@ import React from 'react';
 import { ConfigSection } from '@grafana/plugin-ui';
 
 import { SETTINGS_DEFAULTS } from '../../types';
-import { ConfigProps, NumberSetting, SecretSetting, TextSetting, anySet } from './fields';
+import { ConfigProps, IniSetting, NumberSetting, SecretSetting, TextSetting, anySet } from './fields';
 
 export function CacheSection(props: ConfigProps) {
   return (
@@ -27,7 +27,13 @@ export function CacheSection(props: ConfigProps) {
         props={props}
         name="cacheDir"
         label="Cache directory"
-        description="Directory on the Grafana server where closed time windows are saved, so a restart does not fetch them again. Empty: the OS cache directory; - turns saving off"
+        description={
+          <>
+            Absolute path of a directory on the Grafana server where closed time windows are saved, so a restart does
+            not fetch them again; it must be under a directory the server admin allowed with{' '}
+            <IniSetting setting="allowed_paths" />. Empty: the OS cache directory; - turns saving off
+          </>
+        }
         placeholder="~/.cache/signinlens"
       />
       <TextSetting
@@ -41,7 +47,13 @@ export function CacheSection(props: ConfigProps) {
         props={props}
         name="cacheSecret"
         label="Memcached secret"
-        description="Optional: encrypts this data source's values in memcached. Needed with managed or workload identity, which have no secret of their own; use the same value on every Grafana server. Stored encrypted."
+        description={
+          <>
+            Optional: encrypts this data source’s values in memcached. Memcached is used only with a secret no other
+            setting reveals: <IniSetting setting="cache_secret" />, the client secret or certificate, or this one;
+            without any, memcached is not used. Use the same value on every Grafana server. Stored encrypted.
+          </>
+        }
         placeholder="a long random string"
       />
       <NumberSetting

@@ -20,15 +20,39 @@ describe('CacheStatus', () => {
     expect(screen.getByText('Sign-ins cached')).toBeInTheDocument();
     expect(screen.getByText('168')).toBeInTheDocument();
     expect(get).toHaveBeenCalledWith('/api/datasources/uid/abc/resources/stats');
+    expect(get).toHaveBeenCalledWith('/api/datasources/uid/abc/resources/warnings');
+  });
+
+  it('shows the warnings of the backend next to its counters', async () => {
+    get.mockImplementation(async (url: string) =>
+      url.endsWith('/warnings')
+        ? { warnings: ['memcached is not used: no secret', 'the cache could not be saved to /x: read-only'] }
+        : { eventsCached: 5 }
+    );
+    render(<CacheStatus uid="abc" />);
+    expect(await screen.findByText('memcached is not used: no secret')).toBeInTheDocument();
+    expect(screen.getByText('the cache could not be saved to /x: read-only')).toBeInTheDocument();
+    expect(screen.getAllByRole('alert')).toHaveLength(2);
+    expect(screen.getByText('5')).toBeInTheDocument();
+  });
+
+  it('shows no warning when the backend reports none', async () => {
+    get.mockImplementation(async (url: string) =>
+      url.endsWith('/warnings') ? { warnings: null } : { eventsCached: 5 }
+    );
+    render(<CacheStatus uid="abc" />);
+    expect(await screen.findByText('5')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('asks again on refresh and explains a failure', async () => {
-    get.mockRejectedValueOnce(new Error('no instance')).mockResolvedValueOnce({ eventsCached: 5 });
+    get.mockImplementation(async (url: string) => (url.endsWith('/warnings') ? { warnings: [] } : { eventsCached: 5 }));
+    get.mockRejectedValueOnce(new Error('no instance'));
     render(<CacheStatus uid="abc" />);
     expect(await screen.findByText(/Save & test the data source/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: /Refresh/ }));
     expect(await screen.findByText('5')).toBeInTheDocument();
-    expect(get).toHaveBeenCalledTimes(2);
+    expect(get.mock.calls.filter(([url]) => url.endsWith('/stats'))).toHaveLength(2);
   });
 
   it('renders nothing before the datasource is saved', () => {

@@ -1,9 +1,15 @@
 import React, { useEffect, useState } from 'react';
 import { getBackendSrv } from '@grafana/runtime';
-import { Button, Field, Stack, Text } from '@grafana/ui';
+import { Alert, Button, Field, Stack, Text } from '@grafana/ui';
+
+/** The counters of the backend's `stats` resource, and its `warnings` resource: what keeps the cache from working fully. */
+export interface CacheStats extends CacheCounters {
+  /** E.g. "memcached is not used: …"; absent or null when all is well. */
+  warnings?: string[] | null;
+}
 
 /** The counters of the backend's `stats` resource. */
-export interface CacheStats {
+export interface CacheCounters {
   graphRequests: number;
   graphThrottled: number;
   graphRetries: number;
@@ -17,7 +23,7 @@ export interface CacheStats {
   l2Misses: number;
 }
 
-const rows: Array<[keyof CacheStats, string]> = [
+const rows: Array<[keyof CacheCounters, string]> = [
   ['eventsCached', 'Sign-ins cached'],
   ['windowsCached', 'Time windows cached'],
   ['bytesCached', 'Bytes in memory'],
@@ -32,8 +38,15 @@ const rows: Array<[keyof CacheStats, string]> = [
 ];
 
 async function fetchStats(uid: string): Promise<CacheStats | undefined> {
+  const base = `/api/datasources/uid/${uid}/resources`;
   try {
-    return await getBackendSrv().get<CacheStats>(`/api/datasources/uid/${uid}/resources/stats`);
+    const [counters, notes] = await Promise.all([
+      getBackendSrv().get<CacheCounters>(`${base}/stats`),
+      getBackendSrv()
+        .get<{ warnings?: string[] | null }>(`${base}/warnings`)
+        .catch(() => ({ warnings: [] })),
+    ]);
+    return { ...counters, warnings: notes?.warnings };
   } catch {
     return undefined;
   }
@@ -70,6 +83,9 @@ export function CacheStatus({ uid }: { uid?: string }) {
     <Field label="Cache status" description="Counters since the plugin started.">
       <Stack direction="column" gap={1}>
         {failed && <Text color="secondary">{failed}</Text>}
+        {(Array.isArray(stats?.warnings) ? stats.warnings : []).map((warning, i) => (
+          <Alert key={i} severity="warning" title={warning} bottomSpacing={0} topSpacing={0} />
+        ))}
         {stats && (
           <table aria-label="Cache status" style={{ width: 'auto' }}>
             <tbody>

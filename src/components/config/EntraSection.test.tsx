@@ -15,6 +15,7 @@ describe('EntraSection', () => {
     expect(screen.getByLabelText(startsWith('Cloud'))).toHaveValue('Azure (global)');
     expect(screen.getByLabelText(startsWith('Authentication'))).toHaveValue('Client secret');
     expect(screen.getByText(/AuditLog.Read.All/)).toBeInTheDocument();
+    expect(screen.queryByText(/forward_settings_to_plugins/)).not.toBeInTheDocument();
 
     await user.type(screen.getByLabelText(/Tenant ID/), TENANT);
     await user.type(screen.getByLabelText(/Client ID/), CLIENT);
@@ -52,10 +53,13 @@ describe('EntraSection', () => {
     expect(screen.queryByLabelText(/Tenant ID/)).not.toBeInTheDocument();
     expect(screen.getByLabelText(startsWith('Managed identity client ID'))).toBeInTheDocument();
     expect(screen.queryByLabelText(/Client secret/)).not.toBeInTheDocument();
+    expect(screen.getByText('managed_identity_enabled = true')).toBeInTheDocument();
+    expect(screen.getByText('forward_settings_to_plugins')).toBeInTheDocument();
 
     await choose(user, screen.getByLabelText(startsWith('Authentication')), 'Workload identity', 'Workload');
     expect(latest().jsonData.authType).toBe('workloadIdentity');
     expect(screen.getByText(/AZURE_TENANT_ID/)).toBeInTheDocument();
+    expect(screen.getByText('workload_identity_enabled = true')).toBeInTheDocument();
     expect(screen.queryByLabelText(/Client secret/)).not.toBeInTheDocument();
     expect(screen.queryByLabelText(/Client certificate/)).not.toBeInTheDocument();
   });

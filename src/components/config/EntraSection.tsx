@@ -3,7 +3,7 @@ import { ConfigSection } from '@grafana/plugin-ui';
 import { Combobox, Field } from '@grafana/ui';
 
 import { AUTH_TYPES, AuthType, CLOUDS, Cloud, SETTINGS_DEFAULTS } from '../../types';
-import { ConfigProps, SecretSetting, TextSetting, setJsonData } from './fields';
+import { ConfigProps, IniSetting, SecretSetting, TextSetting, setJsonData } from './fields';
 
 const GUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
 
@@ -33,7 +33,7 @@ export function EntraSection(props: ConfigProps) {
           onChange={(o) => o && setJsonData(props, 'cloud', o.value)}
         />
       </Field>
-      <Field label="Authentication" description="How SignInLens gets a token for Microsoft Graph">
+      <Field label="Authentication" description={<AuthDescription authType={authType} />}>
         <Combobox<AuthType>
           id={authId}
           width={40}
@@ -44,6 +44,28 @@ export function EntraSection(props: ConfigProps) {
       </Field>
       <Credentials {...props} authType={authType} />
     </ConfigSection>
+  );
+}
+
+/** Grafana's [azure] setting that enables an authentication, for those that need one. */
+const AZURE_SETTINGS: Partial<Record<AuthType, string>> = {
+  managedIdentity: 'managed_identity_enabled = true',
+  workloadIdentity: 'workload_identity_enabled = true',
+};
+
+/** What the authentication does, and what the server admin must enable for it. */
+function AuthDescription({ authType }: { authType: AuthType }) {
+  const setting = AZURE_SETTINGS[authType];
+  return (
+    <>
+      How SignInLens gets a token for Microsoft Graph
+      {setting && (
+        <>
+          . The server admin must set <IniSetting setting={setting} section="[azure]" />, and list
+          signinlens-entra-datasource in its <code>forward_settings_to_plugins</code>
+        </>
+      )}
+    </>
   );
 }
 

@@ -11,6 +11,8 @@ describe('SourceSection', () => {
     expect(screen.getByRole('radio', { name: 'Demo tenant' })).toBeChecked();
     expect(screen.getByLabelText(startsWith('Seed'))).toHaveAttribute('placeholder', '1');
     expect(screen.getByRole('radio', { name: 'Medium' })).toBeChecked();
+    expect(screen.getByLabelText(startsWith('Largest replay file (MB)'))).toHaveAttribute('placeholder', '256');
+    expect(screen.getByLabelText(startsWith('Replay file'))).toHaveAccessibleName(/allowed_paths/);
   });
 
   it('writes the demo options into jsonData', async () => {
@@ -18,11 +20,13 @@ describe('SourceSection', () => {
     await user.type(screen.getByLabelText(startsWith('Seed')), '42');
     await user.click(screen.getByRole('radio', { name: 'Large' }));
     await user.type(screen.getByLabelText(startsWith('Replay file')), '/data/sign-ins 2026.json');
+    await user.type(screen.getByLabelText(startsWith('Largest replay file (MB)')), '1024');
     await user.click(screen.getByLabelText(startsWith('Simulate throttling')));
     expect(latest().jsonData).toEqual({
       demoSeed: 42,
       demoSize: 'large',
       demoFile: '/data/sign-ins 2026.json',
+      demoFileMaxMB: 1024,
       demoThrottle: true,
     });
   });

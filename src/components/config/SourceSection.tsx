@@ -3,7 +3,7 @@ import { ConfigSection } from '@grafana/plugin-ui';
 import { Field, RadioButtonGroup, Switch } from '@grafana/ui';
 
 import { DemoSize, SETTINGS_DEFAULTS, Source } from '../../types';
-import { ConfigProps, NumberSetting, TextSetting, setJsonData } from './fields';
+import { ConfigProps, IniSetting, NumberSetting, TextSetting, setJsonData } from './fields';
 
 const SOURCES: Array<{ value: Source; label: string; description: string }> = [
   { value: 'demo', label: 'Demo tenant', description: 'A simulated tenant built in: no Azure account needed' },
@@ -56,8 +56,20 @@ function DemoOptions(props: ConfigProps) {
         props={props}
         name="demoFile"
         label="Replay file"
-        description="Optional: path on the Grafana server to a sign-in export (Graph JSON) to serve instead of synthetic data"
+        description={
+          <>
+            Optional: absolute path on the Grafana server to a sign-in export (Graph JSON) to serve instead of synthetic
+            data. It must be under a directory the server admin allowed with <IniSetting setting="allowed_paths" />.
+          </>
+        }
         placeholder="/var/lib/grafana/signins.json"
+      />
+      <NumberSetting
+        props={props}
+        name="demoFileMaxMB"
+        label="Largest replay file (MB)"
+        description="A larger replay file is refused with an error naming demoFileMaxMB"
+        placeholder={String(SETTINGS_DEFAULTS.demoFileMaxMB)}
       />
       <Field
         label="Simulate throttling"

@@ -15,6 +15,25 @@ describe('ThrottleSection', () => {
     expect(screen.getByLabelText(startsWith('Most groups per query'))).toHaveAttribute('placeholder', '200000');
   });
 
+  it("shows the query limits' defaults as placeholders, and says what happens past them", async () => {
+    const { user } = renderConfig(ThrottleSection);
+    await user.click(screen.getByRole('button', { name: 'Expand section Throttle and limits' }));
+    expect(screen.getByLabelText(startsWith('Most cells per query'))).toHaveAttribute('placeholder', '2000000');
+    expect(screen.getByLabelText(startsWith('Most filters per query'))).toHaveAttribute('placeholder', '30');
+    expect(screen.getByLabelText(startsWith('Most regex instructions per query'))).toHaveAttribute(
+      'placeholder',
+      '20000'
+    );
+    expect(screen.getByLabelText(startsWith('Longest range (days)'))).toHaveAttribute('placeholder', '92');
+    expect(screen.getByText(/refused with an error naming maxFilters/)).toBeInTheDocument();
+    expect(screen.getByText(/in RE2 instructions/)).toBeInTheDocument();
+  });
+
+  it('starts open when a query limit is saved', () => {
+    renderConfig(ThrottleSection, { maxRangeDays: 31 });
+    expect(screen.getByLabelText(startsWith('Longest range (days)'))).toHaveValue(31);
+  });
+
   it('saves the throttle settings as numbers, and removes emptied ones', async () => {
     const { user, latest } = renderConfig(ThrottleSection, { throttleWindowSeconds: 10 });
     await user.type(screen.getByLabelText(startsWith('Requests per window')), '3');
@@ -22,5 +41,14 @@ describe('ThrottleSection', () => {
     await user.type(screen.getByLabelText(startsWith('Query time budget (seconds)')), '120');
     await user.type(screen.getByLabelText(startsWith('Most groups per query')), '5000');
     expect(latest().jsonData).toEqual({ throttleRequests: 3, queryTimeBudgetSeconds: 120, maxGroups: 5000 });
+  });
+
+  it('saves the query limits as numbers, and removes emptied ones', async () => {
+    const { user, latest } = renderConfig(ThrottleSection, { maxCells: 1000000 });
+    await user.clear(screen.getByLabelText(startsWith('Most cells per query')));
+    await user.type(screen.getByLabelText(startsWith('Most filters per query')), '50');
+    await user.type(screen.getByLabelText(startsWith('Most regex instructions per query')), '40000');
+    await user.type(screen.getByLabelText(startsWith('Longest range (days)')), '365');
+    expect(latest().jsonData).toEqual({ maxFilters: 50, maxRegexSize: 40000, maxRangeDays: 365 });
   });
 });

@@ -13,7 +13,7 @@ export type ConfigProps = DataSourcePluginOptionsEditorProps<SignInDataSourceOpt
 
 type KeysOf<T, V> = { [K in keyof T]-?: T[K] extends V | undefined ? K : never }[keyof T];
 type TextKey = KeysOf<SignInDataSourceOptions, string>;
-type NumberKey = KeysOf<SignInDataSourceOptions, number>;
+export type NumberKey = KeysOf<SignInDataSourceOptions, number>;
 type SecretKey = keyof SignInSecureJsonData;
 
 export const INPUT_WIDTH = 48;
@@ -131,5 +131,20 @@ export function anySet(props: ConfigProps, keys: Array<keyof SignInDataSourceOpt
   const { jsonData, secureJsonFields } = props.options;
   return (
     keys.some((k) => jsonData[k] !== undefined && jsonData[k] !== '') || secrets.some((k) => secureJsonFields?.[k])
+  );
+}
+
+/** The grafana.ini section of the server admin's settings for this plugin. */
+export const PLUGIN_INI_SECTION = '[plugin.signinlens-entra-datasource]';
+
+/**
+ * Names a grafana.ini setting only the Grafana server admin can change, e.g.
+ * "allow_custom_endpoints = true in [plugin.signinlens-entra-datasource] of grafana.ini".
+ */
+export function IniSetting({ setting, section = PLUGIN_INI_SECTION }: { setting: string; section?: string }) {
+  return (
+    <>
+      <code>{setting}</code> in <code>{section}</code> of grafana.ini
+    </>
   );
 }

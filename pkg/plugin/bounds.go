@@ -1,0 +1,115 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
+)
+
+// maxFuture is how far past now a range may end: "today" ends at midnight,
+// and clocks differ, but nothing holds sign-ins of next week.
+const maxFuture = 48 * time.Hour
+
+// earliest is before any sign-in: Azure AD opened in 2010. A range starting
+// earlier is a mistake (or a probe), and would plan windows back to year 1.
+var earliest = time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// span is the time range a replayed file holds: [first, last].
+type span struct{ first, last time.Time }
+
+// fileSpan is the span of a replayed file, nil for the synthetic tenant.
+func fileSpan(src graphsim.Source) *span {
+	first, last, ok := graphsim.Span(src)
+	if !ok {
+		return nil
+	}
+	return &span{first: first, last: last}
+}
+
+// checkRange refuses a range the source cannot hold, before any work: one
+// longer than maxRangeDays, one ending more than maxFuture ahead, or, for
+// Microsoft Graph, one starting before its retention. A replayed file holds
+// what it holds: its ranges are clipped to it instead (clippedReader), so
+// they are only bounded by the file.
+func (ds *Datasource) checkRange(r query.Range) error {
+	if !r.From.Before(r.To) {
+		return fmt.Errorf("%w: the time range is empty", query.ErrInvalidQuery)
+	}
+	if ds.span != nil {
+		return nil
+	}
+	now := time.Now()
+	if r.From.Before(earliest) {
+		return fmt.Errorf("%w: the time range starts %s, before Entra ID had sign-ins (%d)", query.ErrInvalidQuery, r.From.UTC().Format(time.RFC3339), earliest.Year())
+	}
+	if r.To.After(now.Add(maxFuture)) {
+		return fmt.Errorf("%w: the time range ends %s, more than %s from now; no source holds sign-ins of the future",
+			query.ErrInvalidQuery, r.To.UTC().Format(time.RFC3339), maxFuture)
+	}
+	if days := ds.settings.MaxRangeDays; r.To.Sub(r.From) > time.Duration(days)*24*time.Hour {
+		return fmt.Errorf("%w: the time range is %.0f days long; at most %d (the datasource setting maxRangeDays raises it)",
+			query.ErrInvalidQuery, r.To.Sub(r.From).Hours()/24, days)
+	}
+	return ds.checkRetention(r.From)
+}
+
+// checkRetention refuses ranges Microsoft Graph no longer has: it keeps sign-ins
+// 30 days (P1/P2). The demo tenant and replayed files have no such limit.
+func (ds *Datasource) checkRetention(from time.Time) error {
+	if ds.settings.Source != SourceGraph {
+		return nil
+	}
+	oldest := time.Now().Add(-time.Duration(ds.settings.RetentionDays) * 24 * time.Hour)
+	if from.Before(oldest) {
+		return fmt.Errorf("%w: the time range starts %s, before the %d days Microsoft Graph keeps sign-in logs; choose a range after %s",
+			query.ErrInvalidQuery, from.UTC().Format(time.RFC3339), ds.settings.RetentionDays, oldest.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// reader is what the engine reads: the store, clipped to the replayed file's
+// span when there is one.
+func (ds *Datasource) reader() query.Reader {
+	if ds.span == nil {
+		return ds.store
+	}
+	return clippedReader{st: ds.store, from: ds.span.first, to: ds.span.last.Add(time.Nanosecond)}
+}
+
+// clippedReader scans only [from, to) of the store: a query over a year of a
+// replayed day plans and loads one day's windows, not a year's.
+type clippedReader struct {
+	st       *store.Store
+	from, to time.Time
+}
+
+func (c clippedReader) clip(from, to time.Time) (time.Time, time.Time, bool) {
+	if from.Before(c.from) {
+		from = c.from
+	}
+	if to.After(c.to) {
+		to = c.to
+	}
+	return from, to, from.Before(to)
+}
+
+func (c clippedReader) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *store.Block, lo, hi int)) error {
+	from, to, ok := c.clip(from, to)
+	if !ok {
+		return nil
+	}
+	return c.st.Scan(ctx, t, from, to, fn)
+}
+
+func (c clippedReader) Windows(from, to time.Time) int {
+	from, to, ok := c.clip(from, to)
+	if !ok {
+		return 0
+	}
+	return c.st.Windows(from, to)
+}

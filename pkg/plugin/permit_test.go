@@ -1,0 +1,194 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// newInstance builds a datasource as Grafana would, with the server settings
+// the test put in the environment.
+func newInstance(t *testing.T, jsonData string, secure map[string]string) any {
+	t.Helper()
+	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "permit", JSONData: []byte(jsonData), DecryptedSecureJSONData: secure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := inst.(interface{ Dispose() }); ok {
+		t.Cleanup(d.Dispose)
+	}
+	return inst
+}
+
+func health(t *testing.T, inst any) *backend.CheckHealthResult {
+	t.Helper()
+	res, err := inst.(backend.CheckHealthHandler).CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// refused asserts that the instance is refused with a message naming want.
+func refused(t *testing.T, inst any, want string) {
+	t.Helper()
+	res := health(t, inst)
+	if res.Status != backend.HealthStatusError || !strings.Contains(res.Message, want) {
+		t.Fatalf("health %v %q; want an error naming %q", res.Status, res.Message, want)
+	}
+}
+
+// TestDemoFileNeedsTheServersPermission: without allowed_paths no file is
+// opened (a FIFO would block an open), and the health check names the
+// server setting; a file under an allowed directory replays; a link out of
+// it, a relative path, a device and a file past demoFileMaxMB are refused.
+func TestDemoFileNeedsTheServersPermission(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	refused(t, newInstance(t, `{"source":"demo","cacheDir":"-","demoFile":`+quote(fifo)+`}`, nil), "allowed_paths in [plugin.signinlens-entra-datasource] (GF_PLUGIN_ALLOWED_PATHS)")
+
+	t.Setenv(envAllowedPaths, dir)
+	refused(t, newInstance(t, `{"source":"demo","cacheDir":"-","demoFile":`+quote(fifo)+`}`, nil), "not a regular file")
+	refused(t, newInstance(t, `{"source":"demo","cacheDir":"-","demoFile":"signins.json"}`, nil), "must be an absolute path")
+	link := filepath.Join(dir, "passwd.json")
+	if err := os.Symlink("/etc/passwd", link); err != nil {
+		t.Fatal(err)
+	}
+	refused(t, newInstance(t, `{"source":"demo","cacheDir":"-","demoFile":`+quote(link)+`}`, nil), "is not under a directory the server allows")
+
+	big := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(big, []byte(`[`+strings.Repeat(" ", 2<<20)+`]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	refused(t, newInstance(t, `{"source":"demo","cacheDir":"-","demoFileMaxMB":1,"demoFile":`+quote(big)+`}`, nil), "demoFileMaxMB")
+
+	good := filepath.Join(dir, "one.json")
+	one := `{"value":[{"id":"a","createdDateTime":"2026-03-02T10:00:00Z","signInEventTypes":["interactiveUser"],"status":{"errorCode":0}}]}`
+	if err := os.WriteFile(good, []byte(one), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res := health(t, newInstance(t, `{"source":"demo","cacheDir":"-","demoFile":`+quote(good)+`}`, nil)); res.Status != backend.HealthStatusOk {
+		t.Fatalf("an allowed file: %q", res.Message)
+	}
+}
+
+// TestCacheDirNeedsTheServersPermission: a cacheDir outside allowed_paths is
+// not created; inside, it is made and must be writable; a file is refused.
+func TestCacheDirNeedsTheServersPermission(t *testing.T) {
+	root := t.TempDir()
+	outside := filepath.Join(root, "outside", "cache")
+	refused(t, newInstance(t, `{"source":"demo","demoSize":"small","cacheDir":`+quote(outside)+`}`, nil), "GF_PLUGIN_ALLOWED_PATHS")
+	if _, err := os.Stat(filepath.Join(root, "outside")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused cacheDir was created: %v", err)
+	}
+	allowed := filepath.Join(root, "allowed")
+	t.Setenv(envAllowedPaths, allowed+",relative/ignored")
+	refused(t, newInstance(t, `{"source":"demo","demoSize":"small","cacheDir":`+quote(outside)+`}`, nil), "is not under a directory the server allows")
+	refused(t, newInstance(t, `{"source":"demo","demoSize":"small","cacheDir":"cache"}`, nil), "must be an absolute path")
+	if err := os.MkdirAll(allowed, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(allowed, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	refused(t, newInstance(t, `{"source":"demo","demoSize":"small","cacheDir":`+quote(file)+`}`, nil), "cannot be made a directory")
+	made := filepath.Join(allowed, "a", "b")
+	if res := health(t, newInstance(t, `{"source":"demo","demoSize":"small","cacheDir":`+quote(made)+`}`, nil)); res.Status != backend.HealthStatusOk {
+		t.Fatalf("an allowed cacheDir: %q", res.Message)
+	}
+	if info, err := os.Stat(made); err != nil || !info.IsDir() {
+		t.Fatalf("the allowed cacheDir was not made: %v", err)
+	}
+}
+
+// recorder is a local listener standing in for a host of the editor's
+// choosing: it counts what reaches it.
+func recorder(t *testing.T) (*httptest.Server, *atomic.Int64) {
+	var hits atomic.Int64
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, "no", http.StatusBadRequest)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+// TestForeignAuthorityGetsNothingWithoutPermission: an editor who points
+// authorityHost at a host of theirs would receive the client secret; the
+// plugin sends nothing there unless the server allows custom endpoints.
+func TestForeignAuthorityGetsNothingWithoutPermission(t *testing.T) {
+	foreign, hits := recorder(t)
+	jd := `{"source":"graph","tenantId":"contoso.onmicrosoft.com","clientId":"app","authorityHost":` + quote(foreign.URL) + `,"graphEndpoint":` + quote(foreign.URL) + `}`
+	ca := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: foreign.Certificate().Raw}))
+	secret := map[string]string{"clientSecret": "the-tenant-secret", "tlsCACert": ca}
+	inst := newInstance(t, jd, secret)
+	refused(t, inst, "allow_custom_endpoints = true in [plugin.signinlens-entra-datasource] (GF_PLUGIN_ALLOW_CUSTOM_ENDPOINTS)")
+	resp, _ := inst.(backend.QueryDataHandler).QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A",
+		TimeRange: backend.TimeRange{From: time.Now().Add(-time.Hour), To: time.Now()}, JSON: []byte(`{}`)}}})
+	if resp.Responses["A"].Error == nil || hits.Load() != 0 {
+		t.Fatalf("query error %v, %d requests to the foreign host; want an error and none", resp.Responses["A"].Error, hits.Load())
+	}
+
+	t.Setenv(envAllowCustomEndpoints, "true")
+	if res := health(t, newInstance(t, jd, secret)); hits.Load() == 0 || strings.Contains(res.Message, "the-tenant-secret") {
+		t.Fatalf("with allow_custom_endpoints the authority is asked (%d requests); message %q", hits.Load(), res.Message)
+	}
+}
+
+// TestCloudHostsNeedNoPermission: overriding with a cloud's own host is not
+// a custom endpoint.
+func TestCloudHostsNeedNoPermission(t *testing.T) {
+	srv := Server{}
+	s := Settings{Source: SourceGraph, GraphEndpoint: "https://graph.microsoft.us/", AuthorityHost: "https://login.chinacloudapi.cn"}
+	if err := srv.permit(s); err != nil {
+		t.Fatal(err)
+	}
+	s.AuthorityHost = "https://login.microsoftonline.com.evil.example"
+	if err := srv.permit(s); !errors.Is(err, ErrNotPermitted) {
+		t.Fatalf("a look-alike host: %v", err)
+	}
+}
+
+// TestHostIdentityFollowsGrafanasAzureSettings: managed and workload identity
+// need Grafana's [azure] settings; with them, the managed-identity token
+// request goes to the identity endpoint of the environment (a local
+// stand-in here), never to the instance metadata address.
+func TestHostIdentityFollowsGrafanasAzureSettings(t *testing.T) {
+	jd := `{"source":"graph","authType":"managedIdentity","tenantId":"contoso.onmicrosoft.com"}`
+	refused(t, newInstance(t, jd, nil), "managed_identity_enabled = true in [azure]")
+	refused(t, newInstance(t, `{"source":"graph","authType":"workloadIdentity","tenantId":"t","clientId":"c"}`, nil), "workload_identity_enabled = true in [azure]")
+
+	var resource atomic.Value
+	identity := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resource.Store(r.URL.Query().Get("resource") + " " + r.Header.Get("X-IDENTITY-HEADER"))
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"access_token": "mi-token", "expires_on": "4102444800", "token_type": "Bearer"})
+	}))
+	defer identity.Close()
+	graphStandIn, graphHits := recorder(t)
+	t.Setenv("IDENTITY_ENDPOINT", identity.URL)
+	t.Setenv("IDENTITY_HEADER", "local-header")
+	t.Setenv(envManagedIdentity, "true")
+	t.Setenv(envAllowCustomEndpoints, "true")
+	ca := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: graphStandIn.Certificate().Raw}))
+	health(t, newInstance(t, `{"source":"graph","authType":"managedIdentity","graphEndpoint":`+quote(graphStandIn.URL)+`}`, map[string]string{"tlsCACert": ca}))
+	if got, _ := resource.Load().(string); got != graphStandIn.URL+" local-header" || graphHits.Load() == 0 {
+		t.Fatalf("identity endpoint asked for %q, Graph asked %d times; want the Graph resource with the header, then Graph", got, graphHits.Load())
+	}
+}

@@ -1,0 +1,98 @@
+package plugin
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// Server is what the Grafana server's admin allows this plugin, as opposed to
+// what a datasource's editor configures. Anything that touches the server —
+// its files, the host's Azure identity, requests to hosts other than
+// Microsoft's — needs the admin's word, because an editor is not trusted with
+// the server: a datasource pointed at a file, or at an authority of the
+// editor's own choosing (which would receive the client secret), would hand
+// them what only the admin may have.
+//
+// Grafana passes the keys of the [plugin.signinlens-entra-datasource] section
+// of grafana.ini to the plugin process as GF_PLUGIN_<KEY> environment
+// variables, and its [azure] settings as GFAZPL_* variables (in the
+// environment, and in each request's Grafana config for the plugins listed in
+// [azure] forward_settings_to_plugins).
+type Server struct {
+	// AllowedPaths are the directories under which demoFile and cacheDir may
+	// lie (allowed_paths, comma-separated). Empty: no datasource may name a path.
+	AllowedPaths []string
+	// AllowCustomEndpoints lets a datasource override the Graph, Log Analytics
+	// and authority hosts with others than the three clouds' own
+	// (allow_custom_endpoints = true).
+	AllowCustomEndpoints bool
+	// CacheSecret keys the datasources' values in memcached (cache_secret),
+	// so that replicas agree on a key that no datasource setting reveals.
+	CacheSecret string
+	// ManagedIdentity and WorkloadIdentity are Grafana's [azure]
+	// managed_identity_enabled and workload_identity_enabled: whether a
+	// datasource may authenticate as the host.
+	ManagedIdentity  bool
+	WorkloadIdentity bool
+}
+
+// Environment variables of the server's settings.
+const (
+	envAllowedPaths         = "GF_PLUGIN_ALLOWED_PATHS"
+	envAllowCustomEndpoints = "GF_PLUGIN_ALLOW_CUSTOM_ENDPOINTS"
+	envCacheSecret          = "GF_PLUGIN_CACHE_SECRET"
+	envQueryMemoryLimitMB   = "GF_PLUGIN_QUERY_MEMORY_LIMIT_MB"
+	envManagedIdentity      = "GFAZPL_MANAGED_IDENTITY_ENABLED"
+	envWorkloadIdentity     = "GFAZPL_WORKLOAD_IDENTITY_ENABLED"
+)
+
+// The grafana.ini names of the server's settings, for messages.
+const (
+	pluginSection       = "[plugin." + PluginID + "]"
+	iniAllowedPaths     = "allowed_paths in " + pluginSection + " (" + envAllowedPaths + ")"
+	iniCustomEndpoints  = "allow_custom_endpoints = true in " + pluginSection + " (" + envAllowCustomEndpoints + ")"
+	iniCacheSecret      = "cache_secret in " + pluginSection + " (" + envCacheSecret + ")"
+	iniManagedIdentity  = "managed_identity_enabled = true in [azure] of grafana.ini, with " + PluginID + " in [azure] forward_settings_to_plugins"
+	iniWorkloadIdentity = "workload_identity_enabled = true in [azure] of grafana.ini, with " + PluginID + " in [azure] forward_settings_to_plugins"
+)
+
+// ServerFromEnv reads the server's settings from the plugin's environment and,
+// for the [azure] ones, from the Grafana config of the request, when Grafana
+// forwards it.
+func ServerFromEnv(ctx context.Context) Server {
+	srv := Server{
+		AllowedPaths:         splitPaths(os.Getenv(envAllowedPaths)),
+		AllowCustomEndpoints: isTrue(os.Getenv(envAllowCustomEndpoints)),
+		CacheSecret:          os.Getenv(envCacheSecret),
+		ManagedIdentity:      isTrue(os.Getenv(envManagedIdentity)),
+		WorkloadIdentity:     isTrue(os.Getenv(envWorkloadIdentity)),
+	}
+	if cfg := backend.GrafanaConfigFromContext(ctx); cfg != nil {
+		srv.ManagedIdentity = srv.ManagedIdentity || isTrue(cfg.Get(envManagedIdentity))
+		srv.WorkloadIdentity = srv.WorkloadIdentity || isTrue(cfg.Get(envWorkloadIdentity))
+	}
+	return srv
+}
+
+// splitPaths reads allowed_paths: absolute directories separated by commas
+// (or the OS path-list separator). Relative entries are ignored: they would
+// depend on Grafana's working directory.
+func splitPaths(raw string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == os.PathListSeparator }) {
+		if p = strings.TrimSpace(p); filepath.IsAbs(p) {
+			out = append(out, filepath.Clean(p))
+		}
+	}
+	return out
+}
+
+func isTrue(s string) bool {
+	b, err := strconv.ParseBool(strings.TrimSpace(s))
+	return err == nil && b
+}
