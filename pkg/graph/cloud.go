@@ -1,69 +1,15 @@
 package graph
 
-import (
-	"fmt"
-	"net/url"
-	"sort"
-	"strings"
-)
+import "github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 
-// Cloud is one Azure cloud: where its Entra ID authority and its Graph live.
-type Cloud struct {
-	Name          string // jsonData.cloud value
-	AuthorityHost string // Entra ID authority, e.g. https://login.microsoftonline.com
-	GraphEndpoint string // Microsoft Graph, e.g. https://graph.microsoft.com
-}
+// Cloud is one Azure cloud (azure.Cloud).
+type Cloud = azure.Cloud
 
 // DefaultCloud is used when jsonData.cloud is empty.
-const DefaultCloud = "AzureCloud"
-
-// clouds are the sovereign clouds Graph sign-in logs exist in (DESIGN.md §6).
-var clouds = map[string]Cloud{
-	"AzureCloud":        {"AzureCloud", "https://login.microsoftonline.com", "https://graph.microsoft.com"},
-	"AzureUSGovernment": {"AzureUSGovernment", "https://login.microsoftonline.us", "https://graph.microsoft.us"},
-	"AzureChinaCloud":   {"AzureChinaCloud", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn"},
-}
+const DefaultCloud = azure.DefaultCloud
 
 // LookupCloud returns the endpoints of a cloud by its jsonData name; "" means AzureCloud.
-func LookupCloud(name string) (Cloud, error) {
-	if name == "" {
-		name = DefaultCloud
-	}
-	c, ok := clouds[name]
-	if !ok {
-		return Cloud{}, fmt.Errorf("cloud %q is not supported; want one of %s", name, strings.Join(cloudNames(), ", "))
-	}
-	return c, nil
-}
-
-func cloudNames() []string {
-	names := make([]string, 0, len(clouds))
-	for n := range clouds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func LookupCloud(name string) (Cloud, error) { return azure.LookupCloud(name) }
 
 // Scope is the OAuth scope of the application permissions granted on a Graph endpoint.
-func Scope(graphEndpoint string) string {
-	return strings.TrimRight(graphEndpoint, "/") + "/.default"
-}
-
-// IsCloudHost reports whether endpoint is the Graph or authority host of one
-// of the clouds (https, default port, any path): such an override changes
-// nothing a datasource editor could abuse.
-func IsCloudHost(endpoint string) bool {
-	u, err := url.Parse(strings.TrimSpace(endpoint))
-	if err != nil || u.Scheme != "https" || u.User != nil || (u.Port() != "" && u.Port() != "443") {
-		return false
-	}
-	for _, c := range clouds {
-		for _, known := range []string{c.GraphEndpoint, c.AuthorityHost} {
-			if k, _ := url.Parse(known); k != nil && strings.EqualFold(k.Hostname(), u.Hostname()) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func Scope(graphEndpoint string) string { return azure.Scope(graphEndpoint) }

@@ -15,15 +15,16 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 )
 
 // Authentication types (jsonData.authType).
 const (
-	AuthClientSecret      = "clientSecret"
-	AuthClientCertificate = "clientCertificate"
-	AuthManagedIdentity   = "managedIdentity"
-	AuthWorkloadIdentity  = "workloadIdentity"
+	AuthClientSecret      = azure.AuthClientSecret
+	AuthClientCertificate = azure.AuthClientCertificate
+	AuthManagedIdentity   = azure.AuthManagedIdentity
+	AuthWorkloadIdentity  = azure.AuthWorkloadIdentity
 )
 
 // Defaults and limits.

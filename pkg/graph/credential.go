@@ -6,51 +6,26 @@ import (
 	"net/http"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 )
 
 // newCredential builds the azidentity credential for cfg.AuthType. authority is
 // the resolved authority host; overridden says it is not the cloud's own, in which
-// case instance discovery (a call to login.microsoftonline.com) is turned off, as
-// a sovereign or local stand-in authority cannot be discovered there.
+// case instance discovery is turned off (azure.Credential.Build).
 func newCredential(cfg Config, authority string, overridden bool, hc *http.Client) (azcore.TokenCredential, error) {
-	opts := azcore.ClientOptions{
-		Cloud:     cloud.Configuration{ActiveDirectoryAuthorityHost: authority + "/"},
-		Transport: hc,
-	}
-	cred, err := buildCredential(cfg, opts, overridden)
+	cred, err := cfg.credential().Build(authority, overridden, hc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: authType %s: %s", ErrConfig, cfg.AuthType, redactedText(err.Error(), cfg.ClientSecret))
 	}
 	return cred, nil
 }
 
-func buildCredential(cfg Config, opts azcore.ClientOptions, noDiscovery bool) (azcore.TokenCredential, error) {
-	switch cfg.AuthType {
-	case AuthClientSecret:
-		return azidentity.NewClientSecretCredential(cfg.TenantID, cfg.ClientID, cfg.ClientSecret,
-			&azidentity.ClientSecretCredentialOptions{ClientOptions: opts, DisableInstanceDiscovery: noDiscovery})
-	case AuthClientCertificate:
-		certs, key, err := azidentity.ParseCertificates(cfg.ClientCertificate, nil)
-		if err != nil {
-			return nil, fmt.Errorf("clientCertificate must be PEM with a certificate and its unencrypted private key")
-		}
-		return azidentity.NewClientCertificateCredential(cfg.TenantID, cfg.ClientID, certs, key,
-			&azidentity.ClientCertificateCredentialOptions{ClientOptions: opts, DisableInstanceDiscovery: noDiscovery})
-	case AuthManagedIdentity:
-		mo := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: opts}
-		if cfg.ClientID != "" {
-			mo.ID = azidentity.ClientID(cfg.ClientID) // user-assigned identity
-		}
-		return azidentity.NewManagedIdentityCredential(mo)
-	case AuthWorkloadIdentity:
-		// The token file comes from AZURE_FEDERATED_TOKEN_FILE, as the AKS webhook sets it.
-		return azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{
-			ClientOptions: opts, TenantID: cfg.TenantID, ClientID: cfg.ClientID, DisableInstanceDiscovery: noDiscovery})
-	}
-	return nil, fmt.Errorf("authType %q is not supported", cfg.AuthType)
+// credential is the part of cfg that authenticates.
+func (c Config) credential() azure.Credential {
+	return azure.Credential{AuthType: c.AuthType, TenantID: c.TenantID, ClientID: c.ClientID,
+		ClientSecret: c.ClientSecret, ClientCertificate: c.ClientCertificate}
 }
 
 // StaticCredential returns a credential that always hands out token. It is for a

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 )
@@ -106,7 +107,7 @@ func (srv Server) endpointProblems(s Settings) []string {
 	}
 	var problems []string
 	for _, e := range []struct{ field, value string }{{"graphEndpoint", s.GraphEndpoint}, {"authorityHost", s.AuthorityHost}} {
-		if e.value != "" && !graph.IsCloudHost(e.value) {
+		if e.value != "" && !azure.IsCloudHost(e.value) {
 			problems = append(problems, fmt.Sprintf("%s %s is not one of the Azure clouds' own hosts; the Grafana server admin allows other endpoints with %s",
 				e.field, clip.Quote(hostOnly(e.value)), iniCustomEndpoints))
 		}
