@@ -20,7 +20,7 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
-// Graph's throttle for sign-in reports (DESIGN.md §6), which the simulator
+// Graph's throttle for sign-in reports (README, "Limits"), which the simulator
 // enforces in figure e and the store must live with.
 const (
 	throttleRequests = 5

@@ -647,7 +647,7 @@ func dashFollowGroupedLink(t *testing.T, r dashRunner, name string, f *data.Fram
 }
 
 // TestDashboardQuestionsMatchGroundTruth compares the panels of the documented
-// questions (DESIGN.md §1) and of the password spray and impossible travel with
+// questions (README, the questions it answers) and of the password spray and impossible travel with
 // ground truth computed here from `graphsim export`.
 func TestDashboardQuestionsMatchGroundTruth(t *testing.T) {
 	r := dashLaunch(t)

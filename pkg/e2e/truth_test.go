@@ -86,7 +86,7 @@ func hourlyCounts(t *testing.T, records []exportedSignIn, onlyFailures bool) map
 	return counts
 }
 
-// isFailure restates DESIGN.md §4's outcome table on purpose, independently of
+// isFailure restates the README's outcome table on purpose, independently of
 // pkg/signin, so a mistake there cannot hide here.
 func isFailure(code int) bool {
 	switch code {

@@ -41,7 +41,7 @@ const (
 // ErrConfig marks a configuration the admin has to fix; Validate's errors wrap it.
 var ErrConfig = errors.New("invalid configuration")
 
-// Config is what the client needs from the datasource settings (DESIGN.md §5).
+// Config is what the client needs from the datasource settings (README, "Settings").
 // Secrets (ClientSecret, ClientCertificate) never appear in String or in errors.
 type Config struct {
 	Cloud             string // jsonData.cloud: AzureCloud (default), AzureUSGovernment, AzureChinaCloud

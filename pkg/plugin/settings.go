@@ -14,11 +14,18 @@ import (
 
 // Sources of sign-ins.
 const (
-	SourceDemo  = "demo"  // the built-in Graph simulator: no Azure account needed
-	SourceGraph = "graph" // a real tenant through Microsoft Graph
+	SourceDemo         = "demo"         // the built-in simulator: no Azure account needed
+	SourceGraph        = "graph"        // a real tenant through Microsoft Graph
+	SourceLogAnalytics = "logAnalytics" // a Log Analytics workspace the tenant's diagnostic settings feed
 )
 
-// Settings is a datasource's configuration (DESIGN.md §5), loaded, defaulted and
+// APIs the demo tenant speaks (demoApi).
+const (
+	APIGraph        = "graph"
+	APILogAnalytics = "logAnalytics"
+)
+
+// Settings is a datasource's configuration (README, "Settings"), loaded, defaulted and
 // validated once per instance.
 type Settings struct {
 	Source string `json:"source"`
@@ -31,6 +38,11 @@ type Settings struct {
 	GraphEndpoint string `json:"graphEndpoint"`
 	AuthorityHost string `json:"authorityHost"`
 
+	// Log Analytics source: the workspace (a GUID) and an optional endpoint
+	// override (the cloud's query API by default).
+	WorkspaceID          string `json:"workspaceId"`
+	LogAnalyticsEndpoint string `json:"logAnalyticsEndpoint"`
+
 	// Demo source.
 	DemoSeed      int64  `json:"demoSeed"`
 	DemoSize      string `json:"demoSize"`
@@ -38,8 +50,12 @@ type Settings struct {
 	DemoFileMaxMB int    `json:"demoFileMaxMB"`
 	DemoThrottle  bool   `json:"demoThrottle"`
 	DemoQuiet     bool   `json:"demoQuiet"` // the synthetic tenant without its injected attacks
+	DemoAPI       string `json:"demoApi"`   // the API the demo tenant speaks: graph (default) or logAnalytics
 
-	// RetentionDays is how far back Graph keeps sign-ins: 30 with Entra ID P1/P2.
+	// RetentionDays is how far back the source keeps sign-ins: Graph 30 days
+	// with Entra ID P1/P2 (older ranges are refused); a workspace what its
+	// retention says, 90 days by default (older parts of a range are empty,
+	// with a notice).
 	RetentionDays int `json:"retentionDays"`
 
 	// Cache. Zero values take the defaults.
@@ -72,6 +88,26 @@ type Settings struct {
 	CacheSecret       string `json:"-"` // keys memcached values when the credential has no secret (managed identity)
 }
 
+// isGUID reports whether s is a GUID in its 8-4-4-4-12 hexadecimal form.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // Defaults of the bounds that are not query.Limits.
 const (
 	// DefaultMaxRangeDays is a quarter: Graph keeps 30 days, and a longer
@@ -92,8 +128,8 @@ func (s Settings) Freshness() time.Duration { return time.Duration(s.FreshnessMi
 
 // LoadSettings reads an instance's settings, fills defaults and validates them.
 func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
-	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret", FreshnessMinutes: 15, RetentionDays: 30,
-		DemoFileMaxMB: DefaultDemoFileMaxMB, MaxRangeDays: DefaultMaxRangeDays}
+	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret",
+		DemoFileMaxMB: DefaultDemoFileMaxMB, MaxRangeDays: DefaultMaxRangeDays, FreshnessMinutes: -1, RetentionDays: -1}
 	if len(is.JSONData) > 0 {
 		if err := json.Unmarshal(is.JSONData, &s); err != nil {
 			return Settings{}, fmt.Errorf("%w: jsonData is not valid JSON: %s", ErrSettings, clip.String(err.Error()))
@@ -104,11 +140,40 @@ func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
 	s.TLSCACert = is.DecryptedSecureJSONData["tlsCACert"]
 	s.CacheSecret = is.DecryptedSecureJSONData["cacheSecret"]
 	s.trim()
+	s.sourceDefaults()
 	return s, s.Validate()
 }
 
+// ReadsLogAnalytics reports whether the sign-ins come through the Log
+// Analytics query API: a workspace, or the demo speaking it.
+func (s Settings) ReadsLogAnalytics() bool {
+	return s.Source == SourceLogAnalytics || (s.Source == SourceDemo && s.DemoAPI == APILogAnalytics)
+}
+
+// sourceDefaults fills the settings whose default depends on the API: a
+// workspace ingests sign-ins minutes after Entra logs them, so its windows
+// stay open longer, and it keeps them as long as its retention says.
+func (s *Settings) sourceDefaults() {
+	if s.DemoAPI == "" {
+		s.DemoAPI = APIGraph
+	}
+	if s.FreshnessMinutes == -1 {
+		s.FreshnessMinutes = 15
+		if s.ReadsLogAnalytics() {
+			s.FreshnessMinutes = 30
+		}
+	}
+	if s.RetentionDays == -1 {
+		s.RetentionDays = 30
+		if s.Source == SourceLogAnalytics {
+			s.RetentionDays = 90
+		}
+	}
+}
+
 func (s *Settings) trim() {
-	for _, p := range []*string{&s.Source, &s.Cloud, &s.TenantID, &s.ClientID, &s.AuthType, &s.GraphEndpoint, &s.AuthorityHost, &s.DemoSize, &s.DemoFile, &s.CacheDir, &s.MemcachedAddress} {
+	for _, p := range []*string{&s.Source, &s.Cloud, &s.TenantID, &s.ClientID, &s.AuthType, &s.GraphEndpoint, &s.AuthorityHost,
+		&s.WorkspaceID, &s.LogAnalyticsEndpoint, &s.DemoSize, &s.DemoFile, &s.DemoAPI, &s.CacheDir, &s.MemcachedAddress} {
 		*p = strings.TrimSpace(*p)
 	}
 	if s.Source == "" {
@@ -126,9 +191,16 @@ func (s Settings) Validate() error {
 		default:
 			return fmt.Errorf("%w: demoSize %s; want small, medium or large", ErrSettings, clip.Quote(s.DemoSize))
 		}
+		if s.DemoAPI != APIGraph && s.DemoAPI != APILogAnalytics {
+			return fmt.Errorf("%w: demoApi %s; want %q or %q", ErrSettings, clip.Quote(s.DemoAPI), APIGraph, APILogAnalytics)
+		}
 	case SourceGraph:
+	case SourceLogAnalytics:
+		if !isGUID(s.WorkspaceID) {
+			return fmt.Errorf("%w: workspaceId %s; want the workspace's ID, a GUID such as 00000000-0000-0000-0000-000000000000 (Log Analytics workspace → Overview → Workspace ID)", ErrSettings, clip.Quote(s.WorkspaceID))
+		}
 	default:
-		return fmt.Errorf("%w: source %s; want %q or %q", ErrSettings, clip.Quote(s.Source), SourceDemo, SourceGraph)
+		return fmt.Errorf("%w: source %s; want %q, %q or %q", ErrSettings, clip.Quote(s.Source), SourceDemo, SourceGraph, SourceLogAnalytics)
 	}
 	if s.RetentionDays < 1 || s.RetentionDays > 3650 {
 		return fmt.Errorf("%w: retentionDays %d; want 1 to 3650", ErrSettings, s.RetentionDays)

@@ -11,7 +11,7 @@ import (
 )
 
 // portalKeys are the fields the Entra portal groups each log type's sign-ins by
-// within a time-aggregate window (DESIGN.md §2). Ids rather than names, because
+// within a time-aggregate window (README, "Formats": grouped). Ids rather than names, because
 // the portal's "name or ID" means the identity, and ids do not change. Interactive
 // sign-ins are not grouped.
 var portalKeys = map[signin.LogType][]signin.Dimension{

@@ -1,6 +1,6 @@
 // Package query is the engine: it turns a panel's query (the JSON contract of
-// DESIGN.md §4) into series, rows and log lines over the sign-ins a Reader
-// provides.
+// the README's "Query reference") into series, rows and log lines over the
+// sign-ins a Reader provides.
 package query
 
 import (

@@ -10,7 +10,7 @@ import (
 )
 
 // Dimension is a property of a sign-in that queries group and filter by. Names
-// are the query contract's (DESIGN.md §4).
+// are the query contract's (README, "Query reference").
 type Dimension uint8
 
 // The dimensions, in the contract's order.

@@ -3,7 +3,7 @@ package signin
 import "time"
 
 // Event is one sign-in reduced to what SignInLens queries: the dimensions of the
-// query contract (DESIGN.md §4) and nothing else. Strings are kept as Graph sent
+// query contract (README, "Query reference") and nothing else. Strings are kept as Graph sent
 // them; normalisation (browser family, OS family, country names) happens when a
 // dimension is read, so the store keeps the raw values and new rules apply to
 // cached data too.

@@ -17,7 +17,7 @@ func (o Outcome) String() string { return outcomeNames[o] }
 
 // interruptCodes are the error codes that mean "waiting on the user", not "failed":
 // the list Microsoft's own sign-in workbook treats as interrupts, plus the MFA
-// prompts 50076 and 50079 (DESIGN.md §4). Every other non-zero code is a failure.
+// prompts 50076 and 50079 (README, "Query reference"). Every other non-zero code is a failure.
 var interruptCodes = map[int32]struct{}{
 	16000: {}, 16001: {}, 16003: {}, 50055: {}, 50058: {}, 50059: {}, 50072: {},
 	50074: {}, 50076: {}, 50079: {}, 50125: {}, 50127: {}, 50129: {}, 50140: {},
