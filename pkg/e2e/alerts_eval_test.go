@@ -5,7 +5,6 @@ package e2e
 // threshold, math) into alert instances.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
@@ -66,21 +66,22 @@ func (f alertFile) rules() []alertRule {
 	return out
 }
 
-// alertLoad reads provisioning/alerting/signinlens-rules.yaml. The file is YAML
-// in JSON style; its comment lines are dropped before decoding it as JSON.
-// Unknown fields are errors, so a misspelt key cannot pass silently.
+// alertLoad reads provisioning/alerting/signinlens-rules.yaml with a YAML
+// library, as Grafana's provisioning does. Unknown keys are errors, so a
+// misspelt key cannot pass silently: the YAML is decoded, turned into JSON and
+// decoded again into the rule types with unknown fields disallowed.
 func alertLoad(t *testing.T) alertFile {
 	t.Helper()
 	raw := dashReadFile(t, "provisioning", "alerting", "signinlens-rules.yaml")
-	var body bytes.Buffer
-	sc := bufio.NewScanner(strings.NewReader(raw))
-	for sc.Scan() {
-		if strings.HasPrefix(strings.TrimSpace(sc.Text()), "#") {
-			continue
-		}
-		body.WriteString(sc.Text() + "\n")
+	var doc any
+	if err := yaml.Unmarshal([]byte(raw), &doc); err != nil {
+		t.Fatalf("signinlens-rules.yaml: %v", err)
 	}
-	dec := json.NewDecoder(&body)
+	js, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatalf("signinlens-rules.yaml: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.DisallowUnknownFields()
 	var f alertFile
 	if err := dec.Decode(&f); err != nil {
