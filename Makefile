@@ -33,9 +33,21 @@ run: build
 ## and the editors in headless Chromium
 test: test-go test-frontend test-browser
 
+# The memcached tests read SIGNINLENS_TEST_MEMCACHED; without it, test-go starts
+# a memcached of its own on loopback, and fails (rather than skip them silently)
+# when memcached is not installed.
 test-go:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	@if [ -n "$$SIGNINLENS_TEST_MEMCACHED" ]; then \
+		$(GO) test -count=1 ./...; \
+	elif command -v memcached >/dev/null; then \
+		port=$$((20000 + $$$$ % 20000)); \
+		memcached -u "$$(id -un)" -l 127.0.0.1 -p $$port -m 128 & pid=$$!; \
+		trap 'kill $$pid 2>/dev/null' EXIT; sleep 0.3; \
+		SIGNINLENS_TEST_MEMCACHED=127.0.0.1:$$port $(GO) test -count=1 ./...; \
+	else \
+		echo "make test: memcached is not installed (apt-get install memcached), or set SIGNINLENS_TEST_MEMCACHED=host:port" >&2; exit 1; \
+	fi
 
 test-frontend: node_modules
 	npm run typecheck
@@ -44,6 +56,7 @@ test-frontend: node_modules
 
 ## test-browser: the editors in headless Chromium (screenshots in artifacts/browser/)
 test-browser: node_modules
+	@command -v "$${CHROMIUM:-chromium}" >/dev/null || { echo "make test: chromium is not installed (apt-get install chromium), or set CHROMIUM=/path/to/chromium" >&2; exit 1; }
 	npm run test:browser
 
 ## fuzz: every fuzz target for FUZZTIME each (CI: 60s; longer: make fuzz FUZZTIME=10m)
