@@ -59,9 +59,9 @@ test-browser: node_modules
 	@command -v "$${CHROMIUM:-chromium}" >/dev/null || { echo "make test: chromium is not installed (apt-get install chromium), or set CHROMIUM=/path/to/chromium" >&2; exit 1; }
 	npm run test:browser
 
-## fuzz: every fuzz target for FUZZTIME each (CI: 60s; longer: make fuzz FUZZTIME=10m)
+## fuzz: every fuzz target for FUZZTIME each (CI: 45s; longer: make fuzz FUZZTIME=10m)
 FUZZTIME ?= 60s
-FUZZ_TARGETS := FuzzParse:./pkg/query FuzzLoadSettings:./pkg/plugin FuzzDecodePage:./pkg/graph FuzzDecodeBlock:./pkg/store FuzzODataLiteral:./pkg/graphsim
+FUZZ_TARGETS := FuzzParse:./pkg/query FuzzLoadSettings:./pkg/plugin FuzzDecodePage:./pkg/graph FuzzDecodeBlock:./pkg/store FuzzODataLiteral:./pkg/graphsim FuzzDecodeRow:./pkg/loganalytics FuzzParse:./pkg/graphsim/kql
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; pkg=$${t#*:}; \

@@ -419,6 +419,7 @@ async function checkVariableQueryEditor(page) {
 
 async function checkConfigEditor(page) {
   const section = page.getByTestId('config-editor');
+  const source = (name) => section.getByRole('radiogroup', { name: 'Source' }).getByRole('radio', { name });
   for (const text of [
     'Source',
     'Microsoft Entra ID',
@@ -430,10 +431,7 @@ async function checkConfigEditor(page) {
   ]) {
     await visibleText(section, text);
   }
-  check(
-    await section.getByRole('radio', { name: 'Microsoft Graph' }).isChecked(),
-    'Source: Microsoft Graph not checked'
-  );
+  check(await source('Microsoft Graph').isChecked(), 'Source: Microsoft Graph not checked');
   await expectValue(section.getByLabel(/^Cloud/), 'Azure (global)', 'Cloud');
   await expectValue(section.getByLabel(/^Authentication/), 'Client secret', 'Authentication');
   await expectValue(section.getByLabel(/^Tenant ID/), '8f2c1d4e-0b7a-4c3e-9d21-5a6b7c8d9e0f', 'Tenant ID');
@@ -459,6 +457,24 @@ async function checkConfigEditor(page) {
 
   await page.mouse.move(0, 0);
   await section.screenshot({ path: path.join(OUT, 'config-editor.png') });
+
+  // A Log Analytics workspace: its ID (a GUID, else an inline error), the same Entra ID identity.
+  await source('Log Analytics workspace').click();
+  await section.getByLabel(/^Workspace ID/).fill('contoso-signins');
+  await visibleText(section, /^Not a GUID/);
+  const la = await receivedValue(
+    page,
+    'config-editor',
+    (s) => s.jsonData.source === 'logAnalytics' && s.jsonData.workspaceId === 'contoso-signins',
+    'source not logAnalytics with the workspace ID typed'
+  );
+  check(
+    la.jsonData.tenantId === '8f2c1d4e-0b7a-4c3e-9d21-5a6b7c8d9e0f',
+    `the Entra ID settings changed: ${JSON.stringify(la.jsonData)}`
+  );
+  await visibleText(section, 'Log Analytics Reader');
+  await section.getByLabel(/^Workspace ID/).fill('0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d');
+  await section.getByText(/^Not a GUID/).waitFor({ state: 'detached' });
 }
 
 const watchdog = setTimeout(() => {

@@ -171,7 +171,9 @@ export function dimensionLabel(key: string): string {
 
 // The datasource settings contract (DESIGN.md §5). pkg/plugin/settings.go reads these.
 
-export type Source = 'demo' | 'graph';
+export type Source = 'demo' | 'graph' | 'logAnalytics';
+/** The API the demo tenant speaks (demoApi). */
+export type DemoApi = 'graph' | 'logAnalytics';
 export type Cloud = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
 export type AuthType = 'clientSecret' | 'clientCertificate' | 'managedIdentity' | 'workloadIdentity';
 export type DemoSize = 'small' | 'medium' | 'large';
@@ -179,13 +181,20 @@ export type DemoSize = 'small' | 'medium' | 'large';
 export interface SignInDataSourceOptions extends DataSourceJsonData {
   source?: Source;
 
-  // Microsoft Graph source.
+  // Microsoft Entra ID: both live sources (graph, logAnalytics).
   cloud?: Cloud;
   tenantId?: string;
   clientId?: string;
   authType?: AuthType;
-  graphEndpoint?: string;
   authorityHost?: string;
+
+  // Microsoft Graph source.
+  graphEndpoint?: string;
+
+  // Log Analytics source: the workspace's GUID (Overview → Workspace ID), and an
+  // optional override of the cloud's query API.
+  workspaceId?: string;
+  logAnalyticsEndpoint?: string;
 
   // Demo source.
   demoSeed?: number;
@@ -193,6 +202,10 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
   demoFile?: string;
   demoFileMaxMB?: number;
   demoThrottle?: boolean;
+  demoApi?: DemoApi;
+
+  /** How far back the source keeps sign-ins (days). */
+  retentionDays?: number;
 
   // Cache.
   cacheDir?: string;
@@ -228,7 +241,8 @@ export interface SignInSecureJsonData {
 /**
  * The defaults the backend applies to settings left empty. The config editor shows
  * them as placeholders and never writes them, so the backend stays the one place
- * that decides them.
+ * that decides them. Those that depend on the source are Graph's here; see
+ * settingsDefaults.
  */
 export const SETTINGS_DEFAULTS = {
   source: 'demo' as Source,
@@ -236,7 +250,9 @@ export const SETTINGS_DEFAULTS = {
   authType: 'clientSecret' as AuthType,
   demoSeed: 1,
   demoSize: 'medium' as DemoSize,
+  demoApi: 'graph' as DemoApi,
   demoFileMaxMB: 256,
+  retentionDays: 30,
   cacheSizeMB: 256,
   freshnessMinutes: 15,
   throttleRequests: 5,
@@ -249,11 +265,41 @@ export const SETTINGS_DEFAULTS = {
   maxRangeDays: 92,
 };
 
+export type SettingsDefaults = typeof SETTINGS_DEFAULTS;
+
+/**
+ * Whether the sign-ins come through the Log Analytics query API: a workspace, or the
+ * demo tenant speaking it.
+ */
+export function readsLogAnalytics(jsonData: SignInDataSourceOptions): boolean {
+  const source = jsonData.source ?? SETTINGS_DEFAULTS.source;
+  return source === 'logAnalytics' || (source === 'demo' && jsonData.demoApi === 'logAnalytics');
+}
+
+/**
+ * The backend's defaults for these settings: through Log Analytics, windows stay open
+ * longer (ingestion is later) and requests are paced by its limits; a workspace keeps
+ * 90 days by default.
+ */
+export function settingsDefaults(jsonData: SignInDataSourceOptions): SettingsDefaults {
+  const d = { ...SETTINGS_DEFAULTS };
+  if (readsLogAnalytics(jsonData)) {
+    d.freshnessMinutes = 30;
+    d.throttleRequests = 200;
+    d.throttleWindowSeconds = 30;
+  }
+  if (jsonData.source === 'logAnalytics') {
+    d.retentionDays = 90;
+  }
+  return d;
+}
+
 export interface CloudInfo {
   value: Cloud;
   label: string;
   graphEndpoint: string;
   authorityHost: string;
+  logAnalyticsEndpoint: string;
 }
 
 export const CLOUDS: CloudInfo[] = [
@@ -262,18 +308,21 @@ export const CLOUDS: CloudInfo[] = [
     label: 'Azure (global)',
     graphEndpoint: 'https://graph.microsoft.com',
     authorityHost: 'https://login.microsoftonline.com/',
+    logAnalyticsEndpoint: 'https://api.loganalytics.io',
   },
   {
     value: 'AzureUSGovernment',
     label: 'Azure US Government',
     graphEndpoint: 'https://graph.microsoft.us',
     authorityHost: 'https://login.microsoftonline.us/',
+    logAnalyticsEndpoint: 'https://api.loganalytics.us',
   },
   {
     value: 'AzureChinaCloud',
     label: 'Azure China (21Vianet)',
     graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn',
     authorityHost: 'https://login.chinacloudapi.cn/',
+    logAnalyticsEndpoint: 'https://api.loganalytics.azure.cn',
   },
 ];
 

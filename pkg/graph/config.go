@@ -5,10 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -183,36 +180,9 @@ func tenantProblems(id string) []string {
 	return nil
 }
 
-// endpointProblem checks an endpoint override: https, or http on loopback only,
-// since a bearer token must not cross a network in clear text.
+// endpointProblem checks an endpoint override (azure.EndpointProblem).
 func endpointProblem(field, raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return field + " must be an absolute https URL such as https://graph.microsoft.com"
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return fmt.Sprintf("%s has port %q; want 1 to 65535", field, p)
-		}
-	}
-	switch {
-	case u.Scheme == "https":
-		return ""
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
-		return ""
-	}
-	return field + " must use https (http only on localhost)"
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return azure.EndpointProblem(field, raw, "https://graph.microsoft.com")
 }
 
 func (c Config) authType() string {

@@ -9,7 +9,7 @@ import (
 // Defaults of Options.
 const (
 	// DefaultThrottleWindow is Graph's window for identity and access reports:
-	// 5 requests per 10 s per tenant (DESIGN.md §6).
+	// 5 requests per 10 s per tenant (README, "Limits").
 	DefaultThrottleWindow = 10 * time.Second
 	// DefaultTokenLifetime is what Entra ID grants an app-only token by default.
 	DefaultTokenLifetime = time.Hour
@@ -42,6 +42,9 @@ type Options struct {
 	// Faults injects failures into sign-ins requests (see Faults); the zero
 	// value injects none.
 	Faults Faults
+	// Workspace configures the Log Analytics workspace served beside Graph
+	// over the same Source (see WorkspaceOptions).
+	Workspace WorkspaceOptions
 }
 
 // withDefaults validates o and fills in defaults.
@@ -55,6 +58,11 @@ func (o Options) withDefaults() (Options, error) {
 	if err := o.Faults.validate(); err != nil {
 		return o, err
 	}
+	ws, err := o.Workspace.withDefaults()
+	if err != nil {
+		return o, err
+	}
+	o.Workspace = ws
 	if o.Now == nil {
 		o.Now = time.Now
 	}

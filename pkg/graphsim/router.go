@@ -14,6 +14,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		if s.allowMethod(w, r, http.MethodGet) {
 			s.graphAPI.ServeHTTP(w, r)
 		}
+	case isWorkspaceQueryPath(segs):
+		s.workspaceAPI.ServeHTTP(w, r) // answers its own 405: the service's error shape
 	case matchPath(segs, "*", "v2.0", ".well-known", "openid-configuration"):
 		if s.allowMethod(w, r, http.MethodGet) {
 			s.serveOpenIDConfig(w, r, segs[0])

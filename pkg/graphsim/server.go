@@ -19,6 +19,9 @@ type Server struct {
 	stats    *statsCounter
 	faults   *faultState // nil without fault rules
 
+	workspace    *workspace   // the Log Analytics workspace (workspace.go)
+	workspaceAPI http.Handler // the chain in front of its query endpoint
+
 	mu      sync.Mutex // guards the listener state below
 	httpSrv *http.Server
 	caPEM   []byte
@@ -40,6 +43,7 @@ func New(o Options) (*Server, error) {
 		s.throttle = newThrottle(o.Throttle, o.ThrottleWindow)
 	}
 	s.installFaults()
+	s.installWorkspace()
 	s.graphAPI = chain(http.HandlerFunc(s.serveSignIns), s.requestIDs, s.injectFaults, s.authenticate, s.throttled)
 	s.handler = chain(http.HandlerFunc(s.route), s.countRequests)
 	return s, nil

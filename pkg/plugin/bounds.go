@@ -72,28 +72,56 @@ func (ds *Datasource) checkRetention(from time.Time) error {
 	return nil
 }
 
-// reader is what the engine reads: the store, clipped to the replayed file's
-// span when there is one.
+// reader is what the engine reads: the store, clipped to what the source
+// holds — a replayed file's span, or a workspace's retention — so that a
+// range reaching past it plans and loads no window there.
 func (ds *Datasource) reader() query.Reader {
-	if ds.span == nil {
-		return ds.store
+	switch {
+	case ds.span != nil:
+		from, to := ds.span.first, ds.span.last.Add(time.Nanosecond)
+		return clippedReader{st: ds.store, bounds: func() (time.Time, time.Time) { return from, to }}
+	case ds.settings.Source == SourceLogAnalytics:
+		return clippedReader{st: ds.store, bounds: ds.retained}
 	}
-	return clippedReader{st: ds.store, from: ds.span.first, to: ds.span.last.Add(time.Nanosecond)}
+	return ds.store
 }
 
-// clippedReader scans only [from, to) of the store: a query over a year of a
+// retained is what a workspace keeps: its last retentionDays.
+func (ds *Datasource) retained() (time.Time, time.Time) {
+	return time.Now().Add(-time.Duration(ds.settings.RetentionDays) * 24 * time.Hour), farFuture
+}
+
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// retentionNotice says that the part of r before what a workspace keeps is
+// empty, rather than refusing the range as Graph's retention does: a
+// workspace's retention is the admin's choice, and a range reaching past it
+// still has its recent part.
+func (ds *Datasource) retentionNotice(r query.Range) []string {
+	if ds.settings.Source != SourceLogAnalytics {
+		return nil
+	}
+	if oldest, _ := ds.retained(); r.From.Before(oldest) {
+		return []string{fmt.Sprintf("the workspace keeps %d days of sign-ins (retentionDays): the range before %s is empty",
+			ds.settings.RetentionDays, oldest.UTC().Format(time.RFC3339))}
+	}
+	return nil
+}
+
+// clippedReader scans only the bounds of the store: a query over a year of a
 // replayed day plans and loads one day's windows, not a year's.
 type clippedReader struct {
-	st       *store.Store
-	from, to time.Time
+	st     *store.Store
+	bounds func() (from, to time.Time)
 }
 
 func (c clippedReader) clip(from, to time.Time) (time.Time, time.Time, bool) {
-	if from.Before(c.from) {
-		from = c.from
+	lo, hi := c.bounds()
+	if from.Before(lo) {
+		from = lo
 	}
-	if to.After(c.to) {
-		to = c.to
+	if to.After(hi) {
+		to = hi
 	}
 	return from, to, from.Before(to)
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -31,7 +33,7 @@ var (
 // Datasource is one configured SignInLens datasource.
 type Datasource struct {
 	settings Settings
-	client   *graph.Client
+	src      source
 	store    *store.Store
 	engine   *query.Engine
 	demo     *graphsim.Server // nil unless source is demo
@@ -65,31 +67,54 @@ func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (
 func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	ds := &Datasource{settings: s, counters: &counters{uid: uid}}
 	ds.CallResourceHandler = httpadapter.New(ds.resources())
-	cfg := graphConfig(s)
-	cfg.Observer = ds.counters
+	conn, demo := s, ""
 	if s.Source == SourceDemo {
-		sim, demoCfg, sp, err := startDemo(s)
+		sim, demoConn, sp, err := startDemo(s)
 		if err != nil {
 			return nil, err
 		}
-		ds.demo, cfg, ds.span = sim, demoCfg, sp
-		cfg.Observer = ds.counters
+		ds.demo, conn, ds.span, demo = sim, demoConn, sp, demoDescription(s)
 	}
 	scfg, err := ds.storeConfig(s, srv, uid)
 	if err != nil {
 		ds.Dispose()
 		return nil, err
 	}
-	cfg, scfg = ShareBudget(cfg, scfg)
-	client, err := graph.New(cfg)
+	src, scfg, err := ds.newSource(s, conn, demo, scfg)
 	if err != nil {
 		ds.Dispose()
 		return nil, fmt.Errorf("%w: %v", ErrSettings, err)
 	}
-	ds.client = client
-	ds.store = store.New(client, scfg)
+	ds.src = src
+	ds.store = store.New(src, scfg)
 	ds.engine = query.New(ds.reader(), query.WithLimits(s.Limits()), query.WithMemoryGuard(processGuard()))
 	return ds, nil
+}
+
+// newSource builds the client of the API the settings read, connected as
+// conn says (the settings themselves, or the demo tenant's), sharing one
+// request budget with the store.
+func (ds *Datasource) newSource(s, conn Settings, demo string, scfg store.Config) (source, store.Config, error) {
+	if s.ReadsLogAnalytics() {
+		cfg, err := logAnalyticsConfig(conn, ds.counters)
+		if err != nil {
+			return nil, scfg, err
+		}
+		cfg.Pacer, scfg.SourcePaced = pace.New(scfg.RateLimit, scfg.RateWindow), true
+		client, err := loganalytics.New(cfg)
+		if err != nil {
+			return nil, scfg, err
+		}
+		return newLogAnalyticsSource(client, demo), scfg, nil
+	}
+	cfg := graphConfig(conn)
+	cfg.Observer = ds.counters
+	cfg, scfg = ShareBudget(cfg, scfg)
+	client, err := graph.New(cfg)
+	if err != nil {
+		return nil, scfg, err
+	}
+	return graphSource{Client: client, demo: demo}, scfg, nil
 }
 
 func graphConfig(s Settings) graph.Config {

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/synth"
 )
@@ -20,46 +19,46 @@ const (
 // demoThrottleRequests is Graph's budget for sign-in reports: 5 requests per 10 s.
 const demoThrottleRequests = 5
 
-// startDemo starts the built-in Graph simulator on loopback over TLS and returns
-// the Graph client configuration that reaches it. The demo goes through the same
-// client, auth and paging code as a real tenant: there is no second code path.
-func startDemo(s Settings) (*graphsim.Server, graph.Config, *span, error) {
+// demoWorkspaceID is the demo tenant's Log Analytics workspace.
+const demoWorkspaceID = "00000000-0000-4000-8000-0000000de7a1"
+
+// startDemo starts the built-in simulator on loopback over TLS and returns the
+// settings that reach it: the demo goes through the same clients, auth and
+// paging code as a real tenant or workspace — there is no second code path.
+func startDemo(s Settings) (*graphsim.Server, Settings, *span, error) {
 	src, err := demoSource(s)
 	if err != nil {
-		return nil, graph.Config{}, nil, err
+		return nil, Settings{}, nil, err
 	}
-	sim, cfg, err := serveDemo(s, src)
-	return sim, cfg, fileSpan(src), err
+	sim, conn, err := serveDemo(s, src)
+	return sim, conn, fileSpan(src), err
 }
 
-// serveDemo serves src on loopback as a Graph tenant with a secret of its own.
-func serveDemo(s Settings, src graphsim.Source) (*graphsim.Server, graph.Config, error) {
+// serveDemo serves src on loopback as a Graph tenant and a Log Analytics
+// workspace with a secret of its own, and returns s pointed at it.
+func serveDemo(s Settings, src graphsim.Source) (*graphsim.Server, Settings, error) {
 	secret, err := randomSecret()
 	if err != nil {
-		return nil, graph.Config{}, err
+		return nil, Settings{}, err
 	}
 	opts := graphsim.Options{Source: src, Credentials: map[string]string{demoClientID: secret}}
 	if s.DemoThrottle {
 		opts.Throttle = demoThrottleRequests
+		opts.Workspace.Throttle = graphsim.WorkspaceThrottleLimit
 	}
 	sim, err := graphsim.New(opts)
 	if err != nil {
-		return nil, graph.Config{}, fmt.Errorf("starting the demo tenant: %w", err)
+		return nil, Settings{}, fmt.Errorf("starting the demo tenant: %w", err)
 	}
 	url, err := sim.Start("127.0.0.1:0", true)
 	if err != nil {
-		return nil, graph.Config{}, fmt.Errorf("starting the demo tenant: %w", err)
+		return nil, Settings{}, fmt.Errorf("starting the demo tenant: %w", err)
 	}
-	cfg := graph.Config{
-		TenantID:      demoTenantID,
-		ClientID:      demoClientID,
-		AuthType:      "clientSecret",
-		ClientSecret:  secret,
-		GraphEndpoint: url,
-		AuthorityHost: url,
-		TLSCACert:     sim.CACertPEM(),
-	}
-	return sim, cfg, nil
+	conn := s
+	conn.TenantID, conn.ClientID, conn.AuthType, conn.ClientSecret = demoTenantID, demoClientID, "clientSecret", secret
+	conn.GraphEndpoint, conn.AuthorityHost, conn.LogAnalyticsEndpoint = url, url, url
+	conn.WorkspaceID, conn.TLSCACert = demoWorkspaceID, string(sim.CACertPEM())
+	return sim, conn, nil
 }
 
 // demoSource is the replayed file when demoFile is set, else the synthetic tenant.

@@ -106,7 +106,7 @@ func valuesFrame(values []query.ValueCount) *data.Frame {
 
 // markPartial puts a warning on the first frame: the answer covers only the
 // windows loaded so far, and a refresh will show more.
-func markPartial(frames data.Frames, p *store.PartialError) {
+func markPartial(frames data.Frames, p *store.PartialError, from string) {
 	if len(frames) == 0 {
 		return
 	}
@@ -116,5 +116,5 @@ func markPartial(frames data.Frames, p *store.PartialError) {
 	}
 	meta := ensureMeta(frames[0])
 	meta.Notices = append(meta.Notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
-		"Partial answer: %d of %d time windows (%d%%) are loaded from Microsoft Graph; loading continues in the background, refresh to see more.", p.Loaded, p.Total, pct)})
+		"Partial answer: %d of %d time windows (%d%%) are loaded from %s; loading continues in the background, refresh to see more.", p.Loaded, p.Total, pct, from)})
 }

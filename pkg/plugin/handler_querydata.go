@@ -55,12 +55,14 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 	if err != nil {
 		return errorResponse(err)
 	}
+	res.Notices = append(res.Notices, ds.retentionNotice(r)...)
+	res.Notices = append(res.Notices, ds.src.notices(q.LogTypes)...)
 	if res.Partial != nil {
 		if isAlert(cq.Headers) {
 			// An alert on a half-loaded range would see zeros where sign-ins are
 			// still loading: refuse rather than evaluate a wrong number.
 			return backend.ErrorResponseWithErrorSource(backend.DownstreamError(fmt.Errorf(
-				"sign-ins are still loading from Microsoft Graph (%d of %d time windows loaded); the rule is evaluated once the range is loaded", res.Partial.Loaded, res.Partial.Total)))
+				"sign-ins are still loading from %s (%d of %d time windows loaded); the rule is evaluated once the range is loaded", ds.sourceName(), res.Partial.Loaded, res.Partial.Total)))
 		}
 	}
 	link := linkTarget{From: dq.TimeRange.From, To: dq.TimeRange.To}
@@ -69,9 +71,17 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 	}
 	frames := framesOf(dq.RefID, q, res, link)
 	if res.Partial != nil {
-		markPartial(frames, res.Partial)
+		markPartial(frames, res.Partial, ds.sourceName())
 	}
 	return backend.DataResponse{Frames: frames}
+}
+
+// sourceName names where sign-ins come from, for messages.
+func (ds *Datasource) sourceName() string {
+	if ds.settings.ReadsLogAnalytics() {
+		return "the Log Analytics workspace"
+	}
+	return "Microsoft Graph"
 }
 
 // isAlert reports whether Grafana's alerting sent the request.

@@ -100,13 +100,13 @@ func within(root, path string) bool {
 
 // endpointProblems refuses endpoint overrides other than the clouds' own
 // hosts unless the server allows custom endpoints: the authority receives the
-// client secret, and the Graph endpoint the bearer token.
+// client secret, and the Graph and Log Analytics endpoints the bearer token.
 func (srv Server) endpointProblems(s Settings) []string {
 	if srv.AllowCustomEndpoints {
 		return nil
 	}
 	var problems []string
-	for _, e := range []struct{ field, value string }{{"graphEndpoint", s.GraphEndpoint}, {"authorityHost", s.AuthorityHost}} {
+	for _, e := range []struct{ field, value string }{{"graphEndpoint", s.GraphEndpoint}, {"authorityHost", s.AuthorityHost}, {"logAnalyticsEndpoint", s.LogAnalyticsEndpoint}} {
 		if e.value != "" && !azure.IsCloudHost(e.value) {
 			problems = append(problems, fmt.Sprintf("%s %s is not one of the Azure clouds' own hosts; the Grafana server admin allows other endpoints with %s",
 				e.field, clip.Quote(hostOnly(e.value)), iniCustomEndpoints))

@@ -19,6 +19,12 @@ import (
 // their own (the demo without demoThrottle).
 const unthrottled = 1_000_000
 
+// Log Analytics' documented query rate: about 200 requests per 30 s per user.
+const (
+	logAnalyticsRequests = 200
+	logAnalyticsWindow   = 30 * time.Second
+)
+
 // maxRunWindows is how many hour windows one paged Graph query may cover: a day
 // keeps a sparse log's cold week at 7 requests per log type, while a failure
 // loses at most a day of progress.
@@ -54,6 +60,9 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 			ds.warnings = append(ds.warnings, "memcached is not used: no secret keys its values (the demo, managed and workload identity have none of their own); set "+
 				iniCacheSecret+", the same on every replica, or the datasource's secure cacheSecret")
 		}
+	}
+	if s.ReadsLogAnalytics() && s.ThrottleRequests == 0 {
+		cfg.RateLimit, cfg.RateWindow = logAnalyticsRequests, logAnalyticsWindow
 	}
 	if s.Source == SourceDemo && !s.DemoThrottle {
 		cfg.RateLimit = unthrottled

@@ -15,7 +15,7 @@ export function ConfigEditor(props: ConfigProps) {
   return (
     <Stack direction="column" gap={2}>
       <SourceSection {...props} />
-      {source === 'graph' && (
+      {source !== 'demo' && (
         <>
           <Divider />
           <EntraSection {...props} />

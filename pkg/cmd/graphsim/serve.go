@@ -22,6 +22,8 @@ type serveConfig struct {
 	faults   graphsim.Faults
 	src      sourceFlags
 	now      func() time.Time // nil means time.Now; tests set it
+
+	workspace graphsim.WorkspaceOptions // the Log Analytics workspace served beside Graph
 }
 
 func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
@@ -32,8 +34,10 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.caFile, "ca-file", "", "with --tls, write the CA certificate PEM here instead of printing it")
 	fs.IntVar(&cfg.throttle, "throttle", 0, "Graph requests per tenant per 10 s; 0 = unlimited (Graph allows 5)")
 	fs.DurationVar(&cfg.delay, "delay", 0, "ingestion delay: a sign-in is listed this long after it happened")
-	fs.Var(&faultFlag{faults: &cfg.faults}, "fault", "inject faults into sign-ins requests; repeatable; see the usage for the spec syntax")
+	fs.Var(&serveFaultFlag{graph: faultFlag{faults: &cfg.faults}, workspace: &cfg.workspace}, "fault",
+		"inject faults into sign-ins requests, or with the prefix la: into workspace queries; repeatable; see the usage for the spec syntax")
 	cfg.src.register(fs)
+	registerWorkspaceFlags(fs, &cfg.workspace)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return cfg, err
 	}
@@ -71,12 +75,13 @@ func startServer(cfg serveConfig, logTo io.Writer) (*graphsim.Server, string, er
 		return nil, "", err
 	}
 	srv, err := graphsim.New(graphsim.Options{
-		Source:   src,
-		Now:      cfg.now,
-		Throttle: cfg.throttle,
-		Delay:    cfg.delay,
-		Faults:   cfg.faults,
-		Log:      slog.New(slog.NewTextHandler(logTo, nil)),
+		Source:    src,
+		Now:       cfg.now,
+		Throttle:  cfg.throttle,
+		Delay:     cfg.delay,
+		Faults:    cfg.faults,
+		Workspace: cfg.workspace,
+		Log:       slog.New(slog.NewTextHandler(logTo, nil)),
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", errUsage, err)

@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
 
 import { startsWith } from '../../test/fixtures';
+import { SignInDataSourceOptions } from '../../types';
 
 import { CacheSection } from './CacheSection';
 import { renderConfig } from './testing';
@@ -29,5 +30,21 @@ describe('CacheSection', () => {
       memcachedAddresses: 'mc-1:11211,mc-2:11211',
       freshnessMinutes: 20,
     });
+  });
+
+  it("shows the source's freshness default: later through Log Analytics", () => {
+    const freshness = () => screen.getByLabelText(startsWith('Freshness (minutes)'));
+    const cases: Array<[SignInDataSourceOptions, string]> = [
+      [{ source: 'graph' }, '15'],
+      [{ source: 'demo', demoApi: 'graph' }, '15'],
+      [{ source: 'logAnalytics' }, '30'],
+      [{ source: 'demo', demoApi: 'logAnalytics' }, '30'],
+      [{ source: 'graph', demoApi: 'logAnalytics' }, '15'],
+    ];
+    for (const [jsonData, placeholder] of cases) {
+      const { unmount } = renderConfig(CacheSection, { ...jsonData, cacheSizeMB: 64 });
+      expect(freshness()).toHaveAttribute('placeholder', placeholder);
+      unmount();
+    }
   });
 });

@@ -1,14 +1,15 @@
 import React from 'react';
 import { ConfigSection } from '@grafana/plugin-ui';
 
-import { SETTINGS_DEFAULTS } from '../../types';
+import { settingsDefaults } from '../../types';
 import { ConfigProps, IniSetting, NumberSetting, SecretSetting, TextSetting, anySet } from './fields';
 
 export function CacheSection(props: ConfigProps) {
+  const defaults = settingsDefaults(props.options.jsonData);
   return (
     <ConfigSection
       title="Cache"
-      description="Sign-ins are fetched once per time window and kept, so dashboards do not spend the Graph request quota."
+      description="Sign-ins are fetched once per time window and kept, so dashboards do not spend the API's request quota."
       isCollapsible
       isInitiallyOpen={anySet(
         props,
@@ -21,7 +22,7 @@ export function CacheSection(props: ConfigProps) {
         name="cacheSizeMB"
         label="Memory cache size (MB)"
         description="In-memory cache per data source; larger keeps longer ranges without refetching"
-        placeholder={String(SETTINGS_DEFAULTS.cacheSizeMB)}
+        placeholder={String(defaults.cacheSizeMB)}
       />
       <TextSetting
         props={props}
@@ -60,8 +61,8 @@ export function CacheSection(props: ConfigProps) {
         props={props}
         name="freshnessMinutes"
         label="Freshness (minutes)"
-        description="Sign-ins reach Graph minutes late: windows newer than this are fetched again rather than cached"
-        placeholder={String(SETTINGS_DEFAULTS.freshnessMinutes)}
+        description="Sign-ins arrive minutes late, later through Log Analytics: windows newer than this are fetched again rather than cached"
+        placeholder={String(defaults.freshnessMinutes)}
       />
     </ConfigSection>
   );

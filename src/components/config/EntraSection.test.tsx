@@ -15,6 +15,8 @@ describe('EntraSection', () => {
     expect(screen.getByLabelText(startsWith('Cloud'))).toHaveValue('Azure (global)');
     expect(screen.getByLabelText(startsWith('Authentication'))).toHaveValue('Client secret');
     expect(screen.getByText(/AuditLog.Read.All/)).toBeInTheDocument();
+    expect(screen.queryByText('Log Analytics Reader')).not.toBeInTheDocument();
+    expect(screen.getByLabelText(startsWith('Authentication'))).toHaveAccessibleName(/token for Microsoft Graph/);
     expect(screen.queryByText(/forward_settings_to_plugins/)).not.toBeInTheDocument();
 
     await user.type(screen.getByLabelText(/Tenant ID/), TENANT);
@@ -68,5 +70,29 @@ describe('EntraSection', () => {
     const { user, latest } = renderConfig(EntraSection, { source: 'graph' });
     await choose(user, screen.getByLabelText(startsWith('Cloud')), 'Azure US Government', 'US');
     expect(latest().jsonData.cloud).toBe('AzureUSGovernment');
+  });
+
+  it('asks a workspace reader for Log Analytics, with the same credentials', async () => {
+    const { user, latest } = renderConfig(EntraSection, { source: 'logAnalytics' });
+    expect(screen.getByText('Log Analytics Reader')).toBeInTheDocument();
+    for (const category of [
+      'SignInLogs',
+      'NonInteractiveUserSignInLogs',
+      'ServicePrincipalSignInLogs',
+      'ManagedIdentitySignInLogs',
+    ]) {
+      expect(screen.getByText(category)).toBeInTheDocument();
+    }
+    expect(screen.queryByText(/AuditLog.Read.All/)).not.toBeInTheDocument();
+    expect(screen.getByLabelText(startsWith('Authentication'))).toHaveAccessibleName(/token for Log Analytics/);
+
+    await user.type(screen.getByLabelText(/Tenant ID/), TENANT);
+    await user.type(screen.getByLabelText(/Client ID/), CLIENT);
+    await user.type(screen.getByLabelText(/Client secret/), 's3cret~');
+    expect(latest().jsonData).toEqual({ source: 'logAnalytics', tenantId: TENANT, clientId: CLIENT });
+    expect(latest().secureJsonData).toEqual({ clientSecret: 's3cret~' });
+
+    await choose(user, screen.getByLabelText(startsWith('Authentication')), 'Managed identity', 'Managed');
+    expect(screen.getByLabelText(startsWith('Managed identity client ID'))).toBeInTheDocument();
   });
 });

@@ -3,27 +3,18 @@ import { ConfigSection } from '@grafana/plugin-ui';
 import { Combobox, Field } from '@grafana/ui';
 
 import { AUTH_TYPES, AuthType, CLOUDS, Cloud, SETTINGS_DEFAULTS } from '../../types';
-import { ConfigProps, IniSetting, SecretSetting, TextSetting, setJsonData } from './fields';
-
-const GUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
+import { ConfigProps, GUID_PLACEHOLDER, IniSetting, SecretSetting, TextSetting, setJsonData } from './fields';
 
 export function EntraSection(props: ConfigProps) {
   const { jsonData } = props.options;
   const cloudId = useId();
   const authId = useId();
   const authType = jsonData.authType ?? SETTINGS_DEFAULTS.authType;
+  const logAnalytics = jsonData.source === 'logAnalytics';
   const cloudOptions = CLOUDS.map((c) => ({ value: c.value, label: c.label }));
 
   return (
-    <ConfigSection
-      title="Microsoft Entra ID"
-      description={
-        <>
-          An app registration with the <code>AuditLog.Read.All</code> and <code>Directory.Read.All</code> application
-          permissions (admin consent granted). Sign-in logs need Microsoft Entra ID P1 or P2.
-        </>
-      }
-    >
+    <ConfigSection title="Microsoft Entra ID" description={logAnalytics ? <LogAnalyticsAccess /> : <GraphAccess />}>
       <Field label="Cloud" description="The national cloud of the tenant">
         <Combobox<Cloud>
           id={cloudId}
@@ -33,7 +24,10 @@ export function EntraSection(props: ConfigProps) {
           onChange={(o) => o && setJsonData(props, 'cloud', o.value)}
         />
       </Field>
-      <Field label="Authentication" description={<AuthDescription authType={authType} />}>
+      <Field
+        label="Authentication"
+        description={<AuthDescription authType={authType} api={logAnalytics ? 'Log Analytics' : 'Microsoft Graph'} />}
+      >
         <Combobox<AuthType>
           id={authId}
           width={40}
@@ -47,6 +41,28 @@ export function EntraSection(props: ConfigProps) {
   );
 }
 
+/** What the app needs to read sign-ins through Microsoft Graph. */
+function GraphAccess() {
+  return (
+    <>
+      An app registration with the <code>AuditLog.Read.All</code> and <code>Directory.Read.All</code> application
+      permissions (admin consent granted). Sign-in logs need Microsoft Entra ID P1 or P2.
+    </>
+  );
+}
+
+/** What the identity needs to read a workspace, and what must feed the workspace. */
+function LogAnalyticsAccess() {
+  return (
+    <>
+      An app registration or managed identity with the <strong>Log Analytics Reader</strong> role on the workspace
+      (Azure RBAC). The tenant’s Entra diagnostic settings must send <code>SignInLogs</code>,{' '}
+      <code>NonInteractiveUserSignInLogs</code>, <code>ServicePrincipalSignInLogs</code> and{' '}
+      <code>ManagedIdentitySignInLogs</code> to the workspace. Sign-in logs need Microsoft Entra ID P1 or P2.
+    </>
+  );
+}
+
 /** Grafana's [azure] setting that enables an authentication, for those that need one. */
 const AZURE_SETTINGS: Partial<Record<AuthType, string>> = {
   managedIdentity: 'managed_identity_enabled = true',
@@ -54,11 +70,11 @@ const AZURE_SETTINGS: Partial<Record<AuthType, string>> = {
 };
 
 /** What the authentication does, and what the server admin must enable for it. */
-function AuthDescription({ authType }: { authType: AuthType }) {
+function AuthDescription({ authType, api }: { authType: AuthType; api: string }) {
   const setting = AZURE_SETTINGS[authType];
   return (
     <>
-      How SignInLens gets a token for Microsoft Graph
+      How SignInLens gets a token for {api}
       {setting && (
         <>
           . The server admin must set <IniSetting setting={setting} section="[azure]" />, and list

@@ -1,14 +1,22 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 
 import { startsWith } from '../../test/fixtures';
 
 import { SourceSection } from './SourceSection';
 import { renderConfig } from './testing';
 
+const WORKSPACE = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+
+/** A radio button of one group: "Microsoft Graph" is both a source and a demo API. */
+const radio = (group: string, name: string) =>
+  within(screen.getByRole('radiogroup', { name: group })).getByRole('radio', { name });
+
 describe('SourceSection', () => {
   it('starts on the demo tenant with its defaults as placeholders', () => {
     renderConfig(SourceSection);
-    expect(screen.getByRole('radio', { name: 'Demo tenant' })).toBeChecked();
+    expect(radio('Source', 'Demo tenant')).toBeChecked();
+    expect(radio('Demo API', 'Microsoft Graph')).toBeChecked();
+    expect(screen.getByText(/both show the same tenant/)).toBeInTheDocument();
     expect(screen.getByLabelText(startsWith('Seed'))).toHaveAttribute('placeholder', '1');
     expect(screen.getByRole('radio', { name: 'Medium' })).toBeChecked();
     expect(screen.getByLabelText(startsWith('Largest replay file (MB)'))).toHaveAttribute('placeholder', '256');
@@ -17,12 +25,14 @@ describe('SourceSection', () => {
 
   it('writes the demo options into jsonData', async () => {
     const { user, latest } = renderConfig(SourceSection);
+    await user.click(radio('Demo API', 'Log Analytics workspace'));
     await user.type(screen.getByLabelText(startsWith('Seed')), '42');
     await user.click(screen.getByRole('radio', { name: 'Large' }));
     await user.type(screen.getByLabelText(startsWith('Replay file')), '/data/sign-ins 2026.json');
     await user.type(screen.getByLabelText(startsWith('Largest replay file (MB)')), '1024');
     await user.click(screen.getByLabelText(startsWith('Simulate throttling')));
     expect(latest().jsonData).toEqual({
+      demoApi: 'logAnalytics',
       demoSeed: 42,
       demoSize: 'large',
       demoFile: '/data/sign-ins 2026.json',
@@ -40,15 +50,53 @@ describe('SourceSection', () => {
 
   it('switches to Microsoft Graph and hides the demo options', async () => {
     const { user, latest } = renderConfig(SourceSection);
-    await user.click(screen.getByRole('radio', { name: 'Microsoft Graph' }));
+    await user.click(radio('Source', 'Microsoft Graph'));
     expect(latest().jsonData.source).toBe('graph');
     expect(screen.queryByLabelText(startsWith('Seed'))).not.toBeInTheDocument();
+    expect(screen.queryByRole('radiogroup', { name: 'Demo API' })).not.toBeInTheDocument();
+    expect(screen.queryByLabelText(startsWith('Workspace ID'))).not.toBeInTheDocument();
+  });
+
+  it('asks for the workspace ID of a Log Analytics workspace, and saves it', async () => {
+    const { user, latest } = renderConfig(SourceSection);
+    await user.click(radio('Source', 'Log Analytics workspace'));
+    expect(screen.queryByLabelText(startsWith('Seed'))).not.toBeInTheDocument();
+    const workspace = screen.getByLabelText(startsWith('Workspace ID'));
+    expect(workspace).toHaveAttribute('placeholder', '00000000-0000-0000-0000-000000000000');
+    expect(screen.queryByText(/Not a GUID/)).not.toBeInTheDocument();
+    await user.type(workspace, WORKSPACE);
+    expect(screen.queryByText(/Not a GUID/)).not.toBeInTheDocument();
+    expect(latest().jsonData).toEqual({ source: 'logAnalytics', workspaceId: WORKSPACE });
+  });
+
+  it('says a workspace ID that is not a GUID is wrong, and still saves it', async () => {
+    const { user, latest } = renderConfig(SourceSection, { source: 'logAnalytics' });
+    await user.type(screen.getByLabelText(startsWith('Workspace ID')), 'contoso-signins');
+    expect(screen.getByText(/Not a GUID: use the Workspace ID/)).toBeInTheDocument();
+    expect(latest().jsonData).toEqual({ source: 'logAnalytics', workspaceId: 'contoso-signins' });
+    await user.clear(screen.getByLabelText(startsWith('Workspace ID')));
+    expect(screen.queryByText(/Not a GUID/)).not.toBeInTheDocument();
+    expect(latest().jsonData).toEqual({ source: 'logAnalytics' });
   });
 
   it('renders saved demo settings', () => {
-    renderConfig(SourceSection, { source: 'demo', demoSize: 'small', demoFile: '/x.json', demoThrottle: true });
+    renderConfig(SourceSection, {
+      source: 'demo',
+      demoApi: 'logAnalytics',
+      demoSize: 'small',
+      demoFile: '/x.json',
+      demoThrottle: true,
+    });
+    expect(radio('Demo API', 'Log Analytics workspace')).toBeChecked();
     expect(screen.getByRole('radio', { name: 'Small' })).toBeChecked();
     expect(screen.getByLabelText(startsWith('Replay file'))).toHaveValue('/x.json');
     expect(screen.getByLabelText(startsWith('Simulate throttling'))).toBeChecked();
+  });
+
+  it('renders a saved workspace ID, spaces and all', () => {
+    renderConfig(SourceSection, { source: 'logAnalytics', workspaceId: ` ${WORKSPACE} ` });
+    expect(radio('Source', 'Log Analytics workspace')).toBeChecked();
+    expect(screen.getByLabelText(startsWith('Workspace ID'))).toHaveValue(` ${WORKSPACE} `);
+    expect(screen.queryByText(/Not a GUID/)).not.toBeInTheDocument();
   });
 });

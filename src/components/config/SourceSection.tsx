@@ -2,12 +2,22 @@ import React, { useId } from 'react';
 import { ConfigSection } from '@grafana/plugin-ui';
 import { Field, RadioButtonGroup, Switch } from '@grafana/ui';
 
-import { DemoSize, SETTINGS_DEFAULTS, Source } from '../../types';
-import { ConfigProps, IniSetting, NumberSetting, TextSetting, setJsonData } from './fields';
+import { DemoApi, DemoSize, Option, SETTINGS_DEFAULTS, Source } from '../../types';
+import { ConfigProps, GUID_PLACEHOLDER, IniSetting, NumberSetting, TextSetting, isGuid, setJsonData } from './fields';
 
-const SOURCES: Array<{ value: Source; label: string; description: string }> = [
+const SOURCES: Array<Option<Source>> = [
   { value: 'demo', label: 'Demo tenant', description: 'A simulated tenant built in: no Azure account needed' },
   { value: 'graph', label: 'Microsoft Graph', description: 'Your tenant’s sign-in logs through Microsoft Graph' },
+  {
+    value: 'logAnalytics',
+    label: 'Log Analytics workspace',
+    description: 'Your tenant’s sign-in logs that its diagnostic settings send to a workspace',
+  },
+];
+
+const DEMO_APIS: Array<Option<DemoApi>> = [
+  { value: 'graph', label: 'Microsoft Graph' },
+  { value: 'logAnalytics', label: 'Log Analytics workspace' },
 ];
 
 const DEMO_SIZES: Array<{ value: DemoSize; label: string }> = [
@@ -26,11 +36,33 @@ export function SourceSection(props: ConfigProps) {
       description="Where sign-ins come from. The demo tenant is synthetic data for trying dashboards and alerts."
     >
       <Field label="Source">
-        <RadioButtonGroup options={SOURCES} value={source} onChange={(v) => setJsonData(props, 'source', v)} />
+        <RadioButtonGroup
+          aria-label="Source"
+          options={SOURCES}
+          value={source}
+          onChange={(v) => setJsonData(props, 'source', v)}
+        />
       </Field>
       {source === 'demo' && <DemoOptions {...props} />}
+      {source === 'logAnalytics' && (
+        <TextSetting
+          props={props}
+          name="workspaceId"
+          label="Workspace ID"
+          description="The Workspace ID on the Log Analytics workspace’s Overview page"
+          placeholder={GUID_PLACEHOLDER}
+          required
+          validate={workspaceIdError}
+        />
+      )}
     </ConfigSection>
   );
+}
+
+function workspaceIdError(value: string): string | undefined {
+  return value.trim() === '' || isGuid(value)
+    ? undefined
+    : 'Not a GUID: use the Workspace ID, not the workspace’s name or resource ID';
 }
 
 function DemoOptions(props: ConfigProps) {
@@ -38,6 +70,14 @@ function DemoOptions(props: ConfigProps) {
   const throttleId = useId();
   return (
     <>
+      <Field label="Demo API" description="The API the demo tenant answers through; both show the same tenant">
+        <RadioButtonGroup
+          aria-label="Demo API"
+          options={DEMO_APIS}
+          value={jsonData.demoApi ?? SETTINGS_DEFAULTS.demoApi}
+          onChange={(v) => setJsonData(props, 'demoApi', v)}
+        />
+      </Field>
       <NumberSetting
         props={props}
         name="demoSeed"
@@ -73,7 +113,7 @@ function DemoOptions(props: ConfigProps) {
       />
       <Field
         label="Simulate throttling"
-        description="Answer like Microsoft Graph under load (429 with Retry-After), to see how dashboards cope"
+        description="Answer like the API under load (429 with Retry-After), to see how dashboards cope"
       >
         <Switch
           id={throttleId}

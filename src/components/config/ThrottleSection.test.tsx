@@ -13,6 +13,39 @@ describe('ThrottleSection', () => {
     expect(screen.getByLabelText(startsWith('Window (seconds)'))).toHaveAttribute('placeholder', '10');
     expect(screen.getByLabelText(startsWith('Query time budget (seconds)'))).toHaveAttribute('placeholder', '30');
     expect(screen.getByLabelText(startsWith('Most groups per query'))).toHaveAttribute('placeholder', '200000');
+    expect(screen.getByText(/Microsoft Graph allows 5 sign-in report requests per 10 seconds/)).toBeInTheDocument();
+    expect(screen.getByLabelText(startsWith('Requests per window'))).toHaveAccessibleName(/Most Graph requests/);
+  });
+
+  it("shows Log Analytics' limits as placeholders when the sign-ins come through it", async () => {
+    for (const jsonData of [{ source: 'logAnalytics' as const }, { demoApi: 'logAnalytics' as const }]) {
+      const { user, unmount } = renderConfig(ThrottleSection, jsonData);
+      await user.click(screen.getByRole('button', { name: 'Expand section Throttle and limits' }));
+      expect(screen.getByText(/Log Analytics allows about 200 requests per 30 seconds/)).toBeInTheDocument();
+      expect(screen.getByLabelText(startsWith('Requests per window'))).toHaveAttribute('placeholder', '200');
+      expect(screen.getByLabelText(startsWith('Requests per window'))).toHaveAccessibleName(
+        /Most Log Analytics requests/
+      );
+      expect(screen.getByLabelText(startsWith('Window (seconds)'))).toHaveAttribute('placeholder', '30');
+      expect(screen.getByLabelText(startsWith('Query time budget (seconds)'))).toHaveAttribute('placeholder', '30');
+      unmount();
+    }
+  });
+
+  it("states the source's retention", async () => {
+    const { user, unmount } = renderConfig(ThrottleSection, { source: 'graph' });
+    await user.click(screen.getByRole('button', { name: 'Expand section Throttle and limits' }));
+    expect(screen.getByLabelText(startsWith('Longest range (days)'))).toHaveAccessibleName(
+      /naming maxRangeDays\. A range older than retentionDays \(default 30, Microsoft Graph’s retention\) is refused$/
+    );
+    unmount();
+    const demo = renderConfig(ThrottleSection, { maxRangeDays: 120 });
+    expect(screen.getByLabelText(startsWith('Longest range (days)'))).not.toHaveAccessibleName(/retentionDays/);
+    demo.unmount();
+    renderConfig(ThrottleSection, { source: 'logAnalytics', maxRangeDays: 120 });
+    expect(screen.getByLabelText(startsWith('Longest range (days)'))).toHaveAccessibleName(
+      /older than retentionDays \(default 90, the workspace’s retention\) are empty/
+    );
   });
 
   it("shows the query limits' defaults as placeholders, and says what happens past them", async () => {

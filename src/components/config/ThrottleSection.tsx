@@ -1,21 +1,31 @@
 import React from 'react';
 import { ConfigSection } from '@grafana/plugin-ui';
 
-import { SETTINGS_DEFAULTS } from '../../types';
+import { SettingsDefaults, Source, readsLogAnalytics, settingsDefaults } from '../../types';
 import { ConfigProps, NumberKey, NumberSetting, anySet } from './fields';
 
-/** The section's settings, in the order shown; each placeholder is its default. */
-const SETTINGS: Array<{ name: NumberKey & keyof typeof SETTINGS_DEFAULTS; label: string; description?: string }> = [
+/** What the descriptions depend on: the API the sign-ins come through, and the source's retention. */
+interface Context {
+  api: string;
+  retention?: string;
+}
+
+/** The section's settings, in the order shown; each placeholder is its default for the source. */
+const SETTINGS: Array<{
+  name: NumberKey & keyof SettingsDefaults;
+  label: string;
+  description?: string | ((c: Context) => string);
+}> = [
   {
     name: 'throttleRequests',
     label: 'Requests per window',
-    description: 'Most Graph requests SignInLens sends in one window',
+    description: (c) => `Most ${c.api} requests SignInLens sends in one window`,
   },
   { name: 'throttleWindowSeconds', label: 'Window (seconds)' },
   {
     name: 'queryTimeBudgetSeconds',
     label: 'Query time budget (seconds)',
-    description: 'Longest a query may spend fetching from Graph before it answers with a timeout',
+    description: (c) => `Longest a query may spend fetching from ${c.api} before it answers with a timeout`,
   },
   {
     name: 'maxGroups',
@@ -42,24 +52,54 @@ const SETTINGS: Array<{ name: NumberKey & keyof typeof SETTINGS_DEFAULTS; label:
   {
     name: 'maxRangeDays',
     label: 'Longest range (days)',
-    description:
-      'Longest time range a query or variable may cover; a longer one is refused with an error naming maxRangeDays. Microsoft Graph is also limited by its retention (retentionDays)',
+    description: (c) =>
+      `Longest time range a query or variable may cover; a longer one is refused with an error naming maxRangeDays${c.retention ? `. ${c.retention}` : ''}`,
   },
 ];
 
+/** The limits of each API, as the section's description states them. */
+const LIMITS = {
+  graph: 'Microsoft Graph allows 5 sign-in report requests per 10 seconds per app and tenant',
+  logAnalytics: 'Log Analytics allows about 200 requests per 30 seconds per user',
+};
+
+/** What happens to a range older than the source keeps; the demo keeps everything. */
+function retention(source: Source | undefined, days: number): string | undefined {
+  switch (source) {
+    case 'graph':
+      return `A range older than retentionDays (default ${days}, Microsoft Graph’s retention) is refused`;
+    case 'logAnalytics':
+      return `Parts of a range older than retentionDays (default ${days}, the workspace’s retention) are empty, with a notice`;
+  }
+  return undefined;
+}
+
 export function ThrottleSection(props: ConfigProps) {
+  const { jsonData } = props.options;
+  const defaults = settingsDefaults(jsonData);
+  const api = readsLogAnalytics(jsonData) ? 'logAnalytics' : 'graph';
+  const context: Context = {
+    api: api === 'logAnalytics' ? 'Log Analytics' : 'Graph',
+    retention: retention(jsonData.source, defaults.retentionDays),
+  };
   return (
     <ConfigSection
       title="Throttle and limits"
-      description="Microsoft Graph allows 5 sign-in report requests per 10 seconds per app and tenant; SignInLens stays within that."
+      description={`${LIMITS[api]}; SignInLens stays within that.`}
       isCollapsible
       isInitiallyOpen={anySet(
         props,
         SETTINGS.map((s) => s.name)
       )}
     >
-      {SETTINGS.map((s) => (
-        <NumberSetting key={s.name} props={props} placeholder={String(SETTINGS_DEFAULTS[s.name])} {...s} />
+      {SETTINGS.map(({ description, ...s }) => (
+        <NumberSetting
+          key={s.name}
+          props={props}
+          placeholder={String(defaults[s.name])}
+          description={typeof description === 'function' ? description(context) : description}
+          {...s}
+        />
       ))}
     </ConfigSection>
   );

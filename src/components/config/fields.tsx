@@ -36,15 +36,22 @@ interface FieldProps<K> {
   required?: boolean;
 }
 
+interface TextProps extends FieldProps<TextKey> {
+  /** Says what is wrong with the value, under the field; saving is not blocked. */
+  validate?: (value: string) => string | undefined;
+}
+
 /** A jsonData text setting; an empty text removes the setting (the backend trims spaces). */
-export function TextSetting({ props, name, label, description, placeholder, required }: FieldProps<TextKey>) {
+export function TextSetting({ props, name, label, description, placeholder, required, validate }: TextProps) {
   const id = useId();
+  const value = props.options.jsonData[name] ?? '';
+  const error = validate?.(value);
   return (
-    <Field label={label} description={description} required={required}>
+    <Field label={label} description={description} required={required} invalid={!!error} error={error}>
       <Input
         id={id}
         width={INPUT_WIDTH}
-        value={props.options.jsonData[name] ?? ''}
+        value={value}
         placeholder={placeholder}
         onChange={(e) => setJsonData(props, name, e.currentTarget.value || undefined)}
       />
@@ -68,6 +75,13 @@ export function NumberSetting({ props, name, label, description, placeholder }: 
       />
     </Field>
   );
+}
+
+export const GUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
+
+/** Whether the text (spaces trimmed, as the backend does) is a GUID in its 8-4-4-4-12 form. */
+export function isGuid(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text.trim());
 }
 
 export function parseNumber(text: string): number | undefined {

@@ -1,0 +1,92 @@
+package kql
+
+import "time"
+
+// Column types, as the service names them in an answer's columns.
+const (
+	TypeString   = "string"
+	TypeDatetime = "datetime"
+	TypeDynamic  = "dynamic"
+	TypeBool     = "bool"
+	TypeLong     = "long"
+	TypeReal     = "real"
+)
+
+// ColumnDef is a column of a table.
+type ColumnDef struct{ Name, Type string }
+
+// Catalog returns the columns of a table of the workspace, in the table's
+// order, or false when the workspace has no such table.
+type Catalog func(table string) ([]ColumnDef, bool)
+
+// The columns the subset gives a meaning to. Kusto names are case-sensitive.
+const (
+	colID       = "Id"
+	colCreated  = "CreatedDateTime"
+	colIngested = "TimeGenerated"
+)
+
+// Plan is a checked query: what to read and what to answer.
+type Plan struct {
+	Table string
+	// Created bounds CreatedDateTime and Ingested TimeGenerated, from the
+	// where (the contract's, and the form for a table without
+	// CreatedDateTime).
+	Created, Ingested Range
+	// Latest is summarize arg_max(TimeGenerated, *) by Id: one row per Id,
+	// its latest version.
+	Latest bool
+	// Aggregates, when not nil, is a summarize without by: the answer is
+	// one row, a column per aggregate.
+	Aggregates []Aggregate
+	// Output are the answer's columns in order; for Aggregates, one each.
+	Output []Output
+}
+
+// Output is a column of the answer.
+type Output struct {
+	Name, Type string
+	// Source is the table column it reads; "" for column_ifexists of a
+	// column the table lacks, whose value is the default, an empty string.
+	Source string
+}
+
+// Aggregate is one aggregate of a summarize without by.
+type Aggregate struct {
+	Func   string // "count", "max" or "min"
+	Column string // the datetime column of max and min
+}
+
+// Range is an interval of datetimes; an unset end is unbounded.
+type Range struct {
+	From, To             time.Time
+	HasFrom, HasTo       bool
+	FromOpen, ToIncluded bool // From excluded (>), To included (<=)
+}
+
+// Contains reports whether t is in the range.
+func (r Range) Contains(t time.Time) bool {
+	switch {
+	case r.HasFrom && (t.Before(r.From) || r.FromOpen && t.Equal(r.From)):
+		return false
+	case r.HasTo && (t.After(r.To) || !r.ToIncluded && t.Equal(r.To)):
+		return false
+	}
+	return true
+}
+
+// narrow intersects the range with "value op bound".
+func (r *Range) narrow(op string, bound time.Time) {
+	switch op {
+	case ">=", ">":
+		open := op == ">"
+		if !r.HasFrom || bound.After(r.From) || bound.Equal(r.From) && open {
+			r.From, r.HasFrom, r.FromOpen = bound, true, open
+		}
+	case "<", "<=":
+		incl := op == "<="
+		if !r.HasTo || bound.Before(r.To) || bound.Equal(r.To) && !incl {
+			r.To, r.HasTo, r.ToIncluded = bound, true, incl
+		}
+	}
+}

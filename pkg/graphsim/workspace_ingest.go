@@ -1,0 +1,63 @@
+package graphsim
+
+import (
+	"hash/fnv"
+	"time"
+)
+
+// The ingestion model: when a sign-in's rows reach the workspace. Each is a
+// pure function of the sign-in's id, so every run and every test sees the
+// same TimeGenerated.
+const (
+	// A sign-in's row is ingested between ingestMin and
+	// ingestMin+ingestSpread after it happened.
+	ingestMin    = time.Minute
+	ingestSpread = 4 * time.Minute
+	// reemitPerTenThousand of the interactive and non-interactive sign-ins
+	// (5%) are emitted again, as an update: between reemitMin and
+	// reemitMin+reemitSpread after the first row, with RiskState changed.
+	reemitPerTenThousand = 500
+	reemitMin            = 10 * time.Minute
+	reemitSpread         = 20 * time.Minute
+	// maxIngestLag is the latest a row of a sign-in can arrive, before
+	// Faults.LateBy: what a timespan's start must reach back by.
+	maxIngestLag = ingestMin + ingestSpread + reemitMin + reemitSpread
+)
+
+// rowVersion is one row of a sign-in: its TimeGenerated and whether it is
+// the re-emitted update.
+type rowVersion struct {
+	ingested time.Time
+	updated  bool
+}
+
+// versionsOf returns the rows of a sign-in, oldest first: one, or two for a
+// re-emitted one. late delays both, for the sign-ins Faults.IsLate picks.
+func versionsOf(rec *Record, reemits bool, late time.Duration) []rowVersion {
+	h := hashID("ingest/", rec.ID)
+	first := rec.Created.Add(ingestMin + late + time.Duration(h%uint64(ingestSpread/100))*100)
+	v := []rowVersion{{ingested: first}}
+	if r := hashID("re-emit/", rec.ID); reemits && r%10000 < reemitPerTenThousand {
+		again := reemitMin + time.Duration(r/10000%uint64(reemitSpread/time.Second))*time.Second
+		v = append(v, rowVersion{ingested: first.Add(again), updated: true})
+	}
+	return v
+}
+
+// hashID hashes an id with a salt, so the draws for delay and re-emission
+// are independent of each other and of Faults.IsLate.
+func hashID(salt, id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(salt))
+	h.Write([]byte(id))
+	return h.Sum64()
+}
+
+// updatedRiskState is the RiskState of a re-emitted row: a risky sign-in
+// remediated, or one an offline detection found risky after the fact.
+func updatedRiskState(state string) string {
+	if state == "atRisk" {
+		return "remediated"
+	}
+	return "atRisk"
+}

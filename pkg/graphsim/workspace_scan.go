@@ -1,0 +1,135 @@
+package graphsim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/kql"
+)
+
+// wsQuery is one checked query being answered.
+type wsQuery struct {
+	plan  *kql.Plan
+	table *schema
+	span  timespan
+	now   time.Time
+	ctx   *rowContext
+}
+
+// eachRow calls fn with every row of the query's table the workspace holds
+// at now: created and ingested in the where's ranges, ingested by now and
+// within the timespan, in CreatedDateTime order (then Id). It reads only
+// the hours the bounds leave, through Source.Hour; fn returns false to stop.
+func (ws *workspace) eachRow(q *wsQuery, fn func(laRow) bool) error {
+	lo, hi := ws.hours(q)
+	for hour := lo; hour.Before(hi); hour = hour.Add(time.Hour) {
+		recs, err := ws.src.Hour(q.table.logType, hour)
+		if err != nil {
+			return fmt.Errorf("graphsim: %s rows of %s: %w", q.table.name, hour.Format(time.RFC3339), err)
+		}
+		for i := len(recs) - 1; i >= 0; i-- { // the Source lists newest first
+			rec := &recs[i]
+			if !q.plan.Created.Contains(rec.Created) {
+				continue
+			}
+			for _, v := range versionsOf(rec, q.table.reemits, ws.lateBy(rec.ID)) {
+				if v.ingested.After(q.now) || !q.span.contains(v.ingested) || !q.plan.Ingested.Contains(v.ingested) {
+					continue
+				}
+				if !fn(laRow{rec: rec, ingested: v.ingested, updated: v.updated, ctx: q.ctx}) {
+					return nil
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// hours returns the first hour to read and the time to read up to. A row is
+// ingested at least ingestMin after its sign-in and at most maxIngestLag
+// (plus LateBy) after it, so bounds on TimeGenerated (the where's, the
+// timespan, now) narrow the CreatedDateTime range from both ends. Without a
+// lower bound a replayed file is read from its first sign-in, a synthetic
+// tenant for WorkspaceRetention.
+func (ws *workspace) hours(q *wsQuery) (time.Time, time.Time) {
+	lo, hi := q.now.Add(-WorkspaceRetention), q.now.Add(-ingestMin+time.Nanosecond)
+	if first, last, ok := Span(ws.src); ok {
+		lo, hi = first, minTime(hi, last.Add(time.Nanosecond))
+	}
+	lag := maxIngestLag + ws.late.LateBy
+	lo, hi = narrowCreated(lo, hi, q.plan.Created, 0, 0)
+	lo, hi = narrowCreated(lo, hi, q.plan.Ingested, lag, ingestMin)
+	if q.span.set {
+		lo, hi = narrowCreated(lo, hi, kql.Range{From: q.span.start, To: q.span.end, HasFrom: true, HasTo: true}, lag, ingestMin)
+	}
+	return lo.Truncate(time.Hour), hi
+}
+
+// narrowCreated narrows the creation times [lo, hi) by a range of times
+// that come between minLag and maxLag after the creation.
+func narrowCreated(lo, hi time.Time, r kql.Range, maxLag, minLag time.Duration) (time.Time, time.Time) {
+	if r.HasFrom {
+		lo = maxTime(lo, r.From.Add(-maxLag))
+	}
+	if r.HasTo {
+		end := r.To
+		if r.ToIncluded {
+			end = end.Add(time.Nanosecond)
+		}
+		hi = minTime(hi, end.Add(-minLag))
+	}
+	return lo, hi
+}
+
+// lateBy is how much later than the model the sign-in's rows arrive: LateBy
+// for the ones Faults.IsLate picks, as Graph lists them late too.
+func (ws *workspace) lateBy(id string) time.Duration {
+	if ws.late.IsLate(id) {
+		return ws.late.LateBy
+	}
+	return 0
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// rows gathers the rows of a query without aggregates: with arg_max, the
+// latest version of each Id. More than limit rows means the answer is cut:
+// it stops there and reports it.
+func (ws *workspace) rows(q *wsQuery, limit int) ([]laRow, bool, error) {
+	var rows []laRow
+	var latest map[string]int
+	if q.plan.Latest {
+		latest = make(map[string]int)
+	}
+	over := false
+	err := ws.eachRow(q, func(row laRow) bool {
+		if latest != nil {
+			if i, seen := latest[row.rec.ID]; seen {
+				if row.ingested.After(rows[i].ingested) {
+					rows[i] = row
+				}
+				return true
+			}
+			latest[row.rec.ID] = len(rows)
+		}
+		if len(rows) == limit {
+			over = true
+			return false
+		}
+		rows = append(rows, row)
+		return true
+	})
+	return rows, over, err
+}

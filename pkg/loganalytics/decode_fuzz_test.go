@@ -1,0 +1,44 @@
+package loganalytics
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// fuzzColumns is the projected column list, so that every fuzzed value lands
+// in a column the decoder reads.
+var fuzzColumns = append([]string{idColumn, createdColumn, generatedColumn}, optionalColumns...)
+
+// FuzzDecodeRow feeds rows of arbitrary JSON values (a JSON array, as a row
+// arrives) to the row decoder: it must return a sign-in or an error, never
+// panic, whatever the service, a proxy or a damaged table sends.
+func FuzzDecodeRow(f *testing.F) {
+	for _, seed := range []string{
+		`["a","2026-03-02T00:12:03.1234567Z","2026-03-02T00:14:00Z","u","upn","Ada","Member","app","Outlook","r","Exchange","","","203.0.113.7","50126","bad",{"errorCode":50126},"Browser",{"browser":"Edge","isCompliant":true},"FR",{"geoCoordinates":{"latitude":48.8,"longitude":2.3}}]`,
+		`["b","","2026-03-02T00:14:00Z","","","","Guest","","","","","","","","","","{\"errorCode\":\"50074\"}","","{\"isManaged\":\"false\"}","","{\"geoCoordinates\":{\"latitude\":\"x\"}}"]`,
+		`[null,null,null]`, `[1,true,[],{}]`, `[]`, `["c","2026-03-02T00:00:00"]`,
+		`["d","2026-03-02T00:00:00Z",null,null,null,null,null,null,null,null,null,null,null,null,1e300,null,"{\"errorCode\":-2147483649}",null,"{",null,"{\"geoCoordinates\":[]}"]`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var row []any
+		if json.Unmarshal(data, &row) != nil {
+			return
+		}
+		for _, lt := range signin.LogTypes {
+			e, err := DecodeRow(fuzzColumns, row, lt)
+			if err == nil && (e.Created.IsZero() || e.LogType != lt) {
+				t.Fatalf("decoded without a time or with the wrong log type: %+v", e)
+			}
+		}
+		// The same values under shuffled names: decoding is by name.
+		rev := make([]string, len(fuzzColumns))
+		for i, c := range fuzzColumns {
+			rev[len(rev)-1-i] = c
+		}
+		_, _ = DecodeRow(rev, row, signin.Interactive)
+	})
+}

@@ -1,0 +1,146 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// logAnalyticsSource reads a Log Analytics workspace (or the demo tenant
+// speaking its API). A log type whose table the workspace does not have —
+// its diagnostic-settings category is not routed there — has no sign-ins:
+// its windows are empty, and queries over it say why, while the other log
+// types answer normally.
+type logAnalyticsSource struct {
+	*loganalytics.Client
+	demo string // the health message of the demo tenant; empty for a workspace
+
+	mu      sync.Mutex
+	missing map[signin.LogType]*loganalytics.TableNotFoundError
+}
+
+func newLogAnalyticsSource(c *loganalytics.Client, demo string) *logAnalyticsSource {
+	return &logAnalyticsSource{Client: c, demo: demo, missing: make(map[signin.LogType]*loganalytics.TableNotFoundError)}
+}
+
+// ListSignIns lists as the client does, but a missing table is no failure.
+func (s *logAnalyticsSource) ListSignIns(ctx context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
+	err := s.Client.ListSignIns(ctx, t, from, to, fn)
+	var missing *loganalytics.TableNotFoundError
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if errors.As(err, &missing) {
+		s.missing[t] = missing
+		return nil
+	}
+	if err == nil {
+		delete(s.missing, t)
+	}
+	return err
+}
+
+func (s *logAnalyticsSource) notices(types []signin.LogType) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, t := range types {
+		if m := s.missing[t]; m != nil {
+			out = append(out, m.Error())
+		}
+	}
+	return out
+}
+
+// health checks each of the four tables: it exists, and what it holds over
+// the last week. The datasource works when the workspace answers for at least
+// one table; each missing or empty table gets its own line of what to fix.
+func (s *logAnalyticsSource) health(ctx context.Context) (bool, string) {
+	statuses := s.CheckTables(ctx)
+	var lines []string
+	readable := 0
+	for _, st := range statuses {
+		lines = append(lines, tableLine(st))
+		if st.Err == nil || errors.Is(st.Err, loganalytics.ErrTableNotFound) {
+			readable++
+		}
+	}
+	if readable == 0 {
+		return false, "Log Analytics query failed: " + logAnalyticsAdvice(statuses[0].Err) + " Tables: " + strings.Join(lines, "; ") + "."
+	}
+	head := "Log Analytics workspace " + s.WorkspaceID() + " answered."
+	if s.demo != "" {
+		head = s.demo
+	}
+	return true, head + " Tables: " + strings.Join(lines, "; ") + "."
+}
+
+// tableLine says what one table holds, or what to fix.
+func tableLine(st loganalytics.TableStatus) string {
+	switch {
+	case errors.Is(st.Err, loganalytics.ErrTableNotFound):
+		return fmt.Sprintf("%s does not exist (send the %s category to this workspace in Entra ID's diagnostic settings)", st.Table, st.Category)
+	case st.Err != nil:
+		return fmt.Sprintf("%s could not be read: %v", st.Table, st.Err)
+	case st.Rows == 0:
+		return fmt.Sprintf("%s exists but received no rows in the last %d days (is the %s category still sent here?)", st.Table, int(loganalytics.HealthSpan.Hours()/24), st.Category)
+	}
+	return fmt.Sprintf("%s: %d rows in the last %d days, newest %s", st.Table, st.Rows, int(loganalytics.HealthSpan.Hours()/24), st.Newest.UTC().Format(time.RFC3339))
+}
+
+// logAnalyticsAdvice tells the admin what to fix for a workspace-wide failure.
+func logAnalyticsAdvice(err error) string {
+	switch {
+	case errors.Is(err, loganalytics.ErrUnauthorized):
+		return "authentication failed: check the tenant ID, client ID and the client secret or certificate. " + err.Error()
+	case errors.Is(err, loganalytics.ErrForbidden):
+		return "access denied: give the app registration (or managed identity) the Log Analytics Reader role on the workspace. " + err.Error()
+	case errors.Is(err, loganalytics.ErrWorkspaceNotFound):
+		return "no workspace has this workspaceId: use the Workspace ID of the workspace's Overview page. " + err.Error()
+	case errors.Is(err, loganalytics.ErrNetwork), errors.Is(err, context.DeadlineExceeded):
+		return "the Log Analytics API could not be reached: check the network, proxy and the cloud / endpoint settings. " + err.Error()
+	case err != nil:
+		return err.Error()
+	}
+	return "no table could be read."
+}
+
+// logAnalyticsConfig is the workspace client's configuration: the
+// credential of the settings, built as Graph's is (the cloud's authority or
+// the override), over a transport trusting tlsCACert.
+func logAnalyticsConfig(s Settings, c *counters) (loganalytics.Config, error) {
+	cl, err := azure.LookupCloud(s.Cloud)
+	if err != nil {
+		return loganalytics.Config{}, err
+	}
+	hc, err := azure.HTTPClient([]byte(s.TLSCACert))
+	if err != nil {
+		return loganalytics.Config{}, err
+	}
+	authority := strings.TrimRight(cl.AuthorityHost, "/")
+	if s.AuthorityHost != "" {
+		authority = strings.TrimRight(s.AuthorityHost, "/")
+	}
+	cred := azure.Credential{AuthType: s.AuthType, TenantID: s.TenantID, ClientID: s.ClientID,
+		ClientSecret: s.ClientSecret, ClientCertificate: []byte(s.ClientCertificate)}
+	tc, err := cred.Build(authority, s.AuthorityHost != "", hc)
+	if err != nil {
+		return loganalytics.Config{}, fmt.Errorf("authType %s: %w", s.AuthType, err)
+	}
+	return loganalytics.Config{WorkspaceID: s.WorkspaceID, Cloud: s.Cloud, Endpoint: s.LogAnalyticsEndpoint,
+		Credential: tc, HTTPClient: hc, Observer: logAnalyticsObserver{c}}, nil
+}
+
+// logAnalyticsObserver feeds the datasource's counters: a decoded answer
+// counts its sign-ins (its size is not known once decoded).
+type logAnalyticsObserver struct{ c *counters }
+
+func (o logAnalyticsObserver) Request(status int, d time.Duration) { o.c.Request(status, d) }
+func (o logAnalyticsObserver) Retry(reason string)                 { o.c.Retry(reason) }
+func (o logAnalyticsObserver) Decoded(_, events int)               { o.c.Decoded(events, 0) }
