@@ -1,7 +1,7 @@
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
-// The query contract (DESIGN.md §4). Dashboards and alert rules store this JSON, so
+// The query contract (README, "Query reference"). Dashboards and alert rules store this JSON, so
 // names and values here must match pkg/query on the Go side exactly.
 
 export type LogType = 'interactive' | 'nonInteractive' | 'servicePrincipal' | 'managedIdentity' | 'all';
@@ -120,7 +120,7 @@ export const TIME_AGGREGATES: Array<Option<TimeAggregate>> = [
   { value: '24h', label: '24h' },
 ];
 
-/** The dimension keys of the contract (DESIGN.md §4), in the order the editors list them. */
+/** The dimension keys of the contract (README, "Query reference"), in the order the editors list them. */
 export const DIMENSIONS: Array<Option<string>> = [
   { value: 'logType', label: 'Log type' },
   { value: 'user', label: 'User', description: 'User principal name' },
@@ -169,7 +169,7 @@ export function dimensionLabel(key: string): string {
   return DIMENSIONS.find((d) => d.value === key)?.label ?? key;
 }
 
-// The datasource settings contract (DESIGN.md §5). pkg/plugin/settings.go reads these.
+// The datasource settings contract (README, "Settings"). pkg/plugin/settings.go reads these.
 
 export type Source = 'demo' | 'graph' | 'logAnalytics';
 /** The API the demo tenant speaks (demoApi). */
