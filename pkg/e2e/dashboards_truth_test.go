@@ -169,9 +169,18 @@ func newDashGroups(distinct bool) *dashGroups {
 	return &dashGroups{distinct: distinct, counts: map[string]float64{}, sets: map[string]map[string]bool{}}
 }
 
-// add records one sign-in of a group; v is the distinct value ("" is not counted).
+// add records one sign-in of a group; v is the distinct value ("" is not
+// counted). A sign-in without a value for a dimension is in the group the
+// plugin labels "(empty)".
 func (g *dashGroups) add(labels []string, v string) {
-	k := strings.Join(labels, "\x00")
+	named := make([]string, len(labels))
+	for i, l := range labels {
+		named[i] = l
+		if l == "" {
+			named[i] = "(empty)"
+		}
+	}
+	k := strings.Join(named, "\x00")
 	if !g.distinct {
 		g.counts[k]++
 		return

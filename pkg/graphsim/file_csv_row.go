@@ -1,6 +1,7 @@
 package graphsim
 
 import (
+	"time"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -89,7 +90,16 @@ func (p *csvPlan) record(cells []string) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	return parseRecord(raw, &lt)
+	rec, err := parseRecord(raw, &lt)
+	if err != nil {
+		return Record{}, err
+	}
+	if v, i := first(cells, p.generated); i >= 0 {
+		if s, err := csvTime(v); err == nil {
+			rec.Generated, _ = time.Parse(time.RFC3339Nano, s)
+		}
+	}
+	return rec, nil
 }
 
 // object builds the Graph signIn object of a row and returns its log type.

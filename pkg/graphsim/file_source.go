@@ -14,6 +14,7 @@ import (
 type fileSource struct {
 	hours       map[hourKey][]Record
 	first, last time.Time // the oldest and newest sign-in
+	collapsed   map[signin.LogType]int
 }
 
 // DefaultMaxFileBytes bounds a file LoadFile reads: it is decoded whole.
@@ -107,16 +108,8 @@ func fileSourceOf(data []byte) (Source, error) {
 }
 
 func newFileSource(recs []Record) *fileSource {
-	s := &fileSource{hours: make(map[hourKey][]Record)}
-	seen := make(map[signin.LogType]map[string]bool, len(signin.LogTypes))
-	for _, rec := range recs {
-		if seen[rec.Type] == nil {
-			seen[rec.Type] = make(map[string]bool)
-		}
-		if seen[rec.Type][rec.ID] {
-			continue
-		}
-		seen[rec.Type][rec.ID] = true
+	s := &fileSource{hours: make(map[hourKey][]Record), collapsed: make(map[signin.LogType]int)}
+	for _, rec := range latestVersions(recs, s.collapsed) {
 		if s.first.IsZero() || rec.Created.Before(s.first) {
 			s.first = rec.Created
 		}
@@ -130,6 +123,43 @@ func newFileSource(recs []Record) *fileSource {
 		slices.SortFunc(hour, func(a, b Record) int { return compareNewest(&a, &b) })
 	}
 	return s
+}
+
+// latestVersions keeps one record per log type and id, in file order: the
+// one ingested last (a Log Analytics export re-emits a sign-in when it is
+// updated, with a later TimeGenerated), else the first (overlapping exports
+// repeat the same record). It counts what it collapsed per log type.
+func latestVersions(recs []Record, collapsed map[signin.LogType]int) []Record {
+	type key struct {
+		lt signin.LogType
+		id string
+	}
+	at := make(map[key]int, len(recs))
+	out := make([]Record, 0, len(recs))
+	for _, rec := range recs {
+		k := key{rec.Type, rec.ID}
+		i, seen := at[k]
+		if !seen {
+			at[k] = len(out)
+			out = append(out, rec)
+			continue
+		}
+		collapsed[rec.Type]++
+		if rec.Generated.After(out[i].Generated) {
+			out[i] = rec
+		}
+	}
+	return out
+}
+
+// Collapsed reports, per log type, how many records of a replayed file
+// repeated an id and were counted once (nil for other sources).
+func Collapsed(src Source) map[signin.LogType]int {
+	fs, ok := src.(*fileSource)
+	if !ok {
+		return nil
+	}
+	return fs.collapsed
 }
 
 // Hour implements Source.

@@ -21,6 +21,10 @@ type Record struct {
 	AppDisplayName    string
 	ErrorCode         int32 // status.errorCode; 0 when missing
 	JSON              []byte
+	// Generated is when a Log Analytics export says the row was ingested
+	// (TimeGenerated); zero for other formats. Of two rows with one id — a
+	// sign-in re-emitted when it was updated — the later is its latest version.
+	Generated time.Time
 }
 
 // Source yields the sign-ins of one log type created in [hour, hour+1h),

@@ -19,8 +19,12 @@ const maxFuture = 48 * time.Hour
 // earlier is a mistake (or a probe), and would plan windows back to year 1.
 var earliest = time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// span is the time range a replayed file holds: [first, last].
-type span struct{ first, last time.Time }
+// span is what a replayed file holds: its time range [first, last], and how
+// many of its rows per log type repeated a sign-in and were counted once.
+type span struct {
+	first, last time.Time
+	collapsed   map[signin.LogType]int
+}
 
 // fileSpan is the span of a replayed file, nil for the synthetic tenant.
 func fileSpan(src graphsim.Source) *span {
@@ -28,7 +32,23 @@ func fileSpan(src graphsim.Source) *span {
 	if !ok {
 		return nil
 	}
-	return &span{first: first, last: last}
+	return &span{first: first, last: last, collapsed: graphsim.Collapsed(src)}
+}
+
+// collapsedNotices say, for the log types of a query, that the replayed file
+// listed sign-ins more than once: a user comparing with the workspace's row
+// count would otherwise see different totals and no reason.
+func (sp *span) collapsedNotices(types []signin.LogType) []string {
+	if sp == nil {
+		return nil
+	}
+	var out []string
+	for _, t := range types {
+		if n := sp.collapsed[t]; n > 0 {
+			out = append(out, fmt.Sprintf("the replayed file lists %d %s sign-ins more than once (re-emitted when updated, or repeated by overlapping exports): each is counted once, in its latest version", n, t))
+		}
+	}
+	return out
 }
 
 // checkRange refuses a range the source cannot hold, before any work: one

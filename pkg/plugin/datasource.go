@@ -73,7 +73,7 @@ func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 		if err != nil {
 			return nil, err
 		}
-		ds.demo, conn, ds.span, demo = sim, demoConn, sp, demoDescription(s)
+		ds.demo, conn, ds.span, demo = sim, demoConn, sp, demoDescription(s, sp)
 	}
 	scfg, err := ds.storeConfig(s, srv, uid)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
 // healthTimeout bounds Save & Test: an admin waiting a minute for a retry
@@ -41,7 +43,17 @@ func (ds *Datasource) allWarnings() []string {
 }
 
 // demoDescription is the health message of a demo datasource.
-func demoDescription(s Settings) string {
+func demoDescription(s Settings, sp *span) string {
+	msg := demoBase(s)
+	if sp != nil {
+		if n := sp.collapsedNotices(signin.LogTypes); len(n) > 0 {
+			msg += " Note: " + strings.Join(n, "; ") + "."
+		}
+	}
+	return msg
+}
+
+func demoBase(s Settings) string {
 	api := "Microsoft Graph"
 	if s.DemoAPI == APILogAnalytics {
 		api = "Log Analytics"

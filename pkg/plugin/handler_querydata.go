@@ -57,6 +57,7 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 	}
 	res.Notices = append(res.Notices, ds.retentionNotice(r)...)
 	res.Notices = append(res.Notices, ds.src.notices(q.LogTypes)...)
+	res.Notices = append(res.Notices, ds.span.collapsedNotices(q.LogTypes)...)
 	if res.Partial != nil {
 		if isAlert(cq.Headers) {
 			// An alert on a half-loaded range would see zeros where sign-ins are

@@ -176,7 +176,7 @@ func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
 		if gid := a.byValue[id]; gid >= 0 {
 			return gid
 		}
-		gid := a.newGroup(func() []string { return []string{a.dims[0].values[id]} })
+		gid := a.newGroup(func() []string { return []string{labelOf(a.dims[0].values[id])} })
 		if gid >= 0 && gid != a.overflow {
 			a.byValue[id] = gid
 		}
@@ -196,7 +196,7 @@ func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
 	gid := a.newGroup(func() []string {
 		labels := make([]string, len(a.dims))
 		for i, d := range a.dims {
-			labels[i] = d.values[binary.LittleEndian.Uint32(a.keyBuf[4*i:])]
+			labels[i] = labelOf(d.values[binary.LittleEndian.Uint32(a.keyBuf[4*i:])])
 		}
 		return labels
 	})

@@ -61,10 +61,17 @@ func parseFilter(i int, raw rawFilter, regexes *regexBudget) (Filter, error) {
 		return Filter{}, fmt.Errorf("%w: filters[%d].value is longer than %d bytes", ErrInvalidQuery, i, maxFilterValue)
 	}
 	switch f.Op {
-	case OpEq, OpNotEq, OpStartsWith:
+	case OpEq, OpNotEq:
+		if f.Value == EmptyLabel { // the group of sign-ins without a value
+			f.Value = ""
+		}
+	case OpStartsWith:
 	case OpIn:
 		f.set = make(map[string]struct{}, len(values))
 		for _, v := range splitList(values) {
+			if v == EmptyLabel {
+				v = ""
+			}
 			f.set[v] = struct{}{}
 		}
 	case OpMatch, OpNotMatch:
@@ -142,11 +149,18 @@ func (f *Filter) matchValue(v string) bool {
 	case OpStartsWith:
 		return strings.HasPrefix(v, f.Value)
 	case OpMatch:
-		return f.re.MatchString(v)
+		return f.matchRegex(v)
 	case OpNotMatch:
-		return !f.re.MatchString(v)
+		return !f.matchRegex(v)
 	}
 	return false
+}
+
+// matchRegex matches a value, and an empty one by its label too: a
+// multi-value template variable that lists "(empty)" becomes a regular
+// expression with "\(empty\)" in it, which must select those sign-ins.
+func (f *Filter) matchRegex(v string) bool {
+	return f.re.MatchString(v) || (v == "" && f.re.MatchString(EmptyLabel))
 }
 
 // matchesEverything reports whether the filter passes every value, as the

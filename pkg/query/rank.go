@@ -8,6 +8,19 @@ import (
 // OtherLabel names the group that folds every group beyond the limit.
 const OtherLabel = "other"
 
+// EmptyLabel names the group of sign-ins without a value for a dimension (no
+// device detail, no location, …): one labelled group in tables, series,
+// variables and suggestions, which a filter selects by this name.
+const EmptyLabel = "(empty)"
+
+// labelOf is a dimension value as a group's label.
+func labelOf(v string) string {
+	if v == "" {
+		return EmptyLabel
+	}
+	return v
+}
+
 // ranked orders groups by the metric over the whole range, largest first (ties by
 // labels, so answers are stable), keeps limit of them and folds the rest into one
 // "other" group (nil when nothing was folded). Folding merges cells, so a

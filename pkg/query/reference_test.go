@@ -55,7 +55,7 @@ func reference(events []signin.Event, q Query, r Range, size time.Duration) map[
 		}
 		var labels []string
 		for _, d := range q.GroupBy {
-			labels = append(labels, d.String()+"="+d.Value(e))
+			labels = append(labels, d.String()+"="+labelOf(d.Value(e)))
 		}
 		key := strings.Join(labels, ",")
 		var bucket int64 // one bucket for tables (size 0)

@@ -17,8 +17,8 @@ type ValueCount struct {
 	Count int64
 }
 
-// Values lists the distinct non-empty values of dim among the sign-ins matching
-// q's log types and filters, most frequent first (ties alphabetical), keeping
+// Values lists the distinct values of dim (EmptyLabel for sign-ins without
+// one) among the sign-ins matching q's log types and filters, most frequent first (ties alphabetical), keeping
 // those that start with prefix (case-insensitive), at most q.Limit of them. It
 // feeds template variables and the editor's suggestions.
 func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimension, prefix string) (Result, error) {
@@ -62,8 +62,8 @@ func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimens
 			if c == 0 {
 				continue
 			}
-			v := dim.Value(t.At(uint32(p)))
-			if v == "" || !strings.HasPrefix(strings.ToLower(v), prefix) {
+			v := labelOf(dim.Value(t.At(uint32(p))))
+			if !strings.HasPrefix(strings.ToLower(v), prefix) {
 				continue
 			}
 			if err := chargeValue(acct, counts, v); err != nil {
