@@ -1,12 +1,10 @@
 package graph
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 )
@@ -26,14 +24,4 @@ func newCredential(cfg Config, authority string, overridden bool, hc *http.Clien
 func (c Config) credential() azure.Credential {
 	return azure.Credential{AuthType: c.AuthType, TenantID: c.TenantID, ClientID: c.ClientID,
 		ClientSecret: c.ClientSecret, ClientCertificate: c.ClientCertificate}
-}
-
-// StaticCredential returns a credential that always hands out token. It is for a
-// local Graph stand-in (the demo simulator, tests), never for Entra ID.
-func StaticCredential(token string) azcore.TokenCredential { return staticCredential(token) }
-
-type staticCredential string
-
-func (s staticCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return azcore.AccessToken{Token: string(s), ExpiresOn: farFuture}, nil
 }

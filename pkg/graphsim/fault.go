@@ -151,9 +151,3 @@ func (f Faults) IsLate(id string) bool {
 	h.Write([]byte(id))
 	return float64(h.Sum64()>>11)/(1<<53) < f.LateShare
 }
-
-// active reports whether any fault is configured, so a server without faults
-// keeps its plain handler chain.
-func (f Faults) active() bool {
-	return len(f.Rules) > 0 || f.ClockSkew != 0 || (f.LateShare > 0 && f.LateBy > 0)
-}

@@ -35,12 +35,6 @@ type Source interface {
 	Hour(t signin.LogType, hour time.Time) ([]Record, error)
 }
 
-// SourceFunc adapts a function to Source, in the style of http.HandlerFunc.
-type SourceFunc func(t signin.LogType, hour time.Time) ([]Record, error)
-
-// Hour calls f.
-func (f SourceFunc) Hour(t signin.LogType, hour time.Time) ([]Record, error) { return f(t, hour) }
-
 // compareNewest orders records newest first: Created descending, then ID
 // descending. It is the one order of every Source, page and skip token.
 func compareNewest(a, b *Record) int {

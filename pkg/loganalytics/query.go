@@ -30,20 +30,6 @@ func tableOf(t signin.LogType) (tableInfo, bool) {
 	return tableInfo{}, false
 }
 
-// Table returns the Log Analytics table of a log type ("SigninLogs"), "" for
-// an unknown one.
-func Table(t signin.LogType) string {
-	ti, _ := tableOf(t)
-	return ti.table
-}
-
-// Category returns the diagnostic-settings category that routes a log type
-// to its table ("SignInLogs"), "" for an unknown one.
-func Category(t signin.LogType) string {
-	ti, _ := tableOf(t)
-	return ti.category
-}
-
 // Columns the decoder reads. idColumn, createdColumn and generatedColumn are
 // projected bare; every other one through column_ifexists, so that a column a
 // table lacks reads as an empty string (docs/log-analytics.md, "Columns used").

@@ -35,8 +35,6 @@ type Config struct {
 	// share of the day's profiles (BENCHMARKS.md, c), so the default of
 	// 2,000,000 is roughly 220 MB.
 	HotEvents int
-	// MaxEvents is the former name of HotEvents, used when HotEvents is zero.
-	MaxEvents int
 	// Dir, when set, persists L1 across restarts: loaded by New, saved every
 	// SaveEvery and by Close. Each namespace gets its own subdirectory.
 	Dir string
@@ -114,9 +112,6 @@ func (c *Config) applyDefaults() {
 	setDuration(&c.RateWindow, 10*time.Second)
 	setDuration(&c.FetchTimeout, 5*time.Minute)
 	setDuration(&c.TimeBudget, 30*time.Second)
-	if c.HotEvents <= 0 {
-		c.HotEvents = c.MaxEvents
-	}
 	setInt(&c.HotEvents, 2_000_000)
 	setInt(&c.L1Bytes, 256<<20)
 	setInt(&c.RateLimit, 5)
