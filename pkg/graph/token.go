@@ -16,7 +16,6 @@ import (
 // starts with a token that expires while Graph is still assembling it.
 const tokenSlack = 2 * time.Minute
 
-var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // tokenSource hands out bearer tokens for one scope. azidentity caches too, but
 // asking it per page costs a lock and a cache walk; this keeps the current token,
