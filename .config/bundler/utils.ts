@@ -3,7 +3,7 @@ import process from 'process';
 import os from 'os';
 import path from 'path';
 import { glob } from 'glob';
-import { PLUGIN_JSON_PATH, SOURCE_DIR } from './constants.ts';
+import { SOURCE_DIR } from './constants.ts';
 
 export function isWSL() {
   if (process.platform !== 'linux') {
@@ -31,7 +31,7 @@ export function getPackageJson() {
 }
 
 export function getPluginJson() {
-  return loadJson(path.resolve(process.cwd(), PLUGIN_JSON_PATH));
+  return loadJson(path.resolve(process.cwd(), `${SOURCE_DIR}/plugin.json`));
 }
 
 export function getCPConfigVersion() {
@@ -43,12 +43,26 @@ export function hasReadme() {
   return fs.existsSync(path.resolve(process.cwd(), SOURCE_DIR, 'README.md'));
 }
 
-// SignInLens: a single plugin whose plugin.json lives at the repository root, so the
-// entry is src/module.ts (the scaffold globbed src/**/plugin.json for nested plugins).
+// Support bundling nested plugins by finding all plugin.json files in src directory
+// then checking for a sibling module.[jt]sx? file.
 export async function getEntries() {
-  const modules = await glob(`${SOURCE_DIR}/module.{ts,tsx,js,jsx}`, { absolute: true });
-  if (modules.length === 0) {
-    throw new Error(`no ${SOURCE_DIR}/module.[jt]sx? found`);
-  }
-  return { module: modules[0] };
+  const pluginsJson = await glob('**/src/**/plugin.json', { absolute: true });
+
+  const plugins = await Promise.all(
+    pluginsJson.map((pluginJson) => {
+      const folder = path.dirname(pluginJson);
+      return glob(`${folder}/module.{ts,tsx,js,jsx}`, { absolute: true });
+    })
+  );
+
+  return plugins.reduce<Record<string, string>>((result, modules) => {
+    return modules.reduce((innerResult, module) => {
+      const pluginPath = path.dirname(module);
+      const pluginName = path.relative(process.cwd(), pluginPath).replace(/src\/?/i, '');
+      const entryName = pluginName === '' ? 'module' : `${pluginName}/module`;
+
+      innerResult[entryName] = module;
+      return innerResult;
+    }, result);
+  }, {});
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/synth"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
@@ -68,7 +69,7 @@ func ColdLoad(ctx context.Context, o Options) ([]Result, error) {
 	obs := &statusObserver{}
 	// Wired as the plugin wires them: one request budget, charged by the
 	// client for every HTTP attempt.
-	gcfg, scfg := plugin.ShareBudget(graph.Config{TenantID: "00000000-0000-4000-8000-0000000be7c4", ClientID: clientID,
+	gcfg, scfg := plugin.ShareBudget(graph.Config{TenantID: benchTenantID, ClientID: clientID,
 		AuthType: graph.AuthClientSecret, ClientSecret: secret, GraphEndpoint: url, AuthorityHost: url,
 		TLSCACert: sim.CACertPEM(), Observer: obs},
 		store.Config{RateLimit: throttleRequests, RateWindow: throttleWindow, MaxRun: runWindows,
@@ -156,7 +157,8 @@ func loadAll(ctx context.Context, st *store.Store, from, to time.Time) (map[sign
 // 1,000, and one for an empty answer.
 func requestsFor(n int) int { return max(1, (n+pageSize-1)/pageSize) }
 
-// recordingSource records the store's listings and the errors that reach it.
+// recordingSource records the store's listings and the errors that reach it,
+// from Graph's client (figure e) or the workspace's (g).
 type recordingSource struct {
 	next      store.Source
 	throttled atomic.Int64 // listings that failed with a 429 the client did not absorb
@@ -175,7 +177,7 @@ func (s *recordingSource) ListSignIns(ctx context.Context, t signin.LogType, fro
 	if err != nil {
 		s.failures.Add(1)
 		var ge *graph.Error
-		if errors.Is(err, graph.ErrThrottled) || errors.As(err, &ge) && ge.StatusCode == http.StatusTooManyRequests {
+		if errors.Is(err, graph.ErrThrottled) || errors.Is(err, loganalytics.ErrThrottled) || errors.As(err, &ge) && ge.StatusCode == http.StatusTooManyRequests {
 			s.throttled.Add(1)
 		}
 	}

@@ -1,7 +1,8 @@
 // Package bench measures the figures of the issue "Performance: benchmarks and
 // targets": decoding speed, aggregation over millions of sign-ins, memory per
 // cached sign-in, warm dashboards through the plugin protocol, the cold load
-// against Graph's throttle and the cost of refreshing open windows.
+// against Graph's throttle, the cost of refreshing open windows and the cold
+// load through a Log Analytics workspace beside Graph's.
 //
 // Each figure is one function (one file) that measures and returns its rows; it
 // reports, it does not judge beyond comparing with its target. pkg/cmd/bench
@@ -49,7 +50,7 @@ func (r Result) Verdict() string {
 // function that measures it. Run may return several rows (a figure with two
 // targets, or its context).
 type Figure struct {
-	ID    string // "a" … "f"
+	ID    string // "a" … "g"
 	Name  string // "decode", "aggregate", …
 	Title string
 	Run   func(ctx context.Context, o Options) ([]Result, error)
@@ -64,6 +65,7 @@ func Figures() []Figure {
 		{ID: "d", Name: "dashboard", Title: "Sign-ins overview dashboard through the plugin protocol", Run: Dashboard},
 		{ID: "e", Name: "coldload", Title: "cold load of 7 days against Graph's throttle", Run: ColdLoad},
 		{ID: "f", Name: "refresh", Title: "refresh of the open windows one minute later", Run: Refresh},
+		{ID: "g", Name: "workspace", Title: "cold load of 7 closed days through a Log Analytics workspace vs Graph's minimum", Run: WorkspaceColdLoad},
 	}
 }
 
@@ -94,8 +96,8 @@ func Select(only string) ([]Figure, error) {
 // figure in seconds for the smoke test.
 type Options struct {
 	Seed   int64
-	Tenant string // a–d, f: the synthetic tenant ("medium")
-	Days   int    // c, d, f: the range, in days
+	Tenant string // a–d, f, g: the synthetic tenant ("medium")
+	Days   int    // c, d, f, g: the range, in days
 
 	DecodeMinTime time.Duration // a: time spent in each decoder, at least
 	DecodePages   int           // a: pages of the busy hour used; 0 = all

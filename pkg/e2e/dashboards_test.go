@@ -205,7 +205,7 @@ func dashLaunch(t *testing.T) dashRunner {
 }
 
 // TestDashboardFiles checks each dashboard's JSON without the plugin: what
-// Grafana 12.3 needs to load it and what the product promises of it.
+// Grafana 12.4 needs to load it and what the product promises of it.
 func TestDashboardFiles(t *testing.T) {
 	uids := map[string]string{}
 	for file, d := range dashLoad(t) {
