@@ -162,6 +162,26 @@ export const DIMENSIONS: Array<Option<string>> = [
   { value: 'credentialType', label: 'Credential type', description: 'Client secret, certificate, …' },
   { value: 'tokenIssuerType', label: 'Token issuer type' },
   { value: 'crossTenantAccess', label: 'Cross-tenant access' },
+  {
+    value: 'authMethod',
+    label: 'Authentication method',
+    description: 'Each method of the sign-in: a sign-in counts once per method',
+  },
+  { value: 'mfaMethod', label: 'MFA method' },
+  { value: 'credentialKeyId', label: 'Credential key ID', description: "The service principal's secret or certificate" },
+  { value: 'credentialThumbprint', label: 'Certificate thumbprint' },
+  { value: 'riskState', label: 'Risk state', description: 'atRisk, remediated, dismissed, confirmedCompromised' },
+  { value: 'riskDetail', label: 'Risk detail' },
+  { value: 'riskLevelAggregated', label: 'Risk level (aggregated)' },
+  {
+    value: 'riskEventType',
+    label: 'Risk event type',
+    description: 'Each risk event of the sign-in: a sign-in counts once per type',
+  },
+  { value: 'incomingTokenType', label: 'Incoming token type' },
+  { value: 'authProtocol', label: 'Authentication protocol' },
+  { value: 'tokenIssuerName', label: 'Token issuer name', description: 'The federation server (AD FS)' },
+  { value: 'globalSecureAccess', label: 'Through Global Secure Access' },
 ];
 
 /** The label of a dimension key, or the key itself for unknown keys and template variables. */

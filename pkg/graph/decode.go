@@ -48,6 +48,27 @@ type wireSignIn struct {
 	ClientCredentialType      string    `json:"clientCredentialType"`
 	TokenIssuerType           string    `json:"tokenIssuerType"`
 	CrossTenantAccessType     string    `json:"crossTenantAccessType"`
+
+	AuthenticationDetails                []wireAuthStep `json:"authenticationDetails"`
+	MfaDetail                            wireMfa        `json:"mfaDetail"`
+	ServicePrincipalCredentialKeyID      string         `json:"servicePrincipalCredentialKeyId"`
+	ServicePrincipalCredentialThumbprint string         `json:"servicePrincipalCredentialThumbprint"`
+	RiskState                            string         `json:"riskState"`
+	RiskDetail                           string         `json:"riskDetail"`
+	RiskLevelAggregated                  string         `json:"riskLevelAggregated"`
+	RiskEventTypesV2                     []string       `json:"riskEventTypes_v2"`
+	IncomingTokenType                    string         `json:"incomingTokenType"`
+	AuthenticationProtocol               string         `json:"authenticationProtocol"`
+	TokenIssuerName                      string         `json:"tokenIssuerName"`
+	IsThroughGlobalSecureAccess          *bool          `json:"isThroughGlobalSecureAccess"`
+}
+
+type wireAuthStep struct {
+	AuthenticationMethod string `json:"authenticationMethod"`
+}
+
+type wireMfa struct {
+	AuthMethod string `json:"authMethod"`
 }
 
 type wireMSI struct {
@@ -194,8 +215,30 @@ func (w *wireSignIn) toEvent(e *signin.Event, t signin.LogType) error {
 		ClientCredentialType:      w.ClientCredentialType,
 		TokenIssuerType:           w.TokenIssuerType,
 		CrossTenantAccessType:     w.CrossTenantAccessType,
+
+		AuthMethods:          authMethods(w.AuthenticationDetails),
+		MfaMethod:            w.MfaDetail.AuthMethod,
+		CredentialKeyID:      w.ServicePrincipalCredentialKeyID,
+		CredentialThumbprint: w.ServicePrincipalCredentialThumbprint,
+		RiskState:            w.RiskState,
+		RiskDetail:           w.RiskDetail,
+		RiskLevelAggregated:  w.RiskLevelAggregated,
+		RiskEventTypes:       signin.JoinList(w.RiskEventTypesV2),
+		IncomingTokenType:    w.IncomingTokenType,
+		AuthProtocol:         w.AuthenticationProtocol,
+		TokenIssuerName:      w.TokenIssuerName,
+		GlobalSecureAccess:   signin.TristateOf(w.IsThroughGlobalSecureAccess),
 	}
 	return nil
+}
+
+// authMethods lists the methods of a sign-in's authentication steps.
+func authMethods(steps []wireAuthStep) string {
+	methods := make([]string, len(steps))
+	for i, s := range steps {
+		methods[i] = s.AuthenticationMethod
+	}
+	return signin.JoinList(methods)
 }
 
 // coordinate maps a missing or null coordinate to NaN, since 0,0 is a place.

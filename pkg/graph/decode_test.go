@@ -73,6 +73,11 @@ func TestDecodePageQuirks(t *testing.T) {
 		CountryOrRegion: "CH", State: "Zurich", City: "Zürich", Latitude: 47.36667, Longitude: 8.55,
 		ConditionalAccessStatus: "failure", AuthenticationRequirement: "multiFactorAuthentication", RiskLevelDuringSignIn: "medium",
 		ClientCredentialType: "none", TokenIssuerType: "AzureAD", CrossTenantAccessType: "b2bCollaboration",
+		// Lists: each distinct value once, whatever the order or repeats.
+		AuthMethods: "Mobile app notification" + signin.ListSep + "Password", MfaMethod: "PhoneAppNotification",
+		RiskState: "none", RiskDetail: "none", RiskLevelAggregated: "none",
+		RiskEventTypes:    "anonymizedIPAddress" + signin.ListSep + "unfamiliarFeatures",
+		IncomingTokenType: "primaryRefreshToken", AuthProtocol: "oAuth2", GlobalSecureAccess: signin.True,
 	})
 	// 2: "status":{}, nulls, misspelt riskLevelDuringsignIn, empty geoCoordinates, no fraction.
 	checkEvent(t, events[1], signin.Event{

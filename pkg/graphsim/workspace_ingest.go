@@ -28,7 +28,7 @@ const (
 // the re-emitted update.
 type rowVersion struct {
 	ingested time.Time
-	updated  bool
+	earlier  bool // the first row of a re-emitted sign-in: an earlier version
 }
 
 // versionsOf returns the rows of a sign-in, oldest first: one, or two for a
@@ -39,7 +39,8 @@ func versionsOf(rec *Record, reemits bool, late time.Duration) []rowVersion {
 	v := []rowVersion{{ingested: first}}
 	if r := hashID("re-emit/", rec.ID); reemits && r%10000 < reemitPerTenThousand {
 		again := reemitMin + time.Duration(r/10000%uint64(reemitSpread/time.Second))*time.Second
-		v = append(v, rowVersion{ingested: first.Add(again), updated: true})
+		v[0].earlier = true
+		v = append(v, rowVersion{ingested: first.Add(again)})
 	}
 	return v
 }
@@ -53,11 +54,18 @@ func hashID(salt, id string) uint64 {
 	return h.Sum64()
 }
 
-// updatedRiskState is the RiskState of a re-emitted row: a risky sign-in
-// remediated, or one an offline detection found risky after the fact.
-func updatedRiskState(state string) string {
-	if state == "atRisk" {
-		return "remediated"
+// earlierRiskState is the RiskState of the first row of a re-emitted
+// sign-in. The record is the sign-in as Graph serves it now, so the later row
+// carries the record's state and the first an earlier one: a remediated,
+// dismissed or confirmed sign-in was at risk first; one at risk was found
+// risky after the fact (none first); for the rest, the update corrected a
+// state the first row got wrong.
+func earlierRiskState(state string) string {
+	switch state {
+	case "remediated", "dismissed", "confirmedCompromised":
+		return "atRisk"
+	case "atRisk":
+		return "none"
 	}
 	return "atRisk"
 }

@@ -36,8 +36,8 @@ func checkRows(t *testing.T, what string, a laAnswer, want ...string) {
 
 // The rows of int-01 (first, then its update) and int-02.
 const (
-	int01First  = "int-01 2026-01-13T10:20:18.0307432Z atRisk"
-	int01Update = "int-01 2026-01-13T10:36:06.0307432Z remediated"
+	int01First  = "int-01 2026-01-13T10:20:18.0307432Z none"
+	int01Update = "int-01 2026-01-13T10:36:06.0307432Z atRisk"
 	int02       = "int-02 2026-01-13T10:43:14.4188232Z none"
 )
 
@@ -185,10 +185,10 @@ func TestMaxRows(t *testing.T) {
 
 // TestMaxBytes: the rows stop before the one that passes the size limit.
 func TestMaxBytes(t *testing.T) {
-	e := newWorkspaceEnv(t, Options{Workspace: WorkspaceOptions{MaxBytes: 100}})
+	e := newWorkspaceEnv(t, Options{Workspace: WorkspaceOptions{MaxBytes: 80}})
 	a := e.laQuery(e.token("contoso"), "SigninLogs\n"+fixtureHour+"| project Id, TimeGenerated, RiskState", "")
-	checkRows(t, "100 bytes", a, int01First) // each row is 62 bytes
-	want := "Query result set has exceeded the internal data size limit 100 bytes"
+	checkRows(t, "80 bytes", a, int01First) // each row is 50 to 60 bytes
+	want := "Query result set has exceeded the internal data size limit 80 bytes"
 	if a.Error == nil || a.Error.Code != "PartialError" || len(a.Error.Details) != 1 || a.Error.Details[0].Message != want {
 		t.Fatalf("error %+v; want %q", a.Error, want)
 	}

@@ -11,7 +11,7 @@ import (
 type laRow struct {
 	rec      *Record
 	ingested time.Time // TimeGenerated
-	updated  bool      // the re-emitted version
+	earlier  bool      // the first row of a re-emitted sign-in, which the later row updates
 	ctx      *rowContext
 	si       *graphSignIn
 }
@@ -29,11 +29,12 @@ func (r *laRow) signIn() *graphSignIn {
 	return r.si
 }
 
-// riskState is the sign-in's RiskState, changed in a re-emitted version.
+// riskState is the sign-in's RiskState: an earlier one in the first row of a
+// re-emitted sign-in, the record's (Graph's) in its latest row.
 func (r *laRow) riskState() string {
 	s := string(r.signIn().RiskState)
-	if r.updated {
-		return updatedRiskState(s)
+	if r.earlier {
+		return earlierRiskState(s)
 	}
 	return s
 }

@@ -36,7 +36,7 @@ func (ws *workspace) eachRow(q *wsQuery, fn func(laRow) bool) error {
 				if v.ingested.After(q.now) || !q.span.contains(v.ingested) || !q.plan.Ingested.Contains(v.ingested) {
 					continue
 				}
-				if !fn(laRow{rec: rec, ingested: v.ingested, updated: v.updated, ctx: q.ctx}) {
+				if !fn(laRow{rec: rec, ingested: v.ingested, earlier: v.earlier, ctx: q.ctx}) {
 					return nil
 				}
 			}

@@ -165,10 +165,23 @@ func decodeRow(ix columnIndex, row []any, t signin.LogType) (signin.Event, time.
 
 		ConditionalAccessStatus:   ix.str(row, "ConditionalAccessStatus"),
 		AuthenticationRequirement: ix.str(row, "AuthenticationRequirement"),
-		RiskLevelDuringSignIn:     ix.str(row, "RiskLevelDuringSignIn"),
+		RiskLevelDuringSignIn:     workloadNone(ix.str(row, "RiskLevelDuringSignIn"), t),
 		ClientCredentialType:      ix.str(row, "ClientCredentialType"),
 		TokenIssuerType:           ix.str(row, "TokenIssuerType"),
 		CrossTenantAccessType:     ix.str(row, "CrossTenantAccessType"),
+
+		AuthMethods:          authMethods(ix.get(row, "AuthenticationDetails")),
+		MfaMethod:            str(dynamic(ix.get(row, "MfaDetail"))["authMethod"]),
+		CredentialKeyID:      ix.str(row, "ServicePrincipalCredentialKeyId"),
+		CredentialThumbprint: ix.str(row, "ServicePrincipalCredentialThumbprint"),
+		RiskState:            workloadNone(ix.str(row, "RiskState"), t),
+		RiskDetail:           workloadNone(ix.str(row, "RiskDetail"), t),
+		RiskLevelAggregated:  workloadNone(ix.str(row, "RiskLevelAggregated"), t),
+		RiskEventTypes:       signin.JoinList(strs(array(ix.get(row, "RiskEventTypes_V2")))),
+		IncomingTokenType:    ix.str(row, "IncomingTokenType"),
+		AuthProtocol:         ix.str(row, "AuthenticationProtocol"),
+		TokenIssuerName:      ix.str(row, "TokenIssuerName"),
+		GlobalSecureAccess:   tristate(ix.get(row, "IsThroughGlobalSecureAccess")),
 	}
 	return e, generated, nil
 }
@@ -190,6 +203,17 @@ func appName(ix columnIndex, row []any, t signin.LogType) string {
 // answer alike.
 func msiType(v string, t signin.LogType) string {
 	if v == "" && t != signin.ManagedIdentity {
+		return "none"
+	}
+	return v
+}
+
+// workloadNone is a risk field of a sign-in. The service-principal and
+// managed-identity tables have no risk columns, where Graph says "none" for
+// these sign-ins: their empty value reads "none" too, so both sources answer
+// alike (a workload identity's risk lives in Identity Protection's own tables).
+func workloadNone(v string, t signin.LogType) string {
+	if v == "" && (t == signin.ServicePrincipal || t == signin.ManagedIdentity) {
 		return "none"
 	}
 	return v
@@ -243,6 +267,46 @@ func dynamic(v any) map[string]any {
 		return m
 	}
 	return nil
+}
+
+// array reads a JSON array column: an array in the row, or a string holding
+// one (AuthenticationDetails and RiskEventTypes_V2 are text in every table).
+// Anything else reads as empty.
+func array(v any) []any {
+	switch x := v.(type) {
+	case []any:
+		return x
+	case string:
+		s := strings.TrimSpace(x)
+		if !strings.HasPrefix(s, "[") {
+			return nil
+		}
+		var items []any
+		if json.Unmarshal([]byte(s), &items) != nil {
+			return nil
+		}
+		return items
+	}
+	return nil
+}
+
+// strs reads the scalar items of an array as strings.
+func strs(items []any) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, str(it))
+	}
+	return out
+}
+
+// authMethods lists the methods of the steps in AuthenticationDetails.
+func authMethods(v any) string {
+	steps := array(v)
+	methods := make([]string, 0, len(steps))
+	for _, s := range steps {
+		methods = append(methods, str(object(s)["authenticationMethod"]))
+	}
+	return signin.JoinList(methods)
 }
 
 // userType maps the tables' Member / Guest to Graph's member / guest, which

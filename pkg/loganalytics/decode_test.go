@@ -19,10 +19,12 @@ var (
 	userColumns = columnSet("CreatedDateTime", "UserId", "UserPrincipalName", "UserDisplayName", "UserType",
 		"AppId", "AppDisplayName", "ResourceIdentity", "ResourceDisplayName", "ServicePrincipalId", "ServicePrincipalName",
 		"IPAddress", "ResultType", "ResultDescription", "Status", "ClientAppUsed", "DeviceDetail", "Location", "LocationDetails",
-		"ConditionalAccessStatus", "AuthenticationRequirement", "RiskLevelDuringSignIn", "TokenIssuerType", "CrossTenantAccessType")
+		"ConditionalAccessStatus", "AuthenticationRequirement", "RiskLevelDuringSignIn", "TokenIssuerType", "CrossTenantAccessType",
+		"AuthenticationDetails", "MfaDetail", "RiskState", "RiskDetail", "RiskLevelAggregated", "RiskEventTypes_V2",
+		"IncomingTokenType", "AuthenticationProtocol", "TokenIssuerName", "IsThroughGlobalSecureAccess")
 	spColumns = columnSet("CreatedDateTime", "AppId", "ResourceIdentity", "ResourceDisplayName", "ServicePrincipalId",
 		"ServicePrincipalName", "IPAddress", "ResultType", "ResultDescription", "Location", "LocationDetails",
-		"ConditionalAccessStatus", "ClientCredentialType", "ServicePrincipalCredentialKeyId")
+		"ConditionalAccessStatus", "ClientCredentialType", "ServicePrincipalCredentialKeyId", "ServicePrincipalCredentialThumbprint")
 	miColumns = columnSet("CreatedDateTime", "AppId", "ResourceIdentity", "ResourceDisplayName", "ServicePrincipalId",
 		"ServicePrincipalName", "IPAddress", "ResultType", "ResultDescription", "Location", "LocationDetails", "ManagedServiceIdentity")
 )
@@ -52,6 +54,13 @@ func fourTables() *workspaceData {
 					"geoCoordinates": map[string]any{"latitude": 48.8566, "longitude": 2.3522}},
 				"ConditionalAccessStatus": "failure", "AuthenticationRequirement": "singleFactorAuthentication",
 				"RiskLevelDuringSignIn": "none", "TokenIssuerType": "AzureAD", "CrossTenantAccessType": "none",
+				// Text spread over lines, as the portal shows it; a repeated method counts once.
+				"AuthenticationDetails": "[\n  {\"authenticationMethod\": \"Password\", \"succeeded\": false},\n  {\"authenticationMethod\": \"Password\"}\n]",
+				"MfaDetail":             map[string]any{"authMethod": "PhoneAppOTP"},
+				"RiskState":             "atRisk", "RiskDetail": "none", "RiskLevelAggregated": "high",
+				"RiskEventTypes_V2": `["unfamiliarFeatures","anonymizedIPAddress"]`,
+				"IncomingTokenType": "none", "AuthenticationProtocol": "ropc", "TokenIssuerName": "",
+				"IsThroughGlobalSecureAccess": false,
 			}},
 			"AADNonInteractiveUserSignInLogs": {{
 				"Id": "n-1", "CreatedDateTime": t0, "TimeGenerated": "2026-03-02T00:20:00Z",
@@ -74,6 +83,7 @@ func fourTables() *workspaceData {
 				"IPAddress": "198.51.100.4", "ResultType": "7000215", "ResultDescription": "Invalid client secret provided.",
 				"Location": "US", "LocationDetails": `{"city":"Boydton","state":"Virginia","geoCoordinates":{}}`,
 				"ConditionalAccessStatus": "notApplied", "ClientCredentialType": "clientSecret", "ServicePrincipalCredentialKeyId": "k-1",
+				"ServicePrincipalCredentialThumbprint": "0A1B",
 			}},
 			"AADManagedIdentitySignInLogs": {{
 				"Id": "m-1", "CreatedDateTime": t0, "TimeGenerated": "2026-03-02T00:12:30Z",
@@ -100,7 +110,10 @@ func TestDecodeFourTables(t *testing.T) {
 			Browser: "Edge 120.0", OperatingSystem: "Windows 10", DeviceCompliant: signin.True, DeviceManaged: signin.False, TrustType: "Azure AD joined",
 			CountryOrRegion: "FR", State: "Paris", City: "Paris", Latitude: 48.8566, Longitude: 2.3522,
 			ConditionalAccessStatus: "failure", AuthenticationRequirement: "singleFactorAuthentication", RiskLevelDuringSignIn: "none",
-			TokenIssuerType: "AzureAD", CrossTenantAccessType: "none", MsiType: "none"},
+			TokenIssuerType: "AzureAD", CrossTenantAccessType: "none", MsiType: "none",
+			AuthMethods: "Password", MfaMethod: "PhoneAppOTP", RiskState: "atRisk", RiskDetail: "none", RiskLevelAggregated: "high",
+			RiskEventTypes:    "anonymizedIPAddress" + signin.ListSep + "unfamiliarFeatures",
+			IncomingTokenType: "none", AuthProtocol: "ropc", GlobalSecureAccess: signin.False},
 		signin.NonInteractive: {ID: "n-1", Created: created, LogType: signin.NonInteractive,
 			UserID: "u-2", UserPrincipalName: "bob@fabrikam.com", UserDisplayName: "Bob", UserType: "guest",
 			AppID: "app-2", AppDisplayName: "Teams", ResourceID: "res-2", ResourceDisplayName: "Graph",
@@ -113,11 +126,15 @@ func TestDecodeFourTables(t *testing.T) {
 			AppID: "app-3", AppDisplayName: "backup-job", ResourceID: "res-3", ResourceDisplayName: "Key Vault", ServicePrincipalID: "sp-3", ServicePrincipalName: "backup-job",
 			IPAddress: "198.51.100.4", ErrorCode: 7000215, FailureReason: "Invalid client secret provided.",
 			CountryOrRegion: "US", State: "Virginia", City: "Boydton", Latitude: nan, Longitude: nan,
-			ConditionalAccessStatus: "notApplied", ClientCredentialType: "clientSecret", MsiType: "none"},
+			ConditionalAccessStatus: "notApplied", ClientCredentialType: "clientSecret", MsiType: "none",
+			CredentialKeyID: "k-1", CredentialThumbprint: "0A1B",
+			// No risk columns in the workload tables: "none", as Graph says.
+			RiskLevelDuringSignIn: "none", RiskState: "none", RiskDetail: "none", RiskLevelAggregated: "none"},
 		signin.ManagedIdentity: {ID: "m-1", Created: created, LogType: signin.ManagedIdentity,
 			AppID: "app-4", AppDisplayName: "vm-web-01", ResourceID: "res-4", ResourceDisplayName: "Azure Storage", ServicePrincipalID: "sp-4", ServicePrincipalName: "vm-web-01",
 			MsiType: "userAssigned", AssociatedResourceID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-01",
-			Latitude: nan, Longitude: nan},
+			Latitude: nan, Longitude: nan,
+			RiskLevelDuringSignIn: "none", RiskState: "none", RiskDetail: "none", RiskLevelAggregated: "none"},
 	}
 	for _, lt := range signin.LogTypes {
 		got, _, err := list(context.Background(), env.c, lt, winFrom, winTo)

@@ -52,6 +52,10 @@ var optionalColumns = []string{
 	"ConditionalAccessStatus", "AuthenticationRequirement", "RiskLevelDuringSignIn",
 	"ClientCredentialType", "TokenIssuerType", "CrossTenantAccessType",
 	"ManagedServiceIdentity",
+	"AuthenticationDetails", "MfaDetail",
+	"ServicePrincipalCredentialKeyId", "ServicePrincipalCredentialThumbprint",
+	"RiskState", "RiskDetail", "RiskLevelAggregated", "RiskEventTypes_V2",
+	"IncomingTokenType", "AuthenticationProtocol", "TokenIssuerName", "IsThroughGlobalSecureAccess",
 }
 
 // kqlTime formats a datetime literal's value: RFC 3339, UTC, whole seconds.

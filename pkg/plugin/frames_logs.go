@@ -26,7 +26,7 @@ func logsFrame(l *query.LogLines) *data.Frame {
 		e := &l.Events[i]
 		times[i], lines[i], levels[i], ids[i] = e.Created, summary(e), level(e.Outcome()), e.ID
 		for d, dim := range dims {
-			columns[d][i] = dim.Value(e)
+			columns[d][i] = dim.Text(e) // a list as "a, b"
 		}
 	}
 	frame := data.NewFrame("sign-ins",

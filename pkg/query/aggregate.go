@@ -44,7 +44,10 @@ type aggregation struct {
 	overflow  int32       // the group that takes every group past maxGroups; -1 until needed
 
 	dims     []*valueIDs // per groupBy dimension
-	byValue  []int32     // one dimension: value id → group id, -1 for none yet
+	lists    bool        // a groupBy dimension is list-valued: a sign-in may be in several groups
+	multi    [][]int32   // the group sets of sign-ins in several groups (slot.group ≤ firstMulti)
+	multiOf  map[string]int32
+	byValue  []int32 // one dimension: value id → group id, -1 for none yet
 	byKey    map[string]int32
 	keyBuf   []byte
 	distinct *valueIDs // what a distinct metric counts; nil for the others
@@ -67,6 +70,7 @@ func newAggregation(q Query, first time.Time, size time.Duration, buckets int, l
 		maxGroups: max(1, min(lim.MaxGroups, lim.MaxCells/buckets-1)), maxCells: lim.MaxCells, overflow: -1}
 	for _, d := range q.GroupBy {
 		a.dims = append(a.dims, dimensionIDs(d))
+		a.lists = a.lists || d.IsList()
 	}
 	if q.Metric.IsDistinct() {
 		a.distinct = newValueIDs("distinct:"+string(q.Metric), q.Metric.distinctKey)
@@ -78,6 +82,7 @@ func newAggregation(q Query, first time.Time, size time.Duration, buckets int, l
 const (
 	unplanned   = -1 // not met yet
 	filteredOut = -2 // fails the filters
+	firstMulti  = -3 // and below: in the groups of a.multi[firstMulti-slot.group]
 )
 
 // slot is what the per-sign-in loop needs of one profile, worked out the first
@@ -136,7 +141,17 @@ func (a *aggregation) add(b *store.Block, lo, hi int) {
 			if sl.group == filteredOut {
 				continue
 			}
-			if a.planProfile(sl, b.Profiles, b.Profile[i]); sl.group == filteredOut {
+			if sl.group == unplanned {
+				if a.planProfile(sl, b.Profiles, b.Profile[i]); sl.group == filteredOut {
+					continue
+				}
+			}
+			if sl.group <= firstMulti { // in several groups: off the common path
+				if ts := b.Times[i]; ts >= next {
+					k = int32((ts - a.first) / a.size)
+					next = a.first + int64(k+1)*a.size
+				}
+				a.addMulti(k, sl, single)
 				continue
 			}
 		}
@@ -160,10 +175,41 @@ func (a *aggregation) add(b *store.Block, lo, hi int) {
 	}
 }
 
+// addMulti counts one sign-in of bucket k in each group of its group set
+// (list-valued groupBy dimensions); kept out of add's loop, which the
+// common case of one group per sign-in keeps tight.
+func (a *aggregation) addMulti(k int32, sl *slot, single bool) {
+	distinct := sl.value >= 0 && sl.lastBucket != k
+	if distinct {
+		sl.lastBucket = k
+	}
+	for _, g := range a.multi[firstMulti-sl.group] {
+		a.addTo(a.groups[g], k, sl, distinct, single)
+	}
+}
+
+// addTo counts one sign-in of bucket k in group g.
+func (a *aggregation) addTo(g *group, k int32, sl *slot, distinct, single bool) {
+	c := &g.cells[k]
+	c.add(sl.outcome)
+	if !single {
+		g.total.add(sl.outcome)
+	}
+	if distinct {
+		c.addDistinct(uint32(sl.value))
+		if !single {
+			g.total.addDistinct(uint32(sl.value))
+		}
+	}
+}
+
 // groupOf returns the group of profile p of table t, made on first use. Once
 // the groups are full, values never seen before go to the overflow group
 // without an id.
 func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
+	if a.lists {
+		return a.listGroupOf(t, p)
+	}
 	add := !a.full()
 	if len(a.dims) == 1 {
 		id, ok := a.dims[0].lookup(t, p, add)

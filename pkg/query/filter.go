@@ -137,6 +137,24 @@ func opNames() string {
 	return strings.Join(names, ", ")
 }
 
+// matches reports whether a sign-in's value of the filter's dimension passes.
+// A list-valued dimension (authMethod, riskEventType) passes "=", "in", "=~"
+// and "startsWith" when one of its values does, and "!=" and "!~" when none
+// of its values is the one excluded: `authMethod != Password` keeps the
+// sign-ins that did not use a password at all.
+func (f *Filter) matches(v string) bool {
+	if !f.Dim.IsList() || v == "" {
+		return f.matchValue(v)
+	}
+	negative := f.Op == OpNotEq || f.Op == OpNotMatch
+	for _, x := range signin.SplitList(v) {
+		if f.matchValue(x) != negative {
+			return !negative
+		}
+	}
+	return negative
+}
+
 func (f *Filter) matchValue(v string) bool {
 	switch f.Op {
 	case OpEq:

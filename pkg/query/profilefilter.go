@@ -84,7 +84,7 @@ func (f *profileFilter) match(t *store.Profiles, pt *passTable, p uint32) bool {
 		v := pt.verdict[i][c]
 		if v == 0 {
 			v = -1
-			if flt.matchValue(col.Values[c]) {
+			if flt.matches(col.Values[c]) {
 				v = 1
 			}
 			pt.verdict[i][c] = v

@@ -53,19 +53,16 @@ func reference(events []signin.Event, q Query, r Range, size time.Duration) map[
 		if e.Created.Before(r.From) || !e.Created.Before(r.To) || !hasType(q.LogTypes, e.LogType) || !matchAll(q.Filters, e) {
 			continue
 		}
-		var labels []string
-		for _, d := range q.GroupBy {
-			labels = append(labels, d.String()+"="+labelOf(d.Value(e)))
-		}
-		key := strings.Join(labels, ",")
 		var bucket int64 // one bucket for tables (size 0)
 		if size > 0 {
 			bucket = first.Add(e.Created.Sub(first) / size * size).Unix()
 		}
-		if cells[key] == nil {
-			cells[key] = make(map[int64][]*signin.Event)
+		for _, key := range referenceKeys(q.GroupBy, e) {
+			if cells[key] == nil {
+				cells[key] = make(map[int64][]*signin.Event)
+			}
+			cells[key][bucket] = append(cells[key][bucket], e)
 		}
-		cells[key][bucket] = append(cells[key][bucket], e)
 	}
 	out := make(map[string]map[int64]float64)
 	for key, buckets := range cells {
@@ -75,6 +72,30 @@ func reference(events []signin.Event, q Query, r Range, size time.Duration) map[
 		}
 	}
 	return out
+}
+
+// referenceKeys are the groups a sign-in counts in: one per combination of
+// its values, a list-valued dimension's split on signin.ListSep by hand.
+func referenceKeys(dims []signin.Dimension, e *signin.Event) []string {
+	keys := []string{""}
+	for i, d := range dims {
+		values := []string{d.Value(e)}
+		if d.IsList() && values[0] != "" {
+			values = strings.Split(values[0], "\x1f")
+		}
+		var next []string
+		for _, k := range keys {
+			for _, v := range values {
+				part := d.String() + "=" + labelOf(v)
+				if i > 0 {
+					part = "," + part
+				}
+				next = append(next, k+part)
+			}
+		}
+		keys = next
+	}
+	return keys
 }
 
 func referenceMetric(m Metric, es []*signin.Event) float64 {
@@ -143,6 +164,16 @@ func TestEngineMatchesReference(t *testing.T) {
 		`{"logType":"all","metric":"count","filters":[{"key":"legacyAuth","op":"=","value":"true"}],"groupBy":["clientApp","status"]}`,
 		`{"logType":"interactive","metric":"count","filters":[{"key":"os","op":"!~","value":"Windows|macOS"}],"groupBy":["os","deviceCompliant","riskLevel"]}`,
 		`{"logType":"servicePrincipal","metric":"failures","groupBy":["credentialType","errorCode"],"timeAggregate":"1h"}`,
+		// List-valued dimensions: a sign-in counts in each of its values' groups.
+		`{"logType":"interactive","metric":"count","groupBy":["authMethod"],"timeAggregate":"1h"}`,
+		`{"logType":"all","metric":"distinctUsers","groupBy":["authMethod","status"]}`,
+		`{"logType":"interactive","metric":"failureRate","groupBy":["riskEventType","authMethod"]}`,
+		`{"logType":"interactive","metric":"count","filters":[{"key":"authMethod","op":"!=","value":"Password"}],"groupBy":["authMethod"]}`,
+		`{"logType":"interactive","metric":"distinctUsers","filters":[{"key":"authMethod","op":"=~","value":"Mobile.*"}],"groupBy":["riskState","riskLevelAggregated"]}`,
+		`{"logType":"servicePrincipal","metric":"count","groupBy":["credentialKeyId","servicePrincipal"],"timeAggregate":"24h"}`,
+		`{"logType":"all","metric":"count","groupBy":["incomingTokenType","authProtocol","globalSecureAccess"]}`,
+		`{"logType":"all","metric":"distinctUsers","groupBy":["tokenIssuerName","mfaMethod","riskDetail"]}`,
+		`{"logType":"servicePrincipal","metric":"failures","groupBy":["credentialThumbprint"]}`,
 	}
 	for _, raw := range queries {
 		for _, format := range []Format{TimeSeries, Table} {
@@ -317,10 +348,23 @@ func TestGroupsAreBounded(t *testing.T) {
 	}
 }
 
-// matchAll reports whether e passes every filter, one sign-in at a time.
+// matchAll reports whether e passes every filter, one sign-in at a time. A
+// list-valued dimension passes a positive operator when any of its values
+// does, a negative one (!=, !~) when every value does.
 func matchAll(filters []Filter, e *signin.Event) bool {
 	for i := range filters {
-		if !filters[i].matchValue(filters[i].Dim.Value(e)) {
+		f := &filters[i]
+		values := []string{f.Dim.Value(e)}
+		if f.Dim.IsList() && values[0] != "" {
+			values = strings.Split(values[0], "\x1f")
+		}
+		any, every := false, true
+		for _, v := range values {
+			m := f.matchValue(v)
+			any, every = any || m, every && m
+		}
+		negative := f.Op == OpNotEq || f.Op == OpNotMatch
+		if (negative && !every) || (!negative && !any) {
 			return false
 		}
 	}

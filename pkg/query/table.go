@@ -46,5 +46,6 @@ func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
 	}
 	res.Notices = append(res.Notices, limitNotice(q, len(a.groups))...)
 	res.Notices = append(res.Notices, a.overflowNotice()...)
+	res.Notices = append(res.Notices, a.listNotice()...)
 	return res, nil
 }

@@ -73,6 +73,7 @@ func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, erro
 		res.Notices = append(res.Notices, fmt.Sprintf("a time series answer holds at most %d points (maxCells / %d): %d series of %d buckets are shown", e.limits.MaxCells/answerShare, answerShare, shown.Limit, n))
 	}
 	res.Notices = append(res.Notices, a.overflowNotice()...)
+	res.Notices = append(res.Notices, a.listNotice()...)
 	return res, nil
 }
 

@@ -23,11 +23,16 @@ type valueIDs struct {
 	lastTC *tableCodes
 }
 
-// tableCodes is one table's column and its codes' ids (-1 until met).
+// tableCodes is one table's column and its codes' ids (-1 until met); for a
+// list-valued dimension, each code's values' ids (nil until met).
 type tableCodes struct {
-	col *store.Column
-	ids []int32
+	col   *store.Column
+	ids   []int32
+	lists [][]uint32
 }
+
+// noID stands for a value without an id in elements' answer.
+const noID = ^uint32(0)
 
 func newValueIDs(name string, value func(*signin.Event) string) *valueIDs {
 	return &valueIDs{name: name, value: value, ids: make(map[string]uint32), tables: make(map[*store.Profiles]*tableCodes)}
@@ -50,19 +55,7 @@ func (v *valueIDs) of(t *store.Profiles, p uint32) uint32 {
 // yet gets one when add is set, else ok is false: a query whose groups are
 // full must not grow a dictionary of millions of values it will not use.
 func (v *valueIDs) lookup(t *store.Profiles, p uint32, add bool) (id uint32, ok bool) {
-	tc := v.lastTC
-	if t != v.last {
-		tc = v.tables[t]
-		if tc == nil {
-			tc = &tableCodes{}
-			v.tables[t] = tc
-		}
-		v.last, v.lastTC = t, tc
-	}
-	if tc.col == nil || int(p) >= len(tc.col.Codes) {
-		tc.col = t.Column(v.name, v.value)
-	}
-	c := tc.col.Codes[p]
+	tc, c := v.code(t, p)
 	if int(c) >= len(tc.ids) {
 		grown := make([]int32, len(tc.col.Values))
 		n := copy(grown, tc.ids)
@@ -84,6 +77,58 @@ func (v *valueIDs) lookup(t *store.Profiles, p uint32, add bool) (id uint32, ok 
 		tc.ids[c] = int32(id)
 	}
 	return id, ok
+}
+
+// elements returns the ids of each value of a list-valued dimension
+// (signin.SplitList) for profile p of table t: one id for a sign-in without
+// values, the empty value's. Values without an id yet get one when add is
+// set, else noID. The slice is shared: callers must not modify it.
+func (v *valueIDs) elements(t *store.Profiles, p uint32, add bool) []uint32 {
+	tc, c := v.code(t, p)
+	if grow := len(tc.col.Values) - len(tc.lists); grow > 0 {
+		tc.lists = append(tc.lists, make([][]uint32, grow)...)
+	}
+	if ids := tc.lists[c]; ids != nil {
+		return ids
+	}
+	values := signin.SplitList(tc.col.Values[c])
+	if len(values) == 0 {
+		values = []string{""}
+	}
+	ids := make([]uint32, len(values))
+	complete := true
+	for i, s := range values {
+		id, ok := v.ids[s]
+		switch {
+		case ok:
+		case add:
+			id = v.idOf(s)
+		default:
+			id, complete = noID, false
+		}
+		ids[i] = id
+	}
+	if complete {
+		tc.lists[c] = ids
+	}
+	return ids
+}
+
+// code returns the table's codes and the column code of profile p.
+func (v *valueIDs) code(t *store.Profiles, p uint32) (*tableCodes, uint32) {
+	tc := v.lastTC
+	if t != v.last {
+		tc = v.tables[t]
+		if tc == nil {
+			tc = &tableCodes{}
+			v.tables[t] = tc
+		}
+		v.last, v.lastTC = t, tc
+	}
+	if tc.col == nil || int(p) >= len(tc.col.Codes) {
+		tc.col = t.Column(v.name, v.value)
+	}
+	return tc, uint32(tc.col.Codes[p])
 }
 
 func (v *valueIDs) idOf(s string) uint32 {

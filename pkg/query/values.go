@@ -62,14 +62,16 @@ func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimens
 			if c == 0 {
 				continue
 			}
-			v := labelOf(dim.Value(t.At(uint32(p))))
-			if !strings.HasPrefix(strings.ToLower(v), prefix) {
-				continue
+			for _, v := range dim.Values(t.At(uint32(p))) { // a list's each value
+				v = labelOf(v)
+				if !strings.HasPrefix(strings.ToLower(v), prefix) {
+					continue
+				}
+				if err := chargeValue(acct, counts, v); err != nil {
+					return Result{}, err
+				}
+				counts[v] += c
 			}
-			if err := chargeValue(acct, counts, v); err != nil {
-				return Result{}, err
-			}
-			counts[v] += c
 		}
 	}
 	values := make([]ValueCount, 0, len(counts))

@@ -51,6 +51,18 @@ const (
 	DimCredentialType
 	DimTokenIssuerType
 	DimCrossTenantAccess
+	DimAuthMethod
+	DimMfaMethod
+	DimCredentialKeyID
+	DimCredentialThumbprint
+	DimRiskState
+	DimRiskDetail
+	DimRiskLevelAggregated
+	DimRiskEventType
+	DimIncomingTokenType
+	DimAuthProtocol
+	DimTokenIssuerName
+	DimGlobalSecureAccess
 	numDimensions
 )
 
@@ -60,6 +72,8 @@ var dimensionNames = [numDimensions]string{
 	"ipAddress", "status", "errorCode", "failureReason", "clientApp", "legacyAuth", "browser", "os",
 	"deviceCompliant", "deviceManaged", "trustType", "country", "state", "city", "latitude", "longitude",
 	"conditionalAccess", "authRequirement", "riskLevel", "credentialType", "tokenIssuerType", "crossTenantAccess",
+	"authMethod", "mfaMethod", "credentialKeyId", "credentialThumbprint", "riskState", "riskDetail", "riskLevelAggregated",
+	"riskEventType", "incomingTokenType", "authProtocol", "tokenIssuerName", "globalSecureAccess",
 }
 
 // Dimensions lists every dimension.
@@ -181,7 +195,63 @@ func (d Dimension) valueWhere(e *Event) string {
 	case DimCrossTenantAccess:
 		return e.CrossTenantAccessType
 	}
+	return d.valueAuth(e)
+}
+
+// valueAuth covers the authentication and risk dimensions. The list-valued
+// ones (IsList) read as the list's one string; Values splits it.
+func (d Dimension) valueAuth(e *Event) string {
+	switch d {
+	case DimAuthMethod:
+		return e.AuthMethods
+	case DimMfaMethod:
+		return e.MfaMethod
+	case DimCredentialKeyID:
+		return e.CredentialKeyID
+	case DimCredentialThumbprint:
+		return e.CredentialThumbprint
+	case DimRiskState:
+		return e.RiskState
+	case DimRiskDetail:
+		return e.RiskDetail
+	case DimRiskLevelAggregated:
+		return e.RiskLevelAggregated
+	case DimRiskEventType:
+		return e.RiskEventTypes
+	case DimIncomingTokenType:
+		return e.IncomingTokenType
+	case DimAuthProtocol:
+		return e.AuthProtocol
+	case DimTokenIssuerName:
+		return e.TokenIssuerName
+	case DimGlobalSecureAccess:
+		return e.GlobalSecureAccess.String()
+	}
 	return ""
+}
+
+// IsList reports whether a sign-in may have several values of the dimension
+// (its authentication methods, its risk event types). Such a sign-in counts
+// once in the group of each of its values.
+func (d Dimension) IsList() bool { return d == DimAuthMethod || d == DimRiskEventType }
+
+// Values returns the dimension's values for a sign-in: one for most
+// dimensions, each value of a list-valued one, and [""] when it has none.
+func (d Dimension) Values(e *Event) []string {
+	v := d.Value(e)
+	if !d.IsList() || v == "" {
+		return []string{v}
+	}
+	return SplitList(v)
+}
+
+// Text is the value as people read it: a list's values separated by commas.
+func (d Dimension) Text(e *Event) string {
+	v := d.Value(e)
+	if d.IsList() {
+		return strings.ReplaceAll(v, ListSep, ", ")
+	}
+	return v
 }
 
 func formatCoordinate(v float64) string {

@@ -2,6 +2,7 @@ package signin
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -67,10 +68,33 @@ func TestDimensions(t *testing.T) {
 	f("longitude", "")
 	f("deviceCompliant", "true")
 	f("deviceManaged", "")
-	if len(Dimensions()) != 36 {
-		t.Fatalf("unexpected dimension count %d; want 36", len(Dimensions()))
+	if len(Dimensions()) != 48 {
+		t.Fatalf("unexpected dimension count %d; want 48", len(Dimensions()))
 	}
 	if _, err := ParseDimension("password"); err == nil {
 		t.Fatal("expected an error for an unknown dimension")
+	}
+}
+
+func TestListDimensions(t *testing.T) {
+	e := &Event{AuthMethods: JoinList([]string{"Password", " Mobile app notification", "", "Password"}), GlobalSecureAccess: False}
+	f := func(d Dimension, want ...string) {
+		t.Helper()
+		if got := d.Values(e); !slices.Equal(got, want) {
+			t.Fatalf("unexpected %s values; got %q; want %q", d, got, want)
+		}
+	}
+	f(DimAuthMethod, "Mobile app notification", "Password")
+	f(DimRiskEventType, "") // no values: one empty value, the (empty) group
+	f(DimMfaMethod, "")
+	f(DimGlobalSecureAccess, "false")
+	if !DimAuthMethod.IsList() || !DimRiskEventType.IsList() || DimRiskState.IsList() {
+		t.Fatal("unexpected IsList")
+	}
+	if got, want := DimAuthMethod.Text(e), "Mobile app notification, Password"; got != want {
+		t.Fatalf("unexpected text %q; want %q", got, want)
+	}
+	if got := SplitList(JoinList(nil)); got != nil {
+		t.Fatalf("unexpected split of an empty list: %q", got)
 	}
 }

@@ -51,6 +51,21 @@ type Event struct {
 	ClientCredentialType      string
 	TokenIssuerType           string
 	CrossTenantAccessType     string
+
+	// How the sign-in authenticated and what Identity Protection made of it:
+	// the fields of the Usage & insights and risky sign-ins reports.
+	AuthMethods          string // distinct authenticationDetails[].authenticationMethod, a list (JoinList)
+	MfaMethod            string // mfaDetail.authMethod
+	CredentialKeyID      string // servicePrincipalCredentialKeyId
+	CredentialThumbprint string // servicePrincipalCredentialThumbprint
+	RiskState            string // none, atRisk, remediated, dismissed, confirmedCompromised
+	RiskDetail           string
+	RiskLevelAggregated  string
+	RiskEventTypes       string // riskEventTypes_v2, a list (JoinList)
+	IncomingTokenType    string
+	AuthProtocol         string   // authenticationProtocol
+	TokenIssuerName      string   // the federation server (AD FS) that issued the token
+	GlobalSecureAccess   Tristate // isThroughGlobalSecureAccess
 }
 
 // Tristate is a boolean that Graph may leave null.
@@ -97,5 +112,8 @@ func (e *Event) Strings() []*string {
 		&e.CountryOrRegion, &e.State, &e.City,
 		&e.ConditionalAccessStatus, &e.AuthenticationRequirement, &e.RiskLevelDuringSignIn,
 		&e.ClientCredentialType, &e.TokenIssuerType, &e.CrossTenantAccessType,
+		&e.AuthMethods, &e.MfaMethod, &e.CredentialKeyID, &e.CredentialThumbprint,
+		&e.RiskState, &e.RiskDetail, &e.RiskLevelAggregated, &e.RiskEventTypes,
+		&e.IncomingTokenType, &e.AuthProtocol, &e.TokenIssuerName,
 	}
 }

@@ -37,7 +37,7 @@ import (
 // a wrong count.
 const (
 	blockMagic    = "SILB"
-	formatVersion = 1
+	formatVersion = 2 // 2: the authentication and risk fields
 	checksumSize  = 8
 )
 

@@ -49,6 +49,8 @@ var profileGroups = [...][]*profileField{
 		strField(func(e *signin.Event) *string { return &e.MsiType }),
 		strField(func(e *signin.Event) *string { return &e.AssociatedResourceID }),
 		strField(func(e *signin.Event) *string { return &e.ClientCredentialType }),
+		strField(func(e *signin.Event) *string { return &e.CredentialKeyID }),
+		strField(func(e *signin.Event) *string { return &e.CredentialThumbprint }),
 	},
 	{ // where
 		strField(func(e *signin.Event) *string { return &e.IPAddress }),
@@ -72,6 +74,14 @@ var profileGroups = [...][]*profileField{
 		strField(func(e *signin.Event) *string { return &e.ResourceID }),
 		strField(func(e *signin.Event) *string { return &e.ResourceDisplayName }),
 	},
+	{ // how: the authentication's methods, protocol and token
+		strField(func(e *signin.Event) *string { return &e.AuthMethods }),
+		strField(func(e *signin.Event) *string { return &e.MfaMethod }),
+		strField(func(e *signin.Event) *string { return &e.IncomingTokenType }),
+		strField(func(e *signin.Event) *string { return &e.AuthProtocol }),
+		strField(func(e *signin.Event) *string { return &e.TokenIssuerName }),
+		triField(func(e *signin.Event) *signin.Tristate { return &e.GlobalSecureAccess }),
+	},
 	{ // outcome
 		{
 			get: func(e *signin.Event) uint64 { return zigzag(int64(e.ErrorCode)) },
@@ -87,6 +97,10 @@ var profileGroups = [...][]*profileField{
 		strField(func(e *signin.Event) *string { return &e.RiskLevelDuringSignIn }),
 		strField(func(e *signin.Event) *string { return &e.TokenIssuerType }),
 		strField(func(e *signin.Event) *string { return &e.CrossTenantAccessType }),
+		strField(func(e *signin.Event) *string { return &e.RiskState }),
+		strField(func(e *signin.Event) *string { return &e.RiskDetail }),
+		strField(func(e *signin.Event) *string { return &e.RiskLevelAggregated }),
+		strField(func(e *signin.Event) *string { return &e.RiskEventTypes }),
 		{
 			get: func(e *signin.Event) uint64 { return uint64(e.LogType) },
 			set: func(e *signin.Event, v uint64) bool {

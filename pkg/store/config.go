@@ -146,7 +146,7 @@ func setInt(n *int, def int) {
 
 // keyVersion is the first part of every cache key. Bump it with formatVersion,
 // or when the meaning of a window changes, to orphan every older entry at once.
-const keyVersion = "v1"
+const keyVersion = "v2"
 
 var plainNamespace = regexp.MustCompile(`^[A-Za-z0-9._-]{0,64}$`)
 
