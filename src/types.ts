@@ -17,7 +17,8 @@ export type Metric =
   | 'distinctUsers'
   | 'distinctApps'
   | 'distinctIPs'
-  | 'distinctResources';
+  | 'distinctResources'
+  | 'lastSignIn';
 
 export type FilterOp = '=' | '!=' | '=~' | '!~' | 'in' | 'startsWith';
 
@@ -102,6 +103,7 @@ export const METRICS: Array<Option<Metric>> = [
   { value: 'distinctApps', label: 'Distinct apps', description: 'Number of different applications' },
   { value: 'distinctIPs', label: 'Distinct IP addresses', description: 'Number of different IP addresses' },
   { value: 'distinctResources', label: 'Distinct resources', description: 'Number of different target resources' },
+  { value: 'lastSignIn', label: 'Last sign-in', description: 'When the group last signed in (table format only)' },
 ];
 
 export const FILTER_OPS: Array<Option<FilterOp>> = [

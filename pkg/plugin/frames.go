@@ -71,7 +71,11 @@ func tableFrame(t *query.TableRows) *data.Frame {
 	for r, row := range t.Rows {
 		metric[r] = row.Value
 	}
-	frame.Fields = append(frame.Fields, data.NewField(t.Metric, nil, metric))
+	value := data.NewField(t.Metric, nil, metric)
+	if t.Metric == string(query.LastSignIn) { // a time in Unix ms: shown as "3 days ago"
+		value.Config = &data.FieldConfig{Unit: "dateTimeFromNow"}
+	}
+	frame.Fields = append(frame.Fields, value)
 	frame.Meta = &data.FrameMeta{Type: data.FrameTypeNumericLong, TypeVersion: data.FrameTypeVersion{0, 1}}
 	return frame
 }

@@ -20,6 +20,7 @@ type group struct {
 	labels []string
 	cells  []cell // per bucket; one cell over the whole range for tables
 	total  cell   // over the whole range when there are several buckets; read it by whole
+	last   int64  // the latest sign-in's time, Unix ns: kept for LastSignIn only (addLast)
 }
 
 // whole is the group's accumulation over the whole range.
@@ -188,6 +189,38 @@ func (a *aggregation) addMulti(k int32, sl *slot, single bool) {
 	}
 }
 
+// addLast is add that also keeps each group's latest sign-in time, for
+// LastSignIn: a second pass over the block that reads the slots add planned,
+// so no other metric pays for it.
+func (a *aggregation) addLast(b *store.Block, lo, hi int) {
+	a.add(b, lo, hi)
+	pl := a.plans[b.Profiles]
+	if pl == nil {
+		return // add skipped the block (the memory guard refused a group)
+	}
+	for i := lo; i < hi; i++ {
+		sl, ts := &pl[b.Profile[i]], b.Times[i]
+		switch {
+		case sl.group >= 0:
+			g := a.groups[sl.group]
+			g.last = max(g.last, ts)
+		case sl.group <= firstMulti:
+			for _, gid := range a.multi[firstMulti-sl.group] {
+				g := a.groups[gid]
+				g.last = max(g.last, ts)
+			}
+		}
+	}
+}
+
+// valueOf is the metric of a group over the whole range.
+func (a *aggregation) valueOf(g *group) float64 {
+	if a.q.Metric == LastSignIn {
+		return float64(g.last / int64(time.Millisecond))
+	}
+	return a.q.Metric.value(g.whole())
+}
+
 // addTo counts one sign-in of bucket k in group g.
 func (a *aggregation) addTo(g *group, k int32, sl *slot, distinct, single bool) {
 	c := &g.cells[k]
@@ -299,7 +332,11 @@ func (a *aggregation) overflowGroup() int32 {
 func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, *store.PartialError, error) {
 	a := newAggregation(q, first, size, buckets, e.limits)
 	a.reserve(ctx, e.guard)
-	partial, err := splitPartial(e.scan(ctx, q, from, to, a.add))
+	add := a.add
+	if q.Metric == LastSignIn {
+		add = a.addLast
+	}
+	partial, err := splitPartial(e.scan(ctx, q, from, to, add))
 	if a.err != nil {
 		err = a.err // the cause: the scan went on without adding
 	}

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func runList(t *testing.T, raw string, r sliceReader, rng Range) Result {
 func tableText(res Result) string {
 	var rows []string
 	for _, row := range res.Table.Rows {
-		rows = append(rows, fmt.Sprintf("%s=%v", strings.Join(row.Labels, "/"), row.Value))
+		rows = append(rows, fmt.Sprintf("%s=%s", strings.Join(row.Labels, "/"), strconv.FormatFloat(row.Value, 'f', -1, 64)))
 	}
 	return strings.Join(rows, " ")
 }
@@ -84,5 +85,25 @@ func TestListDimensionValues(t *testing.T) {
 	}
 	if got, want := fmt.Sprint(res.Values), "[{Mobile app notification 2} {Password 2} {(empty) 1} {FIDO2 security key 1}]"; got != want {
 		t.Fatalf("unexpected values %s; want %s", got, want)
+	}
+}
+
+func TestLastSignIn(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	rng := Range{From: day, To: day.Add(time.Hour), Interval: time.Minute}
+	ms := func(m int) string { return fmt.Sprint(day.Add(time.Duration(m) * time.Minute).UnixMilli()) }
+	// Latest first; per method too, each sign-in in each of its groups.
+	res := runList(t, `{"format":"table","metric":"lastSignIn","groupBy":["authMethod"]}`, listEvents(day), rng)
+	want := "(empty)=" + ms(4) + " FIDO2 security key=" + ms(3) + " Mobile app notification=" + ms(3) + " Password=" + ms(2)
+	if got := tableText(res); got != want {
+		t.Fatalf("unexpected rows\ngot  %s\nwant %s", got, want)
+	}
+	// "other" is the latest of the groups it folds.
+	res = runList(t, `{"format":"table","metric":"lastSignIn","groupBy":["userId"],"limit":1}`, listEvents(day), rng)
+	if got, want := tableText(res), "cy="+ms(4)+" other="+ms(3); got != want {
+		t.Fatalf("unexpected rows %s; want %s", got, want)
+	}
+	if _, err := Parse([]byte(`{"format":"timeSeries","metric":"lastSignIn"}`)); err == nil || !strings.Contains(err.Error(), "format table") {
+		t.Fatalf("unexpected error %v for lastSignIn in a time series", err)
 	}
 }

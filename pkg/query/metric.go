@@ -24,9 +24,12 @@ const (
 	DistinctApps      Metric = "distinctApps"
 	DistinctIPs       Metric = "distinctIPs"
 	DistinctResources Metric = "distinctResources"
+	// LastSignIn is the time of a group's latest sign-in, in Unix
+	// milliseconds, for tables only: when a credential or an app was last used.
+	LastSignIn Metric = "lastSignIn"
 )
 
-var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources}
+var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, LastSignIn}
 
 func parseMetric(s string) (Metric, error) {
 	for _, m := range metrics {

@@ -59,9 +59,8 @@ func (a *aggregation) newOther() *group {
 
 // fold sorts real groups and folds those beyond limit into "other".
 func (a *aggregation) fold(groups []*group, limit int) (kept []*group, other *group) {
-	m := a.q.Metric
 	sort.Slice(groups, func(i, j int) bool {
-		vi, vj := m.value(groups[i].whole()), m.value(groups[j].whole())
+		vi, vj := a.valueOf(groups[i]), a.valueOf(groups[j])
 		if vi != vj {
 			return vi > vj
 		}
@@ -84,6 +83,7 @@ func (a *aggregation) fold(groups []*group, limit int) (kept []*group, other *gr
 
 // absorb merges group o into g.
 func (g *group) absorb(o *group) {
+	g.last = max(g.last, o.last)
 	for k := range o.cells {
 		g.cells[k].mergeCell(&o.cells[k])
 	}

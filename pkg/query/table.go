@@ -35,14 +35,14 @@ func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
 		t.Columns = append(t.Columns, d.String())
 	}
 	for _, g := range kept {
-		t.Rows = append(t.Rows, TableRow{Labels: g.labels, Value: q.Metric.value(g.whole())})
+		t.Rows = append(t.Rows, TableRow{Labels: g.labels, Value: a.valueOf(g)})
 	}
 	if len(q.GroupBy) == 0 && len(t.Rows) == 0 {
 		t.Rows = append(t.Rows, TableRow{Labels: []string{}, Value: 0})
 	}
 	res := Result{Table: t, Partial: partial}
 	if other != nil {
-		t.Rows = append(t.Rows, TableRow{Labels: other.labels, Value: q.Metric.value(other.whole())})
+		t.Rows = append(t.Rows, TableRow{Labels: other.labels, Value: a.valueOf(other)})
 	}
 	res.Notices = append(res.Notices, limitNotice(q, len(a.groups))...)
 	res.Notices = append(res.Notices, a.overflowNotice()...)
