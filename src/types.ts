@@ -18,7 +18,8 @@ export type Metric =
   | 'distinctApps'
   | 'distinctIPs'
   | 'distinctResources'
-  | 'lastSignIn';
+  | 'lastSignIn'
+  | 'successRate';
 
 export type FilterOp = '=' | '!=' | '=~' | '!~' | 'in' | 'startsWith';
 
@@ -103,6 +104,7 @@ export const METRICS: Array<Option<Metric>> = [
   { value: 'distinctApps', label: 'Distinct apps', description: 'Number of different applications' },
   { value: 'distinctIPs', label: 'Distinct IP addresses', description: 'Number of different IP addresses' },
   { value: 'distinctResources', label: 'Distinct resources', description: 'Number of different target resources' },
+  { value: 'successRate', label: 'Success rate', description: 'Percentage of sign-ins that succeeded' },
   { value: 'lastSignIn', label: 'Last sign-in', description: 'When the group last signed in (table format only)' },
 ];
 

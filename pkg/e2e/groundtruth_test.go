@@ -108,6 +108,7 @@ func (f truthFilter) match(r truthRecord) bool {
 func truthTable(records []truthRecord, logType, metric string, groupBy []string, filters []truthFilter) map[string]float64 {
 	type acc struct {
 		n, fail, succ, intr float64
+		last                time.Time
 		distinct            map[string]bool
 	}
 	groups := make(map[string]*acc)
@@ -134,6 +135,9 @@ func truthTable(records []truthRecord, logType, metric string, groupBy []string,
 			groups[k] = a
 		}
 		a.n++
+		if r.created.After(a.last) {
+			a.last = r.created
+		}
 		switch statusOf(r.code) {
 		case "success":
 			a.succ++
@@ -159,6 +163,10 @@ func truthTable(records []truthRecord, logType, metric string, groupBy []string,
 			out[k] = a.intr
 		case "failureRate":
 			out[k] = 100 * a.fail / a.n
+		case "successRate":
+			out[k] = 100 * a.succ / a.n
+		case "lastSignIn":
+			out[k] = float64(a.last.UnixMilli())
 		default:
 			out[k] = float64(len(a.distinct))
 		}
@@ -197,7 +205,7 @@ func everyMetric(t *testing.T, h *plugintest.Host, ds plugintest.Datasource, rec
 		groupBy         []string
 		filters         []truthFilter
 	}
-	metrics := []string{"count", "successes", "failures", "interrupts", "failureRate", "distinctUsers", "distinctApps", "distinctIPs", "distinctResources"}
+	metrics := []string{"count", "successes", "failures", "interrupts", "failureRate", "successRate", "distinctUsers", "distinctApps", "distinctIPs", "distinctResources", "lastSignIn"}
 	var samples []sample
 	for _, m := range metrics {
 		samples = append(samples, sample{"all", m, nil, nil}, sample{"interactive", m, []string{"app"}, nil})

@@ -20,6 +20,7 @@ const (
 	Failures          Metric = "failures"
 	Interrupts        Metric = "interrupts"
 	FailureRate       Metric = "failureRate"
+	SuccessRate       Metric = "successRate"
 	DistinctUsers     Metric = "distinctUsers"
 	DistinctApps      Metric = "distinctApps"
 	DistinctIPs       Metric = "distinctIPs"
@@ -29,7 +30,7 @@ const (
 	LastSignIn Metric = "lastSignIn"
 )
 
-var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, LastSignIn}
+var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, SuccessRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, LastSignIn}
 
 func parseMetric(s string) (Metric, error) {
 	for _, m := range metrics {
@@ -118,8 +119,9 @@ func (c *cell) mergeCell(o *cell) {
 	c.distinct.merge(o.distinct)
 }
 
-// value reports the metric of a cell. failureRate is the share of failures among
-// all sign-ins in percent, 0 when there were none.
+// value reports the metric of a cell. failureRate and successRate are the
+// shares of failures and successes among all sign-ins in percent, 0 when there
+// were none (interrupted sign-ins are in neither).
 func (m Metric) value(c *cell) float64 {
 	switch m {
 	case Successes:
@@ -133,6 +135,11 @@ func (m Metric) value(c *cell) float64 {
 			return 0
 		}
 		return 100 * float64(c.outcomes[signin.Failure]) / float64(c.total)
+	case SuccessRate:
+		if c.total == 0 {
+			return 0
+		}
+		return 100 * float64(c.outcomes[signin.Success]) / float64(c.total)
 	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources:
 		if c.distinct == nil {
 			return 0

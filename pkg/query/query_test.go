@@ -126,6 +126,7 @@ func TestTimeSeries(t *testing.T) {
 	f(Failures, []float64{1, 0, 1})
 	f(Interrupts, []float64{1, 0, 0})
 	f(FailureRate, []float64{100.0 / 3, 0, 100})
+	f(SuccessRate, []float64{100.0 / 3, 100, 0})
 }
 
 func TestTooManyBuckets(t *testing.T) {

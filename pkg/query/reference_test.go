@@ -105,7 +105,7 @@ func referenceMetric(m Metric, es []*signin.Event) float64 {
 		n++
 		code := e.ErrorCode
 		switch m {
-		case Successes:
+		case Successes, SuccessRate:
 			if code == 0 {
 				failures++
 			}
@@ -126,7 +126,7 @@ func referenceMetric(m Metric, es []*signin.Event) float64 {
 	switch m {
 	case Count:
 		return n
-	case FailureRate:
+	case FailureRate, SuccessRate:
 		return 100 * failures / n
 	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources:
 		return float64(len(distinct))
@@ -168,6 +168,7 @@ func TestEngineMatchesReference(t *testing.T) {
 		`{"logType":"interactive","metric":"count","groupBy":["authMethod"],"timeAggregate":"1h"}`,
 		`{"logType":"all","metric":"distinctUsers","groupBy":["authMethod","status"]}`,
 		`{"logType":"interactive","metric":"failureRate","groupBy":["riskEventType","authMethod"]}`,
+		`{"logType":"interactive","metric":"successRate","groupBy":["authMethod"],"timeAggregate":"24h"}`,
 		`{"logType":"interactive","metric":"count","filters":[{"key":"authMethod","op":"!=","value":"Password"}],"groupBy":["authMethod"]}`,
 		`{"logType":"interactive","metric":"distinctUsers","filters":[{"key":"authMethod","op":"=~","value":"Mobile.*"}],"groupBy":["riskState","riskLevelAggregated"]}`,
 		`{"logType":"servicePrincipal","metric":"count","groupBy":["credentialKeyId","servicePrincipal"],"timeAggregate":"24h"}`,
