@@ -15,10 +15,13 @@ const (
 	ingestSpread = 4 * time.Minute
 	// reemitPerTenThousand of the interactive and non-interactive sign-ins
 	// (5%) are emitted again, as an update: between reemitMin and
-	// reemitMin+reemitSpread after the first row, with RiskState changed.
+	// reemitMin+reemitSpread after the first row, the first row with an
+	// earlier RiskState. The update lands within 29 minutes of the sign-in,
+	// inside the plugin's ingestion allowance (30 minutes), so a query after
+	// it always sees the record's state, as Graph serves it.
 	reemitPerTenThousand = 500
 	reemitMin            = 10 * time.Minute
-	reemitSpread         = 20 * time.Minute
+	reemitSpread         = 14 * time.Minute
 	// maxIngestLag is the latest a row of a sign-in can arrive, before
 	// Faults.LateBy: what a timespan's start must reach back by.
 	maxIngestLag = ingestMin + ingestSpread + reemitMin + reemitSpread

@@ -37,7 +37,7 @@ func checkRows(t *testing.T, what string, a laAnswer, want ...string) {
 // The rows of int-01 (first, then its update) and int-02.
 const (
 	int01First  = "int-01 2026-01-13T10:20:18.0307432Z none"
-	int01Update = "int-01 2026-01-13T10:36:06.0307432Z atRisk"
+	int01Update = "int-01 2026-01-13T10:34:06.0307432Z atRisk"
 	int02       = "int-02 2026-01-13T10:43:14.4188232Z none"
 )
 
