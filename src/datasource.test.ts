@@ -199,4 +199,38 @@ describe('DataSource', () => {
       ]);
     });
   });
+
+  it('filters for and out of a log label from Explore, and toggles back', () => {
+    const base: SignInQuery = { refId: 'A', format: 'logs', filters: [{ key: 'app', op: '=', value: 'Outlook' }] };
+    const forIP = ds.toggleQueryFilter(base, {
+      type: 'FILTER_FOR',
+      options: { key: 'ipAddress', value: '203.0.113.7' },
+    });
+    expect(forIP.filters).toEqual([
+      { key: 'app', op: '=', value: 'Outlook' },
+      { key: 'ipAddress', op: '=', value: '203.0.113.7' },
+    ]);
+    expect(ds.queryHasFilter(forIP, { key: 'ipAddress', value: '203.0.113.7' })).toBe(true);
+    const outIP = ds.toggleQueryFilter(forIP, {
+      type: 'FILTER_OUT',
+      options: { key: 'ipAddress', value: '203.0.113.7' },
+    });
+    expect(outIP.filters).toEqual([
+      { key: 'app', op: '=', value: 'Outlook' },
+      { key: 'ipAddress', op: '!=', value: '203.0.113.7' },
+    ]);
+    expect(
+      ds.toggleQueryFilter(outIP, { type: 'FILTER_OUT', options: { key: 'ipAddress', value: '203.0.113.7' } }).filters
+    ).toEqual(base.filters);
+    // A list label ("a, b") filters for each of its values.
+    const methods = ds.toggleQueryFilter(base, {
+      type: 'FILTER_FOR',
+      options: { key: 'authMethod', value: 'Mobile app notification, Password' },
+    });
+    expect(methods.filters?.slice(1)).toEqual([
+      { key: 'authMethod', op: '=', value: 'Mobile app notification' },
+      { key: 'authMethod', op: '=', value: 'Password' },
+    ]);
+    expect(ds.queryHasFilter(methods, { key: 'authMethod', value: 'Mobile app notification, Password' })).toBe(true);
+  });
 });

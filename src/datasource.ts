@@ -5,8 +5,10 @@ import {
   DataSourceGetTagValuesOptions,
   DataSourceInstanceSettings,
   MetricFindValue,
+  QueryFilterOptions,
   ScopedVars,
   TimeRange,
+  ToggleFilterAction,
 } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 
@@ -124,7 +126,38 @@ export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSou
     const values = await this.getValues({ key: options.key, range: options.timeRange });
     return values.map((v) => ({ text: v, value: v }));
   }
+
+  // Explore's log details: "filter for value" and "filter out value" on a sign-in's label
+  // (a dimension). The same action again removes the filter.
+
+  toggleQueryFilter(query: SignInQuery, filter: ToggleFilterAction): SignInQuery {
+    const op: FilterOp = filter.type === 'FILTER_FOR' ? '=' : '!=';
+    const { key } = filter.options;
+    let filters = query.filters ?? [];
+    for (const value of labelValues(key, filter.options.value)) {
+      const present = filters.some((f) => f.key === key && f.op === op && f.value === value);
+      // Filtering for a value replaces filtering it out, and the other way round.
+      filters = filters.filter((f) => !(f.key === key && (f.op === '=' || f.op === '!=') && f.value === value));
+      if (!present) {
+        filters = [...filters, { key, op, value }];
+      }
+    }
+    return { ...query, filters };
+  }
+
+  queryHasFilter(query: SignInQuery, filter: QueryFilterOptions): boolean {
+    return labelValues(filter.key, filter.value).every((value) =>
+      (query.filters ?? []).some((f) => f.key === filter.key && f.op === '=' && f.value === value)
+    );
+  }
 }
+
+/** A log line's label value as filter values: a list dimension's label is "a, b". */
+function labelValues(key: string, value: string): string[] {
+  return LIST_DIMENSIONS.has(key) ? value.split(', ').filter(Boolean) : [value];
+}
+
+const LIST_DIMENSIONS = new Set(['authMethod', 'riskEventType']);
 
 /** How a variable's values are joined for a filter op: a regex alternation, a list or as is. */
 function valueFormat(op: FilterOp): string | undefined {

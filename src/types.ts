@@ -40,6 +40,8 @@ export interface SignInQuery extends DataQuery {
   filters?: Filter[];
   timeAggregate?: TimeAggregate;
   limit?: number;
+  /** Time series only: names each series from its labels, e.g. "{{app}} – {{status}}". */
+  legendFormat?: string;
   /** Variable queries only (queryType 'variable'): the dimension whose values are listed. */
   key?: string;
 }
@@ -172,7 +174,11 @@ export const DIMENSIONS: Array<Option<string>> = [
     description: 'Each method of the sign-in: a sign-in counts once per method',
   },
   { value: 'mfaMethod', label: 'MFA method' },
-  { value: 'credentialKeyId', label: 'Credential key ID', description: "The service principal's secret or certificate" },
+  {
+    value: 'credentialKeyId',
+    label: 'Credential key ID',
+    description: "The service principal's secret or certificate",
+  },
   { value: 'credentialThumbprint', label: 'Certificate thumbprint' },
   { value: 'riskState', label: 'Risk state', description: 'atRisk, remediated, dismissed, confirmedCompromised' },
   { value: 'riskDetail', label: 'Risk detail' },

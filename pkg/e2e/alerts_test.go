@@ -77,7 +77,7 @@ func TestAlertRulesFile(t *testing.T) {
 			t.Errorf("rule %s: the summary and the description must tell on-call what happened and what to look at", r.UID)
 		}
 	}
-	for _, want := range []string{"signinlens-failed-per-app", "signinlens-interactive-failure-rate", "signinlens-password-spray", "signinlens-sp-credential-failures"} {
+	for _, want := range []string{"signinlens-failed-per-app", "signinlens-interactive-failure-rate", "signinlens-password-spray", "signinlens-sp-credential-failures", "signinlens-high-risk-not-remediated"} {
 		if !uids[want] {
 			t.Errorf("no rule %s", want)
 		}
@@ -86,7 +86,7 @@ func TestAlertRulesFile(t *testing.T) {
 
 // alertTruth computes, from exported records, the values a rule's threshold
 // compares at an instant, by label set: the rule's query restated here.
-func alertTruth(t *testing.T, rule alertRule, interactive, sps []dashRecord, at time.Time) map[string]float64 {
+func alertTruth(t *testing.T, rule alertRule, interactive, nonInteractive, sps []dashRecord, at time.Time) map[string]float64 {
 	t.Helper()
 	a := rule.node(t, "A")
 	from, to := at.Add(-time.Duration(a.RelativeTimeRange.From)*time.Second), at.Add(-time.Duration(a.RelativeTimeRange.To)*time.Second)
@@ -128,6 +128,14 @@ func alertTruth(t *testing.T, rule alertRule, interactive, sps []dashRecord, at 
 		for _, r := range dashWindow(sps, from, to) {
 			if r.Status.ErrorCode == 7000215 || r.Status.ErrorCode == 7000222 {
 				out[alertKey(data.Labels{"servicePrincipal": r.ServicePrincipalName})]++
+			}
+		}
+	case "signinlens-high-risk-not-remediated": // high-risk user sign-ins still at risk, per user
+		for _, recs := range [][]dashRecord{interactive, nonInteractive} {
+			for _, r := range dashWindow(recs, from, to) {
+				if r.RiskLevelDuringSignIn == "high" && r.RiskState == "atRisk" {
+					out[alertKey(data.Labels{"user": r.UserPrincipalName})]++
+				}
 			}
 		}
 	default:
@@ -188,11 +196,12 @@ func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 			from := weekAgo.Add(-time.Hour)
 			interactive := dashExportTypes(t, from, dashNow, tc.quiet, "interactive")
 			sps := dashExportTypes(t, from, dashNow, tc.quiet, "servicePrincipal")
+			nonInteractive := dashExportTypes(t, from, dashNow, tc.quiet, "nonInteractive")
 			for _, rule := range rules {
 				evals := ev.evaluate(t, rule, instants)
 				fired := map[string][]string{}
 				for _, e := range evals {
-					got, want := e.thresholdInput(t, rule), alertTruth(t, rule, interactive, sps, e.at)
+					got, want := e.thresholdInput(t, rule), alertTruth(t, rule, interactive, nonInteractive, sps, e.at)
 					if !alertSameValues(got, want) {
 						t.Fatalf("rule %s at %s: the threshold compares %v; the ground truth is %v", rule.UID, e.at.Format(time.RFC3339), got, want)
 					}
@@ -203,6 +212,9 @@ func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 				t.Logf("rule %s: %d evaluations equal the ground truth; firing: %v", rule.UID, len(evals), fired)
 				if tc.quiet && len(fired) > 0 {
 					t.Errorf("rule %s fires on the quiet tenant: %v", rule.UID, fired)
+				}
+				if rule.UID == "signinlens-high-risk-not-remediated" && !tc.quiet && len(fired) == 0 {
+					t.Errorf("rule %s: fired for nobody; want the user of the injected high-risk sign-in", rule.UID)
 				}
 				if rule.UID == sprayRule.UID && !tc.quiet {
 					sprayKey := alertKey(data.Labels{"ipAddress": spray.IPAddresses[0]})

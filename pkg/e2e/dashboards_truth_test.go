@@ -27,7 +27,10 @@ type dashRecord struct {
 	IPAddress            string `json:"ipAddress"`
 	ResourceDisplayName  string `json:"resourceDisplayName"`
 	ServicePrincipalName string `json:"servicePrincipalName"`
-	Status               struct {
+	// Identity Protection's verdict, for the risky sign-in rule.
+	RiskLevelDuringSignIn string `json:"riskLevelDuringSignIn"`
+	RiskState             string `json:"riskState"`
+	Status                struct {
 		ErrorCode int `json:"errorCode"`
 	} `json:"status"`
 	DeviceDetail struct {

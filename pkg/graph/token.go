@@ -16,7 +16,6 @@ import (
 // starts with a token that expires while Graph is still assembling it.
 const tokenSlack = 2 * time.Minute
 
-
 // tokenSource hands out bearer tokens for one scope. azidentity caches too, but
 // asking it per page costs a lock and a cache walk; this keeps the current token,
 // and forgets it when Graph answers 401 so the next page gets a fresh one.

@@ -83,6 +83,7 @@ var csvFields = []csvField{
 	{"crossTenantAccessType", textCell, []string{"CrossTenantAccessType"}},
 	{"flaggedForReview", boolCell, []string{"FlaggedForReview"}},
 	{"isTenantRestricted", boolCell, []string{"IsTenantRestricted"}},
+	{"isThroughGlobalSecureAccess", boolCell, []string{"IsThroughGlobalSecureAccess"}},
 	{"autonomousSystemNumber", intCell, []string{"AutonomousSystemNumber"}},
 	{"deviceDetail", objectCell, []string{"DeviceDetail"}},
 	{"location", objectCell, []string{"LocationDetails"}},

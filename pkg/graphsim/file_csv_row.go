@@ -1,13 +1,13 @@
 package graphsim
 
 import (
-	"time"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )

@@ -178,8 +178,8 @@ func decodeRow(ix columnIndex, row []any, t signin.LogType) (signin.Event, time.
 		RiskDetail:           workloadNone(ix.str(row, "RiskDetail"), t),
 		RiskLevelAggregated:  workloadNone(ix.str(row, "RiskLevelAggregated"), t),
 		RiskEventTypes:       signin.JoinList(strs(array(ix.get(row, "RiskEventTypes_V2")))),
-		IncomingTokenType:    ix.str(row, "IncomingTokenType"),
-		AuthProtocol:         ix.str(row, "AuthenticationProtocol"),
+		IncomingTokenType:    workloadNone(ix.str(row, "IncomingTokenType"), t),
+		AuthProtocol:         workloadNone(ix.str(row, "AuthenticationProtocol"), t),
 		TokenIssuerName:      ix.str(row, "TokenIssuerName"),
 		GlobalSecureAccess:   tristate(ix.get(row, "IsThroughGlobalSecureAccess")),
 	}
@@ -208,10 +208,11 @@ func msiType(v string, t signin.LogType) string {
 	return v
 }
 
-// workloadNone is a risk field of a sign-in. The service-principal and
-// managed-identity tables have no risk columns, where Graph says "none" for
-// these sign-ins: their empty value reads "none" too, so both sources answer
-// alike (a workload identity's risk lives in Identity Protection's own tables).
+// workloadNone is a risk, token or protocol field of a sign-in. The
+// service-principal and managed-identity tables have no such columns, where
+// Graph says "none" for these sign-ins: their empty value reads "none" too,
+// so both sources answer alike (a workload identity's risk lives in Identity
+// Protection's own tables).
 func workloadNone(v string, t signin.LogType) string {
 	if v == "" && (t == signin.ServicePrincipal || t == signin.ManagedIdentity) {
 		return "none"

@@ -129,12 +129,14 @@ func TestDecodeFourTables(t *testing.T) {
 			ConditionalAccessStatus: "notApplied", ClientCredentialType: "clientSecret", MsiType: "none",
 			CredentialKeyID: "k-1", CredentialThumbprint: "0A1B",
 			// No risk columns in the workload tables: "none", as Graph says.
-			RiskLevelDuringSignIn: "none", RiskState: "none", RiskDetail: "none", RiskLevelAggregated: "none"},
+			RiskLevelDuringSignIn: "none", RiskState: "none", RiskDetail: "none", RiskLevelAggregated: "none",
+			IncomingTokenType: "none", AuthProtocol: "none"},
 		signin.ManagedIdentity: {ID: "m-1", Created: created, LogType: signin.ManagedIdentity,
 			AppID: "app-4", AppDisplayName: "vm-web-01", ResourceID: "res-4", ResourceDisplayName: "Azure Storage", ServicePrincipalID: "sp-4", ServicePrincipalName: "vm-web-01",
 			MsiType: "userAssigned", AssociatedResourceID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-01",
 			Latitude: nan, Longitude: nan,
-			RiskLevelDuringSignIn: "none", RiskState: "none", RiskDetail: "none", RiskLevelAggregated: "none"},
+			RiskLevelDuringSignIn: "none", RiskState: "none", RiskDetail: "none", RiskLevelAggregated: "none",
+			IncomingTokenType: "none", AuthProtocol: "none"},
 	}
 	for _, lt := range signin.LogTypes {
 		got, _, err := list(context.Background(), env.c, lt, winFrom, winTo)

@@ -3,10 +3,10 @@ package plugin
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -24,7 +25,11 @@ func framesOf(refID string, q query.Query, res query.Result, link linkTarget) da
 	case res.Logs != nil:
 		frames = data.Frames{logsFrame(res.Logs)}
 	default:
-		frames = timeSeriesFrames(res.Series)
+		frames = timeSeriesFrames(res.Series, q.LegendFormat)
+	}
+	if len(frames) == 0 { // no series: a typed empty frame still carries the notices
+		frames = data.Frames{data.NewFrame("")}
+		frames[0].Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: data.FrameTypeVersion{0, 1}}
 	}
 	for _, f := range frames {
 		f.RefID = refID
@@ -48,10 +53,13 @@ func ensureMeta(f *data.Frame) *data.FrameMeta {
 // timeSeriesFrames renders series in the dataplane "timeseries-multi" shape: one
 // frame per series, a time field and a numeric value field carrying the labels.
 // Alert rules read the same frames.
-func timeSeriesFrames(series []query.Series) data.Frames {
+func timeSeriesFrames(series []query.Series, legend string) data.Frames {
 	frames := make(data.Frames, 0, len(series))
 	for _, s := range series {
 		value := data.NewField(s.Name, data.Labels(s.Labels), s.Values)
+		if legend != "" {
+			value.Config = &data.FieldConfig{DisplayNameFromDS: legendOf(legend, s.Labels)}
+		}
 		frame := data.NewFrame(s.Name, data.NewField(data.TimeSeriesTimeFieldName, nil, s.Times), value)
 		frame.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: data.FrameTypeVersion{0, 1}}
 		frames = append(frames, frame)
@@ -121,4 +129,15 @@ func markPartial(frames data.Frames, p *store.PartialError, from string) {
 	meta := ensureMeta(frames[0])
 	meta.Notices = append(meta.Notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
 		"Partial answer: %d of %d time windows (%d%%) are loaded from %s; loading continues in the background, refresh to see more.", p.Loaded, p.Total, pct, from)})
+}
+
+// legendPlaceholder is a "{{label}}" of a legend format.
+var legendPlaceholder = regexp.MustCompile(`\{\{\s*([A-Za-z]+)\s*\}\}`)
+
+// legendOf renders a legend format with a series' labels; an unknown label
+// renders empty, as in Prometheus.
+func legendOf(format string, labels map[string]string) string {
+	return legendPlaceholder.ReplaceAllStringFunc(format, func(m string) string {
+		return labels[legendPlaceholder.FindStringSubmatch(m)[1]]
+	})
 }

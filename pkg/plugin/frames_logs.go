@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -11,35 +12,44 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-// logsFrame renders sign-ins for Explore's logs view: the time, a one-line
-// summary, a level (error for failures, warning for interrupts) that Grafana
-// colours by, the sign-in id, and every dimension as a field.
+// logsFrame renders sign-ins as Grafana's dataplane log lines (type
+// log-lines, version 0.0): the time, a one-line summary as the body, a
+// severity (error for failures, warning for interrupts) that Grafana colours
+// by, the sign-in id, and every dimension with a value as a label, which
+// Explore's log details list and filter by.
 func logsFrame(l *query.LogLines) *data.Frame {
 	n := len(l.Events)
-	times, lines, levels, ids := make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n)
+	times, bodies, severities, ids := make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n)
+	labels := make([]json.RawMessage, n)
 	dims := signin.Dimensions()
-	columns := make([][]string, len(dims))
-	for d := range columns {
-		columns[d] = make([]string, n)
-	}
 	for i := range l.Events {
 		e := &l.Events[i]
-		times[i], lines[i], levels[i], ids[i] = e.Created, summary(e), level(e.Outcome()), e.ID
-		for d, dim := range dims {
-			columns[d][i] = dim.Text(e) // a list as "a, b"
-		}
+		times[i], bodies[i], severities[i], ids[i] = e.Created, summary(e), level(e.Outcome()), e.ID
+		labels[i] = labelsOf(e, dims)
 	}
 	frame := data.NewFrame("sign-ins",
-		data.NewField("time", nil, times),
-		data.NewField("line", nil, lines),
-		data.NewField("level", nil, levels),
+		data.NewField("timestamp", nil, times),
+		data.NewField("body", nil, bodies),
+		data.NewField("severity", nil, severities),
 		data.NewField("id", nil, ids),
+		data.NewField("labels", nil, labels),
 	)
-	for d, dim := range dims {
-		frame.Fields = append(frame.Fields, data.NewField(dim.String(), nil, columns[d]))
-	}
-	frame.Meta = &data.FrameMeta{PreferredVisualization: data.VisTypeLogs}
+	frame.Meta = &data.FrameMeta{Type: data.FrameTypeLogLines, TypeVersion: data.FrameTypeVersion{0, 0},
+		PreferredVisualization: data.VisTypeLogs}
 	return frame
+}
+
+// labelsOf is a sign-in's labels: each dimension with a value, a list's values
+// as "a, b".
+func labelsOf(e *signin.Event, dims []signin.Dimension) json.RawMessage {
+	m := make(map[string]string, len(dims))
+	for _, d := range dims {
+		if v := d.Text(e); v != "" {
+			m[d.String()] = v
+		}
+	}
+	b, _ := json.Marshal(m) // a map of strings always marshals
+	return b
 }
 
 func level(o signin.Outcome) string {

@@ -72,17 +72,46 @@ func TestLogsFrame(t *testing.T) {
 		ErrorCode: 50126, FailureReason: "Invalid username or password.", ClientAppUsed: "Browser", Browser: "Chrome 120.0", OperatingSystem: "Windows10",
 		IPAddress: "203.0.113.7", CountryOrRegion: "DE"}
 	f := framesOf("D", query.Query{}, query.Result{Logs: &query.LogLines{Events: []signin.Event{e}, Matched: 1}}, linkTarget{})[0]
-	line, _ := f.FieldByName("line")
+	// The dataplane's log-lines 0.0: these names, types and order.
+	if f.Meta.Type != data.FrameTypeLogLines || f.Meta.TypeVersion != (data.FrameTypeVersion{0, 0}) || f.Meta.PreferredVisualization != data.VisTypeLogs {
+		t.Fatalf("unexpected meta %+v", f.Meta)
+	}
+	wantFields := []struct {
+		name string
+		typ  data.FieldType
+	}{{"timestamp", data.FieldTypeTime}, {"body", data.FieldTypeString}, {"severity", data.FieldTypeString},
+		{"id", data.FieldTypeString}, {"labels", data.FieldTypeJSON}}
+	if len(f.Fields) != len(wantFields) {
+		t.Fatalf("unexpected fields %d", len(f.Fields))
+	}
+	for i, w := range wantFields {
+		if f.Fields[i].Name != w.name || f.Fields[i].Type() != w.typ {
+			t.Fatalf("field %d is %s %s; want %s %s", i, f.Fields[i].Name, f.Fields[i].Type(), w.name, w.typ)
+		}
+	}
 	want := "failure 50126 al@contoso.com → Azure Portal (Browser, Chrome on Windows) from 203.0.113.7 DE: Invalid username or password."
-	if line.At(0).(string) != want {
-		t.Fatalf("unexpected line\n got %q\nwant %q", line.At(0), want)
+	if body := f.Fields[1].At(0).(string); body != want {
+		t.Fatalf("unexpected body\n got %q\nwant %q", body, want)
 	}
-	level, _ := f.FieldByName("level")
-	browser, _ := f.FieldByName("browser")
-	if level.At(0) != "error" || browser.At(0) != "Chrome" || f.Meta.PreferredVisualization != data.VisTypeLogs {
-		t.Fatalf("unexpected frame %+v", f)
+	var labels map[string]string
+	if err := json.Unmarshal(f.Fields[4].At(0).(json.RawMessage), &labels); err != nil {
+		t.Fatal(err)
 	}
-	if len(f.Fields) != 4+len(signin.Dimensions()) {
-		t.Fatalf("unexpected field count %d", len(f.Fields))
+	if f.Fields[2].At(0) != "error" || f.Fields[3].At(0) != "id1" || labels["browser"] != "Chrome" || labels["status"] != "failure" || labels["city"] != "" {
+		t.Fatalf("unexpected severity %v, id %v, labels %v", f.Fields[2].At(0), f.Fields[3].At(0), labels)
+	}
+}
+
+func TestLegendFormatAndEmptyAnswers(t *testing.T) {
+	res := query.Result{Series: []query.Series{{Name: "count", Labels: map[string]string{"app": "Teams", "status": "failure"},
+		Times: []time.Time{t0}, Values: []float64{3}}}}
+	f := framesOf("A", query.Query{LegendFormat: "{{app}} – {{ status }} {{nope}}"}, res, linkTarget{})[0]
+	if got := f.Fields[1].Config.DisplayNameFromDS; got != "Teams – failure " {
+		t.Fatalf("unexpected display name %q", got)
+	}
+	// No series at all: one typed empty frame keeps the notices.
+	frames := framesOf("B", query.Query{}, query.Result{Notices: []string{"a table the workspace lacks"}}, linkTarget{})
+	if len(frames) != 1 || frames[0].Meta.Type != data.FrameTypeTimeSeriesMulti || len(frames[0].Meta.Notices) != 1 || frames[0].RefID != "B" {
+		t.Fatalf("unexpected frames %+v", frames)
 	}
 }

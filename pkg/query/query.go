@@ -30,7 +30,13 @@ type Query struct {
 	// TimeFrom and TimeTo narrow the panel's range (zero: not set). Grouped rows'
 	// links use them to open exactly the row's window in Explore.
 	TimeFrom, TimeTo time.Time
+	// LegendFormat names each series, as Prometheus and Loki do: "{{app}} –
+	// {{status}}" with the series' labels; empty for the labels themselves.
+	LegendFormat string
 }
+
+// maxLegendFormat bounds legendFormat: a template, not a document.
+const maxLegendFormat = 1024
 
 // Format is the shape of a query's answer.
 type Format string
@@ -66,6 +72,7 @@ type rawQuery struct {
 	Limit         *float64    `json:"limit"`
 	TimeFrom      string      `json:"timeFrom"`
 	TimeTo        string      `json:"timeTo"`
+	LegendFormat  string      `json:"legendFormat"`
 }
 
 var timeAggregates = map[string]time.Duration{"auto": 0, "": 0, "1h": time.Hour, "6h": 6 * time.Hour, "24h": 24 * time.Hour}
@@ -226,6 +233,10 @@ func parseNarrowing(q *Query, raw rawQuery) error {
 		}
 		*f.dst = t
 	}
+	if len(raw.LegendFormat) > maxLegendFormat {
+		return fmt.Errorf("%w: legendFormat is longer than %d bytes", ErrInvalidQuery, maxLegendFormat)
+	}
+	q.LegendFormat = raw.LegendFormat
 	return nil
 }
 

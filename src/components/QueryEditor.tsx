@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, Filter, SignInDataSourceOptions, SignInQuery } from '..
 import { FiltersField } from './FiltersField';
 import { FormatField } from './FormatField';
 import { GroupByField } from './GroupByField';
+import { LegendField } from './LegendField';
 import { LimitField } from './LimitField';
 import { LogTypeField } from './LogTypeField';
 import { MetricField } from './MetricField';
@@ -53,6 +54,9 @@ export function QueryEditor({ query: stored, onChange, onRunQuery, datasource, r
       </EditorRow>
       <EditorRow>
         {shown.groupBy && <GroupByField value={query.groupBy} onChange={(groupBy) => update({ ...query, groupBy })} />}
+        {query.format === 'timeSeries' && (
+          <LegendField value={query.legendFormat} onChange={(legendFormat) => update({ ...query, legendFormat })} />
+        )}
         <FiltersField
           filters={query.filters}
           loadValues={loadValues}

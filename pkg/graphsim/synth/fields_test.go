@@ -46,8 +46,12 @@ func TestUserRecordFields(t *testing.T) {
 				t.Fatalf("%s: unexpected userType %q", lt, r.UserType)
 			case (r.UserType == "guest") != (r.CrossTenantAccessType == "b2bCollaboration"):
 				t.Fatalf("%s: userType %q with crossTenantAccessType %q", lt, r.UserType, r.CrossTenantAccessType)
-			case r.TokenIssuerType != "AzureAD" || r.IPAddress == "" || r.AppID == "" || r.ResourceID == "":
+			case r.IPAddress == "" || r.AppID == "" || r.ResourceID == "" || r.IsThroughGlobalSecureAccess == nil:
 				t.Fatalf("%s: incomplete record %+v", lt, r)
+			case (r.TokenIssuerType == "ADFederationServices") != (r.TokenIssuerName != "") ||
+				(r.TokenIssuerType != "AzureAD" && (!interactive || r.TokenIssuerType != "ADFederationServices")):
+				// Only interactive sign-ins of federated users come from AD FS.
+				t.Fatalf("%s: token issuer %q %q", lt, r.TokenIssuerType, r.TokenIssuerName)
 			}
 		}
 	}

@@ -68,6 +68,7 @@ func (t *Tenant) legacyAuth(r *rng, start int64) []incidentEvent {
 		ident, st := t.legacyVictim(r, victims)
 		client := legacyClients[r.pick(legacyWeights)]
 		rec := t.pop.attackRecord(r, ident, DeviceDetail{}, uaLegacyROPC, client, legacyTarget, nets[r.intn(len(nets))], st)
+		rec.AuthenticationProtocol = "ropc"
 		if st == st53003 {
 			rec.AppliedConditionalAccess = t.pop.ca.legacy
 		}
@@ -105,10 +106,35 @@ func (t *Tenant) impossibleTravel(r *rng, start int64) []incidentEvent {
 	rec.AuthenticationRequirement = multiFactor
 	rec.AuthenticationDetails = steps(stepClaim)
 	setRisk(rec, "medium")
+	rec.RiskEventTypes, rec.RiskEventTypesV2 = unlikelyTravel, unlikelyTravel
 	return []incidentEvent{
 		{at: start, rec: home, corr: r.uuid()},
 		{at: start + r.span(20*minute, 50*minute), rec: rec, corr: r.uuid()},
 	}
+}
+
+var (
+	unlikelyTravel = []string{"unlikelyTravel"}
+	anonymousLogin = []string{"anonymizedIPAddress", "unfamiliarFeatures"}
+)
+
+// highRiskSignIn is a member's password used from an anonymizing address:
+// a success, with a password alone (the address is outside the trusted
+// networks, yet the attacker's client satisfies no MFA prompt: a legacy
+// exclusion), rated high and left at risk.
+func (t *Tenant) highRiskSignIn(r *rng, start int64) []incidentEvent {
+	victim := t.pop.members[r.intn(len(t.pop.members))]
+	rec := t.pop.attackRecord(r, victim.deskBrowser, sprayDevice, uaSprayTool, clientBrowser, sessOfficeHome,
+		attackNet(r, farCities[r.intn(len(farCities))]), stSuccess)
+	rec.Status = *stSuccess
+	rec.AuthenticationRequirement = singleFactor
+	rec.ConditionalAccessStatus = "notApplied"
+	rec.AppliedConditionalAccess = t.pop.ca.none
+	rec.AuthenticationDetails = steps(stepPassword)
+	rec.MfaDetail = nil
+	setRisk(rec, "high")
+	rec.RiskEventTypes, rec.RiskEventTypesV2 = anonymousLogin, anonymousLogin
+	return []incidentEvent{{at: start, rec: rec, corr: r.uuid()}}
 }
 
 // attackRecord builds an attacker's interactive sign-in as a user: the user's

@@ -10,7 +10,7 @@ type IncidentKind string
 
 // The injected incidents. Each happens once a week, in the week starting
 // Monday 00:00 UTC, at an offset fixed by the seed alone (so all sizes of a
-// seed share the schedule): the four kinds fall on four different weekdays
+// seed share the schedule): the five kinds fall on the five weekdays
 // (Monday to Friday), starting between 01:00 and 22:00 UTC, and each is over
 // within an hour. What each looks like:
 //
@@ -24,7 +24,13 @@ type IncidentKind string
 //     over 30-55 minutes: 50126, 53003 (blocked by the legacy-authentication
 //     policy) and 50034 for made-up names such as admin@.
 //   - ImpossibleTravel: a member signs in from home, then 20-50 minutes later
-//     successfully from a city at least 6,000 km away (risk "medium").
+//     successfully from a city at least 6,000 km away (risk "medium",
+//     event unlikelyTravel, left at risk).
+//   - HighRiskSignIn: a member signs in successfully with a password alone
+//     from an anonymizing address far away: Identity Protection rates it high
+//     (anonymizedIPAddress, unfamiliarFeatures) and it stays at risk — no
+//     policy remediated it. The ordinary stream never leaves a high-risk
+//     sign-in at risk, so this is the one the risky sign-in rule fires on.
 //
 // Attack addresses are from the documentation blocks 203.0.113.0/24 and
 // 198.51.100.0/24. Tenant.Incidents lists them; NewQuiet makes a tenant
@@ -34,10 +40,11 @@ const (
 	BruteForce       IncidentKind = "bruteForce"
 	LegacyAuth       IncidentKind = "legacyAuth"
 	ImpossibleTravel IncidentKind = "impossibleTravel"
+	HighRiskSignIn   IncidentKind = "highRiskSignIn"
 )
 
 // incidentKinds is the order of the schedule's offsets.
-var incidentKinds = [...]IncidentKind{PasswordSpray, BruteForce, LegacyAuth, ImpossibleTravel}
+var incidentKinds = [...]IncidentKind{PasswordSpray, BruteForce, LegacyAuth, ImpossibleTravel, HighRiskSignIn}
 
 // incidentSpan bounds how long after its start an incident's last sign-in comes.
 const incidentSpan = hourTk
@@ -148,7 +155,9 @@ func (t *Tenant) incidentEvents(i int, ws int64) []incidentEvent {
 		return t.bruteForce(&r, start)
 	case LegacyAuth:
 		return t.legacyAuth(&r, start)
-	default:
+	case ImpossibleTravel:
 		return t.impossibleTravel(&r, start)
+	default:
+		return t.highRiskSignIn(&r, start)
 	}
 }

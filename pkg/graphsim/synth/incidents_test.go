@@ -9,7 +9,7 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-// Every week has the four incidents, on four different weekdays, at the same
+// Every week has the five incidents, on the five weekdays, at the same
 // offsets; the schedule depends on the seed, not the size.
 func TestIncidentSchedule(t *testing.T) {
 	small, medium := mustNew(t, 7, "small"), mustNew(t, 7, "medium")
@@ -17,8 +17,8 @@ func TestIncidentSchedule(t *testing.T) {
 	for w := range 3 {
 		from := monday.AddDate(0, 0, 7*w)
 		incs := small.Incidents(from, from.AddDate(0, 0, 7))
-		if len(incs) != 4 {
-			t.Fatalf("week %d: unexpected number of incidents; got %d; want 4", w, len(incs))
+		if len(incs) != 5 {
+			t.Fatalf("week %d: unexpected number of incidents; got %d; want 5", w, len(incs))
 		}
 		var kinds []IncidentKind
 		days := map[time.Weekday]bool{}
@@ -36,10 +36,10 @@ func TestIncidentSchedule(t *testing.T) {
 			}
 		}
 		slices.Sort(kinds)
-		if want := []IncidentKind{BruteForce, ImpossibleTravel, LegacyAuth, PasswordSpray}; !slices.Equal(kinds, want) {
+		if want := []IncidentKind{BruteForce, HighRiskSignIn, ImpossibleTravel, LegacyAuth, PasswordSpray}; !slices.Equal(kinds, want) {
 			t.Fatalf("week %d: unexpected kinds; got %q; want %q", w, kinds, want)
 		}
-		if len(days) != 4 {
+		if len(days) != 5 {
 			t.Fatalf("week %d: incidents share weekdays: %v", w, days)
 		}
 		for i, inc := range medium.Incidents(from, from.AddDate(0, 0, 7)) {
@@ -234,5 +234,26 @@ func TestIncidentsStayInTheInteractiveLog(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The high-risk sign-in succeeds with a password alone, rated high and left
+// at risk; nothing else in the week is at high risk and still at risk.
+func TestHighRiskSignIn(t *testing.T) {
+	tn := mustNew(t, 7, "small")
+	inc := findIncident(t, tn, HighRiskSignIn)
+	open := 0
+	for _, r := range tn.Range(signin.Interactive, monday, monday.AddDate(0, 0, 7)) {
+		if r.RiskLevelDuringSignIn != "high" || r.RiskState != "atRisk" {
+			continue
+		}
+		open++
+		if r.UserPrincipalName != inc.UserPrincipalNames[0] || r.Status.ErrorCode != 0 ||
+			!slices.Equal(r.RiskEventTypesV2, []string{"anonymizedIPAddress", "unfamiliarFeatures"}) {
+			t.Fatalf("unexpected open high-risk sign-in %+v; the incident is %+v", r, inc)
+		}
+	}
+	if open != 1 || inc.SignIns != 1 {
+		t.Fatalf("%d open high-risk sign-ins, incident of %d; want the incident's one", open, inc.SignIns)
 	}
 }

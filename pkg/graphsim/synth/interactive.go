@@ -101,6 +101,7 @@ func (p *population) interactiveRecord(r *rng, dev *SignIn, pair *appPair, net *
 	rec.ProcessingTimeInMilliseconds = 60 + r.intn(840)
 	p.applyOutcome(&rec, st, net.trusted, guest)
 	applyRisk(&rec, r)
+	applyFederation(&rec)
 	return &rec
 }
 

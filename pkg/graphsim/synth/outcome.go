@@ -33,6 +33,9 @@ func (p *population) applyOutcome(rec *SignIn, st *Status, trusted, guest bool) 
 	case stSuccess:
 		if trusted && !guest {
 			rec.AuthenticationDetails = steps(stepPassword)
+			if rec.auth != nil {
+				applyProfile(rec, rec.auth, false)
+			}
 			return
 		}
 		rec.Status = *stSuccessMFA
@@ -43,6 +46,10 @@ func (p *population) applyOutcome(rec *SignIn, st *Status, trusted, guest bool) 
 		rec.ConditionalAccessStatus = "success"
 		rec.AuthenticationRequirement = multiFactor
 		rec.AuthenticationDetails = steps(stepPassword, stepMFA)
+		rec.MfaDetail = mfaOptions[0].detail
+		if rec.auth != nil {
+			applyProfile(rec, rec.auth, true)
+		}
 	case st50126:
 		rec.AuthenticationDetails = steps(stepBadPassword)
 	case st50074, st50076:
@@ -76,17 +83,19 @@ func applyRisk(rec *SignIn, r *rng) {
 		return
 	}
 	var level string
+	var lo, hi float64 // the level's band of x
 	switch {
 	case x < 0.0005:
-		level = "high"
+		level, lo, hi = "high", 0, 0.0005
 	case x < 0.0035:
-		level = "medium"
+		level, lo, hi = "medium", 0.0005, 0.0035
 	case x < 0.0155:
-		level = "low"
+		level, lo, hi = "low", 0.0035, 0.0155
 	default:
 		return
 	}
 	setRisk(rec, level)
+	riskOutcome(rec, level, (x-lo)/(hi-lo))
 }
 
 func setRisk(rec *SignIn, level string) {

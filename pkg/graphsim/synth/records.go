@@ -10,6 +10,9 @@ var (
 	evMI             = []string{"managedIdentity"}
 	noAuth           = []AuthDetail{}
 	noMSI            = ManagedIdentity{MsiType: "none"}
+	noRiskEvents     = []string{}
+	notThroughGSA    = new(bool)
+	throughGSA       = func() *bool { b := true; return &b }()
 )
 
 // Graph's authenticationRequirement values.
@@ -36,6 +39,9 @@ func constantFields(rec *SignIn, tenantID string) {
 	rec.AppliedConditionalAccess = noPolicies
 	rec.AuthenticationDetails = noAuth
 	rec.NetworkLocationDetails = noNetworks
+	rec.RiskEventTypes, rec.RiskEventTypesV2 = noRiskEvents, noRiskEvents
+	rec.IncomingTokenType = "none"
+	rec.AuthenticationProtocol = "none"
 }
 
 // setApp sets the client application and the resource of a record.

@@ -25,6 +25,8 @@ type SignIn struct {
 	RiskLevelAggregated                  string            `json:"riskLevelAggregated"`
 	RiskLevelDuringSignIn                string            `json:"riskLevelDuringSignIn"`
 	RiskState                            string            `json:"riskState"`
+	RiskEventTypes                       []string          `json:"riskEventTypes"`
+	RiskEventTypesV2                     []string          `json:"riskEventTypes_v2"`
 	ResourceDisplayName                  string            `json:"resourceDisplayName"`
 	ResourceID                           string            `json:"resourceId"`
 	ResourceTenantID                     string            `json:"resourceTenantId"`
@@ -38,6 +40,11 @@ type SignIn struct {
 	ServicePrincipalCredentialThumbprint string            `json:"servicePrincipalCredentialThumbprint"`
 	FederatedCredentialID                string            `json:"federatedCredentialId"`
 	CrossTenantAccessType                string            `json:"crossTenantAccessType"`
+	IncomingTokenType                    string            `json:"incomingTokenType"`
+	AuthenticationProtocol               string            `json:"authenticationProtocol"`
+	TokenIssuerName                      string            `json:"tokenIssuerName"`
+	IsThroughGlobalSecureAccess          *bool             `json:"isThroughGlobalSecureAccess"` // null for workloads
+	MfaDetail                            *MfaDetail        `json:"mfaDetail"`
 	ManagedServiceIdentity               ManagedIdentity   `json:"managedServiceIdentity"`
 	Status                               Status            `json:"status"`
 	DeviceDetail                         DeviceDetail      `json:"deviceDetail"`
@@ -45,6 +52,8 @@ type SignIn struct {
 	AppliedConditionalAccess             []AppliedCAPolicy `json:"appliedConditionalAccessPolicies"`
 	AuthenticationDetails                []AuthDetail      `json:"authenticationDetails"`
 	NetworkLocationDetails               []NetworkLocation `json:"networkLocationDetails"`
+
+	auth *authProfile // the user's way of signing in; nil for workloads and guests
 }
 
 // ManagedIdentity is Graph's managedIdentity complex type.

@@ -42,6 +42,7 @@ func (p *population) newUser(r *rng, index int, guest bool, taken map[string]int
 	ident.ClientCredentialType = "none"
 	ident.AppliedConditionalAccess = p.ca.none
 	ident.ProcessingTimeInMilliseconds = 40 + r.intn(160)
+	ident.IsThroughGlobalSecureAccess = notThroughGSA
 
 	if guest {
 		p.makeGuest(r, u, &ident, last, taken)
@@ -98,9 +99,16 @@ func (p *population) finishUser(r *rng, u *user, ident *SignIn) *user {
 		var plat *platform
 		desk, plat = newDesktop(r, u.first)
 		u.windows = plat.os == "Windows 10"
+		ident.auth = authProfileOf(ident.UserID, u.windows, u.role)
+		if ident.auth.gsa {
+			ident.IsThroughGlobalSecureAccess = throughGSA
+		}
 	}
 	u.deskBrowser = withDevice(ident, desk.browser, desk.ua, clientBrowser)
 	u.deskNative = withDevice(ident, desk.native, desk.nativeUA, clientModern)
+	if u.windows { // Windows desktops sign in to apps with their primary refresh token
+		u.deskNative.IncomingTokenType = "primaryRefreshToken"
+	}
 	if !u.guest && r.chance(0.75) {
 		phone := newPhone(r)
 		u.mobile = withDevice(ident, phone.native, phone.nativeUA, clientModern)

@@ -33,6 +33,9 @@ func (j *job) appendRuns(ds []draft, failRate float64, h int64) []draft {
 			continue
 		}
 		d := draft{tick: at - h, base: j.base, corr: r.uuid()}
+		if j.creds != nil {
+			d.base = j.creds.base(j.base, at)
+		}
 		fail := r.chance(failRate)
 		switch {
 		case j.secret && secretExpired(j.key, floorDiv(at, dayTk)):

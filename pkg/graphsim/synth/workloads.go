@@ -11,6 +11,7 @@ type job struct {
 	businessHours bool      // runs only 06:00-20:00 UTC, Monday to Friday
 	secret        bool      // uses a client secret, which can expire
 	failures      []*Status // what a transient credential failure looks like
+	creds         *rotation // the secret or certificate it signs in with; nil for none
 }
 
 // Schedules, as ops teams set them, and their shares.
@@ -62,9 +63,12 @@ func (p *population) newServicePrincipal(r *rng, key uint64, taken map[string]in
 		setNet(&rec, p.officeList[r.intn(len(p.officeList))])
 	}
 	jobs := p.newJobs(r, key, &rec, spResources, spWeights)
-	for _, j := range jobs {
+	for i, j := range jobs {
 		j.secret = cred.kind == "clientSecret"
 		j.failures = cred.failures
+		if cred.kind != "federatedIdentityCredential" {
+			j.creds = newRotation(key, cred.kind == "clientAssertion", i)
+		}
 	}
 	return jobs
 }
