@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: all build build-all frontend backend run test test-go test-frontend test-browser fuzz bench clean
+.PHONY: all build build-all frontend backend backend-container run package test test-go test-frontend test-browser fuzz bench clean
 
 all: build
 
@@ -24,10 +24,33 @@ frontend: node_modules
 backend:
 	$(GO) tool mage -v build:backend
 
+# The container is Linux whatever the host: build its backend for the Docker
+# engine's architecture (x86_64 → amd64, aarch64 → arm64), the host's Go
+# architecture when the engine does not say.
+DOCKER_ARCH = $(firstword $(shell docker version --format '{{.Server.Arch}}' 2>/dev/null) $(shell $(GO) env GOARCH))
+backend-container:
+	@arch="$(DOCKER_ARCH)"; case "$$arch" in x86_64) arch=amd64;; aarch64) arch=arm64;; esac; \
+	case "$$arch" in \
+		amd64) $(GO) tool mage -v build:linux;; \
+		arm64) $(GO) tool mage -v build:linuxARM64;; \
+		*) echo "make run: no Linux backend target for the Docker architecture $$arch" >&2; exit 1;; \
+	esac
+
 ## run: build everything and start Grafana OSS with the plugin, the demo datasource,
-## dashboards and alert rules on http://localhost:3000 (needs a Docker engine)
-run: build
+## dashboards and alert rules on http://localhost:3000 (needs a Docker engine; works from
+## Linux, macOS and Windows hosts: the container gets the Linux backend for its architecture)
+run: build backend-container
 	docker compose up --build
+
+## package: every platform's backend and the frontend, zipped as
+## artifacts/<plugin id>-<version>.zip and checked (docs/release.md); SIGN=1 signs dist/
+## first with GRAFANA_ACCESS_POLICY_TOKEN
+package: build-all
+	@if [ -n "$(SIGN)" ]; then \
+		[ -n "$$GRAFANA_ACCESS_POLICY_TOKEN" ] || { echo "make package SIGN=1: set GRAFANA_ACCESS_POLICY_TOKEN (a Grafana.com access policy token with the plugins:write scope)" >&2; exit 1; }; \
+		npx --yes @grafana/sign-plugin@latest; \
+	fi
+	$(GO) run ./pkg/cmd/pluginzip -dist dist -out artifacts
 
 ## test: every test — Go (unit and end-to-end through the built binary), frontend,
 ## and the editors in headless Chromium
