@@ -233,4 +233,13 @@ describe('DataSource', () => {
     ]);
     expect(ds.queryHasFilter(methods, { key: 'authMethod', value: 'Mobile app notification, Password' })).toBe(true);
   });
+
+  it('starts annotation queries on Conditional Access blocks and lockouts', () => {
+    expect(ds.annotations?.getDefaultQuery?.()).toEqual({
+      logType: 'interactive',
+      format: 'annotations',
+      filters: [{ key: 'errorCode', op: 'in', value: '53003,50053' }],
+      limit: 100,
+    });
+  });
 });

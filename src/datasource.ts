@@ -25,6 +25,14 @@ import {
 } from './types';
 import { SignInVariableSupport } from './variables';
 
+/** The annotation query a new annotation starts from. */
+export const ANNOTATION_QUERY: Partial<SignInQuery> = {
+  logType: 'interactive',
+  format: 'annotations',
+  filters: [{ key: 'errorCode', op: 'in', value: '53003,50053' }],
+  limit: 100,
+};
+
 /** The backend resource that lists the values a dimension takes (filter and ad hoc suggestions). */
 export const VALUES_RESOURCE = 'values';
 
@@ -39,6 +47,11 @@ export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSou
   constructor(instanceSettings: DataSourceInstanceSettings<SignInDataSourceOptions>) {
     super(instanceSettings);
     this.variables = new SignInVariableSupport(this);
+    // Annotation queries use the query editor; a new one marks Conditional Access blocks
+    // (53003) and lockouts (50053).
+    this.annotations = {
+      getDefaultQuery: () => ANNOTATION_QUERY,
+    };
   }
 
   getDefaultQuery(_: CoreApp): Partial<SignInQuery> {

@@ -92,6 +92,8 @@ export function summarize(query: SignInQuery): string {
   switch (q.format) {
     case 'logs':
       return `Latest ${q.limit ?? DEFAULT_LIMITS.logs} ${logTypes}${whereText}`;
+    case 'annotations':
+      return `Annotations: the latest ${q.limit ?? DEFAULT_LIMITS.annotations} ${logTypes}${whereText}`;
     case 'grouped':
       return `Grouped ${logTypes}${whereText}, ${per(q.timeAggregate)}`;
   }

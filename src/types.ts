@@ -6,7 +6,7 @@ import { DataQuery } from '@grafana/schema';
 
 export type LogType = 'interactive' | 'nonInteractive' | 'servicePrincipal' | 'managedIdentity' | 'all';
 
-export type Format = 'timeSeries' | 'table' | 'grouped' | 'logs';
+export type Format = 'timeSeries' | 'table' | 'grouped' | 'logs' | 'annotations';
 
 export type Metric =
   | 'count'
@@ -72,6 +72,7 @@ export const DEFAULT_LIMITS: Record<Format, number | undefined> = {
   table: 10,
   grouped: 100,
   logs: 100,
+  annotations: 100,
 };
 
 /** A choice in a select or radio group (fits both Combobox and RadioButtonGroup). */
@@ -94,6 +95,11 @@ export const FORMATS: Array<Option<Format>> = [
   { value: 'table', label: 'Table', description: 'One row per group over the whole range (top N)' },
   { value: 'grouped', label: 'Grouped', description: "The portal's aggregated rows per log type" },
   { value: 'logs', label: 'Logs', description: 'One row per sign-in, newest first' },
+  {
+    value: 'annotations',
+    label: 'Annotations',
+    description: 'Each sign-in as an annotation on graphs: for annotation queries',
+  },
 ];
 
 export const METRICS: Array<Option<Metric>> = [

@@ -65,7 +65,9 @@ type dashboardJSON struct {
 	Panels      []dashPanel `json:"panels"`
 	Annotations struct {
 		List []struct {
-			Datasource dashDSRef `json:"datasource"`
+			Name       string         `json:"name"`
+			Datasource dashDSRef      `json:"datasource"`
+			Target     map[string]any `json:"target"`
 		} `json:"list"`
 	} `json:"annotations"`
 }

@@ -308,3 +308,44 @@ func dashFieldNames(f *data.Frame) []string {
 	}
 	return names
 }
+
+// TestDashboardAnnotationsMatchGroundTruth runs the SignInLens annotation of
+// the failures dashboard (Conditional Access blocks and lockouts) over the
+// week before dashNow and requires one annotation per such sign-in of the
+// export, at its time, titled with its outcome, code and user.
+func TestDashboardAnnotationsMatchGroundTruth(t *testing.T) {
+	r := dashLaunch(t)
+	found := 0
+	for file, d := range dashLoad(t) {
+		for _, a := range d.Annotations.List {
+			if a.Datasource.Type != dashPluginID {
+				continue
+			}
+			found++
+			filters, _ := a.Target["filters"].([]any)
+			if len(filters) != 1 || fmt.Sprint(filters[0]) != "map[key:errorCode op:in value:53003,50053]" {
+				t.Fatalf("%s / %q: the test knows the ground truth of errorCode in 53003,50053 only; got %v", file, a.Name, filters)
+			}
+			from := dashNow.Add(-7 * 24 * time.Hour)
+			want := map[string]int{}
+			for _, rec := range dashExportTypes(t, from, dashNow, false, "interactive") {
+				if c := rec.Status.ErrorCode; c == 53003 || c == 50053 {
+					want[fmt.Sprintf("%s failure %d %s", rec.created.Format(time.RFC3339Nano), c, rec.UserPrincipalName)]++
+				}
+			}
+			frames := r.query(t, a.Name, a.Target, from, dashNow, nil)
+			got := map[string]int{}
+			f := frames[0]
+			for i := 0; i < f.Rows(); i++ {
+				got[f.Fields[0].At(i).(time.Time).Format(time.RFC3339Nano)+" "+f.Fields[1].At(i).(string)]++
+			}
+			if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s / %q: %d annotations; the export has %d\ngot  %v\nwant %v", file, a.Name, f.Rows(), len(want), got, want)
+			}
+			t.Logf("%s / %q: %d annotations equal the ground truth", file, a.Name, f.Rows())
+		}
+	}
+	if found == 0 {
+		t.Fatal("no dashboard has a SignInLens annotation")
+	}
+}

@@ -3,6 +3,7 @@ package plugin
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,6 +51,31 @@ func labelsOf(e *signin.Event, dims []signin.Dimension) json.RawMessage {
 	}
 	b, _ := json.Marshal(m) // a map of strings always marshals
 	return b
+}
+
+// annotationsFrame renders sign-ins as Grafana reads annotations from a
+// frame: time, title, text and tags (comma-separated). The title says what
+// happened and to whom ("failure 53003 alice@contoso.com"), the text is the
+// log line, the tags the outcome, error code, log type and app.
+func annotationsFrame(l *query.LogLines) *data.Frame {
+	n := len(l.Events)
+	times, titles, texts, tags := make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n)
+	for i := range l.Events {
+		e := &l.Events[i]
+		times[i], texts[i] = e.Created, summary(e)
+		titles[i] = fmt.Sprintf("%s %d %s", e.Outcome(), e.ErrorCode, who(e))
+		t := []string{e.Outcome().String(), strconv.Itoa(int(e.ErrorCode)), e.LogType.String()}
+		if e.AppDisplayName != "" {
+			t = append(t, e.AppDisplayName)
+		}
+		tags[i] = strings.Join(t, ",")
+	}
+	return data.NewFrame("annotations",
+		data.NewField("time", nil, times),
+		data.NewField("title", nil, titles),
+		data.NewField("text", nil, texts),
+		data.NewField("tags", nil, tags),
+	)
 }
 
 func level(o signin.Outcome) string {

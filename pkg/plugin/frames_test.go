@@ -115,3 +115,20 @@ func TestLegendFormatAndEmptyAnswers(t *testing.T) {
 		t.Fatalf("unexpected frames %+v", frames)
 	}
 }
+
+func TestAnnotationsFrame(t *testing.T) {
+	e := signin.Event{ID: "id1", Created: t0, LogType: signin.Interactive, UserPrincipalName: "al@contoso.com", AppDisplayName: "Azure Portal",
+		ErrorCode: 53003, FailureReason: "Access has been blocked by Conditional Access policies."}
+	f := framesOf("E", query.Query{Format: query.Annotations}, query.Result{Logs: &query.LogLines{Events: []signin.Event{e}, Matched: 1}}, linkTarget{})[0]
+	var names []string
+	for _, fld := range f.Fields {
+		names = append(names, fld.Name)
+	}
+	if strings.Join(names, ",") != "time,title,text,tags" || f.Rows() != 1 {
+		t.Fatalf("unexpected fields %v", names)
+	}
+	if f.Fields[1].At(0) != "failure 53003 al@contoso.com" || f.Fields[3].At(0) != "failure,53003,interactive,Azure Portal" ||
+		!f.Fields[0].At(0).(time.Time).Equal(t0) {
+		t.Fatalf("unexpected annotation %v %v %v", f.Fields[0].At(0), f.Fields[1].At(0), f.Fields[3].At(0))
+	}
+}

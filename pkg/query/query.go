@@ -47,6 +47,9 @@ const (
 	Table      Format = "table"
 	Grouped    Format = "grouped"
 	Logs       Format = "logs"
+	// Annotations marks each matching sign-in on a graph (a Conditional
+	// Access block, a lockout): the logs selection, answered as annotations.
+	Annotations Format = "annotations"
 )
 
 // Limits of a query.
@@ -57,7 +60,7 @@ const (
 
 // defaultLimits per format: enough series for a readable graph, rows for a
 // table, lines for a first look in Explore.
-var defaultLimits = map[Format]int{TimeSeries: 20, Table: 10, Grouped: 1000, Logs: 100}
+var defaultLimits = map[Format]int{TimeSeries: 20, Table: 10, Grouped: 1000, Logs: 100, Annotations: 100}
 
 // rawQuery is the query JSON as Grafana sends it.
 type rawQuery struct {
@@ -127,10 +130,10 @@ func parseLogType(q *Query, raw rawQuery) error {
 func parseFormat(q *Query, raw rawQuery) error {
 	switch f := Format(raw.Format); f {
 	case "":
-	case TimeSeries, Table, Grouped, Logs:
+	case TimeSeries, Table, Grouped, Logs, Annotations:
 		q.Format = f
 	default:
-		return fmt.Errorf("%w: unknown format %s; want one of timeSeries, table, grouped, logs", ErrInvalidQuery, clip.Quote(raw.Format))
+		return fmt.Errorf("%w: unknown format %s; want one of timeSeries, table, grouped, logs, annotations", ErrInvalidQuery, clip.Quote(raw.Format))
 	}
 	if q.Format == Grouped && len(q.LogTypes) != 1 {
 		return fmt.Errorf("%w: format grouped needs one logType: each log type has its own grouping keys", ErrInvalidQuery)

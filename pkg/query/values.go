@@ -113,7 +113,7 @@ func (e *Engine) Run(ctx context.Context, q Query, r Range) (Result, error) {
 		return e.Table(ctx, q, r)
 	case Grouped:
 		return e.Grouped(ctx, q, r)
-	case Logs:
+	case Logs, Annotations:
 		return e.Logs(ctx, q, r)
 	}
 	return e.TimeSeries(ctx, q, r)
