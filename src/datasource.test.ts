@@ -115,16 +115,21 @@ describe('DataSource', () => {
       expect(apply({ filters: [{ key: '', op: '=', value: 'x' }] }).filters).toEqual([]);
     });
 
-    it('adds ad hoc filters with the operators the contract knows', () => {
+    it('adds ad hoc filters, maps one of / not one of, and reports the rest as ignored', () => {
       const got = ds.applyTemplateVariables({ refId: 'A', filters: [] }, {}, [
         { key: 'country', operator: '=', value: 'DE' },
         { key: 'app', operator: '=~', value: 'Out.*' },
         { key: 'app', operator: '<', value: '3' },
+        { key: 'country', operator: '=|', value: 'DE', values: ['DE', 'FR'] },
+        { key: 'app', operator: '!=|', value: 'a.b', values: ['a.b', 'c(d)'] },
       ]);
       expect(got.filters).toEqual([
         { key: 'country', op: '=', value: 'DE' },
         { key: 'app', op: '=~', value: 'Out.*' },
+        { key: 'country', op: 'in', value: 'DE,FR' },
+        { key: 'app', op: '!~', value: 'a\\.b|c\\(d\\)' },
       ]);
+      expect(got.ignoredFilters).toEqual(['app < 3']);
     });
 
     it('expands variables in the log type, metric, format and time aggregate', () => {

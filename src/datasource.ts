@@ -84,9 +84,12 @@ export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSou
         key: replace(f.key),
         value: replace(f.value ?? '', valueFormat(f.op)),
       }));
-    const extra = adHocToFilters(adHoc);
+    const { applied: extra, ignored } = adHocToFilters(adHoc);
     if (query.filters || extra.length) {
       out.filters = [...filters, ...extra];
+    }
+    if (ignored.length) {
+      out.ignoredFilters = ignored; // the backend names them in a notice
     }
     if (query.key !== undefined) {
       out.key = replace(query.key);
@@ -187,8 +190,32 @@ function valueFormat(op: FilterOp): string | undefined {
 
 const OPS = new Set<string>(FILTER_OPS.map((o) => o.value));
 
-function adHocToFilters(adHoc?: AdHocVariableFilter[]): Filter[] {
-  return (adHoc ?? [])
-    .filter((f) => f.key && OPS.has(f.operator))
-    .map((f) => ({ key: f.key, op: f.operator as FilterOp, value: f.value }));
+/**
+ * Ad hoc filters as query filters. Grafana's "one of" (=|) is `in`; "not one of" (!=|) a
+ * regular expression of the values excluded. The others the contract lacks (<, >) are
+ * returned as ignored, for the backend to name in a notice: never dropped in silence.
+ */
+function adHocToFilters(adHoc?: AdHocVariableFilter[]): { applied: Filter[]; ignored: string[] } {
+  const applied: Filter[] = [];
+  const ignored: string[] = [];
+  for (const f of adHoc ?? []) {
+    if (!f.key) {
+      continue;
+    }
+    const values = f.values?.length ? f.values : [f.value];
+    if (OPS.has(f.operator)) {
+      applied.push({ key: f.key, op: f.operator as FilterOp, value: f.value });
+    } else if (f.operator === '=|') {
+      applied.push({ key: f.key, op: 'in', value: values.join(',') });
+    } else if (f.operator === '!=|') {
+      applied.push({ key: f.key, op: '!~', value: values.map(escapeRegex).join('|') });
+    } else {
+      ignored.push(`${f.key} ${f.operator} ${f.value}`);
+    }
+  }
+  return { applied, ignored };
+}
+
+function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -42,6 +42,8 @@ export interface SignInQuery extends DataQuery {
   limit?: number;
   /** Time series only: names each series from its labels, e.g. "{{app}} – {{status}}". */
   legendFormat?: string;
+  /** Ad hoc filters with an operator the contract lacks ("key < value"): named in a notice. */
+  ignoredFilters?: string[];
   /** Variable queries only (queryType 'variable'): the dimension whose values are listed. */
   key?: string;
 }

@@ -58,6 +58,9 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 	res.Notices = append(res.Notices, ds.retentionNotice(r)...)
 	res.Notices = append(res.Notices, ds.src.notices(q.LogTypes)...)
 	res.Notices = append(res.Notices, ds.span.collapsedNotices(q.LogTypes)...)
+	for _, f := range q.IgnoredFilters {
+		res.Notices = append(res.Notices, "ad hoc filter "+f+" ignored: SignInLens filters with =, !=, =~, !~, =| and !=| only")
+	}
 	if res.Partial != nil {
 		if isAlert(cq.Headers) {
 			// An alert on a half-loaded range would see zeros where sign-ins are

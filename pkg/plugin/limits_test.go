@@ -52,3 +52,29 @@ func TestMaxGroupsSetting(t *testing.T) {
 		t.Fatalf("the bounded groups sum to %v; want every sign-in, %v", sum, want)
 	}
 }
+
+// TestIgnoredAdHocFilters: an ad hoc filter the frontend could not apply is
+// named in the answer's notice, quoted, never dropped in silence.
+func TestIgnoredAdHocFilters(t *testing.T) {
+	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "adhoc",
+		JSONData: []byte(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := inst.(*Datasource)
+	defer ds.Dispose()
+	to := time.Now().UTC().Truncate(time.Hour)
+	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A",
+		TimeRange: backend.TimeRange{From: to.Add(-time.Hour), To: to}, Interval: time.Minute,
+		JSON: []byte(`{"format":"table","metric":"count","ignoredFilters":["errorCode < 50000"]}`)}}})
+	if err != nil || resp.Responses["A"].Error != nil {
+		t.Fatalf("query failed: %v %v", err, resp.Responses["A"].Error)
+	}
+	var notices []string
+	for _, n := range resp.Responses["A"].Frames[0].Meta.Notices {
+		notices = append(notices, n.Text)
+	}
+	if !strings.Contains(strings.Join(notices, "\n"), `ad hoc filter "errorCode < 50000" ignored`) {
+		t.Fatalf("unexpected notices %q", notices)
+	}
+}

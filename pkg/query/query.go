@@ -33,10 +33,17 @@ type Query struct {
 	// LegendFormat names each series, as Prometheus and Loki do: "{{app}} –
 	// {{status}}" with the series' labels; empty for the labels themselves.
 	LegendFormat string
+	// IgnoredFilters are ad hoc filters the frontend could not apply (an
+	// operator the contract lacks, such as "<"), as "key op value": the answer
+	// names each in a notice rather than dropping it in silence.
+	IgnoredFilters []string
 }
 
 // maxLegendFormat bounds legendFormat: a template, not a document.
 const maxLegendFormat = 1024
+
+// maxIgnoredFilters bounds the ad hoc filters a query reports as ignored.
+const maxIgnoredFilters = 30
 
 // Format is the shape of a query's answer.
 type Format string
@@ -76,6 +83,8 @@ type rawQuery struct {
 	TimeFrom      string      `json:"timeFrom"`
 	TimeTo        string      `json:"timeTo"`
 	LegendFormat  string      `json:"legendFormat"`
+	// IgnoredFilters: see Query.IgnoredFilters.
+	IgnoredFilters []string `json:"ignoredFilters"`
 }
 
 var timeAggregates = map[string]time.Duration{"auto": 0, "": 0, "1h": time.Hour, "6h": 6 * time.Hour, "24h": 24 * time.Hour}
@@ -240,6 +249,12 @@ func parseNarrowing(q *Query, raw rawQuery) error {
 		return fmt.Errorf("%w: legendFormat is longer than %d bytes", ErrInvalidQuery, maxLegendFormat)
 	}
 	q.LegendFormat = raw.LegendFormat
+	if len(raw.IgnoredFilters) > maxIgnoredFilters {
+		return fmt.Errorf("%w: ignoredFilters has %d entries; at most %d", ErrInvalidQuery, len(raw.IgnoredFilters), maxIgnoredFilters)
+	}
+	for _, f := range raw.IgnoredFilters {
+		q.IgnoredFilters = append(q.IgnoredFilters, clip.Quote(f))
+	}
 	return nil
 }
 
