@@ -1,6 +1,6 @@
-import React, { useId, useState } from 'react';
+import React, { useId } from 'react';
 import { css } from '@emotion/css';
-import { Combobox, IconButton, Stack } from '@grafana/ui';
+import { Combobox, ComboboxOption, IconButton, MultiCombobox, Stack } from '@grafana/ui';
 
 import { variableOptions } from '../templateVariables';
 import { DIMENSIONS, FILTER_OPS, Filter, FilterOp, dimensionLabel } from '../types';
@@ -34,16 +34,19 @@ const srOnly = css({
   whiteSpace: 'nowrap',
 });
 
-/** One filter: dimension, operator and value, with value suggestions from the backend. */
+/** Operators whose value is one of the dimension's values (or a list of them): they get suggestions. */
+const SUGGESTED: ReadonlySet<FilterOp> = new Set<FilterOp>(['=', '!=', 'in']);
+
+/** One filter: dimension, operator and value, with value suggestions from the backend as the user types. */
 export function FilterRow({ filter, onChange, onRemove, loadValues }: Props) {
   const id = useId();
-  const [suggestions, setSuggestions] = useState<string[]>([]);
   const keyLabel = filter.key ? dimensionLabel(filter.key) : 'new filter';
 
-  const suggest = async (prefix: string) => {
-    if (filter.key) {
-      setSuggestions(await loadValues(filter.key, prefix));
-    }
+  // The Combobox calls this on opening and, debounced, as the user types: the backend
+  // lists the values that start with what was typed, most frequent first.
+  const suggest = async (typed: string): Promise<Array<ComboboxOption<string>>> => {
+    const values = filter.key ? await loadValues(filter.key, typed) : [];
+    return [...values.map((v) => ({ value: v, label: v })), ...variableOptions()];
   };
 
   return (
@@ -69,21 +72,51 @@ export function FilterRow({ filter, onChange, onRemove, loadValues }: Props) {
         value={filter.op}
         onChange={(o) => o && onChange({ ...filter, op: o.value })}
       />
-      <CommitInput
-        aria-label={`Value of ${keyLabel}`}
-        width={32}
-        value={filter.value}
-        placeholder={VALUE_PLACEHOLDERS[filter.op] ?? 'value'}
-        list={`${id}-values`}
-        onFocus={(e) => suggest(e.currentTarget.value)}
-        onCommit={(value) => onChange({ ...filter, value })}
-      />
-      <datalist id={`${id}-values`}>
-        {suggestions.map((v) => (
-          <option key={v} value={v} />
-        ))}
-      </datalist>
+      <label htmlFor={`${id}-value`} className={srOnly}>
+        {`Value of ${keyLabel}`}
+      </label>
+      {filter.op === 'in' && (
+        <MultiCombobox<string>
+          id={`${id}-value`}
+          width={32}
+          options={suggest}
+          createCustomValue
+          placeholder={VALUE_PLACEHOLDERS.in}
+          value={splitValues(filter.value)}
+          onChange={(items) => onChange({ ...filter, value: items.map((o) => o.value).join(',') })}
+        />
+      )}
+      {filter.op !== 'in' && SUGGESTED.has(filter.op) && (
+        <Combobox<string>
+          id={`${id}-value`}
+          width={32}
+          options={suggest}
+          createCustomValue
+          placeholder={VALUE_PLACEHOLDERS[filter.op]}
+          value={filter.value ? { value: filter.value, label: filter.value } : null}
+          onChange={(o) => onChange({ ...filter, value: o.value })}
+        />
+      )}
+      {!SUGGESTED.has(filter.op) && (
+        // Regular expressions and prefixes are free text.
+        <CommitInput
+          id={`${id}-value`}
+          width={32}
+          value={filter.value}
+          placeholder={VALUE_PLACEHOLDERS[filter.op] ?? 'value'}
+          onCommit={(value) => onChange({ ...filter, value })}
+        />
+      )}
       <IconButton name="times" tooltip={`Remove filter on ${keyLabel}`} onClick={onRemove} />
     </Stack>
   );
+}
+
+/** The values of an `in` filter: a list "a,b" or Grafana's "{a,b}". */
+function splitValues(value: string): string[] {
+  return value
+    .replace(/^\{(.*)\}$/, '$1')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

@@ -1,9 +1,9 @@
 import React, { useState } from 'react';
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import { makeDataSource } from '../test/fixtures';
-import { choose } from '../test/combobox';
+import { choose, findOption } from '../test/combobox';
 import { SignInQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 
@@ -125,9 +125,12 @@ describe('QueryEditor', () => {
     expect(onRunQuery).not.toHaveBeenCalled();
     await choose(user, screen.getByLabelText('Filter dimension'), 'Managed identity');
     await user.click(screen.getByLabelText('Value of Managed identity'));
-    expect(getValues).toHaveBeenCalledWith({ key: 'managedIdentity', logType: 'managedIdentity', prefix: '' });
-    await user.keyboard('vm-1');
-    await user.tab();
+    await user.keyboard('vm');
+    // Suggestions follow what is typed (debounced): the backend lists values with that prefix.
+    await waitFor(() =>
+      expect(getValues).toHaveBeenCalledWith({ key: 'managedIdentity', logType: 'managedIdentity', prefix: 'vm' })
+    );
+    await user.click(await findOption('vm-1'));
 
     expect(latest().filters).toEqual([{ key: 'managedIdentity', op: '=', value: 'vm-1' }]);
     expect(onRunQuery).toHaveBeenCalledTimes(1);

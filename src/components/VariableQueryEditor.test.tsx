@@ -65,7 +65,10 @@ describe('VariableQueryEditor', () => {
     await user.type(screen.getByLabelText('Value of Status'), 'success');
     await user.tab();
 
-    expect(getValues).toHaveBeenCalledWith({ key: 'status', logType: 'nonInteractive', prefix: '' });
+    // Suggestions follow what was typed.
+    expect(getValues).toHaveBeenCalledWith(
+      expect.objectContaining({ key: 'status', logType: 'nonInteractive', prefix: 'success' })
+    );
     expect(latest()).toEqual({
       refId: 'A',
       queryType: 'variable',
