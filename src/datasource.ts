@@ -33,6 +33,9 @@ export const ANNOTATION_QUERY: Partial<SignInQuery> = {
   limit: 100,
 };
 
+/** The backend resource that checks a query without running it (the code editor). */
+export const VALIDATE_RESOURCE = 'validate';
+
 /** The backend resource that lists the values a dimension takes (filter and ad hoc suggestions). */
 export const VALUES_RESOURCE = 'values';
 
@@ -129,6 +132,21 @@ export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSou
       return Array.isArray(res?.values) ? res.values.filter((v): v is string => typeof v === 'string') : [];
     } catch {
       return [];
+    }
+  }
+
+  /**
+   * What the backend would say of a query ('' when it would run): the code editor's check
+   * as the user types. Template variables are expanded first, as a run would. A failure to
+   * ask is no verdict: ''.
+   */
+  async validate(query: SignInQuery): Promise<string> {
+    const { refId, datasource, editorMode, hide, ...contract } = this.applyTemplateVariables(query, {});
+    try {
+      const res = await this.postResource<{ error?: unknown }>(VALIDATE_RESOURCE, contract);
+      return typeof res?.error === 'string' ? res.error : '';
+    } catch {
+      return '';
     }
   }
 

@@ -42,6 +42,11 @@ export interface SignInQuery extends DataQuery {
   limit?: number;
   /** Time series only: names each series from its labels, e.g. "{{app}} – {{status}}". */
   legendFormat?: string;
+  /** RFC 3339: narrow the panel's range (a grouped row's Explore link sets them). */
+  timeFrom?: string;
+  timeTo?: string;
+  /** The editor the query was last edited in (the backend ignores it). */
+  editorMode?: 'builder' | 'code';
   /** Ad hoc filters with an operator the contract lacks ("key < value"): named in a notice. */
   ignoredFilters?: string[];
   /** Variable queries only (queryType 'variable'): the dimension whose values are listed. */

@@ -167,3 +167,26 @@ func TestReplayedReemissionsAreSaid(t *testing.T) {
 		t.Fatalf("%v failures, notices %s; want 1 (r-1's latest version failed) and a notice", v, notices)
 	}
 }
+
+// TestValidateResource: the editor's code mode gets the message QueryData
+// would give, and nothing runs.
+func TestValidateResource(t *testing.T) {
+	ds := demo(t, `{"source":"demo","demoSize":"small","cacheDir":"-"}`)
+	for _, tc := range []struct{ body, want string }{
+		{`{"logType":"interactive","metric":"count","groupBy":["app"]}`, `{"error":""}`},
+		{`{"metric":"lastSignIn"}`, `metric lastSignIn is a time, answered by format table only`},
+		{`{"groupBy":["password"]}`, `unknown dimension \"password\"`},
+		{`{"logType":`, `invalid query`},
+	} {
+		var status int
+		var body string
+		err := ds.CallResource(context.Background(), &backend.CallResourceRequest{Method: http.MethodPost, Path: "validate", URL: "validate", Body: []byte(tc.body)},
+			backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error {
+				status, body = r.Status, string(r.Body)
+				return nil
+			}))
+		if err != nil || status != http.StatusOK || !strings.Contains(body, tc.want) {
+			t.Fatalf("%s: %v %d %s; want %s", tc.body, err, status, body, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -24,9 +25,11 @@ const maxValues = 1000
 //	GET values?key=<dimension>&logType=..&from=..&to=..&prefix=..&limit=..  → {"values":[...]} most frequent first
 //	GET stats                                                               → this datasource's counters
 //	GET warnings                                                            → {"warnings":[...]} what keeps the cache from working fully
+//	POST validate (body: a query's JSON)                                    → {"error":"..."} what running it would say; "" when valid
 func (ds *Datasource) resources() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/values", ds.handleValues)
+	mux.HandleFunc("/validate", ds.handleValidate)
 	mux.HandleFunc("/stats", ds.handleStats)
 	mux.HandleFunc("/warnings", ds.handleWarnings)
 	return mux
@@ -59,6 +62,30 @@ func (ds *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
 	for _, v := range res.Values {
 		out.Values = append(out.Values, v.Value)
 		out.Counts = append(out.Counts, v.Count)
+	}
+	writeJSON(w, out)
+}
+
+// maxValidateBody bounds what validate reads: a query, with room for long filter values.
+const maxValidateBody = 1 << 20
+
+// handleValidate parses a query as QueryData would, so the editor's code mode
+// shows the backend's own message while the user types; it runs nothing.
+func (ds *Datasource) handleValidate(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeError(w, http.StatusMethodNotAllowed, errors.New("validate: use POST"))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxValidateBody))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("validate: the query is larger than %d bytes", maxValidateBody))
+		return
+	}
+	out := struct {
+		Error string `json:"error"`
+	}{}
+	if _, err := query.ParseWith(body, ds.engine.Limits()); err != nil {
+		out.Error = err.Error()
 	}
 	writeJSON(w, out)
 }

@@ -7,6 +7,12 @@ import { choose, findOption } from '../test/combobox';
 import { SignInQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 
+// Monaco does not run in jsdom: a textarea stands in for Grafana's CodeEditor.
+jest.mock('@grafana/ui', () => ({
+  ...jest.requireActual('@grafana/ui'),
+  CodeEditor: ({ value }: { value: string }) => <textarea aria-label="Query JSON editor" defaultValue={value} />,
+}));
+
 function setup(initial: SignInQuery, values: string[] = []) {
   const { datasource, getValues } = makeDataSource(values);
   const onRunQuery = jest.fn();
@@ -135,5 +141,31 @@ describe('QueryEditor', () => {
     expect(latest().filters).toEqual([{ key: 'managedIdentity', op: '=', value: 'vm-1' }]);
     expect(onRunQuery).toHaveBeenCalledTimes(1);
     expect(summary()).toBe('Managed identity sign-ins where managed identity = vm-1, per panel interval');
+  });
+
+  it('switches to code mode and back, keeping the query', async () => {
+    const { user, latest } = setup({ refId: 'A', logType: 'all', format: 'table', metric: 'count' });
+    await user.click(screen.getByRole('radio', { name: 'Code' }));
+    expect(latest()).toEqual({ refId: 'A', logType: 'all', format: 'table', metric: 'count', editorMode: 'code' });
+    expect(screen.getByText('Query JSON')).toBeInTheDocument();
+    await user.click(screen.getByRole('radio', { name: 'Builder' }));
+    expect(latest().editorMode).toBe('builder');
+    expect(screen.getByLabelText('Log type')).toHaveValue('All');
+  });
+
+  it("shows a grouped row's narrowing and lets it go", async () => {
+    const { user, latest } = setup({
+      refId: 'A',
+      format: 'logs',
+      timeFrom: '2026-03-02T00:00:00Z',
+      timeTo: '2026-03-02T01:00:00Z',
+    });
+    expect(screen.getByTestId('query-narrowing')).toHaveTextContent(
+      'Narrowed to 2026-03-02T00:00:00Z – 2026-03-02T01:00:00Z'
+    );
+    await user.click(screen.getByRole('button', { name: 'Use the whole range' }));
+    expect(latest().timeFrom).toBeUndefined();
+    expect(latest().timeTo).toBeUndefined();
+    expect(screen.queryByTestId('query-narrowing')).not.toBeInTheDocument();
   });
 });

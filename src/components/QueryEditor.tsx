@@ -1,11 +1,19 @@
 import React from 'react';
 import { QueryEditorProps } from '@grafana/data';
-import { EditorRow, EditorRows } from '@grafana/plugin-ui';
-import { Text } from '@grafana/ui';
+import {
+  EditorHeader,
+  EditorRow,
+  EditorRows,
+  FlexItem,
+  QueryEditorMode,
+  QueryEditorModeToggle,
+} from '@grafana/plugin-ui';
+import { Button, Text } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
 import { changeFormat, fieldsFor, summarize, withDefaults } from '../query';
 import { DEFAULT_LIMITS, Filter, SignInDataSourceOptions, SignInQuery } from '../types';
+import { CodeQueryEditor } from './CodeQueryEditor';
 import { FiltersField } from './FiltersField';
 import { FormatField } from './FormatField';
 import { GroupByField } from './GroupByField';
@@ -31,8 +39,32 @@ export function QueryEditor({ query: stored, onChange, onRunQuery, datasource, r
   const loadValues = (key: string, prefix: string) =>
     datasource.getValues({ key, logType: query.logType, range, prefix });
 
+  const mode = stored.editorMode === 'code' ? QueryEditorMode.Code : QueryEditorMode.Builder;
+  const header = (
+    <EditorHeader>
+      <FlexItem grow={1} />
+      <QueryEditorModeToggle
+        mode={mode}
+        onChange={(m) => onChange({ ...stored, editorMode: m === QueryEditorMode.Code ? 'code' : 'builder' })}
+      />
+    </EditorHeader>
+  );
+
+  if (mode === QueryEditorMode.Code) {
+    return (
+      <EditorRows>
+        {header}
+        <CodeQueryEditor query={stored} validate={(q) => datasource.validate(q)} onChange={(q) => update(q)} />
+        <Text color="secondary" italic data-testid="query-summary">
+          {summarize(query)}
+        </Text>
+      </EditorRows>
+    );
+  }
+
   return (
     <EditorRows>
+      {header}
       <EditorRow>
         <LogTypeField value={query.logType} onChange={(logType) => update({ ...query, logType })} />
         <FormatField value={query.format} onChange={(format) => update(changeFormat(query, format))} />
@@ -63,6 +95,23 @@ export function QueryEditor({ query: stored, onChange, onRunQuery, datasource, r
           onChange={(filters: Filter[], run) => update({ ...query, filters }, run)}
         />
       </EditorRow>
+      {(query.timeFrom || query.timeTo) && (
+        // A grouped row's Explore link narrows the range to the row's window: say so, and let it go.
+        <EditorRow>
+          <Text color="secondary" data-testid="query-narrowing">
+            {`Narrowed to ${query.timeFrom ?? 'the panel start'} – ${query.timeTo ?? 'the panel end'}`}
+          </Text>
+          <Button
+            size="sm"
+            variant="secondary"
+            fill="text"
+            icon="times"
+            onClick={() => update({ ...query, timeFrom: undefined, timeTo: undefined })}
+          >
+            Use the whole range
+          </Button>
+        </EditorRow>
+      )}
       <Text color="secondary" italic data-testid="query-summary">
         {summarize(query)}
       </Text>

@@ -34,7 +34,8 @@ export function makeSettings(
 /** A datasource stand-in for the editors: only value suggestions are used. */
 export function makeDataSource(values: string[] = []) {
   const getValues = jest.fn().mockResolvedValue(values);
-  return { datasource: { getValues } as unknown as DataSource, getValues };
+  const validate = jest.fn().mockResolvedValue('');
+  return { datasource: { getValues, validate } as unknown as DataSource, getValues, validate };
 }
 
 /** Matches a label that starts with `text`: Field labels also hold their description. */
