@@ -1,6 +1,6 @@
 import { DataQueryRequest, DataSourceInstanceSettings, ScopedVars, dateTime } from '@grafana/data';
 import { DataSourceWithBackend } from '@grafana/runtime';
-import { of } from 'rxjs';
+import { lastValueFrom, of, toArray } from 'rxjs';
 
 import { DataSource } from './datasource';
 import { SignInDataSourceOptions, SignInQuery, SignInVariableQuery } from './types';
@@ -34,9 +34,12 @@ function replace(target: string | undefined, scopedVars?: ScopedVars, format?: s
   });
 }
 
+const getDataStream = jest.fn();
+
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
   getTemplateSrv: () => ({ replace }),
+  getGrafanaLiveSrv: () => ({ getDataStream }),
 }));
 
 function makeDataSource(): DataSource {
@@ -74,6 +77,38 @@ describe('DataSource', () => {
     expect(ds.getQueryDisplayText({ refId: 'A', metric: 'failures', groupBy: ['app'], timeAggregate: '1h' })).toBe(
       'Failures of interactive sign-ins by app, per 1h'
     );
+  });
+
+  describe('live tail (Explore live mode)', () => {
+    it('follows each query over the channel the backend names for it, with the query as the channel data', async () => {
+      const post = jest.spyOn(DataSourceWithBackend.prototype, 'postResource').mockResolvedValue({ path: 'tail/abc' });
+      const frame = { refId: '', fields: [], length: 0 };
+      getDataStream.mockReturnValue(of({ key: 'k', data: [frame] }));
+      const request = {
+        requestId: 'explore-1',
+        liveStreaming: true,
+        maxDataPoints: 500,
+        scopedVars: {},
+        targets: [
+          { refId: 'A', logType: 'interactive', format: 'logs', editorMode: 'code', filters: [{ key: 'app', op: '=', value: '$app' }] },
+        ],
+      } as unknown as DataQueryRequest<SignInQuery>;
+
+      const responses = await lastValueFrom(ds.query(request).pipe(toArray()));
+
+      const contract = { logType: 'interactive', format: 'logs', filters: [{ key: 'app', op: '=', value: 'Outlook' }] };
+      expect(post).toHaveBeenCalledWith('tail', expect.objectContaining(contract));
+      expect(post.mock.calls[0][1]).not.toHaveProperty('refId');
+      expect(post.mock.calls[0][1]).not.toHaveProperty('editorMode');
+      expect(getDataStream).toHaveBeenCalledWith(
+        expect.objectContaining({
+          addr: { scope: 'ds', stream: 'signinlens', path: 'tail/abc', data: post.mock.calls[0][1] },
+          buffer: { maxLength: 500 },
+        })
+      );
+      expect(responses[0].data[0].refId).toBe('A');
+      post.mockRestore();
+    });
   });
 
   describe('applyTemplateVariables', () => {

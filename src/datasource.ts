@@ -1,16 +1,20 @@
 import {
   AdHocVariableFilter,
   CoreApp,
+  DataQueryRequest,
+  DataQueryResponse,
   DataSourceGetTagKeysOptions,
   DataSourceGetTagValuesOptions,
   DataSourceInstanceSettings,
+  LiveChannelScope,
   MetricFindValue,
   QueryFilterOptions,
   ScopedVars,
   TimeRange,
   ToggleFilterAction,
 } from '@grafana/data';
-import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+import { DataSourceWithBackend, getGrafanaLiveSrv, getTemplateSrv } from '@grafana/runtime';
+import { from, map, merge, mergeMap, Observable } from 'rxjs';
 
 import { summarize } from './query';
 import {
@@ -36,6 +40,12 @@ export const ANNOTATION_QUERY: Partial<SignInQuery> = {
 /** The backend resource that checks a query without running it (the code editor). */
 export const VALIDATE_RESOURCE = 'validate';
 
+/** The backend resource that names a query's live tail channel (Explore's live mode). */
+export const TAIL_RESOURCE = 'tail';
+
+/** The most sign-ins a live view keeps, when the request does not say. */
+const LIVE_MAX_LINES = 1000;
+
 /** The backend resource that lists the values a dimension takes (filter and ad hoc suggestions). */
 export const VALUES_RESOURCE = 'values';
 
@@ -55,6 +65,42 @@ export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSou
     this.annotations = {
       getDefaultQuery: () => ANNOTATION_QUERY,
     };
+  }
+
+  query(request: DataQueryRequest<SignInQuery>): Observable<DataQueryResponse> {
+    if (request.liveStreaming) {
+      return this.tail(request);
+    }
+    return super.query(request);
+  }
+
+  /**
+   * Explore's live mode: each query follows its new sign-ins over a Grafana Live channel of
+   * this datasource. The backend names the channel (a digest of the query, so the channel
+   * carries no other query) and streams each refresh's new sign-ins as log lines.
+   */
+  private tail(request: DataQueryRequest<SignInQuery>): Observable<DataQueryResponse> {
+    const streams = request.targets.filter((t) => this.filterQuery(t)).map((target) => {
+      const { refId, datasource, editorMode, hide, ...contract } = this.applyTemplateVariables(
+        target,
+        request.scopedVars,
+        request.filters
+      );
+      return from(this.postResource<{ path: string }>(TAIL_RESOURCE, contract)).pipe(
+        mergeMap(({ path }) =>
+          getGrafanaLiveSrv().getDataStream({
+            addr: { scope: LiveChannelScope.DataSource, stream: this.uid, path, data: contract },
+            key: `${request.requestId}-${refId}`,
+            buffer: { maxLength: request.maxDataPoints || LIVE_MAX_LINES },
+          })
+        ),
+        map((response) => {
+          response.data.forEach((frame) => (frame.refId = refId));
+          return response;
+        })
+      );
+    });
+    return merge(...streams);
   }
 
   getDefaultQuery(_: CoreApp): Partial<SignInQuery> {

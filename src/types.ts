@@ -255,6 +255,8 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
   memcachedAddresses?: string;
   cacheSizeMB?: number;
   freshnessMinutes?: number;
+  refreshSeconds?: number;
+  maxLiveStreams?: number;
 
   // Throttle.
   throttleRequests?: number;
@@ -298,6 +300,8 @@ export const SETTINGS_DEFAULTS = {
   retentionDays: 30,
   cacheSizeMB: 256,
   freshnessMinutes: 15,
+  refreshSeconds: 60,
+  maxLiveStreams: 20,
   throttleRequests: 5,
   throttleWindowSeconds: 10,
   queryTimeBudgetSeconds: 30,

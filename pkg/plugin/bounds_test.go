@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -188,5 +189,24 @@ func TestValidateResource(t *testing.T) {
 		if err != nil || status != http.StatusOK || !strings.Contains(body, tc.want) {
 			t.Fatalf("%s: %v %d %s; want %s", tc.body, err, status, body, tc.want)
 		}
+	}
+}
+
+func TestTailPathIsTheQuerysCanonicalDigest(t *testing.T) {
+	a, err := tailPath([]byte(`{"logType":"interactive","filters":[{"key":"app","op":"=","value":"Teams"}],"limit":100}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Grafana may pass the subscription's data with other spacing and key order.
+	b, err := tailPath([]byte(`{ "limit": 100.0, "filters": [{"value":"Teams","op":"=","key":"app"}], "logType": "interactive" }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := tailPath([]byte(`{"logType":"interactive","filters":[{"key":"app","op":"=","value":"Outlook"}],"limit":100}`))
+	if a != b || a == c || !strings.HasPrefix(a, tailPathPrefix) || len(a) > 64 {
+		t.Fatalf("tail paths %q, %q, %q; want the first two equal, the third different, each short", a, b, c)
+	}
+	if _, err := tailPath([]byte(`{"logType":`)); !errors.Is(err, ErrLive) {
+		t.Fatalf("unexpected error %v for broken JSON; want ErrLive", err)
 	}
 }

@@ -32,3 +32,15 @@ func (b *brokenDatasource) CallResource(_ context.Context, _ *backend.CallResour
 	return sender.Send(&backend.CallResourceResponse{Status: http.StatusServiceUnavailable, Body: body,
 		Headers: map[string][]string{"Content-Type": {"application/json"}}})
 }
+
+func (b *brokenDatasource) SubscribeStream(context.Context, *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
+	return nil, b.err
+}
+
+func (b *brokenDatasource) PublishStream(context.Context, *backend.PublishStreamRequest) (*backend.PublishStreamResponse, error) {
+	return &backend.PublishStreamResponse{Status: backend.PublishStreamStatusPermissionDenied}, nil
+}
+
+func (b *brokenDatasource) RunStream(context.Context, *backend.RunStreamRequest, *backend.StreamSender) error {
+	return b.err
+}

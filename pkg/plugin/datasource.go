@@ -27,6 +27,7 @@ var (
 	_ backend.QueryDataHandler      = (*Datasource)(nil)
 	_ backend.CheckHealthHandler    = (*Datasource)(nil)
 	_ backend.CallResourceHandler   = (*Datasource)(nil)
+	_ backend.StreamHandler         = (*Datasource)(nil)
 	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
 )
 
@@ -39,7 +40,8 @@ type Datasource struct {
 	demo     *graphsim.Server // nil unless source is demo
 	span     *span            // the times a replayed file holds; nil for other sources
 	counters *counters
-	warnings []string // what the admin should know although the datasource works
+	live     *liveSlots // the live tails running (stream.go)
+	warnings []string   // what the admin should know although the datasource works
 	backend.CallResourceHandler
 }
 
@@ -65,7 +67,7 @@ func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (
 
 // newDatasource builds a datasource whose settings the server permits.
 func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
-	ds := &Datasource{settings: s, counters: &counters{uid: uid}}
+	ds := &Datasource{settings: s, counters: &counters{uid: uid}, live: newLiveSlots(s.MaxLiveStreams)}
 	ds.CallResourceHandler = httpadapter.New(ds.resources())
 	conn, demo := s, ""
 	if s.Source == SourceDemo {

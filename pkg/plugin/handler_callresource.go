@@ -26,10 +26,12 @@ const maxValues = 1000
 //	GET stats                                                               → this datasource's counters
 //	GET warnings                                                            → {"warnings":[...]} what keeps the cache from working fully
 //	POST validate (body: a query's JSON)                                    → {"error":"..."} what running it would say; "" when valid
+//	POST tail (body: a query's JSON)                                        → {"path":"tail/..."} the live tail channel of the query (stream.go)
 func (ds *Datasource) resources() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/values", ds.handleValues)
 	mux.HandleFunc("/validate", ds.handleValidate)
+	mux.HandleFunc("/tail", ds.handleTail)
 	mux.HandleFunc("/stats", ds.handleStats)
 	mux.HandleFunc("/warnings", ds.handleWarnings)
 	return mux
@@ -88,6 +90,30 @@ func (ds *Datasource) handleValidate(w http.ResponseWriter, r *http.Request) {
 		out.Error = err.Error()
 	}
 	writeJSON(w, out)
+}
+
+// handleTail names the live tail channel of a query, after checking that it
+// can be followed: Explore then subscribes to it with the same query.
+func (ds *Datasource) handleTail(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeError(w, http.StatusMethodNotAllowed, errors.New("tail: use POST"))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxValidateBody))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("tail: the query is larger than %d bytes", maxValidateBody))
+		return
+	}
+	if _, err := ds.tailQuery(body); err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	path, err := tailPath(body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	writeJSON(w, map[string]string{"path": path})
 }
 
 // valuesRequest validates the values parameters: a known dimension, a known log
@@ -162,6 +188,7 @@ func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
 	}
 	st := ds.store.Stats()
 	writeJSON(w, map[string]int64{
+		"liveStreams":    int64(ds.live.running()),
 		"graphRequests":  ds.counters.requests.Load(),
 		"graphThrottled": ds.counters.throttled.Load(),
 		"graphFailed":    ds.counters.failed.Load(),

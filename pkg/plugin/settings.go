@@ -60,6 +60,7 @@ type Settings struct {
 
 	// Cache. Zero values take the defaults.
 	FreshnessMinutes int    `json:"freshnessMinutes"` // how long a window stays open to late sign-ins
+	RefreshSeconds   int    `json:"refreshSeconds"`   // least time between two fetches of an open window; the live tail's period
 	CacheDir         string `json:"cacheDir"`         // where closed windows persist; "-" turns persistence off
 	CacheSizeMB      int    `json:"cacheSizeMB"`      // in-process cache; larger keeps more days without refetching
 	MemcachedAddress string `json:"memcachedAddresses"`
@@ -80,6 +81,9 @@ type Settings struct {
 	MaxFilters   int `json:"maxFilters"`
 	MaxRegexSize int `json:"maxRegexSize"`
 	MaxRangeDays int `json:"maxRangeDays"`
+	// MaxLiveStreams bounds the live tails (Explore's live mode) one
+	// datasource runs at once: one per distinct query, shared by its viewers.
+	MaxLiveStreams int `json:"maxLiveStreams"`
 
 	// Secrets, from secureJsonData. Tagged "-" so they never serialise.
 	ClientSecret      string `json:"-"`
@@ -126,10 +130,22 @@ func (s Settings) Limits() query.Limits {
 // Freshness is how long a window stays open to late sign-ins.
 func (s Settings) Freshness() time.Duration { return time.Duration(s.FreshnessMinutes) * time.Minute }
 
+// Refresh is the least time between two fetches of an open window's new
+// sign-ins, whoever asks: panels, alert rules and live tails share it.
+func (s Settings) Refresh() time.Duration { return time.Duration(s.RefreshSeconds) * time.Second }
+
+// Defaults of the live settings: a fetch per log type a minute keeps a
+// dashboard and any number of live tails at 4 of Graph's 30 requests a minute.
+const (
+	DefaultRefreshSeconds = 60
+	DefaultMaxLiveStreams = 20
+)
+
 // LoadSettings reads an instance's settings, fills defaults and validates them.
 func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
 	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret",
-		DemoFileMaxMB: DefaultDemoFileMaxMB, MaxRangeDays: DefaultMaxRangeDays, FreshnessMinutes: -1, RetentionDays: -1}
+		DemoFileMaxMB: DefaultDemoFileMaxMB, MaxRangeDays: DefaultMaxRangeDays, FreshnessMinutes: -1, RetentionDays: -1,
+		RefreshSeconds: DefaultRefreshSeconds, MaxLiveStreams: DefaultMaxLiveStreams}
 	if len(is.JSONData) > 0 {
 		if err := json.Unmarshal(is.JSONData, &s); err != nil {
 			return Settings{}, fmt.Errorf("%w: jsonData is not valid JSON: %s", ErrSettings, clip.String(err.Error()))
@@ -211,6 +227,8 @@ func (s Settings) Validate() error {
 		min, max int
 	}{
 		{"freshnessMinutes", s.FreshnessMinutes, 1, 24 * 60},
+		{"refreshSeconds", s.RefreshSeconds, 5, 3600},
+		{"maxLiveStreams", s.MaxLiveStreams, 1, 1000},
 		{"cacheSizeMB", s.CacheSizeMB, 0, 64 << 10},
 		{"throttleRequests", s.ThrottleRequests, 0, 10_000},
 		{"throttleWindowSeconds", s.ThrottleWindowSeconds, 0, 3600},

@@ -44,6 +44,7 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 	}
 	cfg := store.Config{
 		Freshness:    s.Freshness(),
+		MinRefresh:   s.Refresh(),
 		Namespace:    ns,
 		Dir:          dir,
 		MetricsLabel: uid,

@@ -39,6 +39,7 @@ type Host struct {
 	data   pluginv2.DataClient
 	diag   pluginv2.DiagnosticsClient
 	res    pluginv2.ResourceClient
+	stream pluginv2.StreamClient
 }
 
 // Option changes how Launch runs the plugin.
@@ -79,6 +80,7 @@ func Launch(bin string, env []string, logOut io.Writer, opts ...Option) (*Host, 
 			"data":        &grpcplugin.DataGRPCPlugin{},
 			"diagnostics": &grpcplugin.DiagnosticsGRPCPlugin{},
 			"resource":    &grpcplugin.ResourceGRPCPlugin{},
+			"stream":      &grpcplugin.StreamGRPCPlugin{},
 		},
 		Cmd:              cmd,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
@@ -101,7 +103,7 @@ func connect(client *goplugin.Client) (*Host, error) {
 		return nil, fmt.Errorf("plugin handshake: %w", err)
 	}
 	h := &Host{client: client}
-	for name, dst := range map[string]any{"data": &h.data, "diagnostics": &h.diag, "resource": &h.res} {
+	for name, dst := range map[string]any{"data": &h.data, "diagnostics": &h.diag, "resource": &h.res, "stream": &h.stream} {
 		raw, err := rpc.Dispense(name)
 		if err != nil {
 			return nil, fmt.Errorf("dispensing %s: %w", name, err)
@@ -125,6 +127,10 @@ func assign(dst, raw any) error {
 		return okOr(ok)
 	case *pluginv2.ResourceClient:
 		c, ok := raw.(pluginv2.ResourceClient)
+		*d = c
+		return okOr(ok)
+	case *pluginv2.StreamClient:
+		c, ok := raw.(pluginv2.StreamClient)
 		*d = c
 		return okOr(ok)
 	}

@@ -22,6 +22,14 @@ type Config struct {
 	// queries in between are answered from what is held. Dashboards refreshing
 	// every few seconds then cost one request a minute. Default 60s.
 	MinRefresh time.Duration
+	// TailOverlap is how far before the newest held sign-in a refresh starts,
+	// and how long after its end an open window keeps being refreshed.
+	// Sign-ins arrive minutes after they happen and not in order: one
+	// created before the newest held, arriving within TailOverlap of it, is
+	// then seen at the next refresh rather than only when its window closes.
+	// A refresh re-reads that much, so it costs more pages on busy tenants.
+	// Default 5m, at most Freshness.
+	TailOverlap time.Duration
 
 	// Namespace isolates datasources sharing a cache directory or memcached: the
 	// plugin sets it from the datasource UID, the tenant and a hash of the
@@ -108,6 +116,8 @@ func (c *Config) applyDefaults() {
 	setDuration(&c.Window, time.Hour)
 	setDuration(&c.Freshness, 15*time.Minute)
 	setDuration(&c.MinRefresh, time.Minute)
+	setDuration(&c.TailOverlap, 5*time.Minute)
+	c.TailOverlap = min(c.TailOverlap, c.Freshness)
 	setDuration(&c.SaveEvery, 5*time.Minute)
 	setDuration(&c.RateWindow, 10*time.Second)
 	setDuration(&c.FetchTimeout, 5*time.Minute)

@@ -14,6 +14,7 @@ type job struct {
 	closed bool      // closed windows are read whole and cached
 	held   *Block    // an open window's block so far; nil when read whole
 	from   time.Time // where the fetch starts: w.start, or the newest held sign-in
+	asOf   time.Time // when the job was planned: an open window is as fresh as its fetch's start
 	leased bool      // this store holds the window's L2 lease (l2_lease.go)
 	l2Bad  bool      // L2 held a value for the window that was rejected
 }
@@ -34,7 +35,7 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 			entries[i] = e
 			continue
 		}
-		j := &job{w: w, key: key, from: w.start, closed: !w.end().After(closedBefore)}
+		j := &job{w: w, key: key, from: w.start, asOf: now, closed: !w.end().After(closedBefore)}
 		if j.closed {
 			if b := s.hot.get(key); b != nil {
 				s.counts.hotHits.Add(1)
@@ -43,18 +44,19 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 				continue
 			}
 		} else if ow := s.open[key]; ow != nil {
-			// An open window that has ended gets one tail fetch after its end;
-			// later sign-ins created in it are late arrivals, which the whole
-			// read when it closes collects.
-			ended := !ow.fetched.Before(w.end())
-			if ended || now.Sub(ow.fetched) < s.cfg.MinRefresh {
+			// An open window that has ended is refreshed for TailOverlap
+			// more; sign-ins created in it that arrive later still are late
+			// arrivals, which the whole read when it closes collects.
+			ended := !ow.fetched.Before(w.end().Add(s.cfg.TailOverlap))
+			if ended || now.Sub(ow.fetched) < s.cfg.MinRefresh-refreshSlack(s.cfg.MinRefresh) {
 				entries[i] = readyEntry(ow.block)
 				continue
 			}
 			j.held = ow.block
 			if n := ow.block.Len(); n > 0 {
-				// ge the newest held: Graph timestamps can tie, ids dedupe.
-				j.from = time.Unix(0, ow.block.Times[n-1]).UTC()
+				// From TailOverlap before the newest held, for sign-ins that
+				// arrive out of order; ge, since timestamps can tie. Ids dedupe.
+				j.from = later(w.start, time.Unix(0, ow.block.Times[n-1]).Add(-s.cfg.TailOverlap).UTC())
 			}
 		}
 		j.e = &entry{done: make(chan struct{}), interest: 1}
@@ -65,6 +67,12 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 	s.metrics.pending.Set(float64(len(s.pending)))
 	return entries, jobs
 }
+
+// refreshSlack is how much earlier than MinRefresh after its last fetch an
+// open window is due again. Callers that refresh every MinRefresh (live tails,
+// aligned to the clock) would otherwise find it due only every other time,
+// since the last fetch started a moment after their previous tick.
+func refreshSlack(minRefresh time.Duration) time.Duration { return minRefresh / 20 }
 
 // forgetClosedOpen drops open windows that have closed since: their next read
 // is whole, and a window never read again should not be held. Callers hold s.mu.
@@ -91,7 +99,9 @@ func (s *Store) settle(j *job, b *Block, err error) {
 			s.hot.put(j.key, b)
 			s.known[j.key] = b.Len()
 		} else {
-			s.open[j.key] = &openWindow{w: j.w, block: b, fetched: s.cfg.Now()}
+			// As of the fetch's start, not its end: a refresh every MinRefresh
+			// (a live tail's period) must find the window due again.
+			s.open[j.key] = &openWindow{w: j.w, block: b, fetched: j.asOf}
 		}
 		s.metrics.loaded.Inc()
 	}

@@ -48,9 +48,10 @@ func TestDashboardRefreshCostsOneRequestPerMinute(t *testing.T) {
 			t.Fatalf("query %d: refetched within MinRefresh", i)
 		}
 		if i > 0 && i%2 == 0 {
-			// A refresh asks for the tail only, from the newest sign-in held;
-			// at 10:15 the 09:00 window closes and is read whole with it.
-			want := now.Add(-2 * time.Minute)
+			// A refresh asks for the tail only, from TailOverlap (5m) before
+			// the newest sign-in held, not before the window's start; at 10:15
+			// the 09:00 window closes and is read whole with it.
+			want := later(day.Add(10*time.Hour), now.Add(-7*time.Minute))
 			if now.Equal(day.Add(10*time.Hour + 15*time.Minute)) {
 				want = day.Add(9 * time.Hour)
 			}

@@ -24,11 +24,16 @@ describe('CacheSection', () => {
     await user.type(screen.getByLabelText(startsWith('Cache directory')), '/var/lib/grafana/sl');
     await user.type(screen.getByLabelText(startsWith('Memcached addresses')), 'mc-1:11211,mc-2:11211');
     await user.type(screen.getByLabelText(startsWith('Freshness (minutes)')), '20');
+    expect(screen.getByLabelText(startsWith('Refresh (seconds)'))).toHaveAttribute('placeholder', '60');
+    await user.type(screen.getByLabelText(startsWith('Refresh (seconds)')), '30');
+    await user.type(screen.getByLabelText(startsWith('Live tails')), '5');
     expect(latest().jsonData).toEqual({
       cacheSizeMB: 512,
       cacheDir: '/var/lib/grafana/sl',
       memcachedAddresses: 'mc-1:11211,mc-2:11211',
       freshnessMinutes: 20,
+      refreshSeconds: 30,
+      maxLiveStreams: 5,
     });
   });
 

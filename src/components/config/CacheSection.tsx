@@ -13,7 +13,7 @@ export function CacheSection(props: ConfigProps) {
       isCollapsible
       isInitiallyOpen={anySet(
         props,
-        ['cacheSizeMB', 'cacheDir', 'memcachedAddresses', 'freshnessMinutes'],
+        ['cacheSizeMB', 'cacheDir', 'memcachedAddresses', 'freshnessMinutes', 'refreshSeconds', 'maxLiveStreams'],
         ['cacheSecret']
       )}
     >
@@ -63,6 +63,20 @@ export function CacheSection(props: ConfigProps) {
         label="Freshness (minutes)"
         description="Sign-ins arrive minutes late, later through Log Analytics: windows newer than this are fetched again rather than cached"
         placeholder={String(defaults.freshnessMinutes)}
+      />
+      <NumberSetting
+        props={props}
+        name="refreshSeconds"
+        label="Refresh (seconds)"
+        description="Least time between two fetches of the newest sign-ins, shared by every panel, alert rule and live tail (5 to 3600)"
+        placeholder={String(defaults.refreshSeconds)}
+      />
+      <NumberSetting
+        props={props}
+        name="maxLiveStreams"
+        label="Live tails"
+        description="Most live tails (Explore's live mode) at once: one per distinct query, however many watch it"
+        placeholder={String(defaults.maxLiveStreams)}
       />
     </ConfigSection>
   );

@@ -1,0 +1,110 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
+)
+
+// Tail follows a query's sign-ins as they arrive, for a live view: each call
+// of Next returns the matching sign-ins that were not there at the call
+// before, oldest first, each once. It remembers the ids it has passed over
+// for as long as they may still be scanned (the lookback); a sign-in that
+// arrives later than that after it was created is not seen by a tail, as it
+// is not by the store's refreshes either.
+//
+// Ids rather than a time watermark: sign-ins arrive late and out of order, so
+// one created before the newest delivered may still be new.
+type Tail struct {
+	e        *Engine
+	q        Query
+	lookback time.Duration
+	seen     map[string]int64 // id → created (Unix ns), of sign-ins delivered or there at the start
+	primed   bool             // the sign-ins there at the start are in seen
+}
+
+// TailBatch is what one call of Tail.Next found.
+type TailBatch struct {
+	Events []signin.Event // new matching sign-ins, oldest first, at most the query's limit
+	// Waiting counts new sign-ins beyond the limit, left for the next call:
+	// a tail falls behind rather than skip or reorder.
+	Waiting int
+	// Partial is set when the store could not load the whole lookback in its
+	// time budget; the rest comes in a later call.
+	Partial *store.PartialError
+}
+
+// Tail returns a tail of q over the last lookback of each call's now.
+func (e *Engine) Tail(q Query, lookback time.Duration) *Tail {
+	return &Tail{e: e, q: q, lookback: lookback, seen: make(map[string]int64)}
+}
+
+// Limit is the most sign-ins one call of Next returns.
+func (t *Tail) Limit() int { return t.q.Limit }
+
+// Next scans [now-lookback, now). The first complete scan only learns what is
+// already there: a live view starts with what arrives after it opened.
+func (t *Tail) Next(ctx context.Context, now time.Time) (TailBatch, error) {
+	from := now.Add(-t.lookback)
+	var fresh []ref
+	partial, err := splitPartial(t.e.scanMatching(ctx, t.q, from, now, func(b *store.Block, lo, hi int, pass []bool) {
+		for i := lo; i < hi; i++ {
+			if !pass[b.Profile[i]] {
+				continue
+			}
+			id := b.IDs.At(i)
+			if _, ok := t.seen[id]; ok {
+				continue
+			}
+			if !t.primed {
+				t.seen[id] = b.Times[i]
+				continue
+			}
+			fresh = append(fresh, ref{b, i})
+		}
+	}))
+	if err != nil {
+		return TailBatch{}, fmt.Errorf("following new sign-ins: %w", err)
+	}
+	// A partial first scan has not seen all that was there: what a later
+	// scan loads of it is not new.
+	t.primed = t.primed || partial == nil
+	batch := TailBatch{Partial: partial}
+	batch.Events, batch.Waiting = t.take(fresh)
+	t.forget(from)
+	return batch, nil
+}
+
+// take materialises the oldest of the fresh sign-ins, up to the query's limit,
+// and marks them seen.
+func (t *Tail) take(fresh []ref) ([]signin.Event, int) {
+	sort.Slice(fresh, func(i, j int) bool {
+		a, b := fresh[i], fresh[j]
+		if ta, tb := a.b.Times[a.i], b.b.Times[b.i]; ta != tb {
+			return ta < tb
+		}
+		return a.b.IDs.At(a.i) < b.b.IDs.At(b.i)
+	})
+	waiting := max(0, len(fresh)-t.q.Limit)
+	fresh = fresh[:len(fresh)-waiting]
+	events := make([]signin.Event, len(fresh))
+	for k, x := range fresh {
+		events[k] = x.b.Event(x.i)
+		t.seen[events[k].ID] = x.b.Times[x.i]
+	}
+	return events, waiting
+}
+
+// forget drops the ids created before from: no later scan reaches them.
+func (t *Tail) forget(from time.Time) {
+	edge := from.UnixNano()
+	for id, created := range t.seen {
+		if created < edge {
+			delete(t.seen, id)
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
+)
+
+// arrivingSource lists each sign-in once the clock has passed its arrival.
+type arrivingSource struct {
+	mu      sync.Mutex
+	now     time.Time
+	signIns []arriving
+}
+
+type arriving struct {
+	e       signin.Event
+	arrives time.Time
+}
+
+func (s *arrivingSource) clock() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.now
+}
+
+func (s *arrivingSource) advance(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = s.now.Add(d)
+}
+
+func (s *arrivingSource) ListSignIns(_ context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
+	now := s.clock()
+	var page []signin.Event
+	for _, a := range s.signIns {
+		if a.e.LogType == t && !a.e.Created.Before(from) && a.e.Created.Before(to) && !a.arrives.After(now) {
+			page = append(page, a.e)
+		}
+	}
+	return fn(page)
+}
+
+func TestTailDeliversEachNewSignInOnceInOrder(t *testing.T) {
+	start := time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)
+	src := &arrivingSource{now: start}
+	// A sign-in every 10 s from 10 minutes before the start to 10 minutes
+	// after; most arrive 30 s after they happen, every fifth 3 minutes late,
+	// and every seventh fails (the query follows failures only).
+	for i := -60; i < 60; i++ {
+		created := start.Add(time.Duration(i) * 10 * time.Second)
+		delay := 30 * time.Second
+		if i%5 == 0 {
+			delay = 3 * time.Minute
+		}
+		var code int32
+		if i%7 == 0 {
+			code = 50126
+		}
+		src.signIns = append(src.signIns, arriving{
+			e:       signin.Event{ID: fmt.Sprintf("id-%+04d", i), Created: created, ErrorCode: code, UserID: "u1"},
+			arrives: created.Add(delay),
+		})
+	}
+	st := store.New(src, store.Config{RateLimit: 1_000_000, L1Bytes: 32 << 20, MinRefresh: time.Second, Now: src.clock})
+	e := New(st)
+	q, err := ParseWith([]byte(`{"logType":"interactive","format":"logs","limit":4,"filters":[{"key":"status","op":"=","value":"failure"}]}`), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tail := e.Tail(q, 15*time.Minute)
+
+	first, err := tail.Next(context.Background(), src.clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.Events) != 0 {
+		t.Fatalf("the first call delivered %d sign-ins already there; want none", len(first.Events))
+	}
+	var got []signin.Event
+	for range 60 {
+		src.advance(15 * time.Second)
+		b, err := tail.Next(context.Background(), src.clock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, b.Events...)
+	}
+	// Every failure that arrived after the start, and nothing else, once.
+	var want []string
+	for _, a := range src.signIns {
+		if a.e.ErrorCode != 0 && a.arrives.After(start) && !a.arrives.After(src.clock()) {
+			want = append(want, a.e.ID)
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range got {
+		if seen[e.ID] {
+			t.Fatalf("%s delivered twice", e.ID)
+		}
+		seen[e.ID] = true
+		if e.ErrorCode == 0 {
+			t.Fatalf("%s does not match the filter", e.ID)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("delivered %d sign-ins; want %d (%v)", len(got), len(want), want)
+	}
+	for _, id := range want {
+		if !seen[id] {
+			t.Fatalf("%s was never delivered", id)
+		}
+	}
+}
+
+func TestTailFallsBehindRatherThanSkip(t *testing.T) {
+	start := time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)
+	src := &arrivingSource{now: start}
+	for i := range 10 {
+		created := start.Add(time.Duration(i) * time.Second)
+		src.signIns = append(src.signIns, arriving{e: signin.Event{ID: fmt.Sprintf("id-%02d", i), Created: created}, arrives: created})
+	}
+	st := store.New(src, store.Config{RateLimit: 1_000_000, L1Bytes: 32 << 20, MinRefresh: time.Second, Now: src.clock})
+	tail := New(st).Tail(Query{LogTypes: []signin.LogType{signin.Interactive}, Format: Logs, Limit: 4}, 15*time.Minute)
+	if _, err := tail.Next(context.Background(), src.clock()); err != nil {
+		t.Fatal(err)
+	}
+	src.advance(time.Minute)
+	var ids []string
+	for _, waiting := range []int{6, 2, 0} {
+		b, err := tail.Next(context.Background(), src.clock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Waiting != waiting {
+			t.Fatalf("waiting %d; want %d", b.Waiting, waiting)
+		}
+		for _, e := range b.Events {
+			ids = append(ids, e.ID)
+		}
+	}
+	if fmt.Sprint(ids) != "[id-00 id-01 id-02 id-03 id-04 id-05 id-06 id-07 id-08 id-09]" {
+		t.Fatalf("delivered %v; want all ten in order", ids)
+	}
+}
