@@ -1,4 +1,12 @@
-import { DataQueryRequest, DataSourceInstanceSettings, ScopedVars, dateTime } from '@grafana/data';
+import {
+  DataQueryRequest,
+  DataSourceInstanceSettings,
+  LogRowContextQueryDirection,
+  LogRowModel,
+  ScopedVars,
+  SupplementaryQueryType,
+  dateTime,
+} from '@grafana/data';
 import { DataSourceWithBackend } from '@grafana/runtime';
 import { lastValueFrom, of, toArray } from 'rxjs';
 
@@ -79,6 +87,103 @@ describe('DataSource', () => {
     );
   });
 
+  describe('logs volume', () => {
+    it('counts a logs query by status over the range, and no other format', () => {
+      const logs = {
+        refId: 'A',
+        logType: 'interactive',
+        format: 'logs',
+        limit: 100,
+        filters: [{ key: 'app', op: '=', value: 'Outlook' }],
+      } as SignInQuery;
+      expect(ds.getSupportedSupplementaryQueryTypes()).toEqual([SupplementaryQueryType.LogsVolume]);
+      expect(ds.getSupplementaryQuery({ type: SupplementaryQueryType.LogsVolume }, logs)).toEqual({
+        refId: 'log-volume-A',
+        logType: 'interactive',
+        format: 'timeSeries',
+        metric: 'count',
+        groupBy: ['status'],
+        timeAggregate: 'auto',
+        filters: [{ key: 'app', op: '=', value: 'Outlook' }],
+      });
+      expect(
+        ds.getSupplementaryQuery({ type: SupplementaryQueryType.LogsVolume }, { ...logs, format: 'table' })
+      ).toBeUndefined();
+    });
+
+    it('labels each volume series with the log level of its status, so Explore colours it', async () => {
+      const series = (refId: string, status: string) => ({
+        refId,
+        length: 1,
+        fields: [
+          { name: 'time', type: 'time', values: [1], config: {} },
+          { name: 'count', type: 'number', values: [3], config: {}, labels: { status } },
+        ],
+      });
+      const spy = jest
+        .spyOn(DataSourceWithBackend.prototype, 'query')
+        .mockReturnValue(
+          of({ data: [series('log-volume-A', 'failure'), series('log-volume-A', 'success'), series('B', 'failure')] })
+        );
+      const res = await lastValueFrom(ds.query({ targets: [] } as unknown as DataQueryRequest<SignInQuery>));
+      expect(res.data.map((f) => f.fields[1].labels)).toEqual([
+        { status: 'failure', level: 'error' },
+        { status: 'success', level: 'info' },
+        { status: 'failure' },
+      ]);
+      spy.mockRestore();
+    });
+  });
+
+  describe('log context', () => {
+    const row = {
+      uid: 'r1',
+      timeEpochMs: Date.parse('2026-03-02T10:00:00Z'),
+      labels: { logType: 'interactive', user: 'al@contoso.com', userId: 'u-1', ipAddress: '203.0.113.7' },
+    } as unknown as LogRowModel;
+
+    it("asks for the same user's sign-ins before a sign-in", async () => {
+      const spy = jest.spyOn(DataSourceWithBackend.prototype, 'query').mockReturnValue(of({ data: [] }));
+      await ds.getLogRowContext(row, { direction: LogRowContextQueryDirection.Backward, limit: 20 }, {
+        refId: 'A',
+      } as SignInQuery);
+      const request = spy.mock.calls[0][0];
+      expect(request.targets).toEqual([
+        {
+          refId: 'log-context-A',
+          logType: 'interactive',
+          format: 'logs',
+          filters: [{ key: 'userId', op: '=', value: 'u-1' }],
+          limit: 20,
+        },
+      ]);
+      expect(request.range.from.toISOString()).toBe('2026-03-02T08:00:00.000Z');
+      expect(request.range.to.toISOString()).toBe('2026-03-02T10:00:00.000Z');
+      spy.mockRestore();
+    });
+
+    it('after a sign-in, and as a query Explore can open, narrowed to the window', async () => {
+      const q = await ds.getLogRowContextQuery(row, {
+        direction: LogRowContextQueryDirection.Forward,
+        timeWindowMs: 60_000,
+      });
+      expect(q).toEqual(
+        expect.objectContaining({
+          filters: [{ key: 'userId', op: '=', value: 'u-1' }],
+          timeFrom: '2026-03-02T10:00:00.001Z',
+          timeTo: '2026-03-02T10:01:00.001Z',
+        })
+      );
+      const workload = {
+        ...row,
+        labels: { logType: 'servicePrincipal', servicePrincipalId: 'sp-9' },
+      } as unknown as LogRowModel;
+      expect((await ds.getLogRowContextQuery(workload))?.filters).toEqual([
+        { key: 'servicePrincipalId', op: '=', value: 'sp-9' },
+      ]);
+    });
+  });
+
   describe('live tail (Explore live mode)', () => {
     it('follows each query over the channel the backend names for it, with the query as the channel data', async () => {
       const post = jest.spyOn(DataSourceWithBackend.prototype, 'postResource').mockResolvedValue({ path: 'tail/abc' });
@@ -90,7 +195,13 @@ describe('DataSource', () => {
         maxDataPoints: 500,
         scopedVars: {},
         targets: [
-          { refId: 'A', logType: 'interactive', format: 'logs', editorMode: 'code', filters: [{ key: 'app', op: '=', value: '$app' }] },
+          {
+            refId: 'A',
+            logType: 'interactive',
+            format: 'logs',
+            editorMode: 'code',
+            filters: [{ key: 'app', op: '=', value: '$app' }],
+          },
         ],
       } as unknown as DataQueryRequest<SignInQuery>;
 

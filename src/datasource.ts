@@ -1,20 +1,29 @@
 import {
   AdHocVariableFilter,
   CoreApp,
+  DataFrame,
   DataQueryRequest,
   DataQueryResponse,
+  DataSourceWithLogsContextSupport,
+  DataSourceWithSupplementaryQueriesSupport,
   DataSourceGetTagKeysOptions,
   DataSourceGetTagValuesOptions,
   DataSourceInstanceSettings,
   LiveChannelScope,
+  LogRowContextOptions,
+  LogRowContextQueryDirection,
+  LogRowModel,
   MetricFindValue,
   QueryFilterOptions,
   ScopedVars,
+  SupplementaryQueryOptions,
+  SupplementaryQueryType,
   TimeRange,
   ToggleFilterAction,
+  dateTime,
 } from '@grafana/data';
 import { DataSourceWithBackend, getGrafanaLiveSrv, getTemplateSrv } from '@grafana/runtime';
-import { from, map, merge, mergeMap, Observable } from 'rxjs';
+import { from, lastValueFrom, map, merge, mergeMap, Observable } from 'rxjs';
 
 import { summarize } from './query';
 import {
@@ -56,7 +65,26 @@ export interface ValuesRequest {
   prefix?: string;
 }
 
-export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSourceOptions> {
+/** Explore's logs volume queries carry this refId prefix (Grafana's own convention). */
+const VOLUME_REFID_PREFIX = 'log-volume-';
+
+/** The log level Explore colours a logs volume series by, per sign-in status. */
+const LEVEL_OF_STATUS: Record<string, string> = { failure: 'error', interrupted: 'warning', success: 'info' };
+
+/** How far around a sign-in its context looks, when Explore does not say. */
+const CONTEXT_WINDOW_MS = 2 * 60 * 60 * 1000;
+
+/**
+ * The labels a sign-in's context follows, first present first: the same user, service
+ * principal or managed identity, else the same address. (Sign-ins carry no correlation id
+ * here: SignInLens does not keep it.)
+ */
+const CONTEXT_KEYS = ['userId', 'user', 'servicePrincipalId', 'servicePrincipal', 'managedIdentity', 'ipAddress'];
+
+export class DataSource
+  extends DataSourceWithBackend<SignInQuery, SignInDataSourceOptions>
+  implements DataSourceWithSupplementaryQueriesSupport<SignInQuery>, DataSourceWithLogsContextSupport<SignInQuery>
+{
   constructor(instanceSettings: DataSourceInstanceSettings<SignInDataSourceOptions>) {
     super(instanceSettings);
     this.variables = new SignInVariableSupport(this);
@@ -71,7 +99,65 @@ export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSou
     if (request.liveStreaming) {
       return this.tail(request);
     }
-    return super.query(request);
+    return super.query(request).pipe(map(levelVolumes));
+  }
+
+  // Explore's logs volume: sign-ins by outcome over the range, above the log lines.
+
+  getSupportedSupplementaryQueryTypes(): SupplementaryQueryType[] {
+    return [SupplementaryQueryType.LogsVolume];
+  }
+
+  getSupplementaryQuery(options: SupplementaryQueryOptions, query: SignInQuery): SignInQuery | undefined {
+    if (options.type !== SupplementaryQueryType.LogsVolume || query.format !== 'logs') {
+      return undefined;
+    }
+    const { editorMode, legendFormat, limit, ...rest } = query;
+    return {
+      ...rest,
+      refId: `${VOLUME_REFID_PREFIX}${query.refId}`,
+      format: 'timeSeries',
+      metric: 'count',
+      groupBy: ['status'],
+      timeAggregate: 'auto',
+    };
+  }
+
+  // Log context: the same identity's sign-ins before and after one.
+
+  async getLogRowContext(
+    row: LogRowModel,
+    options?: LogRowContextOptions,
+    origQuery?: SignInQuery
+  ): Promise<DataQueryResponse> {
+    const query = contextQuery(row, options, origQuery);
+    const [from, to] = contextWindow(row, options);
+    const range = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
+    const request = {
+      requestId: `log-context-${row.uid}`,
+      app: CoreApp.Explore,
+      interval: '1m',
+      intervalMs: 60_000,
+      range,
+      scopedVars: {},
+      targets: [query],
+      timezone: 'UTC',
+      startTime: Date.now(),
+    } as DataQueryRequest<SignInQuery>;
+    return lastValueFrom(super.query(request));
+  }
+
+  async getLogRowContextQuery(
+    row: LogRowModel,
+    options?: LogRowContextOptions,
+    origQuery?: SignInQuery
+  ): Promise<SignInQuery | null> {
+    const [from, to] = contextWindow(row, options);
+    return {
+      ...contextQuery(row, options, origQuery),
+      timeFrom: new Date(from).toISOString(),
+      timeTo: new Date(to).toISOString(),
+    };
   }
 
   /**
@@ -80,26 +166,28 @@ export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSou
    * carries no other query) and streams each refresh's new sign-ins as log lines.
    */
   private tail(request: DataQueryRequest<SignInQuery>): Observable<DataQueryResponse> {
-    const streams = request.targets.filter((t) => this.filterQuery(t)).map((target) => {
-      const { refId, datasource, editorMode, hide, ...contract } = this.applyTemplateVariables(
-        target,
-        request.scopedVars,
-        request.filters
-      );
-      return from(this.postResource<{ path: string }>(TAIL_RESOURCE, contract)).pipe(
-        mergeMap(({ path }) =>
-          getGrafanaLiveSrv().getDataStream({
-            addr: { scope: LiveChannelScope.DataSource, stream: this.uid, path, data: contract },
-            key: `${request.requestId}-${refId}`,
-            buffer: { maxLength: request.maxDataPoints || LIVE_MAX_LINES },
+    const streams = request.targets
+      .filter((t) => this.filterQuery(t))
+      .map((target) => {
+        const { refId, datasource, editorMode, hide, ...contract } = this.applyTemplateVariables(
+          target,
+          request.scopedVars,
+          request.filters
+        );
+        return from(this.postResource<{ path: string }>(TAIL_RESOURCE, contract)).pipe(
+          mergeMap(({ path }) =>
+            getGrafanaLiveSrv().getDataStream({
+              addr: { scope: LiveChannelScope.DataSource, stream: this.uid, path, data: contract },
+              key: `${request.requestId}-${refId}`,
+              buffer: { maxLength: request.maxDataPoints || LIVE_MAX_LINES },
+            })
+          ),
+          map((response) => {
+            response.data.forEach((frame) => (frame.refId = refId));
+            return response;
           })
-        ),
-        map((response) => {
-          response.data.forEach((frame) => (frame.refId = refId));
-          return response;
-        })
-      );
-    });
+        );
+      });
     return merge(...streams);
   }
 
@@ -230,6 +318,51 @@ export class DataSource extends DataSourceWithBackend<SignInQuery, SignInDataSou
       (query.filters ?? []).some((f) => f.key === filter.key && f.op === '=' && f.value === value)
     );
   }
+}
+
+/**
+ * Logs volume series are labelled with the status they count; Explore colours a volume by a
+ * `level` label, so each gets the log level of its status (as the log lines' severity).
+ */
+function levelVolumes(response: DataQueryResponse): DataQueryResponse {
+  if (!response.data.some((f: DataFrame) => f.refId?.startsWith(VOLUME_REFID_PREFIX))) {
+    return response;
+  }
+  const data = response.data.map((frame: DataFrame) => {
+    if (!frame.refId?.startsWith(VOLUME_REFID_PREFIX)) {
+      return frame;
+    }
+    const fields = frame.fields.map((field) => {
+      const status = field.labels?.status;
+      return status && LEVEL_OF_STATUS[status]
+        ? { ...field, labels: { ...field.labels, level: LEVEL_OF_STATUS[status] } }
+        : field;
+    });
+    return { ...frame, fields };
+  });
+  return { ...response, data };
+}
+
+/** The query of a sign-in's context: the same identity's sign-ins of its log type. */
+function contextQuery(row: LogRowModel, options?: LogRowContextOptions, origQuery?: SignInQuery): SignInQuery {
+  const labels = row.labels ?? {};
+  const key = CONTEXT_KEYS.find((k) => labels[k]);
+  const forward = options?.direction === LogRowContextQueryDirection.Forward;
+  return {
+    refId: `log-context-${origQuery?.refId ?? 'A'}`,
+    logType: (labels.logType as LogType) ?? origQuery?.logType ?? 'all',
+    format: 'logs',
+    filters: key ? [{ key, op: '=', value: labels[key] }] : [],
+    // Lines come newest first: forward, take enough to reach back to the sign-in itself.
+    limit: forward ? 1000 : (options?.limit ?? 50),
+  };
+}
+
+/** The window of a sign-in's context, in ms: before it (exclusive) or after it. */
+function contextWindow(row: LogRowModel, options?: LogRowContextOptions): [number, number] {
+  const t = row.timeEpochMs;
+  const span = options?.timeWindowMs ?? CONTEXT_WINDOW_MS;
+  return options?.direction === LogRowContextQueryDirection.Forward ? [t + 1, t + 1 + span] : [t - span, t];
 }
 
 /** A log line's label value as filter values: a list dimension's label is "a, b". */

@@ -14,6 +14,7 @@ type Cloud struct {
 	AuthorityHost        string // Entra ID authority, e.g. https://login.microsoftonline.com
 	GraphEndpoint        string // Microsoft Graph, e.g. https://graph.microsoft.com
 	LogAnalyticsEndpoint string // Log Analytics query API, e.g. https://api.loganalytics.io
+	Portal               string // the Azure portal, e.g. https://portal.azure.com
 }
 
 // DefaultCloud is used when jsonData.cloud is empty.
@@ -21,9 +22,9 @@ const DefaultCloud = "AzureCloud"
 
 // clouds are the sovereign clouds sign-in logs exist in.
 var clouds = map[string]Cloud{
-	"AzureCloud":        {"AzureCloud", "https://login.microsoftonline.com", "https://graph.microsoft.com", "https://api.loganalytics.io"},
-	"AzureUSGovernment": {"AzureUSGovernment", "https://login.microsoftonline.us", "https://graph.microsoft.us", "https://api.loganalytics.us"},
-	"AzureChinaCloud":   {"AzureChinaCloud", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn", "https://api.loganalytics.azure.cn"},
+	"AzureCloud":        {"AzureCloud", "https://login.microsoftonline.com", "https://graph.microsoft.com", "https://api.loganalytics.io", "https://portal.azure.com"},
+	"AzureUSGovernment": {"AzureUSGovernment", "https://login.microsoftonline.us", "https://graph.microsoft.us", "https://api.loganalytics.us", "https://portal.azure.us"},
+	"AzureChinaCloud":   {"AzureChinaCloud", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn", "https://api.loganalytics.azure.cn", "https://portal.azure.cn"},
 }
 
 // LookupCloud returns the endpoints of a cloud by its jsonData name; "" means AzureCloud.

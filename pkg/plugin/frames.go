@@ -25,7 +25,7 @@ func framesOf(refID string, q query.Query, res query.Result, link linkTarget) da
 	case res.Logs != nil && q.Format == query.Annotations:
 		frames = data.Frames{annotationsFrame(res.Logs)}
 	case res.Logs != nil:
-		frames = data.Frames{logsFrame(res.Logs)}
+		frames = data.Frames{logsFrame(res.Logs, link)}
 	default:
 		frames = timeSeriesFrames(res.Series, q.LegendFormat)
 	}

@@ -14,6 +14,8 @@ import (
 type linkTarget struct {
 	UID, Name string
 	From, To  time.Time
+	LogType   string // the query's logType, for links to more of its sign-ins
+	Portal    string // the Azure portal of the datasource's cloud; "" links to none
 }
 
 // groupedFrame renders the portal's grouped view: the window, the key columns,

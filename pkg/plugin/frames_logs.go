@@ -17,8 +17,10 @@ import (
 // log-lines, version 0.0): the time, a one-line summary as the body, a
 // severity (error for failures, warning for interrupts) that Grafana colours
 // by, the sign-in id, and every dimension with a value as a label, which
-// Explore's log details list and filter by.
-func logsFrame(l *query.LogLines) *data.Frame {
+// Explore's log details list and filter by. The id links to the sign-in logs
+// in the Azure portal; who, what and from where come again as fields of
+// their own, which log details show with links to their sign-ins in Explore.
+func logsFrame(l *query.LogLines, link linkTarget) *data.Frame {
 	n := len(l.Events)
 	times, bodies, severities, ids := make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n)
 	labels := make([]json.RawMessage, n)
@@ -28,17 +30,62 @@ func logsFrame(l *query.LogLines) *data.Frame {
 		times[i], bodies[i], severities[i], ids[i] = e.Created, summary(e), level(e.Outcome()), e.ID
 		labels[i] = labelsOf(e, dims)
 	}
+	idField := data.NewField("id", nil, ids)
+	if link.Portal != "" {
+		idField.Config = &data.FieldConfig{Links: []data.DataLink{portalLink(link.Portal)}}
+	}
 	frame := data.NewFrame("sign-ins",
 		data.NewField("timestamp", nil, times),
 		data.NewField("body", nil, bodies),
 		data.NewField("severity", nil, severities),
-		data.NewField("id", nil, ids),
+		idField,
 		data.NewField("labels", nil, labels),
 	)
+	for _, key := range linkedKeys {
+		frame.Fields = append(frame.Fields, linkedField(l.Events, key, link))
+	}
 	frame.Meta = &data.FrameMeta{Type: data.FrameTypeLogLines, TypeVersion: data.FrameTypeVersion{0, 0},
 		PreferredVisualization: data.VisTypeLogs}
 	return frame
 }
+
+// portalLink opens the sign-in logs of the Entra admin center in the Azure
+// portal, at the blade Microsoft's own troubleshooting pages link to. The
+// portal documents no link to one sign-in: the title carries the id, which
+// the portal calls Request ID and filters by.
+func portalLink(portal string) data.DataLink {
+	return data.DataLink{Title: "Sign-in logs in the Azure portal (Request ID ${__value.raw})",
+		URL: portal + "/#blade/Microsoft_AAD_IAM/SignInEventsV3Blade", TargetBlank: true}
+}
+
+// linkedKeys are the dimensions a sign-in's log details link to Explore
+// with: the same user's, app's or address's sign-ins.
+var linkedKeys = []string{"user", "app", "ipAddress"}
+
+// linkedField is one dimension of each sign-in as a field whose values link
+// to an Explore query for that value over the same range.
+func linkedField(events []signin.Event, key string, link linkTarget) *data.Field {
+	dim, _ := signin.ParseDimension(key) // linkedKeys are dimensions
+	values := make([]string, len(events))
+	for i := range events {
+		values[i] = dim.Text(&events[i])
+	}
+	f := data.NewField(key, nil, values)
+	if link.UID == "" {
+		return f
+	}
+	q := map[string]any{"refId": "A", "logType": link.LogType, "format": "logs",
+		"filters": []map[string]string{{"key": key, "op": "=", "value": "${__value.raw}"}}}
+	raw, _ := json.Marshal(q) // plain maps of strings always marshal
+	f.Config = &data.FieldConfig{Links: []data.DataLink{{
+		Title: "Sign-ins of this " + linkNoun[key] + " in Explore",
+		Internal: &data.InternalDataLink{Query: json.RawMessage(raw), DatasourceUID: link.UID, DatasourceName: link.Name,
+			Range: &data.TimeRange{From: link.From, To: link.To}},
+	}}}
+	return f
+}
+
+var linkNoun = map[string]string{"user": "user", "app": "app", "ipAddress": "IP address"}
 
 // labelsOf is a sign-in's labels: each dimension with a value, a list's values
 // as "a, b".

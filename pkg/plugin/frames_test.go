@@ -71,8 +71,10 @@ func TestLogsFrame(t *testing.T) {
 	e := signin.Event{ID: "id1", Created: t0, LogType: signin.Interactive, UserPrincipalName: "al@contoso.com", AppDisplayName: "Azure Portal",
 		ErrorCode: 50126, FailureReason: "Invalid username or password.", ClientAppUsed: "Browser", Browser: "Chrome 120.0", OperatingSystem: "Windows10",
 		IPAddress: "203.0.113.7", CountryOrRegion: "DE"}
-	f := framesOf("D", query.Query{}, query.Result{Logs: &query.LogLines{Events: []signin.Event{e}, Matched: 1}}, linkTarget{})[0]
-	// The dataplane's log-lines 0.0: these names, types and order.
+	link := linkTarget{UID: "ds1", Name: "Entra", From: t0, To: t0.Add(time.Hour), LogType: "interactive", Portal: "https://portal.azure.com"}
+	f := framesOf("D", query.Query{}, query.Result{Logs: &query.LogLines{Events: []signin.Event{e}, Matched: 1}}, link)[0]
+	// The dataplane's log-lines 0.0: these names, types and order, then
+	// fields of its own that log details show.
 	if f.Meta.Type != data.FrameTypeLogLines || f.Meta.TypeVersion != (data.FrameTypeVersion{0, 0}) || f.Meta.PreferredVisualization != data.VisTypeLogs {
 		t.Fatalf("unexpected meta %+v", f.Meta)
 	}
@@ -80,7 +82,8 @@ func TestLogsFrame(t *testing.T) {
 		name string
 		typ  data.FieldType
 	}{{"timestamp", data.FieldTypeTime}, {"body", data.FieldTypeString}, {"severity", data.FieldTypeString},
-		{"id", data.FieldTypeString}, {"labels", data.FieldTypeJSON}}
+		{"id", data.FieldTypeString}, {"labels", data.FieldTypeJSON},
+		{"user", data.FieldTypeString}, {"app", data.FieldTypeString}, {"ipAddress", data.FieldTypeString}}
 	if len(f.Fields) != len(wantFields) {
 		t.Fatalf("unexpected fields %d", len(f.Fields))
 	}
@@ -99,6 +102,31 @@ func TestLogsFrame(t *testing.T) {
 	}
 	if f.Fields[2].At(0) != "error" || f.Fields[3].At(0) != "id1" || labels["browser"] != "Chrome" || labels["status"] != "failure" || labels["city"] != "" {
 		t.Fatalf("unexpected severity %v, id %v, labels %v", f.Fields[2].At(0), f.Fields[3].At(0), labels)
+	}
+	// The id opens the portal's sign-in logs; user, app and IP address open
+	// Explore on their sign-ins.
+	if l := f.Fields[3].Config.Links; len(l) != 1 || l[0].URL != "https://portal.azure.com/#blade/Microsoft_AAD_IAM/SignInEventsV3Blade" || !strings.Contains(l[0].Title, "${__value.raw}") {
+		t.Fatalf("unexpected id links %+v", l)
+	}
+	for i, key := range []string{"user", "app", "ipAddress"} {
+		field := f.Fields[5+i]
+		l := field.Config.Links
+		if len(l) != 1 || l[0].Internal == nil || l[0].Internal.DatasourceUID != "ds1" {
+			t.Fatalf("%s: unexpected links %+v", key, l)
+		}
+		var q struct {
+			LogType, Format string
+			Filters         []struct{ Key, Op, Value string }
+		}
+		if err := json.Unmarshal(l[0].Internal.Query.(json.RawMessage), &q); err != nil {
+			t.Fatal(err)
+		}
+		if q.LogType != "interactive" || q.Format != "logs" || len(q.Filters) != 1 || q.Filters[0] != (struct{ Key, Op, Value string }{key, "=", "${__value.raw}"}) {
+			t.Fatalf("%s: unexpected Explore query %+v", key, q)
+		}
+	}
+	if got := []any{f.Fields[5].At(0), f.Fields[6].At(0), f.Fields[7].At(0)}; got[0] != "al@contoso.com" || got[1] != "Azure Portal" || got[2] != "203.0.113.7" {
+		t.Fatalf("unexpected user, app, IP %v", got)
 	}
 }
 

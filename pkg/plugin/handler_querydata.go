@@ -10,6 +10,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/concurrent"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
@@ -69,11 +70,7 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 				"sign-ins are still loading from %s (%d of %d time windows loaded); the rule is evaluated once the range is loaded", ds.sourceName(), res.Partial.Loaded, res.Partial.Total)))
 		}
 	}
-	link := linkTarget{From: dq.TimeRange.From, To: dq.TimeRange.To}
-	if is := cq.PluginContext.DataSourceInstanceSettings; is != nil {
-		link.UID, link.Name = is.UID, is.Name
-	}
-	frames := framesOf(dq.RefID, q, res, link)
+	frames := framesOf(dq.RefID, q, res, ds.linkTarget(cq.PluginContext, q, dq.TimeRange.From, dq.TimeRange.To))
 	if res.Partial != nil {
 		markPartial(frames, res.Partial, ds.sourceName())
 	}
@@ -105,4 +102,28 @@ func errorResponse(err error) backend.DataResponse {
 		return backend.DataResponse{Error: err, Status: backend.StatusTimeout, ErrorSource: backend.ErrorSourceDownstream}
 	}
 	return backend.DataResponse{Error: err, Status: backend.StatusBadGateway, ErrorSource: backend.ErrorSourceDownstream}
+}
+
+// linkTarget is where a query's frames link: this datasource in Explore over
+// the query's range, and the Azure portal of its cloud (none for the demo,
+// whose sign-ins are not there).
+func (ds *Datasource) linkTarget(pc backend.PluginContext, q query.Query, from, to time.Time) linkTarget {
+	link := linkTarget{From: from, To: to, LogType: logTypeOf(q)}
+	if is := pc.DataSourceInstanceSettings; is != nil {
+		link.UID, link.Name = is.UID, is.Name
+	}
+	if ds.settings.Source != SourceDemo {
+		if cloud, err := azure.LookupCloud(ds.settings.Cloud); err == nil {
+			link.Portal = cloud.Portal
+		}
+	}
+	return link
+}
+
+// logTypeOf is the query's logType as the contract writes it.
+func logTypeOf(q query.Query) string {
+	if len(q.LogTypes) == 1 {
+		return q.LogTypes[0].String()
+	}
+	return "all"
 }

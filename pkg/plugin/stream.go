@@ -97,7 +97,7 @@ func (ds *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReque
 	// Late sign-ins are seen by the store's refreshes for Freshness after
 	// their window ends; a tail looking back as far sees all it can.
 	tail := ds.engine.Tail(q, ds.settings.Freshness()+ds.settings.Refresh())
-	if err := ds.sendNew(ctx, tail, sender); err != nil { // learns what is there already
+	if err := ds.sendNew(ctx, tail, sender, linkTarget{}); err != nil { // learns what is there already
 		return err
 	}
 	// Every tail ticks at the same multiples of Refresh on the clock: the
@@ -111,7 +111,7 @@ func (ds *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReque
 		case <-time.After(time.Until(next)):
 		}
 		next = next.Add(every)
-		if err := ds.sendNew(ctx, tail, sender); err != nil {
+		if err := ds.sendNew(ctx, tail, sender, ds.linkTarget(req.PluginContext, q, time.Now().Add(-time.Hour), time.Now())); err != nil {
 			return err
 		}
 	}
@@ -119,7 +119,7 @@ func (ds *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReque
 
 // sendNew sends what arrived since the last refresh. A failed refresh is
 // logged and retried at the next tick: a source hiccup must not end the tail.
-func (ds *Datasource) sendNew(ctx context.Context, tail *query.Tail, sender *backend.StreamSender) error {
+func (ds *Datasource) sendNew(ctx context.Context, tail *query.Tail, sender *backend.StreamSender, link linkTarget) error {
 	batch, err := tail.Next(ctx, time.Now())
 	if err != nil {
 		if ctx.Err() == nil {
@@ -130,7 +130,7 @@ func (ds *Datasource) sendNew(ctx context.Context, tail *query.Tail, sender *bac
 	if len(batch.Events) == 0 {
 		return nil
 	}
-	frame := logsFrame(&query.LogLines{Events: batch.Events})
+	frame := logsFrame(&query.LogLines{Events: batch.Events}, link)
 	if batch.Waiting > 0 {
 		frame.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning,
 			Text: fmt.Sprintf("%d more new sign-ins wait for the next refresh: more arrived than the query's limit (%d); raise the limit or narrow the filters", batch.Waiting, tail.Limit())})
