@@ -25,6 +25,7 @@ import {
 import { DataSourceWithBackend, getGrafanaLiveSrv, getTemplateSrv } from '@grafana/runtime';
 import { from, lastValueFrom, map, merge, mergeMap, Observable } from 'rxjs';
 
+import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { summarize } from './query';
 import {
   DEFAULT_QUERY,
@@ -88,9 +89,10 @@ export class DataSource
   constructor(instanceSettings: DataSourceInstanceSettings<SignInDataSourceOptions>) {
     super(instanceSettings);
     this.variables = new SignInVariableSupport(this);
-    // Annotation queries use the query editor; a new one marks Conditional Access blocks
-    // (53003) and lockouts (50053).
+    // Annotation queries have their own editor (sign-ins, or buckets above a threshold); a
+    // new one marks Conditional Access blocks (53003) and lockouts (50053).
     this.annotations = {
+      QueryEditor: AnnotationQueryEditor,
       getDefaultQuery: () => ANNOTATION_QUERY,
     };
   }

@@ -93,6 +93,12 @@ export function summarize(query: SignInQuery): string {
     case 'logs':
       return `Latest ${q.limit ?? DEFAULT_LIMITS.logs} ${logTypes}${whereText}`;
     case 'annotations':
+      if (q.threshold !== undefined) {
+        const by = q.groupBy.length ? ` by ${q.groupBy.map((k) => lowerFirst(dimensionLabel(k))).join(', ')}` : '';
+        const bucket = q.timeAggregate === 'auto' ? 'panel interval' : q.timeAggregate;
+        const metric = `${lowerFirst(labelOf(METRICS, q.metric))} of ${logTypes}`;
+        return `Annotations: ${bucket} buckets where ${metric}${by}${whereText} exceed ${q.threshold}`;
+      }
       return `Annotations: the latest ${q.limit ?? DEFAULT_LIMITS.annotations} ${logTypes}${whereText}`;
     case 'grouped':
       return `Grouped ${logTypes}${whereText}, ${per(q.timeAggregate)}`;

@@ -42,6 +42,11 @@ export interface SignInQuery extends DataQuery {
   limit?: number;
   /** Time series only: names each series from its labels, e.g. "{{app}} – {{status}}". */
   legendFormat?: string;
+  /**
+   * Annotations only: mark the time buckets where the metric of a group exceeds it, instead
+   * of each sign-in ("failures of an app above 25 an hour").
+   */
+  threshold?: number;
   /** RFC 3339: narrow the panel's range (a grouped row's Explore link sets them). */
   timeFrom?: string;
   timeTo?: string;

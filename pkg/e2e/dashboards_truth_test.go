@@ -322,6 +322,10 @@ func TestDashboardAnnotationsMatchGroundTruth(t *testing.T) {
 				continue
 			}
 			found++
+			if _, ok := a.Target["threshold"]; ok {
+				checkThresholdAnnotation(t, r, file, a.Name, a.Target)
+				continue
+			}
 			filters, _ := a.Target["filters"].([]any)
 			if len(filters) != 1 || fmt.Sprint(filters[0]) != "map[key:errorCode op:in value:53003,50053]" {
 				t.Fatalf("%s / %q: the test knows the ground truth of errorCode in 53003,50053 only; got %v", file, a.Name, filters)
@@ -348,4 +352,47 @@ func TestDashboardAnnotationsMatchGroundTruth(t *testing.T) {
 	if found == 0 {
 		t.Fatal("no dashboard has a SignInLens annotation")
 	}
+}
+
+// checkThresholdAnnotation checks a "failures of an app above N an hour"
+// annotation against the export: one region per hour and app above N.
+func checkThresholdAnnotation(t *testing.T, r dashRunner, file, name string, target map[string]any) {
+	t.Helper()
+	threshold, _ := target["threshold"].(float64)
+	if target["metric"] != "failures" || fmt.Sprint(target["groupBy"]) != "[app]" || target["timeAggregate"] != "1h" || target["filters"] != nil {
+		t.Fatalf("%s / %q: the test knows the ground truth of hourly failures by app only; got %v", file, name, target)
+	}
+	from := dashNow.Add(-7 * 24 * time.Hour)
+	perHour := map[string]int{}
+	for _, rec := range dashExportTypes(t, from, dashNow, false, "interactive") {
+		if isFailure(rec.Status.ErrorCode) {
+			perHour[rec.created.Truncate(time.Hour).Format(time.RFC3339)+" "+rec.AppDisplayName]++
+		}
+	}
+	want := map[string]bool{}
+	for k, n := range perHour {
+		if float64(n) > threshold {
+			want[fmt.Sprintf("%s %d", k, n)] = true
+		}
+	}
+	frames := r.query(t, name, target, from, dashNow, nil)
+	f := frames[0]
+	got := map[string]bool{}
+	for i := 0; i < f.Rows(); i++ {
+		var n int
+		var app string
+		title := f.Fields[2].At(i).(string)
+		if _, err := fmt.Sscanf(title, "failures %d >", &n); err != nil {
+			t.Fatalf("%s / %q: title %q", file, name, title)
+		}
+		app = title[strings.Index(title, "app=")+len("app="):]
+		if end := f.Fields[1].At(i).(time.Time); !end.Equal(f.Fields[0].At(i).(time.Time).Add(time.Hour)) {
+			t.Fatalf("%s / %q: region %v to %v is not the hour", file, name, f.Fields[0].At(i), end)
+		}
+		got[fmt.Sprintf("%s %s %d", f.Fields[0].At(i).(time.Time).UTC().Format(time.RFC3339), app, n)] = true
+	}
+	if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("%s / %q: %d regions; the export has %d\ngot  %v\nwant %v", file, name, len(got), len(want), got, want)
+	}
+	t.Logf("%s / %q: %d regions equal the ground truth", file, name, len(got))
 }

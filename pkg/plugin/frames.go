@@ -22,6 +22,8 @@ func framesOf(refID string, q query.Query, res query.Result, link linkTarget) da
 		frames = data.Frames{tableFrame(res.Table)}
 	case res.Grouped != nil:
 		frames = data.Frames{groupedFrame(res.Grouped, link)}
+	case res.Marks != nil:
+		frames = data.Frames{marksFrame(res.Marks, q)}
 	case res.Logs != nil && q.Format == query.Annotations:
 		frames = data.Frames{annotationsFrame(res.Logs)}
 	case res.Logs != nil:

@@ -3,6 +3,8 @@ package plugin
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -123,6 +125,63 @@ func annotationsFrame(l *query.LogLines) *data.Frame {
 		data.NewField("text", nil, texts),
 		data.NewField("tags", nil, tags),
 	)
+}
+
+// marksFrame renders threshold annotations as regions: each bucket where a
+// group's metric exceeded the threshold, titled with the metric, the value
+// and the group ("failures 57 > 50 app=Outlook"), tagged with the metric and
+// the group's values.
+func marksFrame(marks []query.Mark, q query.Query) *data.Frame {
+	n := len(marks)
+	times, ends, titles, texts, tags := make([]time.Time, n), make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, m := range marks {
+		group := groupText(m.Labels)
+		times[i], ends[i] = m.From, m.To
+		titles[i] = strings.TrimSpace(fmt.Sprintf("%s %s > %s %s", q.Metric, formatValue(m.Value), formatValue(*q.Threshold), group))
+		texts[i] = fmt.Sprintf("%s %s from %s to %s UTC, above the threshold %s", q.Metric, formatValue(m.Value),
+			m.From.UTC().Format("2006-01-02 15:04"), m.To.UTC().Format("15:04"), formatValue(*q.Threshold))
+		if group != "" {
+			texts[i] += " — " + group
+		}
+		t := []string{string(q.Metric), "threshold"}
+		for _, k := range sortedKeys(m.Labels) {
+			t = append(t, m.Labels[k])
+		}
+		tags[i] = strings.Join(t, ",")
+	}
+	return data.NewFrame("annotations",
+		data.NewField("time", nil, times),
+		data.NewField("timeEnd", nil, ends),
+		data.NewField("title", nil, titles),
+		data.NewField("text", nil, texts),
+		data.NewField("tags", nil, tags),
+	)
+}
+
+// groupText is a group's labels as "app=Outlook status=failure".
+func groupText(labels map[string]string) string {
+	parts := make([]string, 0, len(labels))
+	for _, k := range sortedKeys(labels) {
+		parts = append(parts, k+"="+labels[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// formatValue writes a count as a whole number and a rate with two decimals.
+func formatValue(v float64) string {
+	if v == math.Trunc(v) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
 }
 
 func level(o signin.Outcome) string {

@@ -160,3 +160,30 @@ func TestAnnotationsFrame(t *testing.T) {
 		t.Fatalf("unexpected annotation %v %v %v", f.Fields[0].At(0), f.Fields[1].At(0), f.Fields[3].At(0))
 	}
 }
+
+func TestThresholdAnnotationsFrame(t *testing.T) {
+	threshold := 50.0
+	q := query.Query{Format: query.Annotations, Metric: query.Failures, Threshold: &threshold}
+	marks := []query.Mark{{From: t0, To: t0.Add(time.Hour), Labels: map[string]string{"app": "Outlook"}, Value: 57}}
+	f := framesOf("T", q, query.Result{Marks: marks}, linkTarget{})[0]
+	names := make([]string, len(f.Fields))
+	for i, fl := range f.Fields {
+		names[i] = fl.Name
+	}
+	if strings.Join(names, ",") != "time,timeEnd,title,text,tags" || f.Rows() != 1 {
+		t.Fatalf("unexpected annotation fields %v, %d rows", names, f.Rows())
+	}
+	if got := f.Fields[2].At(0); got != "failures 57 > 50 app=Outlook" {
+		t.Fatalf("unexpected title %q", got)
+	}
+	if got := f.Fields[4].At(0); got != "failures,threshold,Outlook" {
+		t.Fatalf("unexpected tags %q", got)
+	}
+	if !f.Fields[1].At(0).(time.Time).Equal(t0.Add(time.Hour)) {
+		t.Fatalf("unexpected end %v", f.Fields[1].At(0))
+	}
+	empty := framesOf("T", q, query.Result{Marks: []query.Mark{}}, linkTarget{})[0]
+	if empty.Rows() != 0 || len(empty.Fields) != 5 {
+		t.Fatalf("no buckets above the threshold: want an empty annotations frame, got %d fields", len(empty.Fields))
+	}
+}

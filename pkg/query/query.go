@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
@@ -33,6 +34,10 @@ type Query struct {
 	// LegendFormat names each series, as Prometheus and Loki do: "{{app}} –
 	// {{status}}" with the series' labels; empty for the labels themselves.
 	LegendFormat string
+	// Threshold, with format annotations, marks the time buckets where the
+	// metric of a group exceeds it instead of each sign-in: "failures of an
+	// app above 50 an hour". Nil: not set.
+	Threshold *float64
 	// IgnoredFilters are ad hoc filters the frontend could not apply (an
 	// operator the contract lacks, such as "<"), as "key op value": the answer
 	// names each in a notice rather than dropping it in silence.
@@ -83,6 +88,7 @@ type rawQuery struct {
 	TimeFrom      string      `json:"timeFrom"`
 	TimeTo        string      `json:"timeTo"`
 	LegendFormat  string      `json:"legendFormat"`
+	Threshold     *float64    `json:"threshold"`
 	// IgnoredFilters: see Query.IgnoredFilters.
 	IgnoredFilters []string `json:"ignoredFilters"`
 }
@@ -249,12 +255,32 @@ func parseNarrowing(q *Query, raw rawQuery) error {
 		return fmt.Errorf("%w: legendFormat is longer than %d bytes", ErrInvalidQuery, maxLegendFormat)
 	}
 	q.LegendFormat = raw.LegendFormat
+	if err := parseThreshold(q, raw); err != nil {
+		return err
+	}
 	if len(raw.IgnoredFilters) > maxIgnoredFilters {
 		return fmt.Errorf("%w: ignoredFilters has %d entries; at most %d", ErrInvalidQuery, len(raw.IgnoredFilters), maxIgnoredFilters)
 	}
 	for _, f := range raw.IgnoredFilters {
 		q.IgnoredFilters = append(q.IgnoredFilters, clip.Quote(f))
 	}
+	return nil
+}
+
+// parseThreshold reads threshold: a finite number, for annotations only. A
+// threshold annotation names real groups: nothing is folded into "other".
+func parseThreshold(q *Query, raw rawQuery) error {
+	if raw.Threshold == nil {
+		return nil
+	}
+	if q.Format != Annotations {
+		return fmt.Errorf("%w: threshold applies to format annotations only", ErrInvalidQuery)
+	}
+	if math.IsNaN(*raw.Threshold) || math.IsInf(*raw.Threshold, 0) {
+		return fmt.Errorf("%w: threshold must be a number", ErrInvalidQuery)
+	}
+	q.Threshold = raw.Threshold
+	q.DropOther = true
 	return nil
 }
 

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -146,5 +147,38 @@ func TestTailFallsBehindRatherThanSkip(t *testing.T) {
 	}
 	if fmt.Sprint(ids) != "[id-00 id-01 id-02 id-03 id-04 id-05 id-06 id-07 id-08 id-09]" {
 		t.Fatalf("delivered %v; want all ten in order", ids)
+	}
+}
+
+func TestThresholdAnnotationsMarkTheBucketsAboveIt(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	var r sliceReader
+	// Outlook fails 3 times at 01:xx and once at 02:xx; Teams twice at 01:xx.
+	for i, at := range []struct {
+		app    string
+		minute int
+	}{{"Outlook", 61}, {"Outlook", 62}, {"Outlook", 63}, {"Outlook", 130}, {"Teams", 70}, {"Teams", 71}} {
+		r = append(r, signin.Event{ID: fmt.Sprint(i), Created: day.Add(time.Duration(at.minute) * time.Minute), AppDisplayName: at.app, AppID: at.app, ErrorCode: 50126})
+	}
+	q, err := Parse([]byte(`{"format":"annotations","metric":"failures","groupBy":["app"],"timeAggregate":"1h","threshold":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.engine().Run(context.Background(), q, Range{day, day.Add(4 * time.Hour), time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprint(res.Marks)
+	want := fmt.Sprint([]Mark{
+		{From: day.Add(time.Hour), To: day.Add(2 * time.Hour), Labels: map[string]string{"app": "Outlook"}, Value: 3},
+		{From: day.Add(time.Hour), To: day.Add(2 * time.Hour), Labels: map[string]string{"app": "Teams"}, Value: 2},
+	})
+	if got != want {
+		t.Fatalf("marks %s; want %s", got, want)
+	}
+	for _, bad := range []string{`{"format":"logs","threshold":1}`, `{"format":"annotations","threshold":"x"}`} {
+		if _, err := Parse([]byte(bad)); !errors.Is(err, ErrInvalidQuery) {
+			t.Fatalf("%s: unexpected error %v; want ErrInvalidQuery", bad, err)
+		}
 	}
 }

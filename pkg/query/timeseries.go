@@ -26,6 +26,7 @@ type Result struct {
 	Table   *TableRows
 	Grouped *GroupedTable
 	Logs    *LogLines
+	Marks   []Mark // threshold annotations; non-nil when asked for
 	Values  []ValueCount
 	Notices []string
 	// Partial is set when only part of the range was loaded in the time budget:

@@ -113,7 +113,12 @@ func (e *Engine) Run(ctx context.Context, q Query, r Range) (Result, error) {
 		return e.Table(ctx, q, r)
 	case Grouped:
 		return e.Grouped(ctx, q, r)
-	case Logs, Annotations:
+	case Annotations:
+		if q.Threshold != nil {
+			return e.thresholdBuckets(ctx, q, r)
+		}
+		return e.Logs(ctx, q, r)
+	case Logs:
 		return e.Logs(ctx, q, r)
 	}
 	return e.TimeSeries(ctx, q, r)
