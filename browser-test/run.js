@@ -7,10 +7,11 @@
  *   apt-get install -y chromium     # once: Debian's Chromium at /usr/bin/chromium
  *   npm run test:browser            # or: node browser-test/run.js
  *
- * What it does: bundles browser-test/harness/ (the real QueryEditor, VariableQueryEditor and
- * ConfigEditor, with @grafana/runtime replaced by harness/runtime-stub.ts) with webpack,
+ * What it does: bundles browser-test/harness/ (the real QueryEditor in builder and code mode,
+ * AnnotationQueryEditor, VariableQueryEditor and ConfigEditor, and an Explore-like view of the
+ * backend's logs frame, with @grafana/runtime replaced by harness/runtime-stub.ts) with webpack,
  * serves it from a node http server on 127.0.0.1 (which also answers the datasource's
- * `values` resource and serves @grafana/ui's icons), opens it in headless Chromium through
+ * `values`, `stats`, `warnings` and `validate` resources and serves @grafana/ui's icons), opens it in headless Chromium through
  * playwright-core, checks each editor renders, changes one thing in each and checks the JSON
  * the editor reported through onChange, and saves screenshots to artifacts/browser/.
  *
@@ -84,7 +85,15 @@ async function main() {
   }
 
   fs.mkdirSync(OUT, { recursive: true });
-  for (const old of ['query-editor', 'variable-query-editor', 'config-editor', 'failure']) {
+  for (const old of [
+    'query-editor',
+    'query-editor-code',
+    'annotation-editor',
+    'explore-logs',
+    'variable-query-editor',
+    'config-editor',
+    'failure',
+  ]) {
     fs.rmSync(path.join(OUT, `${old}.png`), { force: true });
   }
   await bundle();
@@ -124,6 +133,12 @@ async function main() {
 
     await checkQueryEditor(page, backend);
     log('query editor: ok');
+    await checkCodeMode(page, backend);
+    log('query editor, code mode: ok');
+    await checkAnnotationEditor(page);
+    log('annotation editor: ok');
+    await checkExploreLogs(page);
+    log('Explore-like logs: ok');
     await checkVariableQueryEditor(page);
     log('variable query editor: ok');
     await checkConfigEditor(page);
@@ -186,6 +201,18 @@ function fakeBackend() {
     warnings() {
       return { warnings: ['memcached is not used: no secret keys its values'] };
     },
+    validateRequests: [],
+    /** The backend's check of a query (code mode): its message for an unknown log type, else none. */
+    validate(query) {
+      this.validateRequests.push(query);
+      const logTypes = ['interactive', 'nonInteractive', 'servicePrincipal', 'managedIdentity', 'all'];
+      if (query.logType !== undefined && !logTypes.includes(query.logType)) {
+        return {
+          error: `invalid query: logType: unknown logType "${query.logType}"; want one of interactive, nonInteractive, servicePrincipal, managedIdentity (or all)`,
+        };
+      }
+      return { error: '' };
+    },
   };
 }
 
@@ -227,6 +254,12 @@ function serve(backend) {
     const resource = url.pathname.match(/^\/api\/datasources\/uid\/signinlens\/resources\/(\w+)$/)?.[1];
     if (req.method === 'GET' && ['values', 'stats', 'warnings'].includes(resource)) {
       return send(200, JSON.stringify(backend[resource](url.searchParams)), 'application/json');
+    }
+    if (req.method === 'POST' && resource === 'validate') {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => send(200, JSON.stringify(backend.validate(JSON.parse(body))), 'application/json'));
+      return;
     }
     const icon = url.pathname.startsWith('/public/build/img/icons/')
       ? within(ICONS, decodeURIComponent(url.pathname.slice('/public/build/img/icons/'.length)))
@@ -398,6 +431,123 @@ async function checkQueryEditor(page, backend) {
 
   await page.mouse.move(0, 0);
   await section.screenshot({ path: path.join(OUT, 'query-editor.png') });
+}
+
+/**
+ * Code mode: the query's JSON in Grafana's CodeEditor (Monaco), checked as you type by the
+ * backend's `validate` resource, whose message shows under the editor; a valid query replaces
+ * the builder's when the editor loses focus; back in the builder, its fields show it.
+ */
+async function checkCodeMode(page, backend) {
+  const section = page.getByTestId('query-editor');
+  await section.getByRole('radio', { name: 'Code' }).click();
+  const editor = section.locator('.monaco-editor').first();
+  await editor.waitFor();
+  await section.getByText('"distinctUsers"').first().waitFor();
+
+  const replaceText = async (text) => {
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    // insertText types no keys one by one, so Monaco closes no brackets or quotes on its own.
+    await page.keyboard.insertText(text);
+  };
+  await replaceText('{"logType": "everything", "format": "logs"}');
+  await visibleText(section, /unknown logType "everything"/);
+  check(
+    backend.validateRequests.some((q) => q.logType === 'everything' && q.format === 'logs' && !('refId' in q)),
+    `validate requests: ${JSON.stringify(backend.validateRequests)}`
+  );
+  await page.mouse.move(0, 0);
+  await section.screenshot({ path: path.join(OUT, 'query-editor-code.png') });
+
+  await replaceText('{"logType": "nonInteractive", "format": "logs", "limit": 5}');
+  await section.getByText(/unknown logType/).waitFor({ state: 'detached' });
+  await section.getByTestId('query-summary').click(); // the editor loses focus: the query is taken
+  const query = await receivedValue(
+    page,
+    'query-editor',
+    (q) => q.logType === 'nonInteractive' && q.format === 'logs' && q.limit === 5,
+    'the code editor did not report the query typed'
+  );
+  check(query.editorMode === 'code' && query.metric === undefined, `code mode query: ${JSON.stringify(query)}`);
+
+  await section.getByRole('radio', { name: 'Builder' }).click();
+  await expectValue(section.getByLabel('Log type', { exact: true }), 'Non-interactive', 'Log type after code mode');
+  check(await section.getByRole('radio', { name: 'Logs' }).isChecked(), 'Format: Logs is not checked after code mode');
+}
+
+/** The annotation editor: Conditional Access blocks first; then buckets above a threshold. */
+async function checkAnnotationEditor(page) {
+  const section = page.getByTestId('annotation-editor');
+  check(await section.getByRole('radio', { name: 'Each sign-in' }).isChecked(), 'Mark: Each sign-in not checked');
+  // The "in" filter's values are pills (at this width the second shows as a "… 1" count; the
+  // summary names both).
+  await visibleText(section, '53003');
+  await visibleText(section, 'Annotations: the latest 100 interactive sign-ins where error code in 53003,50053');
+  await section.getByRole('radio', { name: 'Above a threshold' }).click();
+  const threshold = section.getByRole('spinbutton', { name: 'Threshold' });
+  await expectValue(threshold, '25', 'threshold');
+  await threshold.fill('40');
+  await threshold.press('Enter');
+  const query = await receivedValue(page, 'annotation-editor', (q) => q.threshold === 40, 'threshold not 40');
+  check(
+    query.format === 'annotations' &&
+      query.metric === 'failures' &&
+      query.groupBy.join() === 'app' &&
+      query.timeAggregate === '1h',
+    `threshold annotation: ${JSON.stringify(query)}`
+  );
+  const summary = await section.getByTestId('query-summary').textContent();
+  check(
+    summary.includes('1h buckets where failures of interactive sign-ins by app') && summary.endsWith('exceed 40'),
+    `summary: "${summary}"`
+  );
+  await page.mouse.move(0, 0);
+  await section.screenshot({ path: path.join(OUT, 'annotation-editor.png') });
+}
+
+/**
+ * The backend's logs frame as Explore shows it: lines by level; a line's details list its
+ * labels, and "filter for value" / "filter out value" change the query (the datasource's
+ * toggleQueryFilter); the id, user, app and IP address fields carry their links.
+ */
+async function checkExploreLogs(page) {
+  const section = page.getByTestId('explore-logs');
+  const rows = section.getByTestId('log-row');
+  check((await rows.count()) === 3, `log rows: ${await rows.count()}`);
+  await visibleText(section, /^failure 50126 alice@contoso\.com → Azure Portal/);
+  await rows.first().click();
+  const details = section.getByTestId('log-details');
+  await details.waitFor();
+  await visibleText(details, 'Azure Portal');
+  await visibleText(details, /Sign-in logs in the Azure portal/);
+  await visibleText(details, /Sign-ins of this IP address in Explore/);
+
+  await details.getByLabel('Filter for value app', { exact: true }).click();
+  let query = await receivedValue(
+    page,
+    'explore-logs',
+    (q) => q.filters.length === 1,
+    'filter for value did not add a filter'
+  );
+  check(
+    JSON.stringify(query.filters) === JSON.stringify([{ key: 'app', op: '=', value: 'Azure Portal' }]),
+    `filter for value: ${JSON.stringify(query.filters)}`
+  );
+  await details.getByLabel('Filter out value app', { exact: true }).click();
+  query = await receivedValue(
+    page,
+    'explore-logs',
+    (q) => q.filters.length === 1 && q.filters[0].op === '!=',
+    'filter out value did not replace the filter'
+  );
+  check(
+    JSON.stringify(query.filters) === JSON.stringify([{ key: 'app', op: '!=', value: 'Azure Portal' }]),
+    `filter out value: ${JSON.stringify(query.filters)}`
+  );
+  await page.mouse.move(0, 0);
+  await section.screenshot({ path: path.join(OUT, 'explore-logs.png') });
 }
 
 async function checkVariableQueryEditor(page) {

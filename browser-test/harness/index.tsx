@@ -1,6 +1,7 @@
 /**
- * The browser harness page: the plugin's real QueryEditor, VariableQueryEditor and
- * ConfigEditor, each kept in state as Grafana does, with what the editor last reported
+ * The browser harness page: the plugin's real QueryEditor (builder and code mode),
+ * AnnotationQueryEditor, VariableQueryEditor and ConfigEditor, an Explore-like view of the
+ * backend's logs frame, each kept in state as Grafana does, with what the editor last reported
  * through onChange shown below it as JSON. browser-test/run.js bundles, serves and drives it.
  */
 import React, { useState } from 'react';
@@ -19,12 +20,27 @@ import {
 } from '@grafana/data';
 import { GlobalStyles, useStyles2 } from '@grafana/ui';
 
+import { AnnotationQueryEditor } from '../../src/components/AnnotationQueryEditor';
 import { ConfigEditor } from '../../src/components/ConfigEditor';
 import { QueryEditor } from '../../src/components/QueryEditor';
 import { VariableQueryEditor } from '../../src/components/VariableQueryEditor';
-import { DataSource } from '../../src/datasource';
+import { ANNOTATION_QUERY, DataSource } from '../../src/datasource';
 import { SignInDataSourceOptions, SignInQuery, SignInSecureJsonData, SignInVariableQuery } from '../../src/types';
+import { ExploreLogs } from './ExploreLogs';
 import { setVariables } from './runtime-stub';
+
+// Monaco (the code editor) runs its language services in web workers, which Grafana's build
+// provides; the harness bundles the two the JSON editor uses (webpack 5 bundles each
+// `new Worker(new URL(...))` as a chunk of its own).
+Object.assign(self, {
+  MonacoEnvironment: {
+    getWorker(_: string, label: string) {
+      return label === 'json'
+        ? new Worker(new URL('monaco-editor/esm/vs/language/json/json.worker.js', import.meta.url))
+        : new Worker(new URL('monaco-editor/esm/vs/editor/editor.worker.js', import.meta.url));
+    },
+  },
+});
 
 // Grafana's default (dark) theme. Its Inter font is not available (see no-fonts.ts): system fonts stand in.
 const theme = createTheme();
@@ -140,6 +156,42 @@ function QueryEditorPanel() {
   );
 }
 
+function AnnotationEditorPanel() {
+  const [query, setQuery] = useState<SignInQuery>({ refId: 'Anno', ...ANNOTATION_QUERY });
+  const [received, setReceived] = useReceived<SignInQuery>();
+  return (
+    <Panel id="annotation-editor" title="Annotation query editor" received={received}>
+      <AnnotationQueryEditor
+        datasource={datasource}
+        query={query}
+        range={range}
+        onChange={(q) => {
+          setReceived(q);
+          setQuery(q);
+        }}
+        onRunQuery={() => {}}
+      />
+    </Panel>
+  );
+}
+
+function ExploreLogsPanel() {
+  const [query, setQuery] = useState<SignInQuery>({ refId: 'A', logType: 'interactive', format: 'logs', filters: [] });
+  const [received, setReceived] = useReceived<SignInQuery>();
+  return (
+    <Panel id="explore-logs" title="Explore-like logs (the backend's logs frame)" received={received}>
+      <ExploreLogs
+        datasource={datasource}
+        query={query}
+        onChange={(q) => {
+          setReceived(q);
+          setQuery(q);
+        }}
+      />
+    </Panel>
+  );
+}
+
 function VariableQueryEditorPanel() {
   const [query, setQuery] = useState<SignInVariableQuery>(initialVariableQuery);
   const [received, setReceived] = useReceived<SignInVariableQuery>();
@@ -234,6 +286,8 @@ function App() {
       <GlobalStyles />
       <main data-testid="harness-ready">
         <QueryEditorPanel />
+        <AnnotationEditorPanel />
+        <ExploreLogsPanel />
         <VariableQueryEditorPanel />
         <ConfigEditorPanel />
       </main>

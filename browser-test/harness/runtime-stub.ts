@@ -3,8 +3,9 @@
  * aliases the package to this file). Inside Grafana the real package talks to Grafana's own
  * services; here only what the editors and src/datasource.ts reach is provided:
  *
- * - getBackendSrv().get and DataSourceWithBackend.getResource: GETs to the URLs Grafana
- *   uses (/api/datasources/uid/<uid>/resources/<path>), which the test server answers.
+ * - getBackendSrv().get, DataSourceWithBackend.getResource and postResource: requests to the
+ *   URLs Grafana uses (/api/datasources/uid/<uid>/resources/<path>), which the test server
+ *   answers.
  * - getTemplateSrv: the dashboard's variables (the harness sets them) and a replace()
  *   that substitutes them.
  * - config: the few fields @grafana/plugin-ui reads.
@@ -42,10 +43,25 @@ export class DataSourceWithBackend<
   async getResource<T = unknown>(path: string, params?: Params): Promise<T> {
     return backendSrv.get<T>(`/api/datasources/uid/${this.uid}/resources/${path}`, params);
   }
+
+  async postResource<T = unknown>(path: string, data?: unknown): Promise<T> {
+    return backendSrv.post<T>(`/api/datasources/uid/${this.uid}/resources/${path}`, data);
+  }
 }
 
-/** Grafana's backend service, reduced to GET: same-origin requests to the test server. */
+/** Grafana's backend service, reduced to GET and POST: same-origin requests to the test server. */
 const backendSrv = {
+  async post<T = unknown>(url: string, data?: unknown): Promise<T> {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(data),
+    });
+    if (!res.ok) {
+      throw { status: res.status, statusText: res.statusText, data: await res.text() };
+    }
+    return (await res.json()) as T;
+  },
   async get<T = unknown>(url: string, params?: Params): Promise<T> {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(params ?? {})) {
@@ -116,4 +132,5 @@ function notInHarness(name: string): never {
 // Referenced by parts of @grafana/plugin-ui the editors do not render; they fail loudly if reached.
 export const getDataSourceSrv = () => notInHarness('getDataSourceSrv');
 export const toDataQueryResponse = () => notInHarness('toDataQueryResponse');
+export const getGrafanaLiveSrv = () => notInHarness('getGrafanaLiveSrv');
 export const reportInteraction = () => {};

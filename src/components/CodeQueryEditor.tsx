@@ -15,6 +15,7 @@ const CONTRACT_FIELDS = [
   'timeFrom',
   'timeTo',
   'legendFormat',
+  'threshold',
 ] as const;
 
 /** The query's contract fields as indented JSON. */
