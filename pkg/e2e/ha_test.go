@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -117,4 +119,52 @@ func haRandom(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(b)
+}
+
+// TestFleetFetchesEachClosedWindowOnce plays three Grafana replicas sharing
+// one memcached, asked for the same cold week at the same moment (a
+// dashboard opened on each): between them they fetch each closed window once —
+// the simulator serves each sign-in of the week once — and each answers the
+// week exactly. Run it with a memcached, as TestHAReplicasShareMemcached.
+func TestFleetFetchesEachClosedWindowOnce(t *testing.T) {
+	addr := os.Getenv("SIGNINLENS_TEST_MEMCACHED")
+	if addr == "" {
+		t.Skip("set SIGNINLENS_TEST_MEMCACHED=host:port to run the fleet test against memcached")
+	}
+	sim, ds := simulatedTenant(t, graphsim.Options{}, map[string]any{"memcachedAddresses": addr})
+	to := time.Now().UTC().Add(-time.Hour).Truncate(time.Hour)
+	from := to.Add(-7 * 24 * time.Hour)
+	truth := make(map[string]map[int64]float64)
+	var qs []plugintest.Query
+	total := int64(0)
+	for _, lt := range logTypes {
+		records := export(t, 7, "small", lt, from, to)
+		total += int64(len(records))
+		truth[lt] = hourlyCounts(t, records, false)
+		qs = append(qs, plugintest.Query{RefID: lt, JSON: map[string]any{"logType": lt, "format": "timeSeries", "metric": "count", "timeAggregate": "1h"}, From: from, To: to})
+	}
+	hosts := []*plugintest.Host{launch(t), launch(t), launch(t)}
+	responses := make([]*backend.QueryDataResponse, len(hosts))
+	errs := make([]error, len(hosts))
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			responses[i], errs[i] = h.QueryData(context.Background(), ds.Request(nil, qs...))
+		}()
+	}
+	wg.Wait()
+	for i := range hosts {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		for _, lt := range logTypes {
+			checkHourly(t, fmt.Sprintf("replica %d/%s", i+1, lt), responses[i].Responses[lt], truth[lt], from, to)
+		}
+	}
+	if served := sim.Stats().SignInsServed; served != total {
+		t.Fatalf("the simulator served %d sign-ins to the three replicas; the week has %d: each window must be fetched once between them", served, total)
+	}
+	t.Logf("three replicas answered a cold week of %d sign-ins, each fetched once", total)
 }
