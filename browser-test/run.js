@@ -60,6 +60,10 @@ const STATS = {
   l1Misses: 24,
   l2Hits: 0,
   l2Misses: 0,
+  warmWindowsTotal: 672,
+  warmWindowsLoaded: 96,
+  warmSignIns: 18250,
+  warmSecondsLeft: 720,
 };
 
 const started = Date.now();
@@ -605,6 +609,9 @@ async function checkConfigEditor(page) {
   await expectValue(section.getByLabel(/^Memory cache size/), '512', 'Memory cache size');
   // The cache status shows the backend's warnings (its `warnings` resource).
   await visibleText(section, 'memcached is not used: no secret keys its values');
+  // Warming the last days at start: a bar and what is loaded.
+  await section.getByRole('progressbar', { name: 'Warming the cache' }).waitFor();
+  await visibleText(section, 'Warming the cache: 96 of 672 time windows, 18,250 sign-ins, about 12 min left');
 
   await choose(page, section.getByLabel(/^Authentication/), 'Client certificate');
   const settings = await receivedValue(

@@ -262,6 +262,7 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
   freshnessMinutes?: number;
   refreshSeconds?: number;
   maxLiveStreams?: number;
+  warmDays?: number;
 
   // Throttle.
   throttleRequests?: number;
@@ -307,6 +308,7 @@ export const SETTINGS_DEFAULTS = {
   freshnessMinutes: 15,
   refreshSeconds: 60,
   maxLiveStreams: 20,
+  warmDays: 7,
   throttleRequests: 5,
   throttleWindowSeconds: 10,
   queryTimeBudgetSeconds: 30,

@@ -6,6 +6,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
@@ -40,8 +41,9 @@ type Datasource struct {
 	demo     *graphsim.Server // nil unless source is demo
 	span     *span            // the times a replayed file holds; nil for other sources
 	counters *counters
-	live     *liveSlots // the live tails running (stream.go)
-	warnings []string   // what the admin should know although the datasource works
+	live     *liveSlots    // the live tails running (stream.go)
+	warm     *warmProgress // loading the last warmDays at start (warm.go)
+	warnings []string      // what the admin should know although the datasource works
 	backend.CallResourceHandler
 }
 
@@ -90,6 +92,7 @@ func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	ds.src = src
 	ds.store = store.New(src, scfg)
 	ds.engine = query.New(ds.reader(), query.WithLimits(s.Limits()), query.WithMemoryGuard(processGuard()))
+	ds.startWarming(time.Now())
 	return ds, nil
 }
 
@@ -136,6 +139,7 @@ func graphConfig(s Settings) graph.Config {
 // Dispose saves and releases the cache and stops the demo tenant, if any. Grafana
 // calls it when the settings change or the datasource is deleted.
 func (ds *Datasource) Dispose() {
+	ds.stopWarming()
 	ds.counters.forget()
 	if ds.store != nil {
 		if err := ds.store.Close(); err != nil {

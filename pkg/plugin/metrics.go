@@ -32,6 +32,10 @@ var (
 	bytesDecoded = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "signinlens", Name: "bytes_decoded_total", Help: "Bytes of Graph pages decoded.",
 	}, []string{"datasource"})
+	warmWindows = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "signinlens", Name: "warm_windows",
+		Help: "Warming the cache at start (warmDays): time windows to load, loaded and given up, by state (total, loaded, failed).",
+	}, []string{"datasource", "state"})
 )
 
 // counters is one datasource's share of the metrics, kept also as plain numbers
@@ -77,4 +81,5 @@ func (c *counters) forget() {
 		v.DeletePartialMatch(prometheus.Labels{"datasource": c.uid})
 	}
 	graphLatency.DeletePartialMatch(prometheus.Labels{"datasource": c.uid})
+	warmWindows.DeletePartialMatch(prometheus.Labels{"datasource": c.uid})
 }

@@ -22,7 +22,7 @@ import (
 // the test put in the environment.
 func newInstance(t *testing.T, jsonData string, secure map[string]string) any {
 	t.Helper()
-	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "permit", JSONData: []byte(jsonData), DecryptedSecureJSONData: secure})
+	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "permit", JSONData: unwarmed(jsonData), DecryptedSecureJSONData: secure})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,6 +30,21 @@ func newInstance(t *testing.T, jsonData string, secure map[string]string) any {
 		t.Cleanup(d.Dispose)
 	}
 	return inst
+}
+
+// unwarmed adds warmDays 0 to valid JSON settings that do not set it: the
+// tests count the windows and requests their own queries cost, which a
+// warming in the background would add to. Other input is left as it is.
+func unwarmed(jsonData string) []byte {
+	var m map[string]any
+	if err := json.Unmarshal([]byte(jsonData), &m); err != nil || m == nil {
+		return []byte(jsonData)
+	}
+	if _, ok := m["warmDays"]; !ok {
+		m["warmDays"] = 0
+	}
+	out, _ := json.Marshal(m) // a decoded object marshals again
+	return out
 }
 
 func health(t *testing.T, inst any) *backend.CheckHealthResult {

@@ -61,6 +61,7 @@ type Settings struct {
 	// Cache. Zero values take the defaults.
 	FreshnessMinutes int    `json:"freshnessMinutes"` // how long a window stays open to late sign-ins
 	RefreshSeconds   int    `json:"refreshSeconds"`   // least time between two fetches of an open window; the live tail's period
+	WarmDays         int    `json:"warmDays"`         // loaded in the background when the datasource starts; 0: none
 	CacheDir         string `json:"cacheDir"`         // where closed windows persist; "-" turns persistence off
 	CacheSizeMB      int    `json:"cacheSizeMB"`      // in-process cache; larger keeps more days without refetching
 	MemcachedAddress string `json:"memcachedAddresses"`
@@ -141,11 +142,15 @@ const (
 	DefaultMaxLiveStreams = 20
 )
 
+// DefaultWarmDays is how many days a datasource loads when it starts: the
+// provisioned dashboards' longest common range, a week.
+const DefaultWarmDays = 7
+
 // LoadSettings reads an instance's settings, fills defaults and validates them.
 func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
 	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret",
 		DemoFileMaxMB: DefaultDemoFileMaxMB, MaxRangeDays: DefaultMaxRangeDays, FreshnessMinutes: -1, RetentionDays: -1,
-		RefreshSeconds: DefaultRefreshSeconds, MaxLiveStreams: DefaultMaxLiveStreams}
+		RefreshSeconds: DefaultRefreshSeconds, MaxLiveStreams: DefaultMaxLiveStreams, WarmDays: DefaultWarmDays}
 	if len(is.JSONData) > 0 {
 		if err := json.Unmarshal(is.JSONData, &s); err != nil {
 			return Settings{}, fmt.Errorf("%w: jsonData is not valid JSON: %s", ErrSettings, clip.String(err.Error()))
@@ -220,6 +225,9 @@ func (s Settings) Validate() error {
 	}
 	if s.RetentionDays < 1 || s.RetentionDays > 3650 {
 		return fmt.Errorf("%w: retentionDays %d; want 1 to 3650", ErrSettings, s.RetentionDays)
+	}
+	if s.WarmDays < 0 || s.WarmDays > s.RetentionDays {
+		return fmt.Errorf("%w: warmDays %d; want 0 (none) to retentionDays (%d)", ErrSettings, s.WarmDays, s.RetentionDays)
 	}
 	for _, r := range []struct {
 		name     string

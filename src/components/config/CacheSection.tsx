@@ -13,7 +13,15 @@ export function CacheSection(props: ConfigProps) {
       isCollapsible
       isInitiallyOpen={anySet(
         props,
-        ['cacheSizeMB', 'cacheDir', 'memcachedAddresses', 'freshnessMinutes', 'refreshSeconds', 'maxLiveStreams'],
+        [
+          'cacheSizeMB',
+          'cacheDir',
+          'memcachedAddresses',
+          'freshnessMinutes',
+          'refreshSeconds',
+          'maxLiveStreams',
+          'warmDays',
+        ],
         ['cacheSecret']
       )}
     >
@@ -63,6 +71,13 @@ export function CacheSection(props: ConfigProps) {
         label="Freshness (minutes)"
         description="Sign-ins arrive minutes late, later through Log Analytics: windows newer than this are fetched again rather than cached"
         placeholder={String(defaults.freshnessMinutes)}
+      />
+      <NumberSetting
+        props={props}
+        name="warmDays"
+        label="Warm at start (days)"
+        description="Days loaded in the background when the data source starts, newest first, so dashboards open warm; 0: none (at most the retention)"
+        placeholder={String(defaults.warmDays)}
       />
       <NumberSetting
         props={props}

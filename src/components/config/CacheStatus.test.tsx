@@ -59,4 +59,27 @@ describe('CacheStatus', () => {
     const { container } = render(<CacheStatus />);
     expect(container).toBeEmptyDOMElement();
   });
+
+  it('shows warming at start as a bar with what is loaded and the time left, then as done', async () => {
+    get.mockImplementation(async (url: string) =>
+      url.endsWith('/warnings')
+        ? { warnings: [] }
+        : { warmWindowsTotal: 672, warmWindowsLoaded: 96, warmSignIns: 1234567, warmSecondsLeft: 720 }
+    );
+    const { unmount } = render(<CacheStatus uid="abc" />);
+    const bar = await screen.findByRole('progressbar', { name: 'Warming the cache' });
+    expect(bar).toHaveAttribute('value', '96');
+    expect(bar).toHaveAttribute('max', '672');
+    expect(
+      screen.getByText('Warming the cache: 96 of 672 time windows, 1,234,567 sign-ins, about 12 min left')
+    ).toBeInTheDocument();
+    unmount();
+
+    get.mockImplementation(async (url: string) =>
+      url.endsWith('/warnings') ? { warnings: [] } : { warmWindowsTotal: 672, warmWindowsLoaded: 672, warmSignIns: 9 }
+    );
+    render(<CacheStatus uid="abc" />);
+    expect(await screen.findByText('Warmed at start: 9 sign-ins of the last days cached.')).toBeInTheDocument();
+    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+  });
 });

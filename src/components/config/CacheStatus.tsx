@@ -21,6 +21,12 @@ export interface CacheCounters {
   l1Misses: number;
   l2Hits: number;
   l2Misses: number;
+  /** Warming the last warmDays at start: windows to load, loaded, given up; sign-ins; seconds left (-1 unknown). */
+  warmWindowsTotal?: number;
+  warmWindowsLoaded?: number;
+  warmWindowsFailed?: number;
+  warmSignIns?: number;
+  warmSecondsLeft?: number;
 }
 
 const rows: Array<[keyof CacheCounters, string]> = [
@@ -50,6 +56,40 @@ async function fetchStats(uid: string): Promise<CacheStats | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** "about 12 min left", from the backend's estimate. */
+function timeLeft(seconds?: number): string {
+  if (seconds === undefined || seconds < 0) {
+    return 'estimating the time left';
+  }
+  if (seconds < 90) {
+    return 'less than 2 min left';
+  }
+  return seconds < 5400 ? `about ${Math.round(seconds / 60)} min left` : `about ${Math.round(seconds / 3600)} h left`;
+}
+
+/** Warming progress: a bar while the last warmDays load, a line once they have. */
+export function WarmProgress({ stats }: { stats: CacheCounters }) {
+  const total = stats.warmWindowsTotal ?? 0;
+  if (total === 0) {
+    return null;
+  }
+  const loaded = stats.warmWindowsLoaded ?? 0;
+  const failed = stats.warmWindowsFailed ?? 0;
+  const signIns = (stats.warmSignIns ?? 0).toLocaleString('en-US');
+  if (loaded + failed >= total) {
+    const gaveUp = failed ? `; ${failed.toLocaleString('en-US')} windows could not be fetched (queries ask again)` : '';
+    return <Text color="secondary">{`Warmed at start: ${signIns} sign-ins of the last days cached${gaveUp}.`}</Text>;
+  }
+  return (
+    <Stack direction="column" gap={0.5}>
+      <progress aria-label="Warming the cache" value={loaded} max={total} style={{ width: 320 }} />
+      <Text color="secondary">
+        {`Warming the cache: ${loaded.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} time windows, ${signIns} sign-ins, ${timeLeft(stats.warmSecondsLeft)}`}
+      </Text>
+    </Stack>
+  );
 }
 
 /**
@@ -86,6 +126,7 @@ export function CacheStatus({ uid }: { uid?: string }) {
         {(Array.isArray(stats?.warnings) ? stats.warnings : []).map((warning, i) => (
           <Alert key={i} severity="warning" title={warning} bottomSpacing={0} topSpacing={0} />
         ))}
+        {stats && <WarmProgress stats={stats} />}
         {stats && (
           <table aria-label="Cache status" style={{ width: 'auto' }}>
             <tbody>
