@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: all build build-all frontend backend backend-container run package test test-go test-frontend test-browser fuzz bench clean
+.PHONY: all build build-all frontend backend backend-container run package test test-go test-frontend test-browser fuzz bench bench-duckdb clean
 
 all: build
 
@@ -97,6 +97,11 @@ fuzz:
 BENCHFLAGS ?=
 bench:
 	$(GO) run ./pkg/cmd/bench $(BENCHFLAGS)
+
+## bench-duckdb: figure b with DuckDB as the reference on the same rows, and the ratio
+## (needs cgo and a C compiler; DuckDB's library comes with its Go module, about 150 MB)
+bench-duckdb:
+	CGO_ENABLED=1 $(GO) run -tags duckdb ./pkg/cmd/bench -only b $(BENCHFLAGS)
 
 clean:
 	rm -rf dist coverage

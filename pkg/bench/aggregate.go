@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +39,7 @@ func Aggregate(ctx context.Context, o Options) ([]Result, error) {
 	}
 	e := query.New(a.st)
 	var out []Result
+	var engineMedians []time.Duration
 	for _, ag := range aggregations {
 		q, err := query.Parse([]byte(ag.json))
 		if err != nil {
@@ -70,6 +72,7 @@ func Aggregate(ctx context.Context, o Options) ([]Result, error) {
 			stop()
 		}
 		med := median(walls)
+		engineMedians = append(engineMedians, med)
 		groups := len(res.Series)
 		if res.Table != nil {
 			groups = len(res.Table.Rows)
@@ -82,7 +85,44 @@ func Aggregate(ctx context.Context, o Options) ([]Result, error) {
 			fmt.Sprintf("%.1f M sign-ins, %.1f M profiles; %s sign-ins/s per core (CPU %.0f ms a query, GOMAXPROCS %d; wall %.1f M/s); %d groups; %d days × 4 logs × 24 windows",
 				float64(a.n)/1e6, float64(a.profiles)/1e6, perCore, ms(cpu), runtime.GOMAXPROCS(0), float64(a.n)/med.Seconds()/1e6, groups, a.days)))
 	}
-	return out, nil
+	return append(out, referenceRows(ctx, a, o, engineMedians)...), nil
+}
+
+// referenceRows runs figure b's queries in the reference engine over the same
+// rows, when the benchmark has one (the duckdb build tag), and gives its times
+// and the ratio to the engine's measured in the same run: the engine must stay
+// faster.
+func referenceRows(ctx context.Context, a *aggregation, o Options, engine []time.Duration) []Result {
+	if reference == nil {
+		return []Result{info("b. reference engine", 0, "", "not built: make bench-duckdb runs figure b against DuckDB on the same rows")}
+	}
+	rows := func(fn func(referenceRow)) error {
+		for _, lt := range signin.LogTypes {
+			err := a.st.Scan(ctx, lt, a.r.From, a.r.To, func(b *store.Block, lo, hi int) {
+				for i := lo; i < hi; i++ {
+					p := b.Profiles.At(b.Profile[i])
+					fn(referenceRow{Time: time.Unix(0, b.Times[i]).UTC(), App: p.AppDisplayName, User: p.UserID})
+				}
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	name, medians, err := reference(ctx, rows, o.AggregateReps)
+	if err != nil {
+		return []Result{info("b. reference engine", 0, "", "failed: "+err.Error())}
+	}
+	var out []Result
+	for i, ag := range aggregations {
+		what := strings.TrimPrefix(ag.figure, "b. ")
+		out = append(out,
+			info("b. "+what+", reference", ms(medians[i]), "ms", fmt.Sprintf("%s, the same %.1f M rows (time, app, user), answer read whole", name, float64(a.n)/1e6)),
+			atLeast("b. "+what+", reference ÷ SignInLens", float64(medians[i])/float64(engine[i]), "×", 1,
+				fmt.Sprintf("%s %.0f ms ÷ SignInLens %.0f ms, measured in the same run", name, ms(medians[i]), ms(engine[i]))))
+	}
+	return out
 }
 
 // aggregation is figure b's store, built once per process.

@@ -75,15 +75,7 @@ func TestLiveTailDeliversEachNewSignInOnce(t *testing.T) {
 	src := steadySource{}
 	faults := graphsim.Faults{LateShare: 0.3, LateBy: 8 * time.Second}
 	const delay = 3 * time.Second
-	srv, err := graphsim.New(graphsim.Options{Source: src, Delay: delay, Faults: faults})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv, base, caPEM := startSim(t, graphsim.Options{Source: src, Delay: delay, Faults: faults})
 	arrival := func(r graphsim.Record) time.Time {
 		a := r.Created.Add(delay)
 		if faults.IsLate(r.ID) {
@@ -93,7 +85,7 @@ func TestLiveTailDeliversEachNewSignInOnce(t *testing.T) {
 	}
 
 	h := launch(t)
-	ds := graphDatasource("live", base, srv.CACertPEM(), simClientID, map[string]string{"clientSecret": "live-secret"})
+	ds := graphDatasource("live", base, caPEM, simClientID, map[string]string{"clientSecret": "live-secret"})
 	const refresh = 5 * time.Second
 	ds.JSONData["refreshSeconds"] = int(refresh / time.Second)
 	appsAtoM := regexp.MustCompile(`^[A-M]`)

@@ -21,15 +21,17 @@ const (
 	simClientID = "aaaaaaaa-1111-4222-8333-bbbbbbbbbbbb"
 )
 
-// startSim starts a simulator of the seed-7 small tenant on the real clock
-// and returns its base URL and CA certificate.
+// startSim starts a simulator on the real clock, of o.Source or else the
+// seed-7 small tenant, and returns its base URL and CA certificate.
 func startSim(t *testing.T, o graphsim.Options) (*graphsim.Server, string, []byte) {
 	t.Helper()
-	tenant, err := synth.New(7, "small")
-	if err != nil {
-		t.Fatal(err)
+	if o.Source == nil {
+		tenant, err := synth.New(7, "small")
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Source = graphsim.TenantSource(tenant)
 	}
-	o.Source = graphsim.TenantSource(tenant)
 	srv, err := graphsim.New(o)
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,9 @@ package plugin
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -144,7 +145,7 @@ func marksFrame(marks []query.Mark, q query.Query) *data.Frame {
 			texts[i] += " — " + group
 		}
 		t := []string{string(q.Metric), "threshold"}
-		for _, k := range sortedKeys(m.Labels) {
+		for _, k := range slices.Sorted(maps.Keys(m.Labels)) {
 			t = append(t, m.Labels[k])
 		}
 		tags[i] = strings.Join(t, ",")
@@ -161,19 +162,10 @@ func marksFrame(marks []query.Mark, q query.Query) *data.Frame {
 // groupText is a group's labels as "app=Outlook status=failure".
 func groupText(labels map[string]string) string {
 	parts := make([]string, 0, len(labels))
-	for _, k := range sortedKeys(labels) {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		parts = append(parts, k+"="+labels[k])
 	}
 	return strings.Join(parts, " ")
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // formatValue writes a count as a whole number and a rate with two decimals.

@@ -71,16 +71,26 @@ func (ds *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
 // maxValidateBody bounds what validate reads: a query, with room for long filter values.
 const maxValidateBody = 1 << 20
 
-// handleValidate parses a query as QueryData would, so the editor's code mode
-// shows the backend's own message while the user types; it runs nothing.
-func (ds *Datasource) handleValidate(w http.ResponseWriter, r *http.Request) {
+// readQueryBody reads a POSTed query, at most maxValidateBody bytes; it
+// answers the request itself when it cannot.
+func readQueryBody(w http.ResponseWriter, r *http.Request, resource string) ([]byte, bool) {
 	if r.Method != http.MethodPost {
-		writeError(w, http.StatusMethodNotAllowed, errors.New("validate: use POST"))
-		return
+		writeError(w, http.StatusMethodNotAllowed, fmt.Errorf("%s: use POST", resource))
+		return nil, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxValidateBody))
 	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("validate: the query is larger than %d bytes", maxValidateBody))
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("%s: the query is larger than %d bytes", resource, maxValidateBody))
+		return nil, false
+	}
+	return body, true
+}
+
+// handleValidate parses a query as QueryData would, so the editor's code mode
+// shows the backend's own message while the user types; it runs nothing.
+func (ds *Datasource) handleValidate(w http.ResponseWriter, r *http.Request) {
+	body, ok := readQueryBody(w, r, "validate")
+	if !ok {
 		return
 	}
 	out := struct {
@@ -95,13 +105,8 @@ func (ds *Datasource) handleValidate(w http.ResponseWriter, r *http.Request) {
 // handleTail names the live tail channel of a query, after checking that it
 // can be followed: Explore then subscribes to it with the same query.
 func (ds *Datasource) handleTail(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		writeError(w, http.StatusMethodNotAllowed, errors.New("tail: use POST"))
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxValidateBody))
-	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("tail: the query is larger than %d bytes", maxValidateBody))
+	body, ok := readQueryBody(w, r, "tail")
+	if !ok {
 		return
 	}
 	if _, err := ds.tailQuery(body); err != nil {

@@ -1,31 +1,17 @@
-import React, { useState } from 'react';
-import { render, screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import React from 'react';
+import { screen } from '@testing-library/react';
 
 import { ANNOTATION_QUERY } from '../datasource';
 import { makeDataSource } from '../test/fixtures';
+import { renderControlled } from '../test/harness';
 import { SignInQuery } from '../types';
 import { AnnotationQueryEditor } from './AnnotationQueryEditor';
 
 function setup(initial: SignInQuery) {
   const { datasource } = makeDataSource();
-  const changes: SignInQuery[] = [];
-  function Harness() {
-    const [query, setQuery] = useState(initial);
-    return (
-      <AnnotationQueryEditor
-        datasource={datasource}
-        query={query}
-        onRunQuery={jest.fn()}
-        onChange={(q) => {
-          changes.push(q);
-          setQuery(q);
-        }}
-      />
-    );
-  }
-  render(<Harness />);
-  return { user: userEvent.setup({ delay: null }), latest: () => changes[changes.length - 1] };
+  return renderControlled(initial, ({ value, onChange }) => (
+    <AnnotationQueryEditor datasource={datasource} query={value} onRunQuery={jest.fn()} onChange={onChange} />
+  ));
 }
 
 const summary = () => screen.getByTestId('query-summary').textContent;
