@@ -57,7 +57,10 @@ func (ds *Datasource) tailQuery(raw json.RawMessage) (query.Query, error) {
 	if err != nil {
 		return query.Query{}, err
 	}
-	q.Format = query.Logs
+	if q.Format != query.Logs {
+		// Followed as log lines: a batch is as many lines as a logs query's.
+		q.Format, q.Limit = query.Logs, query.DefaultLimit(query.Logs)
+	}
 	return q, nil
 }
 

@@ -74,6 +74,9 @@ const (
 // table, lines for a first look in Explore.
 var defaultLimits = map[Format]int{TimeSeries: 20, Table: 10, Grouped: 1000, Logs: 100, Annotations: 100}
 
+// DefaultLimit is the limit a query of the format gets when it sets none.
+func DefaultLimit(f Format) int { return defaultLimits[f] }
+
 // rawQuery is the query JSON as Grafana sends it.
 type rawQuery struct {
 	QueryType     string      `json:"queryType"`
