@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
@@ -98,7 +99,7 @@ func referenceRows(ctx context.Context, a *aggregation, o Options, engine []time
 	}
 	rows := func(fn func(referenceRow)) error {
 		for _, lt := range signin.LogTypes {
-			err := a.st.Scan(ctx, lt, a.r.From, a.r.To, func(b *store.Block, lo, hi int) {
+			err := a.st.Scan(ctx, lt, a.r.From, a.r.To, func(b *block.Block, lo, hi int) {
 				for i := lo; i < hi; i++ {
 					p := b.Profiles.At(b.Profile[i])
 					fn(referenceRow{Time: time.Unix(0, b.Times[i]).UTC(), App: p.AppDisplayName, User: p.UserID})
@@ -176,7 +177,7 @@ func aggregationStore(ctx context.Context, o Options) (*aggregation, error) {
 	defer stop()
 	n, tables := 0, profileTables{}
 	for _, lt := range signin.LogTypes {
-		if err := st.Scan(ctx, lt, from, to, func(b *store.Block, lo, hi int) { n = n + hi - lo; tables.add(b) }); err != nil {
+		if err := st.Scan(ctx, lt, from, to, func(b *block.Block, lo, hi int) { n = n + hi - lo; tables.add(b) }); err != nil {
 			st.Close()
 			return nil, fmt.Errorf("bench: filling the store: %w", err)
 		}

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/synth"
@@ -141,7 +142,7 @@ func loadAll(ctx context.Context, st *store.Store, from, to time.Time) (map[sign
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = st.Scan(ctx, lt, from, to, func(_ *store.Block, lo, hi int) {
+			errs[i] = st.Scan(ctx, lt, from, to, func(_ *block.Block, lo, hi int) {
 				mu.Lock()
 				perType[lt] += hi - lo
 				perWindow += (hi - lo + pageSize - 1) / pageSize

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -88,7 +89,7 @@ func memoryOf(ctx context.Context, set eventSet, from, to time.Time, hotEvents i
 	defer st.Close()
 	tables := profileTables{}
 	for _, lt := range signin.LogTypes {
-		if err := st.Scan(ctx, lt, from, to, func(b *store.Block, _, _ int) { tables.add(b) }); err != nil {
+		if err := st.Scan(ctx, lt, from, to, func(b *block.Block, _, _ int) { tables.add(b) }); err != nil {
 			return memUse{}, fmt.Errorf("bench: filling the store: %w", err)
 		}
 	}
@@ -115,9 +116,9 @@ func memoryOf(ctx context.Context, set eventSet, from, to time.Time, hotEvents i
 
 // profileTables collects the profile tables of scanned blocks, to count the
 // distinct profiles the store holds for them.
-type profileTables map[*store.Profiles]struct{}
+type profileTables map[*block.Profiles]struct{}
 
-func (pt profileTables) add(b *store.Block) { pt[b.Profiles] = struct{}{} }
+func (pt profileTables) add(b *block.Block) { pt[b.Profiles] = struct{}{} }
 
 func (pt profileTables) profiles() int {
 	n := 0

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -104,7 +105,7 @@ func BenchmarkOverviewPanels(b *testing.B) {
 		MetricsLabel: "bench-overview", Now: func() time.Time { return end.Add(24 * time.Hour) }})
 	defer st.Close()
 	for _, lt := range signin.LogTypes {
-		if err := st.Scan(context.Background(), lt, start, end, func(*store.Block, int, int) {}); err != nil {
+		if err := st.Scan(context.Background(), lt, start, end, func(*block.Block, int, int) {}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -51,7 +52,7 @@ func Refresh(ctx context.Context, o Options) ([]Result, error) {
 	scan := func() error {
 		t := now()
 		for _, lt := range signin.LogTypes {
-			if err := st.Scan(ctx, lt, t.Add(-span), t, func(*store.Block, int, int) {}); err != nil {
+			if err := st.Scan(ctx, lt, t.Add(-span), t, func(*block.Block, int, int) {}); err != nil {
 				return err
 			}
 		}

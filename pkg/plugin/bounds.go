@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -146,7 +147,7 @@ func (c clippedReader) clip(from, to time.Time) (time.Time, time.Time, bool) {
 	return from, to, from.Before(to)
 }
 
-func (c clippedReader) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *store.Block, lo, hi int)) error {
+func (c clippedReader) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *block.Block, lo, hi int)) error {
 	from, to, ok := c.clip(from, to)
 	if !ok {
 		return nil

@@ -8,7 +8,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // framesOf renders an engine result in the shape its format needs, with the
@@ -122,7 +121,7 @@ func valuesFrame(values []query.ValueCount) *data.Frame {
 
 // markPartial puts a warning on the first frame: the answer covers only the
 // windows loaded so far, and a refresh will show more.
-func markPartial(frames data.Frames, p *store.PartialError, from string) {
+func markPartial(frames data.Frames, p *query.Partial, from string) {
 	if len(frames) == 0 {
 		return
 	}

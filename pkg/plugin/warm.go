@@ -9,6 +9,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -111,7 +112,7 @@ func (ds *Datasource) warmDay(ctx context.Context, lt signin.LogType, from, to t
 	var err error
 	for attempt := 0; attempt < warmAttempts; {
 		var n int64
-		err = ds.store.Scan(ctx, lt, from, to, func(_ *store.Block, lo, hi int) { n += int64(hi - lo) })
+		err = ds.store.Scan(ctx, lt, from, to, func(_ *block.Block, lo, hi int) { n += int64(hi - lo) })
 		var partial *store.PartialError
 		switch {
 		case err == nil:

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // MaxGroups is the default bound of the groups of one aggregation (Limits).
@@ -53,7 +53,7 @@ type aggregation struct {
 	keyBuf   []byte
 	distinct *valueIDs // what a distinct metric counts; nil for the others
 	filter   *profileFilter
-	plans    map[*store.Profiles][]slot
+	plans    map[*block.Profiles][]slot
 
 	acct    *memguard.Account // the query's share of the memory guard (memory.go)
 	ctx     context.Context   // the query's, for waiting for memory
@@ -67,7 +67,7 @@ type aggregation struct {
 // plus one series. Callers have checked that buckets ≤ MaxCells/2.
 func newAggregation(q Query, first time.Time, size time.Duration, buckets int, lim Limits) *aggregation {
 	a := &aggregation{q: q, first: first.UnixNano(), size: int64(size), buckets: buckets,
-		byKey: make(map[string]int32), plans: make(map[*store.Profiles][]slot), filter: newProfileFilter(q.Filters),
+		byKey: make(map[string]int32), plans: make(map[*block.Profiles][]slot), filter: newProfileFilter(q.Filters),
 		maxGroups: max(1, min(lim.MaxGroups, lim.MaxCells/buckets-1)), maxCells: lim.MaxCells, overflow: -1}
 	for _, d := range q.GroupBy {
 		a.dims = append(a.dims, dimensionIDs(d))
@@ -97,7 +97,7 @@ type slot struct {
 }
 
 // planOf returns the slots of a block's profile table, grown to the table's size.
-func (a *aggregation) planOf(t *store.Profiles) []slot {
+func (a *aggregation) planOf(t *block.Profiles) []slot {
 	pl := a.plans[t]
 	if grow := t.Len() - len(pl); grow > 0 {
 		pl = slices.Grow(pl, grow)
@@ -110,7 +110,7 @@ func (a *aggregation) planOf(t *store.Profiles) []slot {
 }
 
 // planProfile works out profile p's slot.
-func (a *aggregation) planProfile(sl *slot, t *store.Profiles, p uint32) {
+func (a *aggregation) planProfile(sl *slot, t *block.Profiles, p uint32) {
 	if !a.filter.passes(t, p) {
 		sl.group = filteredOut
 		return
@@ -129,7 +129,7 @@ func (a *aggregation) planProfile(sl *slot, t *store.Profiles, p uint32) {
 // not once per sign-in, and the bucket changes only at its boundaries. With one
 // bucket, the group's total is its only cell (group.whole). Once the memory
 // guard refused a group, the remaining blocks are skipped: the query fails.
-func (a *aggregation) add(b *store.Block, lo, hi int) {
+func (a *aggregation) add(b *block.Block, lo, hi int) {
 	if !a.start() {
 		return
 	}
@@ -192,7 +192,7 @@ func (a *aggregation) addMulti(k int32, sl *slot, single bool) {
 // addLast is add that also keeps each group's latest sign-in time, for
 // LastSignIn: a second pass over the block that reads the slots add planned,
 // so no other metric pays for it.
-func (a *aggregation) addLast(b *store.Block, lo, hi int) {
+func (a *aggregation) addLast(b *block.Block, lo, hi int) {
 	a.add(b, lo, hi)
 	pl := a.plans[b.Profiles]
 	if pl == nil {
@@ -239,7 +239,7 @@ func (a *aggregation) addTo(g *group, k int32, sl *slot, distinct, single bool) 
 // groupOf returns the group of profile p of table t, made on first use. Once
 // the groups are full, values never seen before go to the overflow group
 // without an id.
-func (a *aggregation) groupOf(t *store.Profiles, p uint32) int32 {
+func (a *aggregation) groupOf(t *block.Profiles, p uint32) int32 {
 	if a.lists {
 		return a.listGroupOf(t, p)
 	}
@@ -329,7 +329,7 @@ func (a *aggregation) overflowGroup() int32 {
 // aggregate runs the scan of q over [from, to) into an aggregation, charged
 // to the engine's memory guard. On success the caller releases the
 // aggregation once its answer is built; on failure nothing stays reserved.
-func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, *store.PartialError, error) {
+func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, *Partial, error) {
 	a := newAggregation(q, first, size, buckets, e.limits)
 	a.reserve(ctx, e.guard)
 	add := a.add

@@ -3,17 +3,19 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // Reader gives the engine the sign-ins of one log type created in [from, to), as
 // the store's columnar blocks with the index range inside [from, to).
-// *store.Store implements it.
+// *store.Store implements it; a Scan that answers part of the range returns
+// an error with a PartialLoad() (loaded, total int) method.
 type Reader interface {
-	Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *store.Block, lo, hi int)) error
+	Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *block.Block, lo, hi int)) error
 	// Windows is how many windows a Scan of [from, to) covers: a log type
 	// scanned whole counts them all in a partial answer's Loaded and Total.
 	Windows(from, to time.Time) int
@@ -68,11 +70,11 @@ type Range struct {
 // per sign-in, which is what keeps scans of millions cheap.
 //
 // When the store can only answer part of the range in its time budget, the
-// loaded part is scanned and a *store.PartialError (summed over log types) is
+// loaded part is scanned and a *Partial (summed over log types) is
 // returned; callers finish their answer and mark it partial.
-func (e *Engine) scanMatching(ctx context.Context, q Query, from, to time.Time, fn func(b *store.Block, lo, hi int, pass []bool)) error {
+func (e *Engine) scanMatching(ctx context.Context, q Query, from, to time.Time, fn func(b *block.Block, lo, hi int, pass []bool)) error {
 	filter := newProfileFilter(q.Filters)
-	return e.scan(ctx, q, from, to, func(b *store.Block, lo, hi int) {
+	return e.scan(ctx, q, from, to, func(b *block.Block, lo, hi int) {
 		fn(b, lo, hi, filter.of(b, lo, hi))
 	})
 }
@@ -81,14 +83,14 @@ func (e *Engine) scanMatching(ctx context.Context, q Query, from, to time.Time, 
 // answers as scanMatching. A partial answer counts the windows of the log
 // types scanned whole too: Loaded of Total must say how much of the whole
 // query is answered, not only of its partial log types.
-func (e *Engine) scan(ctx context.Context, q Query, from, to time.Time, fn func(b *store.Block, lo, hi int)) error {
-	var partial *store.PartialError
+func (e *Engine) scan(ctx context.Context, q Query, from, to time.Time, fn func(b *block.Block, lo, hi int)) error {
+	var partial *Partial
 	whole := 0 // windows of the log types scanned whole
 	for _, t := range q.LogTypes {
 		err := e.r.Scan(ctx, t, from, to, fn)
-		var pe *store.PartialError
-		if errors.As(err, &pe) {
-			partial = addPartial(partial, pe)
+		var pl partialLoad
+		if errors.As(err, &pl) {
+			partial = partial.add(pl.PartialLoad())
 			continue
 		}
 		if err != nil {
@@ -99,25 +101,46 @@ func (e *Engine) scan(ctx context.Context, q Query, from, to time.Time, fn func(
 	if partial == nil {
 		return nil
 	}
-	partial.Loaded += whole
-	partial.Total += whole
-	return partial
+	return partial.add(whole, whole)
 }
 
-func addPartial(sum, pe *store.PartialError) *store.PartialError {
-	if sum == nil {
-		return &store.PartialError{Loaded: pe.Loaded, Total: pe.Total}
+// Partial says how much of an answer's range was loaded when the reader
+// could answer only part of it in its time budget: Loaded of Total windows.
+// The rest goes on loading; the answer must not pass as complete.
+type Partial struct {
+	Loaded, Total int
+}
+
+func (p *Partial) Error() string {
+	return fmt.Sprintf("partial answer: %d of %d windows loaded", p.Loaded, p.Total)
+}
+
+// partialLoad is a reader's error that says it answered part of a range
+// (the store's *PartialError): how many of the range's windows it loaded.
+type partialLoad interface {
+	error
+	PartialLoad() (loaded, total int)
+}
+
+// add sums windows into a partial answer, starting one from nil.
+func (p *Partial) add(loaded, total int) *Partial {
+	if p == nil {
+		p = &Partial{}
 	}
-	sum.Loaded += pe.Loaded
-	sum.Total += pe.Total
-	return sum
+	p.Loaded += loaded
+	p.Total += total
+	return p
 }
 
 // splitPartial separates a partial answer from a failure.
-func splitPartial(err error) (*store.PartialError, error) {
-	var pe *store.PartialError
-	if errors.As(err, &pe) {
-		return pe, nil
+func splitPartial(err error) (*Partial, error) {
+	var p *Partial
+	if errors.As(err, &p) {
+		return p, nil
+	}
+	var pl partialLoad
+	if errors.As(err, &pl) {
+		return new(Partial).add(pl.PartialLoad()), nil
 	}
 	return nil, err
 }

@@ -6,8 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // portalKeys are the fields the Entra portal groups each log type's sign-ins by
@@ -73,7 +73,7 @@ func (e *Engine) Grouped(ctx context.Context, q Query, r Range) (Result, error) 
 	}
 	acc := newGroupedAcc(q.Limit, e.limits.MaxGroups)
 	keys := newProfileKeys(portalKeys[t])
-	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
+	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *block.Block, lo, hi int, pass []bool) {
 		for i := lo; i < hi; i++ {
 			p := b.Profile[i]
 			if !pass[p] {
@@ -93,14 +93,14 @@ func (e *Engine) Grouped(ctx context.Context, q Query, r Range) (Result, error) 
 // its id and time, and the profile key is empty.
 type profileKeys struct {
 	dims   []signin.Dimension
-	tables map[*store.Profiles][]*string
+	tables map[*block.Profiles][]*string
 }
 
 func newProfileKeys(dims []signin.Dimension) *profileKeys {
-	return &profileKeys{dims: dims, tables: make(map[*store.Profiles][]*string)}
+	return &profileKeys{dims: dims, tables: make(map[*block.Profiles][]*string)}
 }
 
-func (pk *profileKeys) of(t *store.Profiles, p uint32) string {
+func (pk *profileKeys) of(t *block.Profiles, p uint32) string {
 	if len(pk.dims) == 0 {
 		return ""
 	}
@@ -139,7 +139,7 @@ func newGroupedAcc(limit, maxRows int) *groupedAccs {
 	return &groupedAccs{limit: limit, maxRows: max(maxRows, limit), rows: make(map[int64]map[string]*groupedAcc)}
 }
 
-func (g *groupedAccs) add(b *store.Block, i int, key string, size time.Duration, cols, keyDims []signin.Dimension) {
+func (g *groupedAccs) add(b *block.Block, i int, key string, size time.Duration, cols, keyDims []signin.Dimension) {
 	ts := b.Times[i]
 	window := time.Unix(0, ts).UTC().Truncate(size)
 	rows := g.window(window.UnixNano())

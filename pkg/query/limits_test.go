@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // hostileRegexFilters is the attack that took the process to out-of-memory:
@@ -141,7 +141,7 @@ func TestGroupedRowsStayNearTheLimit(t *testing.T) {
 	acc := newGroupedAcc(50, MaxGroups)
 	e := r.engine()
 	q, _ := Parse([]byte(`{"format":"grouped","logType":"interactive","limit":50}`))
-	if err := e.scanMatching(context.Background(), q, day, day.Add(24*time.Hour), func(b *store.Block, lo, hi int, pass []bool) {
+	if err := e.scanMatching(context.Background(), q, day, day.Add(24*time.Hour), func(b *block.Block, lo, hi int, pass []bool) {
 		for i := lo; i < hi; i++ {
 			acc.add(b, i, "", time.Hour, nil, nil)
 		}

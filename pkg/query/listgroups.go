@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 )
 
 // listGroupOf returns the group, or the set of groups, of profile p of table t
@@ -15,7 +15,7 @@ import (
 // sign-in with two methods is in two groups. Combinations never seen once the
 // groups are full go to the overflow group. A profile in several groups gets
 // a group set, shared by every profile with the same one.
-func (a *aggregation) listGroupOf(t *store.Profiles, p uint32) int32 {
+func (a *aggregation) listGroupOf(t *block.Profiles, p uint32) int32 {
 	add := !a.full()
 	per := make([][]uint32, len(a.dims))
 	for i, d := range a.dims {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // LogLines are sign-ins for Explore, newest first.
@@ -23,7 +23,7 @@ type ring struct {
 }
 
 type ref struct {
-	b *store.Block
+	b *block.Block
 	i int
 }
 
@@ -51,7 +51,7 @@ func (e *Engine) Logs(ctx context.Context, q Query, r Range) (Result, error) {
 	// One ring per log type: each type's blocks arrive in time order, but the
 	// types arrive one after the other.
 	rings := make(map[signin.LogType]*ring)
-	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
+	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *block.Block, lo, hi int, pass []bool) {
 		buf := rings[b.LogType]
 		if buf == nil {
 			buf = &ring{refs: make([]ref, 0, q.Limit)}

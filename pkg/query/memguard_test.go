@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 var guardDay = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
@@ -80,7 +80,7 @@ type pausingReader struct {
 	paused, resume chan struct{}
 }
 
-func (p *pausingReader) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *store.Block, lo, hi int)) error {
+func (p *pausingReader) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *block.Block, lo, hi int)) error {
 	err := p.Reader.Scan(ctx, t, from, to, fn)
 	if from.Equal(p.from) {
 		p.paused <- struct{}{} // not close: a test of this package names a func close

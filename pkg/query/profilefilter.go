@@ -1,7 +1,7 @@
 package query
 
 import (
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 )
 
 // profileFilter evaluates a query's filters once per profile of each profile
@@ -13,19 +13,19 @@ import (
 // not safe for concurrent use.
 type profileFilter struct {
 	filters []Filter
-	tables  map[*store.Profiles]*passTable
+	tables  map[*block.Profiles]*passTable
 }
 
 // passTable is a table's verdicts so far: per profile id, and per filter and
 // column code (0 not yet, 1 pass, -1 fail).
 type passTable struct {
 	pass, known []bool
-	cols        []*store.Column
+	cols        []*block.Column
 	verdict     [][]int8
 }
 
 func newProfileFilter(filters []Filter) *profileFilter {
-	f := &profileFilter{tables: make(map[*store.Profiles]*passTable)}
+	f := &profileFilter{tables: make(map[*block.Profiles]*passTable)}
 	for _, flt := range filters {
 		if !flt.matchesEverything() { // Grafana's All value: no filter, and no work
 			f.filters = append(f.filters, flt)
@@ -36,7 +36,7 @@ func newProfileFilter(filters []Filter) *profileFilter {
 
 // of returns the verdicts of the profiles of b's table, settled for those of
 // the sign-ins [lo, hi); index it by b.Profile[i].
-func (f *profileFilter) of(b *store.Block, lo, hi int) []bool {
+func (f *profileFilter) of(b *block.Block, lo, hi int) []bool {
 	pt := f.table(b.Profiles)
 	if n := b.Profiles.Len(); len(pt.pass) < n {
 		pt.pass = append(pt.pass, make([]bool, n-len(pt.pass))...)
@@ -53,23 +53,23 @@ func (f *profileFilter) of(b *store.Block, lo, hi int) []bool {
 
 // passes reports whether profile p of table t passes, for callers that keep
 // the verdict themselves.
-func (f *profileFilter) passes(t *store.Profiles, p uint32) bool {
+func (f *profileFilter) passes(t *block.Profiles, p uint32) bool {
 	if len(f.filters) == 0 {
 		return true
 	}
 	return f.match(t, f.table(t), p)
 }
 
-func (f *profileFilter) table(t *store.Profiles) *passTable {
+func (f *profileFilter) table(t *block.Profiles) *passTable {
 	pt := f.tables[t]
 	if pt == nil {
-		pt = &passTable{cols: make([]*store.Column, len(f.filters)), verdict: make([][]int8, len(f.filters))}
+		pt = &passTable{cols: make([]*block.Column, len(f.filters)), verdict: make([][]int8, len(f.filters))}
 		f.tables[t] = pt
 	}
 	return pt
 }
 
-func (f *profileFilter) match(t *store.Profiles, pt *passTable, p uint32) bool {
+func (f *profileFilter) match(t *block.Profiles, pt *passTable, p uint32) bool {
 	for i := range f.filters {
 		flt := &f.filters[i]
 		col := pt.cols[i]

@@ -6,8 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // Tail follows a query's sign-ins as they arrive, for a live view: each call
@@ -35,7 +35,7 @@ type TailBatch struct {
 	Waiting int
 	// Partial is set when the store could not load the whole lookback in its
 	// time budget; the rest comes in a later call.
-	Partial *store.PartialError
+	Partial *Partial
 }
 
 // Tail returns a tail of q over the last lookback of each call's now.
@@ -51,7 +51,7 @@ func (t *Tail) Limit() int { return t.q.Limit }
 func (t *Tail) Next(ctx context.Context, now time.Time) (TailBatch, error) {
 	from := now.Add(-t.lookback)
 	var fresh []ref
-	partial, err := splitPartial(t.e.scanMatching(ctx, t.q, from, now, func(b *store.Block, lo, hi int, pass []bool) {
+	partial, err := splitPartial(t.e.scanMatching(ctx, t.q, from, now, func(b *block.Block, lo, hi int, pass []bool) {
 		for i := lo; i < hi; i++ {
 			if !pass[b.Profile[i]] {
 				continue

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // maxBuckets bounds the points of one series: a year of 10-minute buckets.
@@ -31,7 +29,7 @@ type Result struct {
 	Notices []string
 	// Partial is set when only part of the range was loaded in the time budget:
 	// the answer covers Loaded of Total windows and must not pass as complete.
-	Partial *store.PartialError
+	Partial *Partial
 }
 
 // TimeSeries answers a timeSeries query: one series per group, the top Limit

@@ -1,13 +1,13 @@
 package query
 
 import (
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // valueIDs numbers the values of one derived column (a dimension, or what a
 // distinct count counts) across the profile tables a query meets. Each table
-// keeps the column dictionary-encoded across queries (store.Column); a query
+// keeps the column dictionary-encoded across queries (block.Column); a query
 // translates each table's codes to its own ids once per code, so grouping,
 // filtering and distinct counting compare small integers, and strings are
 // hashed once per distinct value and table, not once per profile.
@@ -18,15 +18,15 @@ type valueIDs struct {
 	ids    map[string]uint32
 	values []string // by id
 
-	tables map[*store.Profiles]*tableCodes
-	last   *store.Profiles // the table of the previous call, and its codes
+	tables map[*block.Profiles]*tableCodes
+	last   *block.Profiles // the table of the previous call, and its codes
 	lastTC *tableCodes
 }
 
 // tableCodes is one table's column and its codes' ids (-1 until met); for a
 // list-valued dimension, each code's values' ids (nil until met).
 type tableCodes struct {
-	col   *store.Column
+	col   *block.Column
 	ids   []int32
 	lists [][]uint32
 }
@@ -35,7 +35,7 @@ type tableCodes struct {
 const noID = ^uint32(0)
 
 func newValueIDs(name string, value func(*signin.Event) string) *valueIDs {
-	return &valueIDs{name: name, value: value, ids: make(map[string]uint32), tables: make(map[*store.Profiles]*tableCodes)}
+	return &valueIDs{name: name, value: value, ids: make(map[string]uint32), tables: make(map[*block.Profiles]*tableCodes)}
 }
 
 func dimensionIDs(d signin.Dimension) *valueIDs {
@@ -46,7 +46,7 @@ func dimensionIDs(d signin.Dimension) *valueIDs {
 func dimensionColumn(d signin.Dimension) string { return "dim:" + d.String() }
 
 // of returns the id of profile p's value in table t.
-func (v *valueIDs) of(t *store.Profiles, p uint32) uint32 {
+func (v *valueIDs) of(t *block.Profiles, p uint32) uint32 {
 	id, _ := v.lookup(t, p, true)
 	return id
 }
@@ -54,7 +54,7 @@ func (v *valueIDs) of(t *store.Profiles, p uint32) uint32 {
 // lookup returns the id of profile p's value in table t. A value without an id
 // yet gets one when add is set, else ok is false: a query whose groups are
 // full must not grow a dictionary of millions of values it will not use.
-func (v *valueIDs) lookup(t *store.Profiles, p uint32, add bool) (id uint32, ok bool) {
+func (v *valueIDs) lookup(t *block.Profiles, p uint32, add bool) (id uint32, ok bool) {
 	tc, c := v.code(t, p)
 	if int(c) >= len(tc.ids) {
 		grown := make([]int32, len(tc.col.Values))
@@ -83,7 +83,7 @@ func (v *valueIDs) lookup(t *store.Profiles, p uint32, add bool) (id uint32, ok 
 // (signin.SplitList) for profile p of table t: one id for a sign-in without
 // values, the empty value's. Values without an id yet get one when add is
 // set, else noID. The slice is shared: callers must not modify it.
-func (v *valueIDs) elements(t *store.Profiles, p uint32, add bool) []uint32 {
+func (v *valueIDs) elements(t *block.Profiles, p uint32, add bool) []uint32 {
 	tc, c := v.code(t, p)
 	if grow := len(tc.col.Values) - len(tc.lists); grow > 0 {
 		tc.lists = append(tc.lists, make([][]uint32, grow)...)
@@ -115,7 +115,7 @@ func (v *valueIDs) elements(t *store.Profiles, p uint32, add bool) []uint32 {
 }
 
 // code returns the table's codes and the column code of profile p.
-func (v *valueIDs) code(t *store.Profiles, p uint32) (*tableCodes, uint32) {
+func (v *valueIDs) code(t *block.Profiles, p uint32) (*tableCodes, uint32) {
 	tc := v.lastTC
 	if t != v.last {
 		tc = v.tables[t]

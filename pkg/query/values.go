@@ -6,9 +6,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // ValueCount is a dimension value and how many sign-ins have it.
@@ -29,9 +29,9 @@ func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimens
 	}
 	// Sign-ins are counted per profile during the scan and per value after it:
 	// a dimension's value is read once per profile, not once per sign-in.
-	perProfile := make(map[*store.Profiles][]int64)
+	perProfile := make(map[*block.Profiles][]int64)
 	var memErr error // the scan callback cannot return it: once set, blocks are skipped
-	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *store.Block, lo, hi int, pass []bool) {
+	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *block.Block, lo, hi int, pass []bool) {
 		if memErr != nil {
 			return
 		}

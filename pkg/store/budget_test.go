@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ func TestDeadlineSharedByScans(t *testing.T) {
 	start := time.Now()
 	ctx := WithDeadline(context.Background(), start.Add(300*time.Millisecond))
 	for _, lt := range []signin.LogType{signin.Interactive, signin.NonInteractive} {
-		err := s.Scan(ctx, lt, day, day.Add(2*time.Hour), func(*Block, int, int) {})
+		err := s.Scan(ctx, lt, day, day.Add(2*time.Hour), func(*block.Block, int, int) {})
 		var pe *PartialError
 		if !errors.As(err, &pe) || pe.Loaded != 0 || pe.Total != 2 {
 			t.Fatalf("%s: unexpected error %v; want a PartialError of 0 of 2 windows", lt, err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
@@ -181,11 +182,11 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 	var ws []written
 	for _, j := range run {
 		events := byWindow[j.w.start.Unix()]
-		var b *Block
+		var b *block.Block
 		if j.held != nil {
-			b = mergeTail(j.held, events, later(from, j.w.start))
+			b = block.MergeTail(j.held, events, later(from, j.w.start))
 		} else {
-			b = newBlock(t, j.w, events, s.tables.of(t, j.w.start))
+			b = block.New(t, j.w.start, j.w.end(), events, s.tables.Of(t, j.w.start))
 		}
 		if j.closed {
 			ws = append(ws, written{j: j, data: s.putL1(j.key, b)})

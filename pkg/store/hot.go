@@ -1,6 +1,10 @@
 package store
 
-import "container/list"
+import (
+	"container/list"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+)
 
 // hotSet keeps the decoded blocks of recently used closed windows, bounded by
 // the sign-ins they hold, so a dashboard refreshing the same range does not
@@ -14,14 +18,14 @@ type hotSet struct {
 
 type hotItem struct {
 	key   string
-	block *Block
+	block *block.Block
 }
 
 func newHotSet(limit int) *hotSet {
 	return &hotSet{limit: limit, order: list.New(), items: make(map[string]*list.Element)}
 }
 
-func (h *hotSet) get(key string) *Block {
+func (h *hotSet) get(key string) *block.Block {
 	el, ok := h.items[key]
 	if !ok {
 		return nil
@@ -32,7 +36,7 @@ func (h *hotSet) get(key string) *Block {
 
 // put adds or replaces a block and drops the least recently used ones while
 // over the limit, except the block just added.
-func (h *hotSet) put(key string, b *Block) {
+func (h *hotSet) put(key string, b *block.Block) {
 	if el, ok := h.items[key]; ok {
 		h.events -= el.Value.(*hotItem).block.Len()
 		h.order.Remove(el)

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"io/fs"
 	"path/filepath"
 	"time"
@@ -19,13 +20,13 @@ import (
 // checksum turns a damaged value into a miss.
 
 // getL1 returns the decoded block of a closed window, or nil on a miss.
-func (s *Store) getL1(j *job) *Block {
+func (s *Store) getL1(j *job) *block.Block {
 	data := s.l1.GetBig(nil, []byte(j.key))
 	if data == nil {
 		s.miss(layerL1, j.key)
 		return nil
 	}
-	b, err := decodeBlock(data, j.key, s.tables.of)
+	b, err := block.Decode(data, j.key, s.tables.Of)
 	if err == nil && (!b.Start.Equal(j.w.start) || !b.End.Equal(j.w.end())) {
 		err = fmt.Errorf("%w: block is [%s, %s)", ErrBadEntry, b.Start, b.End)
 	}
@@ -122,8 +123,8 @@ func (s *Store) saveLoop() {
 // putL1 encodes a closed window into L1 and returns the encoding, which L2
 // stores too. An encoding failure only costs the cache entry (nil is returned):
 // the block is still served from the hot set.
-func (s *Store) putL1(key string, b *Block) []byte {
-	data, err := encodeBlock(nil, key, b)
+func (s *Store) putL1(key string, b *block.Block) []byte {
+	data, err := block.Encode(nil, key, b)
 	if err != nil {
 		log.DefaultLogger.Warn("Not caching a sign-in window", "key", key, "error", err)
 		return nil

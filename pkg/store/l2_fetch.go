@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 
 	"github.com/grafana/dskit/cache"
 	"github.com/grafana/dskit/concurrency"
@@ -116,7 +117,7 @@ func wanted(j *job) bool { return j.closed && !j.l2Bad }
 // acceptL2 decodes a value read from L2 and, when it is the window's, puts it
 // into L1 and settles the job.
 func (s *Store) acceptL2(j *job, data []byte) bool {
-	b, err := decodeBlock(data, j.key, s.tables.of)
+	b, err := block.Decode(data, j.key, s.tables.Of)
 	if err == nil && (!b.Start.Equal(j.w.start) || !b.End.Equal(j.w.end())) {
 		err = fmt.Errorf("%w: block is [%s, %s)", ErrBadEntry, b.Start, b.End)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"flag"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"net"
 	"os"
 	"slices"
@@ -225,7 +226,7 @@ func TestL2RejectsForgedValues(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			data, err := encodeBlock(nil, winKey(s, from), newBlock(signin.Interactive, window{start: from, size: time.Hour}, nil, NewProfiles()))
+			data, err := block.Encode(nil, winKey(s, from), block.New(signin.Interactive, from, from.Add(time.Hour), nil, block.NewProfiles()))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,9 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 )
 
-// A window's value in L2 is its encoded block (codec.go), whose own header
+// A window's value in L2 is its encoded block (block.Encode), whose own header
 // repeats the cache key and whose checksum covers it. It is stored under the
 // window's cache key as a manifest item that holds either the block itself,
 // when it fits one item, or the list of its parts:
@@ -113,34 +114,34 @@ func (l *l2) parseManifest(key string, sealed []byte) (manifest, error) {
 	if v := plain[len(manifestMagic)]; v != manifestVersion {
 		return manifest{}, fmt.Errorf("%w: L2 manifest version %d, want %d", ErrBadEntry, v, manifestVersion)
 	}
-	r := reader{buf: plain[len(manifestMagic)+1:]}
-	switch r.byte() {
+	r := block.NewByteReader(plain[len(manifestMagic)+1:])
+	switch r.Byte() {
 	case modeInline:
-		return manifest{inline: r.buf}, nil
+		return manifest{inline: r.Rest()}, nil
 	case modeParts:
 	default:
 		return manifest{}, fmt.Errorf("%w: unknown L2 manifest mode", ErrBadEntry)
 	}
-	m := manifest{gen: r.bytes(genSize), total: int(min(r.uvarint(), maxSection))}
-	n := r.uvarint()
-	if r.err == nil && (n == 0 || n > maxParts) {
-		r.fail("%d parts", n)
+	m := manifest{gen: r.Bytes(genSize), total: int(min(r.Uvarint(), block.MaxSection))}
+	n := r.Uvarint()
+	if r.Err() == nil && (n == 0 || n > maxParts) {
+		r.Fail("%d parts", n)
 	}
 	sum := 0
-	for i := uint64(0); i < n && r.err == nil; i++ {
-		p := partRef{size: int(min(r.uvarint(), maxSection))}
-		copy(p.sum[:], r.bytes(sha256.Size))
+	for i := uint64(0); i < n && r.Err() == nil; i++ {
+		p := partRef{size: int(min(r.Uvarint(), block.MaxSection))}
+		copy(p.sum[:], r.Bytes(sha256.Size))
 		sum += p.size
 		m.parts = append(m.parts, p)
 	}
-	if r.err == nil && len(r.buf) != 0 {
-		r.fail("%d trailing bytes", len(r.buf))
+	if r.Err() == nil && len(r.Rest()) != 0 {
+		r.Fail("%d trailing bytes", len(r.Rest()))
 	}
-	if r.err == nil && sum != m.total {
-		r.fail("parts of %d bytes for a value of %d", sum, m.total)
+	if r.Err() == nil && sum != m.total {
+		r.Fail("parts of %d bytes for a value of %d", sum, m.total)
 	}
-	if r.err != nil {
-		return manifest{}, r.err
+	if r.Err() != nil {
+		return manifest{}, r.Err()
 	}
 	return m, nil
 }

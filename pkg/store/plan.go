@@ -1,6 +1,7 @@
 package store
 
 import (
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -11,12 +12,12 @@ type job struct {
 	w      window
 	key    string
 	e      *entry
-	closed bool      // closed windows are read whole and cached
-	held   *Block    // an open window's block so far; nil when read whole
-	from   time.Time // where the fetch starts: w.start, or the newest held sign-in
-	asOf   time.Time // when the job was planned: an open window is as fresh as its fetch's start
-	leased bool      // this store holds the window's L2 lease (l2_lease.go)
-	l2Bad  bool      // L2 held a value for the window that was rejected
+	closed bool         // closed windows are read whole and cached
+	held   *block.Block // an open window's block so far; nil when read whole
+	from   time.Time    // where the fetch starts: w.start, or the newest held sign-in
+	asOf   time.Time    // when the job was planned: an open window is as fresh as its fetch's start
+	leased bool         // this store holds the window's L2 lease (l2_lease.go)
+	l2Bad  bool         // L2 held a value for the window that was rejected
 }
 
 // plan returns the entry of each window and the jobs this caller must run:
@@ -87,7 +88,7 @@ func (s *Store) forgetClosedOpen(closedBefore time.Time) {
 // settle publishes a job's outcome: a closed window goes to the hot set (the
 // caller has put it in L1), an open one is held for its next tail fetch. A
 // failed job is forgotten, so the next query retries.
-func (s *Store) settle(j *job, b *Block, err error) {
+func (s *Store) settle(j *job, b *block.Block, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.pending[j.key] == j.e { // a cancelled fetch's window may have a new loader

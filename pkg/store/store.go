@@ -4,20 +4,21 @@
 //
 //   - hot: decoded blocks of recently used windows on the Go heap (hot.go);
 //   - L1: encoded closed windows in fastcache, outside the Go heap, optionally
-//     persisted to Config.Dir (l1.go, codec*.go);
+//     persisted to Config.Dir (l1.go; the encoding is package block's);
 //   - L2: the same encoded windows in memcached, sealed, shared by Grafana
 //     replicas, with leases so that replicas fetch a window once (l2*.go);
 //   - the source, called through a rate limiter shared by all scans, with
 //     adjacent missing windows fetched by one paged request (fetch.go).
 //
 // Open windows — those that may still receive late sign-ins — are held apart
-// and refreshed by fetching only their new tail (tail.go). Concurrent queries
+// and refreshed by fetching only their new tail (plan.go, block.MergeTail). Concurrent queries
 // share one fetch per window, and a fetch outlives the query that started it.
 package store
 
 import (
 	"context"
 	"fmt"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,8 +45,8 @@ type Store struct {
 	sem     chan struct{} // bounds fetches in flight
 	metrics *metrics
 	counts  counters
-	tables  *tables     // profile tables shared by the blocks of a log type and day
-	unsaved atomic.Bool // L1 holds windows not yet saved to Config.Dir
+	tables  *block.Tables // profile tables shared by the blocks of a log type and day
+	unsaved atomic.Bool   // L1 holds windows not yet saved to Config.Dir
 
 	// ctx is cancelled by Close: it stops background fetches and saves.
 	ctx       context.Context
@@ -65,7 +66,7 @@ type Store struct {
 // entry is a window being loaded. done is closed once block or err is set.
 type entry struct {
 	done  chan struct{}
-	block *Block
+	block *block.Block
 	err   error
 
 	// Guarded by Store.mu: the queries waiting for the window that have not
@@ -77,7 +78,7 @@ type entry struct {
 	fetch    *fetchCtl
 }
 
-func readyEntry(b *Block) *entry { return &entry{done: closedDone, block: b} }
+func readyEntry(b *block.Block) *entry { return &entry{done: closedDone, block: b} }
 
 // closedDone is the done channel of every entry that is ready when made.
 var closedDone = func() chan struct{} {
@@ -89,7 +90,7 @@ var closedDone = func() chan struct{} {
 // openWindow is an open window's block and when it was last fetched.
 type openWindow struct {
 	w       window
-	block   *Block
+	block   *block.Block
 	fetched time.Time
 }
 
@@ -102,7 +103,7 @@ func New(src Source, cfg Config) *Store {
 		src: src, cfg: cfg, ns: namespaceKey(cfg.Namespace),
 		limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, time.Now()),
 		sem:     make(chan struct{}, cfg.FetchConcurrency),
-		metrics: newMetrics(cfg.MetricsLabel), tables: newTables(),
+		metrics: newMetrics(cfg.MetricsLabel), tables: block.NewTables(),
 		ctx: ctx, cancel: cancel,
 		pending: make(map[string]*entry), hot: newHotSet(cfg.HotEvents),
 		open: make(map[string]*openWindow), known: make(map[string]int),
@@ -143,7 +144,7 @@ func (s *Store) Close() error {
 // deadline set by WithDeadline if that comes first, Scan calls fn for those
 // loaded and returns a *PartialError; the rest keep loading. Past that
 // deadline Scan does not wait at all: it answers from the windows held.
-func (s *Store) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *Block, lo, hi int)) error {
+func (s *Store) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *block.Block, lo, hi int)) error {
 	if !from.Before(to) {
 		return fmt.Errorf("%w: from %s, to %s", ErrBadRange, from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
@@ -176,7 +177,7 @@ func (s *Store) Scan(ctx context.Context, t signin.LogType, from, to time.Time, 
 // ScanEvents calls fn for every sign-in of log type t created in [from, to),
 // oldest first. It materialises each sign-in: for scans of a few thousand.
 func (s *Store) ScanEvents(ctx context.Context, t signin.LogType, from, to time.Time, fn func(e *signin.Event)) error {
-	return s.Scan(ctx, t, from, to, func(b *Block, lo, hi int) {
+	return s.Scan(ctx, t, from, to, func(b *block.Block, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			e := b.Event(i)
 			fn(&e)

@@ -97,25 +97,6 @@ func TestLateSignInsConvergeWhenTheWindowCloses(t *testing.T) {
 	}
 }
 
-func TestMergeTailDedupesTies(t *testing.T) {
-	w := window{start: day, size: time.Hour}
-	at := func(id string, min int) signin.Event {
-		return signin.Event{ID: id, Created: day.Add(time.Duration(min) * time.Minute), LogType: signin.Interactive}
-	}
-	held := newBlock(signin.Interactive, w, []signin.Event{at("a", 1), at("b", 5), at("c", 5)}, NewProfiles())
-	// The tail from 00:05 repeats b and c and brings d, tied at 00:05, and e.
-	got := mergeTail(held, []signin.Event{at("e", 9), at("d", 5), at("c", 5), at("b", 5)}, day.Add(5*time.Minute))
-	want := []string{"a", "b", "c", "d", "e"}
-	if got.IDs.Len() != len(want) {
-		t.Fatalf("unexpected ids %v; want %v", got.IDs, want)
-	}
-	for i := range want {
-		if got.IDs.At(i) != want[i] {
-			t.Fatalf("unexpected ids %v; want %v", got.IDs, want)
-		}
-	}
-}
-
 func TestScanEventsOnClosedStore(t *testing.T) {
 	s := New(&fakeSource{}, Config{})
 	if err := s.Close(); err != nil {

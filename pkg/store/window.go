@@ -22,3 +22,11 @@ func windowsCovering(from, to time.Time, size time.Duration) []window {
 	}
 	return ws
 }
+
+// later is the later of two times.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

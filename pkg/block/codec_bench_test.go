@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"testing"
@@ -41,7 +41,7 @@ func BenchmarkEncodeBlock(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				sinkBytes, _ = encodeBlock(buf[:0], "k", blk)
+				sinkBytes, _ = Encode(buf[:0], "k", blk)
 			}
 			b.ReportMetric(float64(blk.Len())*float64(b.N)/b.Elapsed().Seconds(), "signins/s")
 			b.ReportMetric(float64(len(buf))/float64(blk.Len()), "bytes/signin")
@@ -58,7 +58,7 @@ func BenchmarkDecodeBlock(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				sinkBlock, _ = decodeBlock(buf, "k", nil)
+				sinkBlock, _ = Decode(buf, "k", nil)
 			}
 			b.ReportMetric(float64(blk.Len())*float64(b.N)/b.Elapsed().Seconds(), "signins/s")
 			b.ReportMetric(float64(len(buf))/float64(blk.Len()), "bytes/signin")

@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"encoding/binary"
@@ -23,20 +23,20 @@ func reseal(data []byte) []byte {
 // that breaks the Block invariants the engine relies on.
 func FuzzDecodeBlock(f *testing.F) {
 	f.Add(mustEncode(f, "k", handBlock()))
-	f.Add(mustEncode(f, "k", newBlock(0, window{start: day, size: 3600e9}, nil, NewProfiles())))
+	f.Add(mustEncode(f, "k", New(0, day, day.Add(3600e9), nil, NewProfiles())))
 	// A slice of real-looking sign-ins; small, because the fuzzer minimises slowly on large inputs.
 	events := synthEvents(f, "small", 3, busyHour)
-	f.Add(mustEncode(f, "k", newBlock(3, window{start: busyHour, size: 3600e9}, events[:min(len(events), 40)], NewProfiles())))
+	f.Add(mustEncode(f, "k", New(3, busyHour, busyHour.Add(3600e9), events[:min(len(events), 40)], NewProfiles())))
 	f.Add([]byte("SILB\x01"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, in := range [][]byte{data, reseal(data)} {
-			b, err := decodeBlock(in, "k", nil)
+			b, err := Decode(in, "k", nil)
 			if err != nil {
 				continue
 			}
 			checkInvariants(t, b)
-			again, err := decodeBlock(mustEncode(t, "k", b), "k", nil)
+			again, err := Decode(mustEncode(t, "k", b), "k", nil)
 			if err != nil {
 				t.Fatalf("a decoded block does not survive re-encoding: %v", err)
 			}

@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"errors"
@@ -100,7 +100,7 @@ func sameBlock(t *testing.T, got, want *Block) {
 
 func mustEncode(t testing.TB, key string, b *Block) []byte {
 	t.Helper()
-	data, err := encodeBlock(nil, key, b)
+	data, err := Encode(nil, key, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestCodecRoundTripSynthetic(t *testing.T) {
 			t.Fatalf("no synthetic %s sign-ins", lt)
 		}
 		data := mustEncode(t, "k", b)
-		got, err := decodeBlock(data, "k", nil)
+		got, err := Decode(data, "k", nil)
 		if err != nil {
 			t.Fatalf("%s: %v", lt, err)
 		}
@@ -125,7 +125,7 @@ func TestCodecRoundTripSynthetic(t *testing.T) {
 // handBlock has every awkward value: mixed ids, NaN and exact coordinates, equal
 // times, negative error codes and unknown tristates.
 func handBlock() *Block {
-	w := window{start: day, size: time.Hour}
+	start, end := day, day.Add(time.Hour)
 	ev := func(id string, ns int64) signin.Event {
 		return signin.Event{ID: id, Created: day.Add(time.Duration(ns)), LogType: signin.ServicePrincipal,
 			AppDisplayName: "Teams", Latitude: math.NaN(), Longitude: math.NaN()}
@@ -135,12 +135,12 @@ func handBlock() *Block {
 	c := ev("", 3_599_999_999_999)
 	c.ErrorCode, c.Latitude, c.Longitude, c.City = -1, 52.52, 13.405, "Berlin"
 	c.DeviceCompliant, c.DeviceManaged = signin.True, signin.False
-	return newBlock(signin.ServicePrincipal, w, []signin.Event{c, b, a}, NewProfiles())
+	return New(signin.ServicePrincipal, start, end, []signin.Event{c, b, a}, NewProfiles())
 }
 
 func TestCodecRoundTripHand(t *testing.T) {
 	b := handBlock()
-	got, err := decodeBlock(mustEncode(t, "v1:ns:servicePrincipal:1:3600", b), "v1:ns:servicePrincipal:1:3600", nil)
+	got, err := Decode(mustEncode(t, "v1:ns:servicePrincipal:1:3600", b), "v1:ns:servicePrincipal:1:3600", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,8 +148,8 @@ func TestCodecRoundTripHand(t *testing.T) {
 	if e := got.Event(2); e.ErrorCode != -1 || e.City != "Berlin" || e.Latitude != 52.52 || e.DeviceCompliant != signin.True || e.DeviceManaged != signin.False {
 		t.Fatalf("unexpected event %+v", e)
 	}
-	empty := newBlock(signin.Interactive, window{start: day, size: time.Hour}, nil, NewProfiles())
-	got, err = decodeBlock(mustEncode(t, "e", empty), "e", nil)
+	empty := New(signin.Interactive, day, day.Add(time.Hour), nil, NewProfiles())
+	got, err = Decode(mustEncode(t, "e", empty), "e", nil)
 	if err != nil || got.Len() != 0 || got.Profiles.Len() != 0 {
 		t.Fatalf("unexpected empty block %+v, %v", got, err)
 	}
@@ -159,7 +159,7 @@ func TestCodecRejects(t *testing.T) {
 	good := mustEncode(t, "key-a", handBlock())
 	f := func(name string, data []byte, key string) {
 		t.Helper()
-		if _, err := decodeBlock(data, key, nil); !errors.Is(err, ErrBadEntry) {
+		if _, err := Decode(data, key, nil); !errors.Is(err, ErrBadEntry) {
 			t.Fatalf("%s: unexpected error %v; want ErrBadEntry", name, err)
 		}
 	}
@@ -181,7 +181,7 @@ func TestCodecRejects(t *testing.T) {
 func TestEncodeRejectsUnsortedTimes(t *testing.T) {
 	b := handBlock()
 	b.Times[0], b.Times[2] = b.Times[2], b.Times[0]
-	if _, err := encodeBlock(nil, "k", b); err == nil {
+	if _, err := Encode(nil, "k", b); err == nil {
 		t.Fatal("expected an error for unsorted times")
 	}
 }

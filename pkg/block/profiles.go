@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"hash/maphash"
@@ -155,7 +155,7 @@ func keyOf(e *signin.Event) profileKey {
 // refers to it, so profiles of evicted windows do not outlive them. A day met
 // again after its table went gets a new one, which costs sharing, never
 // correctness.
-type tables struct {
+type Tables struct {
 	mu   sync.Mutex
 	byID map[tableID]weak.Pointer[Profiles]
 }
@@ -165,24 +165,24 @@ type tableID struct {
 	day int64 // Unix days
 }
 
-func newTables() *tables { return &tables{byID: make(map[tableID]weak.Pointer[Profiles])} }
+func NewTables() *Tables { return &Tables{byID: make(map[tableID]weak.Pointer[Profiles])} }
 
 // of returns the table for sign-ins of log type t in the window starting at start.
-func (ts *tables) of(t signin.LogType, start time.Time) *Profiles {
+func (ts *Tables) Of(t signin.LogType, start time.Time) *Profiles {
 	id := tableID{t: t, day: start.Unix() / 86400}
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	if p := ts.byID[id].Value(); p != nil && !p.full() {
 		return p
 	}
-	ts.forgetCollected()
+	ts.ForgetCollected()
 	p := NewProfiles()
 	ts.byID[id] = weak.Make(p)
 	return p
 }
 
 // forgetCollected drops the entries of tables the GC has freed.
-func (ts *tables) forgetCollected() {
+func (ts *Tables) ForgetCollected() {
 	for id, w := range ts.byID {
 		if w.Value() == nil {
 			delete(ts.byID, id)

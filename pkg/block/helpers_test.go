@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"encoding/json"
@@ -9,6 +9,9 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/synth"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
+
+// day is the day of the small hand-made tests.
+var day = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 
 // busyHour is a Wednesday afternoon, when Europe and the United States both work.
 var busyHour = time.Date(2026, 1, 14, 14, 0, 0, 0, time.UTC)
@@ -39,5 +42,5 @@ func synthEvents(tb testing.TB, size string, lt signin.LogType, hour time.Time) 
 // synthBlock returns the block of one synthetic hour.
 func synthBlock(tb testing.TB, size string, lt signin.LogType, hour time.Time) *Block {
 	tb.Helper()
-	return newBlock(lt, window{start: hour, size: time.Hour}, synthEvents(tb, size, lt, hour), NewProfiles())
+	return New(lt, hour, hour.Add(time.Hour), synthEvents(tb, size, lt, hour), NewProfiles())
 }

@@ -1,4 +1,4 @@
-package store
+package block
 
 // Sign-in ids are GUIDs that Graph writes as 36 lower-case characters; stored as
 // their 16 bytes they cost less than half. Only the canonical form is packed, so

@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"sort"
@@ -7,15 +7,15 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-// mergeTail merges a tail fetch into an open window's block. The fetch covered
-// [lb, end) of the window, asked with "ge" the newest held sign-in because Graph
-// timestamps can tie: the result is the held sign-ins before lb, the fetched
+// MergeTail merges a tail fetch into an open window's block. The fetch covered
+// [lb, end) of the window, asked with "ge" a time at or before the newest held
+// sign-in because Graph timestamps can tie and sign-ins arrive out of order: the result is the held sign-ins before lb, the fetched
 // ones, and held ones at or after lb the fetch did not repeat, deduped by id.
 // Only the sign-ins from lb on are sorted and only the fetched ones interned, so
 // a refresh costs what it fetched, not what the window holds. Late sign-ins
 // older than lb are not seen here; the whole re-read when the window closes
 // picks them up.
-func mergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
+func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	cut, _ := held.Range(lb, held.End)
 	ids := make(map[string]struct{}, len(fetched))
 	for _, e := range fetched {
@@ -61,11 +61,4 @@ type tailRow struct {
 	time    int64
 	id      string
 	profile uint32
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }

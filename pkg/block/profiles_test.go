@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"fmt"
@@ -82,20 +82,20 @@ func TestProfilesConcurrent(t *testing.T) {
 // TestTablesPerDay: blocks of one log type and day share a table; other days
 // and log types do not; a full table is replaced for later blocks.
 func TestTablesPerDay(t *testing.T) {
-	ts := newTables()
+	ts := NewTables()
 	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-	a := ts.of(signin.NonInteractive, day.Add(time.Hour))
-	if ts.of(signin.NonInteractive, day.Add(23*time.Hour)) != a {
+	a := ts.Of(signin.NonInteractive, day.Add(time.Hour))
+	if ts.Of(signin.NonInteractive, day.Add(23*time.Hour)) != a {
 		t.Fatal("windows of one day got different tables")
 	}
-	if ts.of(signin.NonInteractive, day.Add(24*time.Hour)) == a || ts.of(signin.Interactive, day) == a {
+	if ts.Of(signin.NonInteractive, day.Add(24*time.Hour)) == a || ts.Of(signin.Interactive, day) == a {
 		t.Fatal("another day or log type shares the table")
 	}
 	for i := 0; i < dayTableProfiles; i++ {
 		e := profile(fmt.Sprint(i))
 		a.Intern(&e)
 	}
-	if ts.of(signin.NonInteractive, day) == a {
+	if ts.Of(signin.NonInteractive, day) == a {
 		t.Fatal("a full table was handed out again")
 	}
 }

@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"encoding/binary"
@@ -10,11 +10,11 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-// decodeBlock decodes a value written by encodeBlock under key. Any mismatch —
+// Decode decodes a value written by encodeBlock under key. Any mismatch —
 // magic, version, key, checksum, structure — is an error wrapping ErrBadEntry,
 // which callers treat as a cache miss. The block's profiles are interned in the
 // table that tableOf gives for its log type and start; nil gives a new table.
-func decodeBlock(data []byte, key string, tableOf func(signin.LogType, time.Time) *Profiles) (*Block, error) {
+func Decode(data []byte, key string, tableOf func(signin.LogType, time.Time) *Profiles) (*Block, error) {
 	if len(data) < len(blockMagic)+1+checksumSize || string(data[:len(blockMagic)]) != blockMagic {
 		return nil, fmt.Errorf("%w: not a block", ErrBadEntry)
 	}

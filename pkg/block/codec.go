@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"encoding/binary"
@@ -47,8 +47,8 @@ const (
 	idsUUID  byte = 1
 )
 
-// encodeBlock appends the encoding of b under cache key to dst.
-func encodeBlock(dst []byte, key string, b *Block) ([]byte, error) {
+// Encode appends the encoding of b under cache key to dst.
+func Encode(dst []byte, key string, b *Block) ([]byte, error) {
 	for i := 1; i < len(b.Times); i++ {
 		if b.Times[i] < b.Times[i-1] {
 			return nil, fmt.Errorf("encoding block %s: times not ascending at %d", key, i)

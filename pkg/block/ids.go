@@ -1,4 +1,4 @@
-package store
+package block
 
 // IDs are a block's sign-in ids, parallel to its times. Canonical UUIDs — the
 // ids Graph sends — are kept as their 16 bytes: 16 B a sign-in instead of a

@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"math"
@@ -9,14 +9,14 @@ import (
 )
 
 func TestBlockSharesProfiles(t *testing.T) {
-	w := window{start: day, size: time.Hour}
+	start, end := day, day.Add(time.Hour)
 	refresh := func(id string, minute int) signin.Event {
 		return signin.Event{ID: id, Created: day.Add(time.Duration(minute) * time.Minute), UserID: "u1", AppDisplayName: "Teams",
 			Latitude: math.NaN(), Longitude: math.NaN()}
 	}
 	other := refresh("c", 30)
 	other.ErrorCode = 50126
-	b := newBlock(signin.NonInteractive, w, []signin.Event{refresh("b", 45), other, refresh("a", 10)}, NewProfiles())
+	b := New(signin.NonInteractive, start, end, []signin.Event{refresh("b", 45), other, refresh("a", 10)}, NewProfiles())
 	if got := distinctProfiles(b); got != 2 {
 		t.Fatalf("unexpected profiles; got %d; want 2 (NaN coordinates must not split profiles)", got)
 	}

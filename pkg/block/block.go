@@ -1,4 +1,4 @@
-package store
+package block
 
 import (
 	"sort"
@@ -42,12 +42,12 @@ func (b *Block) Range(from, to time.Time) (lo, hi int) {
 	return lo, hi
 }
 
-// newBlock builds a block from a window's sign-ins in any order, interning
-// their profiles in table.
-func newBlock(t signin.LogType, w window, events []signin.Event, table *Profiles) *Block {
+// New builds the block of the window [start, end) from its sign-ins in any
+// order, interning their profiles in table.
+func New(t signin.LogType, start, end time.Time, events []signin.Event, table *Profiles) *Block {
 	sortEvents(events)
 	b := &Block{
-		LogType: t, Start: w.start, End: w.end(), Profiles: table,
+		LogType: t, Start: start, End: end, Profiles: table,
 		Times: make([]int64, len(events)), Profile: make([]uint32, len(events)),
 	}
 	ids := newIDBuilder(len(events))
