@@ -9,6 +9,35 @@ import (
 	"github.com/grafana/dskit/cache"
 )
 
+// Timing of the store that no datasource needs to tune.
+const (
+	// tailOverlap is how far before the newest held sign-in a refresh of an
+	// open window starts, and how long after its end the window keeps being
+	// refreshed (at most Freshness). Sign-ins arrive minutes after they happen
+	// and not in order: one created before the newest held, arriving within
+	// tailOverlap of it, is then seen at the next refresh rather than only when
+	// its window closes. A refresh re-reads that much, so it costs more pages
+	// on busy tenants.
+	tailOverlap = 5 * time.Minute
+	// saveEvery is the period of background saves of L1 when Dir is set.
+	saveEvery = 5 * time.Minute
+	// fetchConcurrency bounds the paged requests in flight.
+	fetchConcurrency = 2
+	// fetchTimeout bounds one paged request; fetches run detached from the
+	// query that started them, so another query can still use the result.
+	fetchTimeout = 5 * time.Minute
+	// memcachedTTL is how long a window stays in L2: the most memcached takes
+	// as a relative time; its LRU evicts sooner when full.
+	memcachedTTL = maxMemcachedTTL
+	// leaseTTL is how long a replica's claim to fetch a window lasts; the
+	// claim is released as soon as the window is in L2.
+	leaseTTL = time.Minute
+	// leaseWait bounds how long a replica waits for the window another
+	// replica is fetching before fetching it itself: within TimeBudget's
+	// default 30 s.
+	leaseWait = 20 * time.Second
+)
+
 // Config tunes a Store. Zero values take the defaults named below.
 type Config struct {
 	// Window is the size of a cached window. Default 1h.
@@ -22,14 +51,6 @@ type Config struct {
 	// queries in between are answered from what is held. Dashboards refreshing
 	// every few seconds then cost one request a minute. Default 60s.
 	MinRefresh time.Duration
-	// TailOverlap is how far before the newest held sign-in a refresh starts,
-	// and how long after its end an open window keeps being refreshed.
-	// Sign-ins arrive minutes after they happen and not in order: one
-	// created before the newest held, arriving within TailOverlap of it, is
-	// then seen at the next refresh rather than only when its window closes.
-	// A refresh re-reads that much, so it costs more pages on busy tenants.
-	// Default 5m, at most Freshness.
-	TailOverlap time.Duration
 
 	// Namespace isolates datasources sharing a cache directory or memcached: the
 	// plugin sets it from the datasource UID, the tenant and a hash of the
@@ -44,10 +65,8 @@ type Config struct {
 	// 2,000,000 is roughly 220 MB.
 	HotEvents int
 	// Dir, when set, persists L1 across restarts: loaded by New, saved every
-	// SaveEvery and by Close. Each namespace gets its own subdirectory.
+	// saveEvery and by Close. Each namespace gets its own subdirectory.
 	Dir string
-	// SaveEvery is the period of background saves when Dir is set. Default 5m.
-	SaveEvery time.Duration
 
 	// RateLimit requests per RateWindow are made to the source at most, shared by
 	// all scans of the store; Graph allows 5 per 10 s per app and tenant for
@@ -66,12 +85,6 @@ type Config struct {
 	// MaxRun bounds the windows fetched by one paged request, so a cold range
 	// loads in pieces, newest first, each cached as it completes. Default 6.
 	MaxRun int
-	// FetchConcurrency bounds the paged requests in flight. Default 2.
-	FetchConcurrency int
-	// FetchTimeout bounds one paged request; fetches run detached from the
-	// query that started them, so another query can still use the result.
-	// Default 5m.
-	FetchTimeout time.Duration
 	// TimeBudget is how long a Scan waits for windows being fetched before it
 	// answers with what is loaded and a *PartialError. Default 30s.
 	TimeBudget time.Duration
@@ -92,15 +105,6 @@ type Config struct {
 	// MemcachedItemBytes is the largest item memcached accepts (its -I option).
 	// Larger values are split into parts below it. Default 1 MiB, memcached's default.
 	MemcachedItemBytes int
-	// MemcachedTTL is how long a window stays in L2. Default 30 days, the most
-	// memcached takes as a relative time; its LRU evicts sooner when full.
-	MemcachedTTL time.Duration
-	// LeaseTTL is how long a replica's claim to fetch a window lasts; the claim is
-	// released as soon as the window is in L2. Default 60s.
-	LeaseTTL time.Duration
-	// LeaseWait bounds how long a replica waits for the window another replica
-	// is fetching before fetching it itself. Default 20s, within TimeBudget's 30s.
-	LeaseWait time.Duration
 
 	// MetricsLabel is the "datasource" label of the Prometheus metrics. Default "default".
 	MetricsLabel string
@@ -116,24 +120,15 @@ func (c *Config) applyDefaults() {
 	setDuration(&c.Window, time.Hour)
 	setDuration(&c.Freshness, 15*time.Minute)
 	setDuration(&c.MinRefresh, time.Minute)
-	setDuration(&c.TailOverlap, 5*time.Minute)
-	c.TailOverlap = min(c.TailOverlap, c.Freshness)
-	setDuration(&c.SaveEvery, 5*time.Minute)
 	setDuration(&c.RateWindow, 10*time.Second)
-	setDuration(&c.FetchTimeout, 5*time.Minute)
 	setDuration(&c.TimeBudget, 30*time.Second)
 	setInt(&c.HotEvents, 2_000_000)
 	setInt(&c.L1Bytes, 256<<20)
 	setInt(&c.RateLimit, 5)
 	setInt(&c.PageSize, 1000)
 	setInt(&c.MaxRun, 6)
-	setInt(&c.FetchConcurrency, 2)
 	setInt(&c.MemcachedItemBytes, 1<<20)
 	c.MemcachedItemBytes = max(c.MemcachedItemBytes, minItemBytes)
-	setDuration(&c.MemcachedTTL, maxMemcachedTTL)
-	c.MemcachedTTL = min(c.MemcachedTTL, maxMemcachedTTL)
-	setDuration(&c.LeaseTTL, time.Minute)
-	setDuration(&c.LeaseWait, 20*time.Second)
 	if c.MetricsLabel == "" {
 		c.MetricsLabel = "default"
 	}

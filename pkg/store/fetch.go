@@ -152,7 +152,7 @@ func runsOf(jobs []*job, max int) [][]*job {
 // window is settled only when the whole request succeeded: a window fetched in
 // part is never cached or held.
 func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
-	ctx, cancel := context.WithTimeout(base, s.cfg.FetchTimeout)
+	ctx, cancel := context.WithTimeout(base, fetchTimeout)
 	defer cancel()
 	stop := context.AfterFunc(s.ctx, cancel) // Close stops fetches
 	defer stop()

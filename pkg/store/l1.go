@@ -102,11 +102,11 @@ func (s *Store) saveL1() error {
 	return nil
 }
 
-// saveLoop saves L1 every SaveEvery until Close, so a crash loses minutes of
+// saveLoop saves L1 every saveEvery until Close, so a crash loses minutes of
 // fetches rather than all of them.
 func (s *Store) saveLoop() {
 	defer s.wg.Done()
-	t := time.NewTicker(s.cfg.SaveEvery)
+	t := time.NewTicker(saveEvery)
 	defer t.Stop()
 	for {
 		select {

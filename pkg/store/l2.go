@@ -127,8 +127,8 @@ func newL2(cfg Config) (*l2, error) {
 		addrs: addrs, aead: aead, nameKey: nameKey,
 		prefix:   namePrefix(cfg.Namespace),
 		partMax:  cfg.MemcachedItemBytes - itemOverhead - sealOverhead,
-		ttl:      cfg.MemcachedTTL,
-		leaseTTL: max(cfg.LeaseTTL.Round(time.Second), time.Second),
+		ttl:      memcachedTTL,
+		leaseTTL: leaseTTL,
 	}
 	if cfg.l2Cache != nil {
 		l.client.Store(&cacheRef{c: cfg.l2Cache})

@@ -15,18 +15,18 @@ import (
 
 // Leases keep replicas from fetching the same window from the source at once.
 // Before fetching closed windows a store adds a lease item per window (TTL
-// Config.LeaseTTL); memcached's add succeeds for one replica only. The winner
+// leaseTTL); memcached's add succeeds for one replica only. The winner
 // fetches, writes the window through and deletes the lease. A loser waits: it
 // polls L2 with growing pauses and reads the value once written, takes the
 // lease itself if it disappears without a value (the winner's fetch failed, or
-// the lease expired), and after Config.LeaseWait fetches anyway: a lease saves
+// the lease expired), and after leaseWait fetches anyway: a lease saves
 // Graph requests, it never makes a query fail. Windows are claimed one by one,
 // not runs, so replicas that split a range differently still share its windows.
 //
 // A winner reads L2 once more after taking its leases: another replica may have
 // written a window and released its lease between this store's lookup and its
 // claim. Deleting a lease is unconditional (the cache interface has no
-// compare-and-delete), so a fetch outlasting LeaseTTL may delete the lease of a
+// compare-and-delete), so a fetch outlasting leaseTTL may delete the lease of a
 // replica that took over; that costs a duplicate fetch, nothing more.
 const (
 	leasePollMin = 100 * time.Millisecond
@@ -127,7 +127,7 @@ func (s *Store) await(base context.Context, t signin.LogType, jobs []*job) {
 	if s.l2.onWait != nil {
 		s.l2.onWait()
 	}
-	deadline := time.Now().Add(s.cfg.LeaseWait)
+	deadline := time.Now().Add(leaseWait)
 	for delay := leasePollMin; len(jobs) > 0 && time.Now().Before(deadline); delay = min(2*delay, leasePollMax) {
 		timer := time.NewTimer(min(delay, time.Until(deadline)))
 		select {

@@ -45,19 +45,19 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 				continue
 			}
 		} else if ow := s.open[key]; ow != nil {
-			// An open window that has ended is refreshed for TailOverlap
+			// An open window that has ended is refreshed for tailOverlap
 			// more; sign-ins created in it that arrive later still are late
 			// arrivals, which the whole read when it closes collects.
-			ended := !ow.fetched.Before(w.end().Add(s.cfg.TailOverlap))
+			ended := !ow.fetched.Before(w.end().Add(min(tailOverlap, s.cfg.Freshness)))
 			if ended || now.Sub(ow.fetched) < s.cfg.MinRefresh-refreshSlack(s.cfg.MinRefresh) {
 				entries[i] = readyEntry(ow.block)
 				continue
 			}
 			j.held = ow.block
 			if n := ow.block.Len(); n > 0 {
-				// From TailOverlap before the newest held, for sign-ins that
+				// From tailOverlap before the newest held, for sign-ins that
 				// arrive out of order; ge, since timestamps can tie. Ids dedupe.
-				j.from = later(w.start, time.Unix(0, ow.block.Times[n-1]).Add(-s.cfg.TailOverlap).UTC())
+				j.from = later(w.start, time.Unix(0, ow.block.Times[n-1]).Add(-min(tailOverlap, s.cfg.Freshness)).UTC())
 			}
 		}
 		j.e = &entry{done: make(chan struct{}), interest: 1}

@@ -102,7 +102,7 @@ func New(src Source, cfg Config) *Store {
 	s := &Store{
 		src: src, cfg: cfg, ns: namespaceKey(cfg.Namespace),
 		limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, time.Now()),
-		sem:     make(chan struct{}, cfg.FetchConcurrency),
+		sem:     make(chan struct{}, fetchConcurrency),
 		metrics: newMetrics(cfg.MetricsLabel), tables: block.NewTables(),
 		ctx: ctx, cancel: cancel,
 		pending: make(map[string]*entry), hot: newHotSet(cfg.HotEvents),

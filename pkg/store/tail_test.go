@@ -48,7 +48,7 @@ func TestDashboardRefreshCostsOneRequestPerMinute(t *testing.T) {
 			t.Fatalf("query %d: refetched within MinRefresh", i)
 		}
 		if i > 0 && i%2 == 0 {
-			// A refresh asks for the tail only, from TailOverlap (5m) before
+			// A refresh asks for the tail only, from tailOverlap (5m) before
 			// the newest sign-in held, not before the window's start; at 10:15
 			// the 09:00 window closes and is read whole with it.
 			want := later(day.Add(10*time.Hour), now.Add(-7*time.Minute))
