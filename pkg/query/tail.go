@@ -49,6 +49,13 @@ func (t *Tail) Limit() int { return t.q.Limit }
 // Next scans [now-lookback, now). The first complete scan only learns what is
 // already there: a live view starts with what arrives after it opened.
 func (t *Tail) Next(ctx context.Context, now time.Time) (TailBatch, error) {
+	// The batch is known in advance, as a logs answer's: reserve it at the
+	// start, waiting for memory rather than failing.
+	acct := t.e.guard.Account()
+	defer acct.Close()
+	if err := acct.Wait(ctx, int64(t.q.Limit)*logLineBytes); err != nil {
+		return TailBatch{}, fmt.Errorf("waiting for query memory: %w", err)
+	}
 	from := now.Add(-t.lookback)
 	var fresh []ref
 	partial, err := splitPartial(t.e.scanMatching(ctx, t.q, from, now, func(b *block.Block, lo, hi int, pass []bool) {
