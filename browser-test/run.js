@@ -222,7 +222,13 @@ function fakeBackend() {
 
 const SPINNER =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="2"/></svg>';
-const TYPES = { '.js': 'text/javascript', '.map': 'application/json', '.svg': 'image/svg+xml', '.html': 'text/html' };
+const TYPES = {
+  '.js': 'text/javascript',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.html': 'text/html',
+  '.ttf': 'font/ttf',
+};
 
 /** Serves the page, the bundle, @grafana/ui's icons and the fake backend on 127.0.0.1. */
 function serve(backend) {
@@ -268,7 +274,8 @@ function serve(backend) {
     const icon = url.pathname.startsWith('/public/build/img/icons/')
       ? within(ICONS, decodeURIComponent(url.pathname.slice('/public/build/img/icons/'.length)))
       : undefined;
-    const asset = /^\/[\w.-]+\.(js|map)$/.test(url.pathname) ? within(BUNDLE, url.pathname.slice(1)) : undefined;
+    // The bundle's scripts, and the files webpack emits beside them (the code editor's icon font).
+    const asset = /^\/[\w.-]+\.(js|map|ttf)$/.test(url.pathname) ? within(BUNDLE, url.pathname.slice(1)) : undefined;
     if (req.method === 'GET' && (icon || asset)) {
       return sendFile(icon ?? asset);
     }
