@@ -168,7 +168,7 @@ func aggregationStore(ctx context.Context, o Options) (*aggregation, error) {
 	days := (o.AggregateSignIns + perDay - 1) / perDay
 	from, to := day, day.Add(time.Duration(days)*24*time.Hour)
 	st := store.New(&tiledSource{day: day, set: set}, store.Config{
-		RateLimit: 1_000_000, TimeBudget: time.Hour, MaxRun: 24,
+		TimeBudget: time.Hour, MaxRun: 24,
 		HotEvents: max(12_000_000, days*perDay*6/5), MetricsLabel: "bench-aggregate",
 		Now: func() time.Time { return to.Add(48 * time.Hour) },
 	})

@@ -70,11 +70,10 @@ func ColdLoad(ctx context.Context, o Options) ([]Result, error) {
 	obs := &statusObserver{}
 	// Wired as the plugin wires them: one request budget, charged by the
 	// client for every HTTP attempt.
-	gcfg, scfg := plugin.ShareBudget(graph.Config{TenantID: benchTenantID, ClientID: clientID,
+	gcfg := plugin.ShareBudget(graph.Config{TenantID: benchTenantID, ClientID: clientID,
 		AuthType: graph.AuthClientSecret, ClientSecret: secret, GraphEndpoint: url, AuthorityHost: url,
-		TLSCACert: sim.CACertPEM(), Observer: obs},
-		store.Config{RateLimit: throttleRequests, RateWindow: throttleWindow, MaxRun: runWindows,
-			TimeBudget: 4 * time.Hour, MetricsLabel: "bench-coldload"})
+		TLSCACert: sim.CACertPEM(), Observer: obs}, throttleRequests, throttleWindow)
+	scfg := store.Config{MaxRun: runWindows, TimeBudget: 4 * time.Hour, MetricsLabel: "bench-coldload"}
 	client, err := graph.New(gcfg)
 	if err != nil {
 		return nil, err

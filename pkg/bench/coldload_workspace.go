@@ -84,11 +84,9 @@ func workspaceLoad(ctx context.Context, o Options) (*wsLoad, error) {
 		return nil, err
 	}
 	src := &recordingSource{next: client}
-	// The plugin's store for a workspace: the client paces every attempt, so
-	// the store takes no token of its own; a budget long enough to wait out
+	// The plugin's store for a workspace: the client paces every attempt; a budget long enough to wait out
 	// the whole load, as the benchmark has no panel deadline.
-	st := store.New(src, store.Config{RateLimit: workspaceRequests, RateWindow: workspaceWindow, SourcePaced: true,
-		MaxRun: runWindows, TimeBudget: 4 * time.Hour, MetricsLabel: "bench-workspace"})
+	st := store.New(src, store.Config{MaxRun: runWindows, TimeBudget: 4 * time.Hour, MetricsLabel: "bench-workspace"})
 	defer st.Close()
 
 	// Closed days only: every window is final, none is refetched, and a

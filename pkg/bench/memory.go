@@ -83,7 +83,7 @@ func memoryOf(ctx context.Context, set eventSet, from, to time.Time, hotEvents i
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	st := store.New(&memSource{set: set, clone: true}, store.Config{
-		RateLimit: 1_000_000, TimeBudget: time.Hour, MaxRun: 24, HotEvents: hotEvents,
+		TimeBudget: time.Hour, MaxRun: 24, HotEvents: hotEvents,
 		MetricsLabel: "bench-memory", Now: func() time.Time { return to.Add(24 * time.Hour) },
 	})
 	defer st.Close()

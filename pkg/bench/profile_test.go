@@ -101,7 +101,7 @@ func BenchmarkOverviewPanels(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st := store.New(&memSource{set: set, clone: true}, store.Config{RateLimit: 1_000_000, TimeBudget: time.Hour, MaxRun: runWindows,
+	st := store.New(&memSource{set: set, clone: true}, store.Config{TimeBudget: time.Hour, MaxRun: runWindows,
 		MetricsLabel: "bench-overview", Now: func() time.Time { return end.Add(24 * time.Hour) }})
 	defer st.Close()
 	for _, lt := range signin.LogTypes {

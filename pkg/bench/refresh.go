@@ -46,7 +46,7 @@ func Refresh(ctx context.Context, o Options) ([]Result, error) {
 	clock.Store(now0.UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
 	src := &memSource{set: set, clock: now}
-	st := store.New(src, store.Config{RateLimit: 1_000_000, TimeBudget: time.Hour, MaxRun: runWindows,
+	st := store.New(src, store.Config{TimeBudget: time.Hour, MaxRun: runWindows,
 		Freshness: freshness, MetricsLabel: "bench-refresh", Now: now})
 	defer st.Close()
 	scan := func() error {

@@ -208,7 +208,7 @@ func listTruth(records []listRecord, logType, metric string, groupBy []string, f
 // speaking the Log Analytics query API — and compares every row with the
 // ground truth computed here from `graphsim export`.
 func TestAuthAndRiskDimensionsMatchGroundTruth(t *testing.T) {
-	to := time.Now().UTC().Truncate(24 * time.Hour)
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
 	from := to.Add(-7 * 24 * time.Hour)
 	records := authRiskRecords(t, 7, "small", from, to)
 	type sample struct {

@@ -19,7 +19,7 @@ var small7 = plugintest.Datasource{UID: "small7", JSONData: map[string]any{"sour
 
 // pastDay is yesterday, UTC: closed and complete.
 func pastDay() (time.Time, time.Time) {
-	to := time.Now().UTC().Truncate(24 * time.Hour)
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
 	return to.Add(-24 * time.Hour), to
 }
 

@@ -53,7 +53,7 @@ func TestLogAnalyticsAnswersAsGraph(t *testing.T) {
 	h := launch(t)
 	viaGraph := plugintest.Datasource{UID: "same-graph", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-"}}
 	viaLA := plugintest.Datasource{UID: "same-la", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-", "demoApi": "logAnalytics"}}
-	to := time.Now().UTC().Truncate(24 * time.Hour)
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
 	from := to.Add(-3 * 24 * time.Hour)
 	queries := []map[string]any{
 		{"logType": "all", "metric": "count", "groupBy": []string{"logType", "status"}, "timeAggregate": "1h"},

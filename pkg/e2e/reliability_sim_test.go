@@ -67,7 +67,7 @@ func graphDatasource(uid, base string, caPEM []byte, clientID string, secure map
 // lastWholeDay is the last whole UTC day: inside Graph's retention, and long
 // closed, so every sign-in of it has arrived.
 func lastWholeDay() (time.Time, time.Time) {
-	to := time.Now().UTC().Truncate(24 * time.Hour)
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
 	return to.Add(-24 * time.Hour), to
 }
 

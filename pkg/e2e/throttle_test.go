@@ -24,7 +24,7 @@ func TestDemoThrottledWeek(t *testing.T) {
 	h := launch(t)
 	ds := plugintest.Datasource{UID: "throttled", JSONData: map[string]any{
 		"source": "demo", "demoSeed": 7, "demoSize": "small", "demoThrottle": true, "queryTimeBudgetSeconds": 10}}
-	to := time.Now().UTC().Truncate(24 * time.Hour)
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
 	from := to.Add(-7 * 24 * time.Hour)
 	types := []string{"interactive", "servicePrincipal", "managedIdentity"}
 	truth := make(map[string]map[int64]float64)

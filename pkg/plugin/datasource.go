@@ -105,7 +105,7 @@ func (ds *Datasource) newSource(s, conn Settings, demo string, scfg store.Config
 		if err != nil {
 			return nil, scfg, err
 		}
-		cfg.Pacer, scfg.SourcePaced = pace.New(scfg.RateLimit, scfg.RateWindow), true
+		cfg.Pacer = pace.New(requestBudget(s))
 		client, err := loganalytics.New(cfg)
 		if err != nil {
 			return nil, scfg, err
@@ -114,7 +114,8 @@ func (ds *Datasource) newSource(s, conn Settings, demo string, scfg store.Config
 	}
 	cfg := graphConfig(conn)
 	cfg.Observer = ds.counters
-	cfg, scfg = ShareBudget(cfg, scfg)
+	n, window := requestBudget(s)
+	cfg = ShareBudget(cfg, n, window)
 	client, err := graph.New(cfg)
 	if err != nil {
 		return nil, scfg, err

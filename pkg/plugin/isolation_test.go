@@ -20,12 +20,12 @@ func TestTenantIsolation(t *testing.T) {
 	t.Setenv(envAllowedPaths, dir)                    // the server permits the directory
 	t.Setenv(envCacheSecret, "isolation-test-secret") // memcached is used only with a secret
 	mc := os.Getenv("SIGNINLENS_TEST_MEMCACHED")
-	to := time.Now().UTC().Truncate(24 * time.Hour)
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
 	from := to.Add(-24 * time.Hour)
 	answer := func(uid string, seed int, cacheDir, memcached string) string {
 		t.Helper()
 		jd := fmt.Sprintf(`{"source":"demo","demoSeed":%d,"demoSize":"small","cacheDir":%q,"memcachedAddresses":%q}`, seed, cacheDir, memcached)
-		inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: uid, JSONData: []byte(jd)})
+		inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: uid, JSONData: unwarmed(jd)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,13 +13,13 @@ import (
 // group-by; the answer says so, and the rows still add up to every sign-in.
 func TestMaxGroupsSetting(t *testing.T) {
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "limits",
-		JSONData: []byte(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","maxGroups":50}`)})
+		JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","maxGroups":50}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ds := inst.(*Datasource)
 	defer ds.Dispose()
-	to := time.Now().UTC().Truncate(24 * time.Hour)
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
 	tr := backend.TimeRange{From: to.Add(-24 * time.Hour), To: to}
 	ask := func(q string) backend.DataResponse {
 		t.Helper()
@@ -57,7 +57,7 @@ func TestMaxGroupsSetting(t *testing.T) {
 // named in the answer's notice, quoted, never dropped in silence.
 func TestIgnoredAdHocFilters(t *testing.T) {
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "adhoc",
-		JSONData: []byte(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-"}`)})
+		JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-"}`)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestConcurrentPanels(t *testing.T) {
 		t.Skip("a load test")
 	}
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "load",
-		JSONData: []byte(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-"}`)})
+		JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-"}`)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,8 @@ import (
 func TestRestartKeepsClosedWindows(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(envAllowedPaths, dir) // the server permits the directory
-	settings := backend.DataSourceInstanceSettings{UID: "restart", JSONData: []byte(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":` + quote(dir) + `}`)}
-	to := time.Now().UTC().Truncate(24 * time.Hour)
+	settings := backend.DataSourceInstanceSettings{UID: "restart", JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":` + quote(dir) + `}`)}
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
 	req := &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", TimeRange: backend.TimeRange{From: to.Add(-7 * 24 * time.Hour), To: to},
 		Interval: time.Hour, JSON: []byte(`{"logType":"all","format":"table","metric":"count","groupBy":["logType"]}`)}}}
 	answer := func() (string, int64) {

@@ -23,7 +23,7 @@ func TestDemoSpeaksLogAnalytics(t *testing.T) {
 	if la.settings.FreshnessMinutes != 30 || graph.settings.FreshnessMinutes != 15 {
 		t.Fatalf("freshness %d / %d; want 30 through Log Analytics, 15 through Graph", la.settings.FreshnessMinutes, graph.settings.FreshnessMinutes)
 	}
-	to := time.Now().UTC().Truncate(24 * time.Hour)
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
 	q := `{"logType":"all","format":"table","metric":"count","groupBy":["logType"]}`
 	a, b := ask(t, la, to.Add(-24*time.Hour), to, q), ask(t, graph, to.Add(-24*time.Hour), to, q)
 	if a.Error != nil || b.Error != nil || a.Frames[0].Rows() != 4 {

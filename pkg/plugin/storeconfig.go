@@ -19,6 +19,12 @@ import (
 // their own (the demo without demoThrottle).
 const unthrottled = 1_000_000
 
+// Graph's budget for sign-in reports: 5 requests per 10 s per app and tenant.
+const (
+	graphBudgetRequests = 5
+	graphBudgetWindow   = 10 * time.Second
+)
+
 // Log Analytics' documented query rate: about 200 requests per 30 s per user.
 const (
 	logAnalyticsRequests = 200
@@ -50,8 +56,6 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 		MetricsLabel: uid,
 		MaxRun:       maxRunWindows,
 		L1Bytes:      s.CacheSizeMB << 20,
-		RateLimit:    s.ThrottleRequests,
-		RateWindow:   time.Duration(s.ThrottleWindowSeconds) * time.Second,
 		TimeBudget:   time.Duration(s.QueryTimeBudgetSeconds) * time.Second,
 	}
 	if addrs := memcachedAddresses(s); addrs != "" {
@@ -62,12 +66,6 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 				iniCacheSecret+", the same on every replica, or the datasource's secure cacheSecret")
 		}
 	}
-	if s.ReadsLogAnalytics() && s.ThrottleRequests == 0 {
-		cfg.RateLimit, cfg.RateWindow = logAnalyticsRequests, logAnalyticsWindow
-	}
-	if s.Source == SourceDemo && !s.DemoThrottle {
-		cfg.RateLimit = unthrottled
-	}
 	if s.Source == SourceDemo && s.DemoFile != "" {
 		// A replayed export is small and may span years: a query over all of it
 		// should be a handful of requests, not one per day.
@@ -76,18 +74,38 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 	return cfg, nil
 }
 
-// ShareBudget gives the Graph client and the store one request budget, as the
-// plugin wires them (and figure e of pkg/bench measures): a pace.Bucket of
-// s.RateLimit requests per s.RateWindow that the client charges for every HTTP
-// attempt to the sign-in endpoints — each page, each retry, the health check's
-// probe — dates by when the request was written, and pushes back by a 429's
-// Retry-After. Graph counts requests as they arrive, retries included; a budget
-// charged per listing and page drifts from Graph's and provokes 429s. The
-// store, whose source now paces itself, takes no token of its own.
-func ShareBudget(g graph.Config, s store.Config) (graph.Config, store.Config) {
-	g.Pacer = pace.New(s.RateLimit, s.RateWindow)
-	s.SourcePaced = true
-	return g, s
+// requestBudget is the datasource's request budget: requests per window that
+// every panel, alert rule, live tail and warming of it share. Graph's is 5 per
+// 10 s (throttleRequests, throttleWindowSeconds); a workspace's 200 per 30 s;
+// the demo has none unless demoThrottle.
+func requestBudget(s Settings) (int, time.Duration) {
+	n, window := s.ThrottleRequests, time.Duration(s.ThrottleWindowSeconds)*time.Second
+	if s.ReadsLogAnalytics() && n == 0 {
+		n, window = logAnalyticsRequests, logAnalyticsWindow
+	}
+	if s.Source == SourceDemo && !s.DemoThrottle {
+		n = unthrottled
+	}
+	if n == 0 {
+		n = graphBudgetRequests
+	}
+	if window == 0 {
+		window = graphBudgetWindow
+	}
+	return n, window
+}
+
+// ShareBudget gives the Graph client the datasource's request budget, as the
+// plugin wires it (and figure e of pkg/bench measures): a pace.Bucket of n
+// requests per window that the client charges for every HTTP attempt to the
+// sign-in endpoints — each page, each retry, the health check's probe — dates
+// by when the request was written, and pushes back by a 429's Retry-After.
+// Graph counts requests as they arrive, retries included; a budget charged
+// per listing and page drifts from Graph's and provokes 429s. The store takes
+// no token of its own.
+func ShareBudget(g graph.Config, n int, window time.Duration) graph.Config {
+	g.Pacer = pace.New(n, window)
+	return g
 }
 
 // namespace isolates one datasource's cache from every other: the UID, where the

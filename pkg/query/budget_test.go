@@ -42,7 +42,7 @@ func TestPartialCountsWholeLogTypes(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		src.sliceReader = append(src.sliceReader, sampleEvent(day, i))
 	}
-	st := store.New(src, store.Config{RateLimit: 1_000_000, L1Bytes: 32 << 20, TimeBudget: 10 * time.Second})
+	st := store.New(src, store.Config{L1Bytes: 32 << 20, TimeBudget: 10 * time.Second})
 	defer st.Close()
 	defer release() // before Close: the stalled fetches finish
 	q, err := Parse([]byte(`{"logType":"all","format":"table","metric":"count"}`))
@@ -76,7 +76,7 @@ func TestWholeAnswerIsNotPartial(t *testing.T) {
 	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	src, release := newStallingSource()
 	release()
-	st := store.New(src, store.Config{RateLimit: 1_000_000, L1Bytes: 32 << 20})
+	st := store.New(src, store.Config{L1Bytes: 32 << 20})
 	defer st.Close()
 	q, err := Parse([]byte(`{"logType":"all","format":"table","metric":"count"}`))
 	if err != nil {

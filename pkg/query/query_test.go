@@ -91,7 +91,7 @@ func (r sliceReader) ListSignIns(_ context.Context, t signin.LogType, from, to t
 
 // engine answers over a store of r's sign-ins, unthrottled, without persistence.
 func (r sliceReader) engine() *Engine {
-	return New(store.New(r, store.Config{RateLimit: 1_000_000, L1Bytes: 32 << 20}))
+	return New(store.New(r, store.Config{L1Bytes: 32 << 20}))
 }
 
 func TestTimeSeries(t *testing.T) {

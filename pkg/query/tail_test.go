@@ -68,7 +68,7 @@ func TestTailDeliversEachNewSignInOnceInOrder(t *testing.T) {
 			arrives: created.Add(delay),
 		})
 	}
-	st := store.New(src, store.Config{RateLimit: 1_000_000, L1Bytes: 32 << 20, MinRefresh: time.Second, Now: src.clock})
+	st := store.New(src, store.Config{L1Bytes: 32 << 20, MinRefresh: time.Second, Now: src.clock})
 	e := New(st)
 	q, err := ParseWith([]byte(`{"logType":"interactive","format":"logs","limit":4,"filters":[{"key":"status","op":"=","value":"failure"}]}`), DefaultLimits())
 	if err != nil {
@@ -126,7 +126,7 @@ func TestTailFallsBehindRatherThanSkip(t *testing.T) {
 		created := start.Add(time.Duration(i) * time.Second)
 		src.signIns = append(src.signIns, arriving{e: signin.Event{ID: fmt.Sprintf("id-%02d", i), Created: created}, arrives: created})
 	}
-	st := store.New(src, store.Config{RateLimit: 1_000_000, L1Bytes: 32 << 20, MinRefresh: time.Second, Now: src.clock})
+	st := store.New(src, store.Config{L1Bytes: 32 << 20, MinRefresh: time.Second, Now: src.clock})
 	tail := New(st).Tail(Query{LogTypes: []signin.LogType{signin.Interactive}, Format: Logs, Limit: 4}, 15*time.Minute)
 	if _, err := tail.Next(context.Background(), src.clock()); err != nil {
 		t.Fatal(err)

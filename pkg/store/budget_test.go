@@ -14,7 +14,7 @@ import (
 // scanning two log types one after another waits once, not once per log type.
 func TestDeadlineSharedByScans(t *testing.T) {
 	src := &gateSource{open: make(chan struct{})}
-	s := New(src, Config{Now: closedNow, RateLimit: fastRate, TimeBudget: 10 * time.Second})
+	s := New(src, Config{Now: closedNow, TimeBudget: 10 * time.Second})
 	defer s.Close()
 	defer close(src.open) // before Close: the fetches finish
 	start := time.Now()
@@ -36,7 +36,7 @@ func TestDeadlineSharedByScans(t *testing.T) {
 func TestDeadlinePassedAnswersHeld(t *testing.T) {
 	src := &gateSource{open: make(chan struct{})}
 	close(src.open)
-	s := New(src, Config{Now: closedNow, RateLimit: fastRate, TimeBudget: 10 * time.Second})
+	s := New(src, Config{Now: closedNow, TimeBudget: 10 * time.Second})
 	defer s.Close()
 	count(t, s, day.Add(2*time.Hour), day.Add(3*time.Hour)) // one window held
 	src.open = make(chan struct{})                          // the source stalls from now on
@@ -84,7 +84,7 @@ func TestDeadlinePassedKeepsLoading(t *testing.T) {
 // error even when its budget is spent, rather than passing as partial.
 func TestDeadlinePassedCancelled(t *testing.T) {
 	src := &gateSource{open: make(chan struct{})}
-	s := New(src, Config{Now: closedNow, RateLimit: fastRate})
+	s := New(src, Config{Now: closedNow})
 	defer s.Close()
 	ctx, cancel := context.WithCancel(WithDeadline(context.Background(), time.Now().Add(-time.Second)))
 	cancel()

@@ -68,17 +68,6 @@ type Config struct {
 	// saveEvery and by Close. Each namespace gets its own subdirectory.
 	Dir string
 
-	// RateLimit requests per RateWindow are made to the source at most, shared by
-	// all scans of the store; Graph allows 5 per 10 s per app and tenant for
-	// sign-in logs. Defaults 5 and 10s.
-	RateLimit  int
-	RateWindow time.Duration
-	// SourcePaced says the source takes a token of the request budget before
-	// each of its own HTTP attempts, retries included (the plugin gives the
-	// Graph client a pace.Bucket: graph.Config.Pacer). The store then takes
-	// none, so no request is charged twice, and RateLimit and RateWindow are
-	// not used. Unset for sources that do not pace themselves (in memory).
-	SourcePaced bool
 	// PageSize is the source's page size: a page this full is taken to be
 	// followed by another, which costs another request. Default 1000 (Graph's).
 	PageSize int
@@ -120,11 +109,9 @@ func (c *Config) applyDefaults() {
 	setDuration(&c.Window, time.Hour)
 	setDuration(&c.Freshness, 15*time.Minute)
 	setDuration(&c.MinRefresh, time.Minute)
-	setDuration(&c.RateWindow, 10*time.Second)
 	setDuration(&c.TimeBudget, 30*time.Second)
 	setInt(&c.HotEvents, 2_000_000)
 	setInt(&c.L1Bytes, 256<<20)
-	setInt(&c.RateLimit, 5)
 	setInt(&c.PageSize, 1000)
 	setInt(&c.MaxRun, 6)
 	setInt(&c.MemcachedItemBytes, 1<<20)

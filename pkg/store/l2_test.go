@@ -52,7 +52,7 @@ func forEachL2(t *testing.T, fn func(t *testing.T, env *l2Env)) {
 func l2Base(t *testing.T, with func(*Config)) Config {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	cfg := Config{Now: closedNow, RateLimit: fastRate, Namespace: "l2test-" + hex.EncodeToString(b), Secret: []byte("secret-1")}
+	cfg := Config{Now: closedNow, Namespace: "l2test-" + hex.EncodeToString(b), Secret: []byte("secret-1")}
 	with(&cfg)
 	return cfg
 }
@@ -386,7 +386,7 @@ func TestL2DownFallsBackToSource(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	src := &fakeSource{}
-	s := New(src, Config{Now: closedNow, RateLimit: fastRate, Namespace: "down", MemcachedAddresses: addr})
+	s := New(src, Config{Now: closedNow, Namespace: "down", MemcachedAddresses: addr})
 	defer s.Close()
 	if got, want := count(t, s, day, day.Add(6*time.Hour)), 360; got != want {
 		t.Fatalf("unexpected count; got %d; want %d", got, want)
@@ -402,7 +402,7 @@ func TestL2UnresolvableAddressIsNoError(t *testing.T) {
 	src := &fakeSource{}
 	// The client cannot be built (the port does not parse; no DNS is asked),
 	// and the store runs without L2, retrying in the background.
-	s := New(src, Config{Now: closedNow, RateLimit: fastRate, Namespace: "none", MemcachedAddresses: "127.0.0.1:no-port"})
+	s := New(src, Config{Now: closedNow, Namespace: "none", MemcachedAddresses: "127.0.0.1:no-port"})
 	defer s.Close()
 	if got, want := count(t, s, day, day.Add(time.Hour)), 60; got != want {
 		t.Fatalf("unexpected count; got %d; want %d", got, want)

@@ -12,26 +12,6 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-func TestLimiterReserve(t *testing.T) {
-	t0 := day
-	l := newLimiter(5, 10*time.Second, t0)
-	f := func(at time.Duration, want time.Duration) {
-		t.Helper()
-		if got := l.reserve(t0.Add(at)); got != want {
-			t.Fatalf("unexpected wait at %s; got %s; want %s", at, got, want)
-		}
-	}
-	for i := 0; i < 5; i++ {
-		f(0, 0) // the burst
-	}
-	f(0, 2*time.Second)
-	f(0, 4*time.Second)
-	f(4*time.Second, 2*time.Second) // two tokens refilled, both reserved already
-	l.cancel()
-	f(4*time.Second, 2*time.Second)
-	f(20*time.Second, 0)
-}
-
 // gateSource is a fakeSource whose calls block until open is closed.
 type gateSource struct {
 	fakeSource
@@ -54,7 +34,7 @@ func closedNow() time.Time { return day.Add(48 * time.Hour) }
 // whether the cancelled fetch stopped before asking or was answered first.
 func TestCancelledScanThenScan(t *testing.T) {
 	src := &gateSource{open: make(chan struct{})}
-	s := New(src, Config{Now: closedNow, RateLimit: fastRate})
+	s := New(src, Config{Now: closedNow})
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -91,7 +71,7 @@ func (p *pagingFailure) ListSignIns(ctx context.Context, t signin.LogType, from,
 func TestWindowFetchedInPartIsNotCached(t *testing.T) {
 	src := &pagingFailure{}
 	src.failing.Store(true)
-	s := New(src, Config{Now: closedNow, RateLimit: fastRate})
+	s := New(src, Config{Now: closedNow})
 	defer s.Close()
 	if err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {}); err == nil {
 		t.Fatal("expected the paging failure")
@@ -108,7 +88,7 @@ func TestWindowFetchedInPartIsNotCached(t *testing.T) {
 func TestTimeBudgetGivesPartialResult(t *testing.T) {
 	src := &gateSource{open: make(chan struct{})}
 	close(src.open)
-	s := New(src, Config{Now: closedNow, RateLimit: fastRate, TimeBudget: time.Hour})
+	s := New(src, Config{Now: closedNow, TimeBudget: time.Hour})
 	defer s.Close()
 	count(t, s, day.Add(2*time.Hour), day.Add(3*time.Hour)) // one window held
 	src.open = make(chan struct{})
@@ -136,7 +116,7 @@ func TestTimeBudgetGivesPartialResult(t *testing.T) {
 func TestPersistenceAcrossRestart(t *testing.T) {
 	dir := t.TempDir()
 	src := &fakeSource{}
-	cfg := Config{Now: closedNow, RateLimit: fastRate, Dir: dir, Namespace: "uid-1/tenant/abc", L1Bytes: 32 << 20}
+	cfg := Config{Now: closedNow, Dir: dir, Namespace: "uid-1/tenant/abc", L1Bytes: 32 << 20}
 	s := New(src, cfg)
 	if got, want := count(t, s, day, day.Add(6*time.Hour)), 360; got != want {
 		t.Fatalf("unexpected count; got %d; want %d", got, want)
@@ -174,7 +154,7 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 func TestReplacedInstanceKeepsTheSave(t *testing.T) {
 	dir := t.TempDir()
 	src := &fakeSource{}
-	cfg := Config{Now: closedNow, RateLimit: fastRate, Dir: dir, Namespace: "ns", L1Bytes: 32 << 20}
+	cfg := Config{Now: closedNow, Dir: dir, Namespace: "ns", L1Bytes: 32 << 20}
 	old := New(src, cfg)
 	count(t, old, day, day.Add(6*time.Hour))
 	replacement := New(src, cfg) // loads no file: the old instance has not saved yet
@@ -195,7 +175,7 @@ func TestReplacedInstanceKeepsTheSave(t *testing.T) {
 func TestDamagedCacheFileGivesEmptyCache(t *testing.T) {
 	dir := t.TempDir()
 	src := &fakeSource{}
-	cfg := Config{Now: closedNow, RateLimit: fastRate, Dir: dir, Namespace: "ns", L1Bytes: 32 << 20}
+	cfg := Config{Now: closedNow, Dir: dir, Namespace: "ns", L1Bytes: 32 << 20}
 	s := New(src, cfg)
 	count(t, s, day, day.Add(time.Hour))
 	if err := s.Close(); err != nil {
@@ -222,7 +202,7 @@ func TestDamagedCacheFileGivesEmptyCache(t *testing.T) {
 
 func TestDamagedL1EntryIsAMiss(t *testing.T) {
 	src := &fakeSource{}
-	s := New(src, Config{Now: closedNow, RateLimit: fastRate, HotEvents: 1})
+	s := New(src, Config{Now: closedNow, HotEvents: 1})
 	defer s.Close()
 	count(t, s, day, day.Add(time.Hour))
 	count(t, s, day.Add(time.Hour), day.Add(2*time.Hour)) // evicts the first from the hot set

@@ -7,8 +7,8 @@
 //     persisted to Config.Dir (l1.go; the encoding is package block's);
 //   - L2: the same encoded windows in memcached, sealed, shared by Grafana
 //     replicas, with leases so that replicas fetch a window once (l2*.go);
-//   - the source, called through a rate limiter shared by all scans, with
-//     adjacent missing windows fetched by one paged request (fetch.go).
+//   - the source, which paces itself within the datasource's request budget,
+//     with adjacent missing windows fetched by one paged request (fetch.go).
 //
 // Open windows — those that may still receive late sign-ins — are held apart
 // and refreshed by fetching only their new tail (plan.go, block.MergeTail). Concurrent queries
@@ -40,8 +40,7 @@ type Store struct {
 	cfg     Config
 	ns      string // Config.Namespace as it goes into keys
 	l1      *fastcache.Cache
-	l2      *l2 // nil without memcached
-	limiter *limiter
+	l2      *l2           // nil without memcached
 	sem     chan struct{} // bounds fetches in flight
 	metrics *metrics
 	counts  counters
@@ -101,7 +100,6 @@ func New(src Source, cfg Config) *Store {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Store{
 		src: src, cfg: cfg, ns: namespaceKey(cfg.Namespace),
-		limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, time.Now()),
 		sem:     make(chan struct{}, fetchConcurrency),
 		metrics: newMetrics(cfg.MetricsLabel), tables: block.NewTables(),
 		ctx: ctx, cancel: cancel,

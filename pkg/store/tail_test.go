@@ -22,13 +22,10 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// fastRate keeps the rate limiter out of the way of tests about other things.
-const fastRate = 1_000_000
-
 func TestDashboardRefreshCostsOneRequestPerMinute(t *testing.T) {
 	clock := &fakeClock{t: day.Add(10*time.Hour + 6*time.Minute)}
 	src := &fakeSource{now: clock.Now}
-	s := New(src, Config{Now: clock.Now, RateLimit: fastRate})
+	s := New(src, Config{Now: clock.Now})
 	defer s.Close()
 	// "Last 24 h", refreshed every 30 s for 10 minutes. Between refreshes the
 	// open window is served as last fetched: the sign-in of the minute just
@@ -70,7 +67,7 @@ func TestDashboardRefreshCostsOneRequestPerMinute(t *testing.T) {
 func TestLateSignInsConvergeWhenTheWindowCloses(t *testing.T) {
 	clock := &fakeClock{t: day.Add(10*time.Hour + 30*time.Minute)}
 	src := &fakeSource{now: clock.Now}
-	s := New(src, Config{Now: clock.Now, RateLimit: fastRate})
+	s := New(src, Config{Now: clock.Now})
 	defer s.Close()
 	from, to := day.Add(10*time.Hour), day.Add(11*time.Hour)
 	if got, want := count(t, s, from, to), 30; got != want {
