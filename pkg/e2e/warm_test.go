@@ -57,8 +57,15 @@ func TestWarmAtStart(t *testing.T) {
 	if st := waitWarm(t, second, ds); st["warmSignIns"] != want {
 		t.Fatalf("warming after the restart found %v sign-ins; want %v", st["warmSignIns"], want)
 	}
-	if after := sim.Stats(); after.Pages != before.Pages {
-		t.Fatalf("warming after a restart read %d Graph pages; want 0: the days are on disk", after.Pages-before.Pages)
+	// Closed windows come from disk. The last hour is still open for 15
+	// minutes after it ends (freshnessMinutes): open windows are held in
+	// memory only, so a restart then fetches each log type's once more.
+	allowed := int64(0)
+	if time.Now().Before(end.Add(15*time.Minute + time.Minute)) {
+		allowed = int64(len(logTypes))
+	}
+	if after := sim.Stats(); after.Pages-before.Pages > allowed {
+		t.Fatalf("warming after a restart read %d Graph pages; want %d: the closed days are on disk", after.Pages-before.Pages, allowed)
 	}
 }
 
