@@ -36,16 +36,7 @@ func TestHAReplicasShareMemcached(t *testing.T) {
 	// A week of whole hours that closed long ago: every window is cacheable.
 	to := time.Now().UTC().Add(-time.Hour).Truncate(time.Hour)
 	from := to.Add(-7 * 24 * time.Hour)
-	truth := make(map[string]map[int64]float64)
-	var qs []plugintest.Query
-	for _, lt := range logTypes {
-		records := export(t, 7, "small", lt, from, to)
-		if len(records) == 0 {
-			t.Fatalf("%s: the export is empty; the test would prove nothing", lt)
-		}
-		truth[lt] = hourlyCounts(t, records, false)
-		qs = append(qs, plugintest.Query{RefID: lt, JSON: map[string]any{"logType": lt, "format": "timeSeries", "metric": "count", "timeAggregate": "1h"}, From: from, To: to})
-	}
+	truth, qs, _ := hourlyTruth(t, from, to)
 	ask := func(name string, h *plugintest.Host) {
 		t.Helper()
 		resp, err := h.QueryData(context.Background(), ds.Request(nil, qs...))
@@ -77,6 +68,27 @@ func TestHAReplicasShareMemcached(t *testing.T) {
 		t.Fatalf("unexpected stats of the second replica: l2Hits %v, sourceRequests %v, graphRequests %v; want %v, 0, 0",
 			st["l2Hits"], st["sourceRequests"], st["graphRequests"], windows)
 	}
+}
+
+// hourlyTruth exports [from, to) of the seed-7 small tenant per log type:
+// the hourly counts there (the ground truth), a query of those counts per log
+// type (refID = log type), and the sign-ins in all. Each export must hold
+// sign-ins, else a test would prove nothing.
+func hourlyTruth(t *testing.T, from, to time.Time) (map[string]map[int64]float64, []plugintest.Query, int) {
+	t.Helper()
+	truth := make(map[string]map[int64]float64)
+	var qs []plugintest.Query
+	total := 0
+	for _, lt := range logTypes {
+		records := export(t, 7, "small", lt, from, to)
+		if len(records) == 0 {
+			t.Fatalf("%s: the export is empty; the test would prove nothing", lt)
+		}
+		total += len(records)
+		truth[lt] = hourlyCounts(t, records, false)
+		qs = append(qs, plugintest.Query{RefID: lt, JSON: map[string]any{"logType": lt, "format": "timeSeries", "metric": "count", "timeAggregate": "1h"}, From: from, To: to})
+	}
+	return truth, qs, total
 }
 
 // haStats reads the datasource's stats resource.
@@ -134,15 +146,7 @@ func TestFleetFetchesEachClosedWindowOnce(t *testing.T) {
 	sim, ds := simulatedTenant(t, graphsim.Options{}, map[string]any{"memcachedAddresses": addr})
 	to := time.Now().UTC().Add(-time.Hour).Truncate(time.Hour)
 	from := to.Add(-7 * 24 * time.Hour)
-	truth := make(map[string]map[int64]float64)
-	var qs []plugintest.Query
-	total := int64(0)
-	for _, lt := range logTypes {
-		records := export(t, 7, "small", lt, from, to)
-		total += int64(len(records))
-		truth[lt] = hourlyCounts(t, records, false)
-		qs = append(qs, plugintest.Query{RefID: lt, JSON: map[string]any{"logType": lt, "format": "timeSeries", "metric": "count", "timeAggregate": "1h"}, From: from, To: to})
-	}
+	truth, qs, total := hourlyTruth(t, from, to)
 	hosts := []*plugintest.Host{launch(t), launch(t), launch(t)}
 	responses := make([]*backend.QueryDataResponse, len(hosts))
 	errs := make([]error, len(hosts))
@@ -163,7 +167,7 @@ func TestFleetFetchesEachClosedWindowOnce(t *testing.T) {
 			checkHourly(t, fmt.Sprintf("replica %d/%s", i+1, lt), responses[i].Responses[lt], truth[lt], from, to)
 		}
 	}
-	if served := sim.Stats().SignInsServed; served != total {
+	if served := sim.Stats().SignInsServed; served != int64(total) {
 		t.Fatalf("the simulator served %d sign-ins to the three replicas; the week has %d: each window must be fetched once between them", served, total)
 	}
 	t.Logf("three replicas answered a cold week of %d sign-ins, each fetched once", total)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
 
 // TestProcessRestartResumesBackfill plays Grafana stopping the plugin in the
@@ -22,12 +21,7 @@ func TestProcessRestartResumesBackfill(t *testing.T) {
 	})
 	to := time.Now().UTC().Add(-time.Hour).Truncate(time.Hour)
 	from := to.Add(-7 * 24 * time.Hour)
-	truth := make(map[string]map[int64]float64)
-	var qs []plugintest.Query
-	for _, lt := range logTypes {
-		truth[lt] = hourlyCounts(t, export(t, 7, "small", lt, from, to), false)
-		qs = append(qs, plugintest.Query{RefID: lt, JSON: map[string]any{"logType": lt, "format": "timeSeries", "metric": "count", "timeAggregate": "1h"}, From: from, To: to})
-	}
+	truth, qs, _ := hourlyTruth(t, from, to)
 
 	first := launch(t)
 	if _, err := first.QueryData(context.Background(), ds.Request(nil, qs...)); err != nil {

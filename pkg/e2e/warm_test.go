@@ -20,15 +20,8 @@ func TestWarmAtStart(t *testing.T) {
 	})
 	end := time.Now().UTC().Truncate(time.Hour)
 	start := end.Add(-48 * time.Hour)
-	want := 0.0
-	truth := map[string]map[int64]float64{}
-	var qs []plugintest.Query
-	for _, lt := range logTypes {
-		records := export(t, 7, "small", lt, start, end)
-		want += float64(len(records))
-		truth[lt] = hourlyCounts(t, records, false)
-		qs = append(qs, plugintest.Query{RefID: lt, JSON: map[string]any{"logType": lt, "format": "timeSeries", "metric": "count", "timeAggregate": "1h"}, From: start, To: end})
-	}
+	truth, qs, total := hourlyTruth(t, start, end)
+	want := float64(total)
 
 	first := launch(t)
 	st := waitWarm(t, first, ds)

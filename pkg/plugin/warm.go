@@ -89,7 +89,10 @@ func (ds *Datasource) warmRange(ctx context.Context, start, end time.Time) {
 	defer ds.warm.done.Store(true)
 	logger := log.DefaultLogger.With("datasource", ds.counters.uid)
 	for dayEnd := end; dayEnd.After(start); dayEnd = dayEnd.Add(-24 * time.Hour) {
-		dayStart := later(start, dayEnd.Add(-24*time.Hour))
+		dayStart := dayEnd.Add(-24 * time.Hour)
+		if dayStart.Before(start) {
+			dayStart = start
+		}
 		for _, lt := range signin.LogTypes {
 			if err := ds.warmDay(ctx, lt, dayStart, dayEnd); err != nil {
 				if ctx.Err() != nil {
@@ -142,11 +145,4 @@ func (p *warmProgress) publish(uid string) {
 	warmWindows.WithLabelValues(uid, "total").Set(float64(p.total.Load()))
 	warmWindows.WithLabelValues(uid, "loaded").Set(float64(p.loaded.Load()))
 	warmWindows.WithLabelValues(uid, "failed").Set(float64(p.failed.Load()))
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }

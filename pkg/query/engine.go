@@ -132,12 +132,12 @@ func (p *Partial) add(loaded, total int) *Partial {
 	return p
 }
 
-// splitPartial separates a partial answer from a failure.
+// PartialLoad makes a *Partial a partialLoad, as a reader's partial answer is.
+func (p *Partial) PartialLoad() (loaded, total int) { return p.Loaded, p.Total }
+
+// splitPartial separates a partial answer, the reader's or the engine's, from
+// a failure.
 func splitPartial(err error) (*Partial, error) {
-	var p *Partial
-	if errors.As(err, &p) {
-		return p, nil
-	}
 	var pl partialLoad
 	if errors.As(err, &pl) {
 		return new(Partial).add(pl.PartialLoad()), nil
