@@ -48,8 +48,10 @@ func (t *Profiles) Column(name string, value func(*signin.Event) string) *Column
 		// Appending past a snapshot's length writes memory no reader of it reads.
 		next.Codes, next.Values = c.Codes, c.Values
 	}
+	var e signin.Event
 	for p := len(next.Codes); p < n; p++ {
-		v := value(t.At(uint32(p)))
+		t.Load(uint32(p), &e)
+		v := value(&e)
 		code, ok := cb.index[v]
 		if !ok {
 			code = uint32(len(next.Values))

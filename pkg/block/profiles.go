@@ -1,12 +1,15 @@
 package block
 
 import (
+	"bytes"
+	"encoding/binary"
 	"hash/maphash"
 	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 	"weak"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -19,58 +22,104 @@ import (
 // finding 1). Sharing them divides the memory of decoded blocks and the
 // engine's per-profile work, which it caches per table and id, by about that.
 //
-// A profile's id never changes and its Event is never written again, so blocks
-// and queries read a table without locks while new profiles are appended. A
-// day's table takes no new blocks past dayTableProfiles; the store then starts
-// another for the same day. Tables live as long as a block refers to them.
+// A profile is held as the codec writes it (codec_fields.go): one tuple index
+// per field group (who, where, device, what, how, outcome), each tuple a code
+// per field into the table's dictionary of that field. The groups have
+// hundreds to a few thousand tuples a day, so a profile costs 24 bytes and its
+// outcome one, where a signin.Event costs 512 plus its strings: this is what
+// keeps the decoded windows, the store's only copy, near 32 bytes a sign-in.
+// At and Load materialise a profile; the engine reads them once per table and
+// derived column (Column), not per sign-in.
+//
+// A profile's id never changes and its values are never written again, so
+// blocks and queries read a table without locks while new profiles are
+// appended. A day's table takes no new blocks past dayTableProfiles; the store
+// then starts another for the same day. Tables live as long as a block refers
+// to them.
 type Profiles struct {
-	mu      sync.Mutex            // serialises Intern
-	index   map[uint64]uint32     // hash of a profile → its id; the key is not copied
-	collide map[profileKey]uint32 // profiles whose hash another profile has
-	strs    map[string]string     // one copy of each string the profiles hold
-	n       atomic.Uint32
-	chunks  atomic.Pointer[[]*profileChunk] // replaced, never modified, when it grows
-	cols    columns
+	mu       sync.Mutex            // serialises Intern
+	index    map[uint64]uint32     // hash of a profile → its id; the key is not copied
+	collide  map[profileKey]uint32 // profiles whose hash another profile has
+	dicts    []fieldDict           // per dictionary-coded field, in dictFields order
+	groups   [len(profileGroups)]groupDict
+	rows     appendOnly[profileRow]
+	outcomes appendOnly[signin.Outcome] // dense: every aggregation reads each profile's
+	scratch  signin.Event               // Intern's, under mu
+	n        atomic.Uint32
+	size     atomic.Int64 // Bytes
+	cols     columns
 }
 
-const (
-	// chunkProfiles is the profiles of a chunk (128 KB): small, because a
-	// sparse log's day table (a few hundred managed-identity profiles) has
-	// one chunk.
-	chunkProfiles = 1 << 8
-	// dayTableProfiles is where a day's table stops taking new blocks.
-	dayTableProfiles = 1 << 20
-)
+// profileRow is a profile: its tuple in each field group.
+type profileRow [len(profileGroups)]uint32
 
-// profileChunk holds profiles and, densely, each one's outcome: the one field
-// every aggregation reads of every profile, which would otherwise cost a cache
-// miss into a 500-byte Event each.
-type profileChunk struct {
-	events   [chunkProfiles]signin.Event
-	outcomes [chunkProfiles]signin.Outcome
+// fieldDict is the dictionary of one field: strings, or coordinates by bits.
+type fieldDict struct {
+	strIndex map[string]uint32
+	numIndex map[uint64]uint32
+	strs     appendOnly[string]
+	nums     appendOnly[float64]
 }
+
+// groupDict is the tuples of one field group, each len(group) codes long.
+type groupDict struct {
+	index map[string]uint32 // a tuple's codes as uvarints → its index
+	codes appendOnly[uint32]
+}
+
+// dayTableProfiles is where a day's table stops taking new blocks.
+const dayTableProfiles = 1 << 20
 
 var hashSeed = maphash.MakeSeed()
 
 // NewProfiles returns an empty table.
 func NewProfiles() *Profiles {
-	t := &Profiles{index: make(map[uint64]uint32), strs: make(map[string]string)}
-	t.chunks.Store(new([]*profileChunk))
+	t := &Profiles{index: make(map[uint64]uint32), dicts: make([]fieldDict, len(dictFields))}
+	for i, f := range dictFields {
+		if f.str != nil {
+			t.dicts[i].strIndex = make(map[string]uint32)
+		} else {
+			t.dicts[i].numIndex = make(map[uint64]uint32)
+		}
+	}
+	for g := range t.groups {
+		t.groups[g].index = make(map[string]uint32)
+	}
 	return t
 }
 
 // Len is the number of profiles in the table; ids are [0, Len).
 func (t *Profiles) Len() int { return int(t.n.Load()) }
 
-// At returns profile id. The Event is shared: callers must not modify it.
+// At returns profile id, materialised in a new Event.
 func (t *Profiles) At(id uint32) *signin.Event {
-	return &(*t.chunks.Load())[id/chunkProfiles].events[id%chunkProfiles]
+	e := new(signin.Event)
+	t.Load(id, e)
+	return e
+}
+
+// Load materialises profile id into dst, which it overwrites whole.
+func (t *Profiles) Load(id uint32, dst *signin.Event) {
+	*dst = signin.Event{}
+	row := t.rows.at(id)
+	for g, fields := range profileGroups {
+		base := row[g] * uint32(len(fields))
+		for k, f := range fields {
+			c := t.groups[g].codes.at(base + uint32(k))
+			switch {
+			case f.str != nil:
+				*f.str(dst) = t.dicts[f.dict].strs.at(c)
+			case f.num != nil:
+				*f.num(dst) = t.dicts[f.dict].nums.at(c)
+			default:
+				f.set(dst, uint64(c))
+			}
+		}
+	}
 }
 
 // Outcome returns profile id's outcome, as At(id).Outcome() does.
-func (t *Profiles) Outcome(id uint32) signin.Outcome {
-	return (*t.chunks.Load())[id/chunkProfiles].outcomes[id%chunkProfiles]
-}
+func (t *Profiles) Outcome(id uint32) signin.Outcome { return t.outcomes.at(id) }
 
 // full reports whether a day's table should take no more blocks.
 func (t *Profiles) full() bool { return t.Len() >= dayTableProfiles }
@@ -82,22 +131,28 @@ func (t *Profiles) Intern(e *signin.Event) uint32 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	id, taken := t.index[h]
-	if taken && keyOf(t.At(id)) == k {
-		return id
+	if taken {
+		if t.Load(id, &t.scratch); keyOf(&t.scratch) == k {
+			return id
+		}
 	}
 	if id, ok := t.collide[k]; ok {
 		return id
 	}
-	n := t.n.Load()
-	if n%chunkProfiles == 0 {
-		t.grow()
+	var row profileRow
+	var key []byte
+	for g, fields := range profileGroups {
+		key = key[:0]
+		for _, f := range fields {
+			key = binary.AppendUvarint(key, uint64(t.code(f, e)))
+		}
+		var added int
+		row[g], added = t.groups[g].tuple(key)
+		t.size.Add(int64(added))
 	}
-	c := (*t.chunks.Load())[n/chunkProfiles]
-	p := &c.events[n%chunkProfiles]
-	*p = *e
-	p.ID, p.Created = "", time.Time{}
-	t.internStrings(p)
-	c.outcomes[n%chunkProfiles] = e.Outcome()
+	n := t.rows.add(row)
+	t.outcomes.add(e.Outcome())
+	t.size.Add(int64(unsafe.Sizeof(row)) + 1 + mapEntryBytes)
 	if taken {
 		if t.collide == nil {
 			t.collide = make(map[profileKey]uint32)
@@ -110,32 +165,58 @@ func (t *Profiles) Intern(e *signin.Event) uint32 {
 	return n
 }
 
-// internStrings points p's strings at the table's copies: a decoded sign-in
-// brings its own copy of every string, and the profiles of a day repeat the
-// same apps, users and devices thousands of times.
-func (t *Profiles) internStrings(p *signin.Event) {
-	for _, f := range p.Strings() {
-		if *f == "" {
-			continue
-		}
-		s, ok := t.strs[*f]
+// code returns field f's code for e, adding the value to the field's
+// dictionary when new. Callers hold t.mu.
+func (t *Profiles) code(f *profileField, e *signin.Event) uint32 {
+	switch {
+	case f.str != nil:
+		d := &t.dicts[f.dict]
+		s := *f.str(e)
+		c, ok := d.strIndex[s]
 		if !ok {
-			s = strings.Clone(*f) // never pin a decoder's buffer
-			t.strs[s] = s
+			s = strings.Clone(s) // never pin a decoder's buffer
+			c = d.strs.add(s)
+			d.strIndex[s] = c
+			t.size.Add(int64(16 + len(s) + mapEntryBytes))
 		}
-		*f = s
+		return c
+	case f.num != nil:
+		d := &t.dicts[f.dict]
+		v := *f.num(e)
+		bits := math.Float64bits(v)
+		c, ok := d.numIndex[bits]
+		if !ok {
+			c = d.nums.add(v)
+			d.numIndex[bits] = c
+			t.size.Add(8 + mapEntryBytes)
+		}
+		return c
 	}
+	return uint32(f.get(e)) // small integers; an error code's zigzag fits 32 bits
 }
 
-// grow adds a chunk. Readers may hold the old directory; it stays valid.
-func (t *Profiles) grow() {
-	var dir []*profileChunk
-	if old := t.chunks.Load(); old != nil {
-		dir = append(dir, *old...)
+// tuple returns the index of the tuple whose codes key holds, adding it when
+// new, and the bytes it added. Callers hold the table's lock.
+func (d *groupDict) tuple(key []byte) (j uint32, added int) {
+	if j, ok := d.index[string(key)]; ok {
+		return j, 0
 	}
-	dir = append(dir, new(profileChunk))
-	t.chunks.Store(&dir)
+	j = uint32(len(d.index))
+	for r := bytes.NewReader(key); r.Len() > 0; added += 4 {
+		c, _ := binary.ReadUvarint(r)
+		d.codes.add(uint32(c))
+	}
+	d.index[string(key)] = j
+	return j, added + len(key) + mapEntryBytes
 }
+
+// Bytes estimates the table's memory: its profiles, dictionaries and indexes
+// (a map entry counted as mapEntryBytes besides its key's bytes; the unused
+// rest of each dictionary's last chunk is not counted).
+func (t *Profiles) Bytes() int { return int(t.size.Load()) }
+
+// mapEntryBytes is about what a Go map spends on a small entry, slack included.
+const mapEntryBytes = 32
 
 // profileKey identifies a profile. Coordinates go in as bits because NaN (unknown)
 // never equals itself and would give every sign-in a profile of its own.

@@ -19,7 +19,7 @@ func profile(user string) signin.Event {
 // stay valid while the table grows past a chunk; NaN coordinates do not split.
 func TestProfilesInternShares(t *testing.T) {
 	tb := NewProfiles()
-	n := chunkProfiles + 10
+	n := chunkLen + 10
 	for i := 0; i < n; i++ {
 		e := profile(fmt.Sprint(i))
 		if id := tb.Intern(&e); id != uint32(i) {
@@ -63,7 +63,7 @@ func TestProfilesConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; i < 3*chunkProfiles; i++ {
+			for i := 0; i < 3*chunkLen; i++ {
 				e := profile(fmt.Sprint(i))
 				id := tb.Intern(&e)
 				if got := tb.At(id).UserID; got != e.UserID {
@@ -74,7 +74,7 @@ func TestProfilesConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if tb.Len() != 3*chunkProfiles {
+	if tb.Len() != 3*chunkLen {
 		t.Fatalf("unexpected len %d", tb.Len())
 	}
 }
@@ -110,7 +110,7 @@ func TestColumnFollowsTable(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; i < 2*chunkProfiles; i++ {
+			for i := 0; i < 2*chunkLen; i++ {
 				e := profile(fmt.Sprint(i))
 				id := tb.Intern(&e)
 				c := tb.Column("first digit", user)
