@@ -102,7 +102,7 @@ func referenceRows(ctx context.Context, a *aggregation, o Options, engine []time
 			err := a.st.Scan(ctx, lt, a.r.From, a.r.To, func(b *block.Block, lo, hi int) {
 				for i := lo; i < hi; i++ {
 					p := b.Profiles.At(b.Profile[i])
-					fn(referenceRow{Time: time.Unix(0, b.Times[i]).UTC(), App: p.AppDisplayName, User: p.UserID})
+					fn(referenceRow{Time: time.Unix(0, b.Times.At(i)).UTC(), App: p.AppDisplayName, User: p.UserID})
 				}
 			})
 			if err != nil {

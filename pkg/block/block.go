@@ -17,29 +17,26 @@ type Block struct {
 	LogType  signin.LogType
 	Start    time.Time
 	End      time.Time
-	Times    []int64   // createdDateTime, Unix nanoseconds, ascending
+	Times    Times     // createdDateTime, Unix nanoseconds, ascending
 	IDs      IDs       // sign-in ids, parallel to Times
 	Profile  []uint32  // profile id in Profiles, parallel to Times
 	Profiles *Profiles // shared with other blocks: never modified through a block
 }
 
 // Len is the number of sign-ins in the block.
-func (b *Block) Len() int { return len(b.Times) }
+func (b *Block) Len() int { return b.Times.Len() }
 
 // Event materialises sign-in i.
 func (b *Block) Event(i int) signin.Event {
 	e := *b.Profiles.At(b.Profile[i])
 	e.ID = b.IDs.At(i)
-	e.Created = time.Unix(0, b.Times[i]).UTC()
+	e.Created = time.Unix(0, b.Times.At(i)).UTC()
 	return e
 }
 
 // Range returns the index range [lo, hi) of the sign-ins created in [from, to).
 func (b *Block) Range(from, to time.Time) (lo, hi int) {
-	f, t := from.UnixNano(), to.UnixNano()
-	lo = sort.Search(len(b.Times), func(i int) bool { return b.Times[i] >= f })
-	hi = sort.Search(len(b.Times), func(i int) bool { return b.Times[i] >= t })
-	return lo, hi
+	return b.Times.Search(from.UnixNano()), b.Times.Search(to.UnixNano())
 }
 
 // New builds the block of the window [start, end) from its sign-ins in any
@@ -48,16 +45,18 @@ func New(t signin.LogType, start, end time.Time, events []signin.Event, table *P
 	sortEvents(events)
 	b := &Block{
 		LogType: t, Start: start, End: end, Profiles: table,
-		Times: make([]int64, len(events)), Profile: make([]uint32, len(events)),
+		Profile: make([]uint32, len(events)),
 	}
+	times := make([]int64, len(events))
 	ids := newIDBuilder(len(events))
 	for i := range events {
 		e := &events[i]
-		b.Times[i] = e.Created.UnixNano()
+		times[i] = e.Created.UnixNano()
 		ids.add(e.ID)
 		b.Profile[i] = table.Intern(e)
 	}
 	b.IDs = ids.done()
+	b.Times = NewTimes(times)
 	return b
 }
 

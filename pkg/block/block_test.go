@@ -2,6 +2,7 @@ package block
 
 import (
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -36,5 +37,29 @@ func TestBlockSharesProfiles(t *testing.T) {
 	lo, hi := b.Range(day.Add(10*time.Minute), day.Add(45*time.Minute))
 	if lo != 0 || hi != 2 {
 		t.Fatalf("unexpected range; got [%d,%d); want [0,2)", lo, hi)
+	}
+}
+
+// TestTimesExact: times keep every nanosecond whether they fit 32-bit ticks
+// (a shared unit) or not (wide), and search finds the first at or after.
+func TestTimesExact(t *testing.T) {
+	base := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC).UnixNano()
+	cases := map[string][]int64{
+		"whole seconds":     {base, base + 1e9, base + 1e9, base + 3599e9},
+		"microseconds":      {base, base + 1000, base + 3599_999_999_000},
+		"nanoseconds, wide": {base, base + 1, base + 3599_999_999_999},
+		"one":               {base + 7},
+	}
+	for name, want := range cases {
+		ts := NewTimes(want)
+		if got := ts.appendTo(nil); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %v; want %v", name, got, want)
+		}
+		if wide := ts.wide != nil; wide != (name == "nanoseconds, wide") {
+			t.Errorf("%s: wide = %v", name, wide)
+		}
+		if i := ts.Search(want[len(want)-1]); want[i] != want[len(want)-1] || i > 0 && want[i-1] == want[i] {
+			t.Errorf("%s: search found %d", name, i)
+		}
 	}
 }

@@ -49,12 +49,13 @@ const (
 
 // Encode appends the encoding of b under cache key to dst.
 func Encode(dst []byte, key string, b *Block) ([]byte, error) {
-	for i := 1; i < len(b.Times); i++ {
-		if b.Times[i] < b.Times[i-1] {
+	times := b.Times.appendTo(nil)
+	for i := 1; i < len(times); i++ {
+		if times[i] < times[i-1] {
 			return nil, fmt.Errorf("encoding block %s: times not ascending at %d", key, i)
 		}
 	}
-	if b.IDs.Len() != len(b.Times) || len(b.Profile) != len(b.Times) {
+	if b.IDs.Len() != len(times) || len(b.Profile) != len(times) {
 		return nil, fmt.Errorf("encoding block %s: columns differ in length", key)
 	}
 	start := len(dst)
@@ -66,7 +67,7 @@ func Encode(dst []byte, key string, b *Block) ([]byte, error) {
 	dst = binary.AppendVarint(dst, b.End.UnixNano())
 	profiles, index := b.localProfiles()
 	dst = appendSection(dst, appendProfiles(nil, profiles))
-	dst = appendTimes(dst, b.Times)
+	dst = appendTimes(dst, times)
 	dst = appendIDs(dst, &b.IDs)
 	dst = appendProfileIndexes(dst, index)
 	return binary.LittleEndian.AppendUint64(dst, xxhash.Sum64(dst[start:])), nil

@@ -148,8 +148,8 @@ func (r *reader) block() (*Block, []signin.Event) {
 			r.fail("profiles: %v", pr.err)
 		}
 	}
-	b.Times = r.times(start, end)
-	n := len(b.Times)
+	b.Times = NewTimes(r.times(start, end))
+	n := b.Times.Len()
 	b.IDs = r.ids(n)
 	b.Profile = r.profileIndexes(n, len(profiles))
 	return b, profiles

@@ -52,8 +52,8 @@ func checkInvariants(t *testing.T, b *Block) {
 		t.Fatalf("columns differ: %d times, %d ids, %d profile indexes", n, b.IDs.Len(), len(b.Profile))
 	}
 	start, end := b.Start.UnixNano(), b.End.UnixNano()
-	for i, ts := range b.Times {
-		if ts < start || ts >= end || i > 0 && ts < b.Times[i-1] {
+	for i, ts := range b.Times.appendTo(nil) {
+		if ts < start || ts >= end || i > 0 && ts < b.Times.At(i-1) {
 			t.Fatalf("time %d = %d outside [%d, %d) or out of order", i, ts, start, end)
 		}
 		if int(b.Profile[i]) >= b.Profiles.Len() {

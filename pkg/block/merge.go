@@ -24,7 +24,7 @@ func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	tail := make([]tailRow, 0, held.Len()-cut+len(fetched))
 	for i := cut; i < held.Len(); i++ {
 		if id := held.IDs.At(i); !has(ids, id) {
-			tail = append(tail, tailRow{held.Times[i], id, held.Profile[i]})
+			tail = append(tail, tailRow{held.Times.At(i), id, held.Profile[i]})
 		}
 	}
 	for i := range fetched {
@@ -39,16 +39,21 @@ func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	})
 	n := cut + len(tail)
 	b := &Block{LogType: held.LogType, Start: held.Start, End: held.End, Profiles: held.Profiles,
-		Times: make([]int64, n), Profile: make([]uint32, n)}
-	copy(b.Times, held.Times[:cut])
+		Profile: make([]uint32, n)}
+	times := make([]int64, cut, n)
+	for i := range cut {
+		times[i] = held.Times.At(i)
+	}
 	copy(b.Profile, held.Profile[:cut])
 	idb := newIDBuilder(n)
 	idb.addRange(&held.IDs, 0, cut)
 	for k, r := range tail {
-		b.Times[cut+k], b.Profile[cut+k] = r.time, r.profile
+		times = append(times, r.time)
+		b.Profile[cut+k] = r.profile
 		idb.add(r.id)
 	}
 	b.IDs = idb.done()
+	b.Times = NewTimes(times)
 	return b
 }
 

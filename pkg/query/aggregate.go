@@ -148,7 +148,7 @@ func (a *aggregation) add(b *block.Block, lo, hi int) {
 				}
 			}
 			if sl.group <= firstMulti { // in several groups: off the common path
-				if ts := b.Times[i]; ts >= next {
+				if ts := b.Times.At(i); ts >= next {
 					k = int32((ts - a.first) / a.size)
 					next = a.first + int64(k+1)*a.size
 				}
@@ -156,7 +156,7 @@ func (a *aggregation) add(b *block.Block, lo, hi int) {
 				continue
 			}
 		}
-		if ts := b.Times[i]; ts >= next {
+		if ts := b.Times.At(i); ts >= next {
 			k = int32((ts - a.first) / a.size)
 			next = a.first + int64(k+1)*a.size
 		}
@@ -199,7 +199,7 @@ func (a *aggregation) addLast(b *block.Block, lo, hi int) {
 		return // add skipped the block (the memory guard refused a group)
 	}
 	for i := lo; i < hi; i++ {
-		sl, ts := &pl[b.Profile[i]], b.Times[i]
+		sl, ts := &pl[b.Profile[i]], b.Times.At(i)
 		switch {
 		case sl.group >= 0:
 			g := a.groups[sl.group]

@@ -140,7 +140,7 @@ func newGroupedAcc(limit, maxRows int) *groupedAccs {
 }
 
 func (g *groupedAccs) add(b *block.Block, i int, key string, size time.Duration, cols, keyDims []signin.Dimension) {
-	ts := b.Times[i]
+	ts := b.Times.At(i)
 	window := time.Unix(0, ts).UTC().Truncate(size)
 	rows := g.window(window.UnixNano())
 	full := key

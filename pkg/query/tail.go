@@ -68,7 +68,7 @@ func (t *Tail) Next(ctx context.Context, now time.Time) (TailBatch, error) {
 				continue
 			}
 			if !t.primed {
-				t.seen[id] = b.Times[i]
+				t.seen[id] = b.Times.At(i)
 				continue
 			}
 			fresh = append(fresh, ref{b, i})
@@ -91,7 +91,7 @@ func (t *Tail) Next(ctx context.Context, now time.Time) (TailBatch, error) {
 func (t *Tail) take(fresh []ref) ([]signin.Event, int) {
 	sort.Slice(fresh, func(i, j int) bool {
 		a, b := fresh[i], fresh[j]
-		if ta, tb := a.b.Times[a.i], b.b.Times[b.i]; ta != tb {
+		if ta, tb := a.b.Times.At(a.i), b.b.Times.At(b.i); ta != tb {
 			return ta < tb
 		}
 		return a.b.IDs.At(a.i) < b.b.IDs.At(b.i)
@@ -101,7 +101,7 @@ func (t *Tail) take(fresh []ref) ([]signin.Event, int) {
 	events := make([]signin.Event, len(fresh))
 	for k, x := range fresh {
 		events[k] = x.b.Event(x.i)
-		t.seen[events[k].ID] = x.b.Times[x.i]
+		t.seen[events[k].ID] = x.b.Times.At(x.i)
 	}
 	return events, waiting
 }

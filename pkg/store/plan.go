@@ -57,7 +57,7 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 			if n := ow.block.Len(); n > 0 {
 				// From tailOverlap before the newest held, for sign-ins that
 				// arrive out of order; ge, since timestamps can tie. Ids dedupe.
-				j.from = later(w.start, time.Unix(0, ow.block.Times[n-1]).Add(-min(tailOverlap, s.cfg.Freshness)).UTC())
+				j.from = later(w.start, time.Unix(0, ow.block.Times.At(n-1)).Add(-min(tailOverlap, s.cfg.Freshness)).UTC())
 			}
 		}
 		j.e = &entry{done: make(chan struct{}), interest: 1}
