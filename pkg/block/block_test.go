@@ -3,6 +3,7 @@ package block
 import (
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,7 +48,9 @@ func TestTimesExact(t *testing.T) {
 	cases := map[string][]int64{
 		"whole seconds":     {base, base + 1e9, base + 1e9, base + 3599e9},
 		"microseconds":      {base, base + 1000, base + 3599_999_999_000},
+		"100 ns, stepping":  {base, base + 100, base + 429_496_729_500, base + 429_496_729_600, base + 3599_999_999_900},
 		"nanoseconds, wide": {base, base + 1, base + 3599_999_999_999},
+		"years, wide":       {base, base + 1, base + 3*365*24*3600e9},
 		"one":               {base + 7},
 	}
 	for name, want := range cases {
@@ -55,7 +58,7 @@ func TestTimesExact(t *testing.T) {
 		if got := ts.appendTo(nil); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %v; want %v", name, got, want)
 		}
-		if wide := ts.wide != nil; wide != (name == "nanoseconds, wide") {
+		if wide := ts.wide != nil; wide != strings.HasSuffix(name, "wide") {
 			t.Errorf("%s: wide = %v", name, wide)
 		}
 		if i := ts.Search(want[len(want)-1]); want[i] != want[len(want)-1] || i > 0 && want[i-1] == want[i] {

@@ -2,18 +2,25 @@ package block
 
 import "sort"
 
-// Times is a block's creation times, ascending, in Unix nanoseconds. They are
-// held as 32-bit ticks after the first time in the largest unit that divides
-// every difference — Graph's times are whole seconds, and an hour in
-// microseconds still fits 32 bits — so a sign-in's time costs 4 bytes instead
-// of 8. Times that do not fit (an hour of 100 ns ticks) keep 64 bits (wide).
-// Exact either way.
+// Times is a block's creation times, ascending, in Unix nanoseconds, held in
+// 4 bytes each instead of 8: as ticks after the first time, in the largest
+// unit that divides every difference, of which each keeps the low 32 bits.
+// Graph's times are whole seconds or 100 ns ticks; an hour of 100 ns ticks
+// needs 36 bits, and since the times ascend, the high bits only ever step up:
+// steps records the index where each step happens, at most nine in an hour.
+// Times that would need more steps than maxSteps keep 64 bits (wide). Exact
+// either way.
 type Times struct {
 	base  int64
 	unit  int64
 	ticks []uint32
-	wide  []int64 // instead of ticks, when a difference does not fit
+	steps []int32 // index of the first tick of each next 2³² ticks
+	wide  []int64 // instead of ticks
 }
+
+// maxSteps bounds the high-bit steps of one block: a window of an hour at
+// 100 ns has 8, a day's 202.
+const maxSteps = 256
 
 // NewTimes holds ascending times.
 func NewTimes(times []int64) Times {
@@ -28,12 +35,16 @@ func NewTimes(times []int64) Times {
 	if unit == 0 {
 		unit = 1
 	}
-	if uint64(times[len(times)-1]-base)/unit > 1<<32-1 {
+	if uint64(times[len(times)-1]-base)/unit>>32 > maxSteps {
 		return Times{wide: append([]int64(nil), times...)}
 	}
 	ts := Times{base: base, unit: int64(unit), ticks: make([]uint32, len(times))}
 	for i, t := range times {
-		ts.ticks[i] = uint32(uint64(t-base) / unit)
+		v := uint64(t-base) / unit
+		for uint64(len(ts.steps)) < v>>32 {
+			ts.steps = append(ts.steps, int32(i))
+		}
+		ts.ticks[i] = uint32(v)
 	}
 	return ts
 }
@@ -51,7 +62,11 @@ func (t *Times) At(i int) int64 {
 	if t.wide != nil {
 		return t.wide[i]
 	}
-	return t.base + int64(t.ticks[i])*t.unit
+	v := int64(t.ticks[i])
+	for k := 0; k < len(t.steps) && int32(i) >= t.steps[k]; k++ {
+		v += 1 << 32
+	}
+	return t.base + v*t.unit
 }
 
 // Search returns the index of the first time at or after ns.
@@ -60,7 +75,7 @@ func (t *Times) Search(ns int64) int {
 }
 
 // Bytes is the memory of the times.
-func (t *Times) Bytes() int { return 4*len(t.ticks) + 8*len(t.wide) }
+func (t *Times) Bytes() int { return 4*len(t.ticks) + 4*len(t.steps) + 8*len(t.wide) }
 
 // appendTo appends the times to dst.
 func (t *Times) appendTo(dst []int64) []int64 {
