@@ -142,7 +142,7 @@ var agg struct {
 }
 
 // aggregationStore fills a store with at least Options.AggregateSignIns
-// sign-ins, all kept decoded (HotEvents above the count), all windows closed.
+// sign-ins, all held (L1Bytes above their size), all windows closed.
 // Listings cover a day each: MaxRun changes how the store is filled, not what
 // it holds, and a day of events is what one listing should hold in memory.
 func aggregationStore(ctx context.Context, o Options) (*aggregation, error) {
@@ -169,7 +169,7 @@ func aggregationStore(ctx context.Context, o Options) (*aggregation, error) {
 	from, to := day, day.Add(time.Duration(days)*24*time.Hour)
 	st := store.New(&tiledSource{day: day, set: set}, store.Config{
 		TimeBudget: time.Hour, MaxRun: 24,
-		HotEvents: max(12_000_000, days*perDay*6/5), MetricsLabel: "bench-aggregate",
+		L1Bytes: 16 << 30, MetricsLabel: "bench-aggregate", // holds every window
 		Now: func() time.Time { return to.Add(48 * time.Hour) },
 	})
 	start := time.Now()

@@ -265,7 +265,7 @@ func (r *dashRun) stats(ctx context.Context) string {
 	if json.Unmarshal(resp.Body, &s) != nil {
 		return "stats unavailable"
 	}
-	return fmt.Sprintf("%d Graph requests, %.2f M sign-ins (%.0f MB) decoded, %d held decoded", s["graphRequests"], float64(s["eventsDecoded"])/1e6, float64(s["bytesDecoded"])/1e6, s["hotEvents"])
+	return fmt.Sprintf("%d Graph requests, %.2f M sign-ins (%.0f MB) decoded, %d held decoded", s["graphRequests"], float64(s["eventsDecoded"])/1e6, float64(s["bytesDecoded"])/1e6, s["eventsCached"])
 }
 
 func partial(frames data.Frames) bool {

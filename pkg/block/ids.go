@@ -67,3 +67,12 @@ func (b *idBuilder) unpack() {
 }
 
 func (b *idBuilder) done() IDs { return b.ids }
+
+// Bytes is the memory of the ids.
+func (x *IDs) Bytes() int {
+	n := 16 * len(x.packed)
+	for _, s := range x.text {
+		n += 16 + len(s)
+	}
+	return n
+}

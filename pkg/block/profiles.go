@@ -37,9 +37,13 @@ import (
 // then starts another for the same day. Tables live as long as a block refers
 // to them.
 type Profiles struct {
-	mu       sync.Mutex            // serialises Intern
-	index    map[uint64]uint32     // hash of a profile → its id; the key is not copied
-	collide  map[profileKey]uint32 // profiles whose hash another profile has
+	mu sync.Mutex // serialises Intern and Seal
+	// The intern indexes, here and in dicts and groups: only Intern reads
+	// them, and Seal frees them all (sealed).
+	index      map[uint64]uint32     // hash of a profile → its id; the key is not copied
+	collide    map[profileKey]uint32 // profiles whose hash another profile has
+	sealed     bool
+	indexBytes int64 // of the intern indexes, counted in size
 	dicts    []fieldDict           // per dictionary-coded field, in dictFields order
 	groups   [len(profileGroups)]groupDict
 	rows     appendOnly[profileRow]
@@ -65,6 +69,7 @@ type fieldDict struct {
 type groupDict struct {
 	index map[string]uint32 // a tuple's codes as uvarints → its index
 	codes appendOnly[uint32]
+	n     uint32 // tuples
 }
 
 // dayTableProfiles is where a day's table stops taking new blocks.
@@ -74,7 +79,14 @@ var hashSeed = maphash.MakeSeed()
 
 // NewProfiles returns an empty table.
 func NewProfiles() *Profiles {
-	t := &Profiles{index: make(map[uint64]uint32), dicts: make([]fieldDict, len(dictFields))}
+	t := &Profiles{dicts: make([]fieldDict, len(dictFields))}
+	t.makeIndexes()
+	return t
+}
+
+// makeIndexes makes empty intern indexes. Callers hold t.mu or own t.
+func (t *Profiles) makeIndexes() {
+	t.index = make(map[uint64]uint32)
 	for i, f := range dictFields {
 		if f.str != nil {
 			t.dicts[i].strIndex = make(map[string]uint32)
@@ -85,7 +97,6 @@ func NewProfiles() *Profiles {
 	for g := range t.groups {
 		t.groups[g].index = make(map[string]uint32)
 	}
-	return t
 }
 
 // Len is the number of profiles in the table; ids are [0, Len).
@@ -130,6 +141,9 @@ func (t *Profiles) Intern(e *signin.Event) uint32 {
 	h := maphash.Comparable(hashSeed, k)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.sealed {
+		t.reindex()
+	}
 	id, taken := t.index[h]
 	if taken {
 		if t.Load(id, &t.scratch); keyOf(&t.scratch) == k {
@@ -146,23 +160,89 @@ func (t *Profiles) Intern(e *signin.Event) uint32 {
 		for _, f := range fields {
 			key = binary.AppendUvarint(key, uint64(t.code(f, e)))
 		}
-		var added int
-		row[g], added = t.groups[g].tuple(key)
-		t.size.Add(int64(added))
+		row[g] = t.tuple(g, key)
 	}
 	n := t.rows.add(row)
 	t.outcomes.add(e.Outcome())
-	t.size.Add(int64(unsafe.Sizeof(row)) + 1 + mapEntryBytes)
-	if taken {
+	t.size.Add(int64(unsafe.Sizeof(row)) + 1)
+	t.indexProfile(h, k, n)
+	t.n.Store(n + 1) // publishes the profile to readers of Len
+	return n
+}
+
+// indexProfile adds profile id, with key k hashing to h, to the intern index.
+// Callers hold t.mu.
+func (t *Profiles) indexProfile(h uint64, k profileKey, id uint32) {
+	if _, taken := t.index[h]; taken {
 		if t.collide == nil {
 			t.collide = make(map[profileKey]uint32)
 		}
-		t.collide[k] = n
+		t.collide[k] = id
 	} else {
-		t.index[h] = n
+		t.index[h] = id
 	}
-	t.n.Store(n + 1) // publishes the profile to readers of Len
-	return n
+	t.indexed(mapEntryBytes)
+}
+
+// indexed counts n bytes of intern indexes. Callers hold t.mu.
+func (t *Profiles) indexed(n int) {
+	t.indexBytes += int64(n)
+	t.size.Add(int64(n))
+}
+
+// Seal frees the intern indexes, about half a day table's memory, once its
+// day is over and its windows are loaded: the profiles stay readable, and a
+// later Intern (a window of the day reloaded from memcached or disk) rebuilds
+// them from the profiles, dictionaries and tuples, which they only index.
+func (t *Profiles) Seal() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.sealed {
+		return
+	}
+	t.index, t.collide = nil, nil
+	for i := range t.dicts {
+		t.dicts[i].strIndex, t.dicts[i].numIndex = nil, nil
+	}
+	for g := range t.groups {
+		t.groups[g].index = nil
+	}
+	t.size.Add(-t.indexBytes)
+	t.indexBytes, t.sealed = 0, true
+}
+
+// reindex rebuilds the intern indexes of a sealed table. Callers hold t.mu.
+func (t *Profiles) reindex() {
+	t.makeIndexes()
+	t.sealed = false
+	for i := range t.dicts {
+		d := &t.dicts[i]
+		for c := range uint32(d.strs.n) {
+			d.strIndex[d.strs.at(c)] = c
+		}
+		for c := range uint32(d.nums.n) {
+			d.numIndex[math.Float64bits(d.nums.at(c))] = c
+		}
+		t.indexed((d.strs.n + d.nums.n) * mapEntryBytes)
+	}
+	var key []byte
+	for g, fields := range profileGroups {
+		d := &t.groups[g]
+		w := uint32(len(fields))
+		for j := range d.n {
+			key = key[:0]
+			for k := range w {
+				key = binary.AppendUvarint(key, uint64(d.codes.at(j*w+k)))
+			}
+			d.index[string(key)] = j
+			t.indexed(len(key) + mapEntryBytes)
+		}
+	}
+	for id := range t.n.Load() {
+		t.Load(id, &t.scratch)
+		k := keyOf(&t.scratch)
+		t.indexProfile(maphash.Comparable(hashSeed, k), k, id)
+	}
 }
 
 // code returns field f's code for e, adding the value to the field's
@@ -177,7 +257,8 @@ func (t *Profiles) code(f *profileField, e *signin.Event) uint32 {
 			s = strings.Clone(s) // never pin a decoder's buffer
 			c = d.strs.add(s)
 			d.strIndex[s] = c
-			t.size.Add(int64(16 + len(s) + mapEntryBytes))
+			t.size.Add(int64(16 + len(s)))
+			t.indexed(mapEntryBytes)
 		}
 		return c
 	case f.num != nil:
@@ -188,26 +269,31 @@ func (t *Profiles) code(f *profileField, e *signin.Event) uint32 {
 		if !ok {
 			c = d.nums.add(v)
 			d.numIndex[bits] = c
-			t.size.Add(8 + mapEntryBytes)
+			t.size.Add(8)
+			t.indexed(mapEntryBytes)
 		}
 		return c
 	}
 	return uint32(f.get(e)) // small integers; an error code's zigzag fits 32 bits
 }
 
-// tuple returns the index of the tuple whose codes key holds, adding it when
-// new, and the bytes it added. Callers hold the table's lock.
-func (d *groupDict) tuple(key []byte) (j uint32, added int) {
+// tuple returns the index in group g of the tuple whose codes key holds,
+// adding it when new. Callers hold t.mu.
+func (t *Profiles) tuple(g int, key []byte) uint32 {
+	d := &t.groups[g]
 	if j, ok := d.index[string(key)]; ok {
-		return j, 0
+		return j
 	}
-	j = uint32(len(d.index))
-	for r := bytes.NewReader(key); r.Len() > 0; added += 4 {
+	j := d.n
+	for r := bytes.NewReader(key); r.Len() > 0; {
 		c, _ := binary.ReadUvarint(r)
 		d.codes.add(uint32(c))
+		t.size.Add(4)
 	}
 	d.index[string(key)] = j
-	return j, added + len(key) + mapEntryBytes
+	d.n++
+	t.indexed(len(key) + mapEntryBytes)
+	return j
 }
 
 // Bytes estimates the table's memory: its profiles, dictionaries and indexes
@@ -260,6 +346,18 @@ func (ts *Tables) Of(t signin.LogType, start time.Time) *Profiles {
 	p := NewProfiles()
 	ts.byID[id] = weak.Make(p)
 	return p
+}
+
+// Seal seals the tables of days that ended at or before end.
+func (ts *Tables) Seal(end time.Time) {
+	last := end.Unix()/86400 - 1 // the last day over
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	for id, w := range ts.byID {
+		if p := w.Value(); p != nil && id.day <= last {
+			p.Seal()
+		}
+	}
 }
 
 // forgetCollected drops the entries of tables the GC has freed.

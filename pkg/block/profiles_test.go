@@ -127,3 +127,37 @@ func TestColumnFollowsTable(t *testing.T) {
 		t.Fatalf("unexpected column: %d codes for %d profiles, values %v", len(c.Codes), tb.Len(), c.Values)
 	}
 }
+
+// TestSealedTableInternsAgain: a sealed table keeps its profiles, interns a
+// known profile to its id and a new one to the next id, and frees its index.
+func TestSealedTableInternsAgain(t *testing.T) {
+	tb := NewProfiles()
+	for i := range 3 * chunkLen {
+		e := profile(fmt.Sprint(i))
+		tb.Intern(&e)
+	}
+	before := tb.Bytes()
+	tb.Seal()
+	if !tb.sealed || tb.index != nil || tb.dicts[0].strIndex != nil || tb.groups[0].index != nil || tb.Bytes() >= before/2 {
+		t.Fatalf("seal kept the index: %d bytes before, %d after", before, tb.Bytes())
+	}
+	if got := tb.At(5).UserID; got != "5" {
+		t.Fatalf("sealed profile 5 is %q", got)
+	}
+	again, fresh := profile("7"), profile("new")
+	if id := tb.Intern(&again); id != 7 {
+		t.Fatalf("a known profile interned to %d after sealing; want 7", id)
+	}
+	if id := tb.Intern(&fresh); id != uint32(3*chunkLen) {
+		t.Fatalf("a new profile interned to %d; want %d", id, 3*chunkLen)
+	}
+	if tb.Bytes() <= before {
+		t.Fatalf("the rebuilt index is not counted: %d bytes, %d before sealing", tb.Bytes(), before)
+	}
+	for i := range 3 * chunkLen {
+		e := profile(fmt.Sprint(i))
+		if id := tb.Intern(&e); id != uint32(i) {
+			t.Fatalf("profile %d interned to %d after reindexing", i, id)
+		}
+	}
+}

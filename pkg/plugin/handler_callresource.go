@@ -210,8 +210,6 @@ func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
 		"bytesCached":       st.BytesCached,
 		"windowsPending":    st.WindowsPending,
 		"windowsOpen":       st.WindowsOpen,
-		"hotEvents":         st.HotEvents,
-		"hotHits":           st.HotHits,
 		"l1Hits":            st.L1Hits,
 		"l1Misses":          st.L1Misses,
 		"l2Hits":            st.L2Hits,

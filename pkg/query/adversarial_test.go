@@ -47,7 +47,7 @@ func TestAdversarialGroupByIsBounded(t *testing.T) {
 	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	src := &uniqueIPs{start: start, every: 7 * 24 * time.Hour / time.Duration(n), n: n}
 	end := start.Add(7 * 24 * time.Hour)
-	st := store.New(src, store.Config{TimeBudget: time.Hour, MaxRun: 24, HotEvents: n + 1,
+	st := store.New(src, store.Config{TimeBudget: time.Hour, MaxRun: 24, L1Bytes: 1 << 30,
 		Now: func() time.Time { return end.Add(48 * time.Hour) }})
 	defer st.Close()
 	e := New(st, WithMaxGroups(maxGroups))

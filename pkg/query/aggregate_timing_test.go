@@ -70,7 +70,7 @@ func benchData(b *testing.B) (*store.Store, Range, int) {
 		}
 		days := (10_000_000 + perDay - 1) / perDay
 		benchFrom, benchTo = day, day.Add(time.Duration(days)*24*time.Hour)
-		benchStore = store.New(src, store.Config{TimeBudget: time.Hour, MaxRun: 24 * 40, HotEvents: 20_000_000, Now: func() time.Time { return benchTo.Add(48 * time.Hour) }})
+		benchStore = store.New(src, store.Config{TimeBudget: time.Hour, MaxRun: 24 * 40, L1Bytes: 8 << 30, Now: func() time.Time { return benchTo.Add(48 * time.Hour) }})
 		for _, lt := range signin.LogTypes {
 			if err := benchStore.Scan(context.Background(), lt, benchFrom, benchTo, func(_ *block.Block, lo, hi int) { benchCount += hi - lo }); err != nil {
 				b.Fatal(err)

@@ -19,7 +19,7 @@ const (
 	// its window closes. A refresh re-reads that much, so it costs more pages
 	// on busy tenants.
 	tailOverlap = 5 * time.Minute
-	// saveEvery is the period of background saves of L1 when Dir is set.
+	// saveEvery is the period of background saves to Dir when it is set.
 	saveEvery = 5 * time.Minute
 	// fetchConcurrency bounds the paged requests in flight.
 	fetchConcurrency = 2
@@ -56,16 +56,13 @@ type Config struct {
 	// plugin sets it from the datasource UID, the tenant and a hash of the
 	// credential. Values that are not short and plain are hashed into keys.
 	Namespace string
-	// L1Bytes sizes the in-process cache of encoded closed windows (fastcache,
-	// outside the Go heap). Default 256 MB, about five million sign-ins at 49 B each.
+	// L1Bytes bounds the memory of the closed windows held decoded: their
+	// blocks and the profile tables they use. Default 256 MB, about eight
+	// million sign-ins at 32 B each (BENCHMARKS.md, c).
 	L1Bytes int
-	// HotEvents bounds the sign-ins of the decoded windows kept on the Go heap
-	// for repeated queries; a decoded sign-in costs about 110 bytes with its
-	// share of the day's profiles (BENCHMARKS.md, c), so the default of
-	// 2,000,000 is roughly 220 MB.
-	HotEvents int
-	// Dir, when set, persists L1 across restarts: loaded by New, saved every
-	// saveEvery and by Close. Each namespace gets its own subdirectory.
+	// Dir, when set, persists the closed windows held across restarts: loaded
+	// by New, saved every saveEvery and by Close, one file per window. Each
+	// namespace gets its own subdirectory.
 	Dir string
 
 	// PageSize is the source's page size: a page this full is taken to be
@@ -110,7 +107,6 @@ func (c *Config) applyDefaults() {
 	setDuration(&c.Freshness, 15*time.Minute)
 	setDuration(&c.MinRefresh, time.Minute)
 	setDuration(&c.TimeBudget, 30*time.Second)
-	setInt(&c.HotEvents, 2_000_000)
 	setInt(&c.L1Bytes, 256<<20)
 	setInt(&c.PageSize, 1000)
 	setInt(&c.MaxRun, 6)

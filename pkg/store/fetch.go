@@ -8,25 +8,15 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-// load runs the claimed jobs: closed windows found in L1 settle at once; the
-// rest are looked up in L2, if configured, and fetched in the background,
-// newest run first. Fetches are detached from ctx: a query that gives up does
+// load runs the claimed jobs, which memory does not hold: they are looked up
+// in L2, if configured, and fetched in the background, newest run first. Fetches are detached from ctx: a query that gives up does
 // not cancel a fetch other queries wait on, and a fetch that completes after
 // its query left still fills the cache.
 func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
-	var missing []*job
-	for _, j := range jobs {
-		if j.closed {
-			if b := s.getL1(j); b != nil {
-				s.settle(j, b, nil)
-				continue
-			}
-		}
-		missing = append(missing, j)
-	}
-	if len(missing) == 0 {
+	if len(jobs) == 0 {
 		return
 	}
+	missing := jobs
 	base := context.WithoutCancel(ctx)
 	s.wg.Add(1)
 	go func() {
@@ -188,11 +178,14 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 		} else {
 			b = block.New(t, j.w.start, j.w.end(), events, s.tables.Of(t, j.w.start))
 		}
-		if j.closed {
-			ws = append(ws, written{j: j, data: s.putL1(j.key, b)})
+		if j.closed && s.l2 != nil {
+			ws = append(ws, written{j: j, data: s.encodeForL2(j.key, b)})
 		}
 		s.settle(j, b, nil)
 	}
+	// The run's days that are over take no new profiles: their tables' intern
+	// indexes can go.
+	s.tables.Seal(s.cfg.Now().Add(-s.cfg.Freshness))
 	if s.l2 != nil {
 		s.storeL2(ws) // after settling: queries do not wait for memcached
 	}

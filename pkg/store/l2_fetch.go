@@ -114,8 +114,8 @@ func (s *Store) readParts(c cache.Cache, jobs []*job, manifests map[*job]manifes
 // unless L2's value for it was rejected already (it is refetched and rewritten).
 func wanted(j *job) bool { return j.closed && !j.l2Bad }
 
-// acceptL2 decodes a value read from L2 and, when it is the window's, puts it
-// into L1 and settles the job.
+// acceptL2 decodes a value read from L2 and, when it is the window's, settles
+// the job, which puts the window in memory.
 func (s *Store) acceptL2(j *job, data []byte) bool {
 	b, err := block.Decode(data, j.key, s.tables.Of)
 	if err == nil && (!b.Start.Equal(j.w.start) || !b.End.Equal(j.w.end())) {
@@ -125,7 +125,6 @@ func (s *Store) acceptL2(j *job, data []byte) bool {
 		s.reject(j, err)
 		return false
 	}
-	s.l1.SetBig([]byte(j.key), data)
 	s.counts.l2Hits.Add(1)
 	s.metrics.hits.WithLabelValues(s.cfg.MetricsLabel, layerL2).Inc()
 	s.settle(j, b, nil)

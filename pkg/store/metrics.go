@@ -7,9 +7,8 @@ import (
 
 // Cache layers as they appear in the "layer" label.
 const (
-	layerHot = "hot"
-	layerL1  = "l1"
-	layerL2  = "l2"
+	layerL1 = "l1" // memory
+	layerL2 = "l2"
 )
 
 // The metrics are registered once on the default registry, which the plugin SDK
@@ -57,7 +56,8 @@ type metrics struct {
 	errors   *prometheus.CounterVec
 	rejected *prometheus.CounterVec
 	loaded   prometheus.Counter
-	hotHits  prometheus.Counter // hits{layer="hot"}, resolved once: a scan counts one per window
+	// memHits and memMisses are {layer="l1"}, resolved once: a scan counts one per window.
+	memHits, memMisses prometheus.Counter
 	// leaseWaits counts windows waited for on another replica's lease.
 	leaseWaits prometheus.Counter
 	pending    prometheus.Gauge
@@ -68,7 +68,8 @@ func newMetrics(label string) *metrics {
 	return &metrics{
 		label: label, hits: cacheHits, misses: cacheMisses, errors: cacheErrors, rejected: cacheRejected,
 		loaded:     windowsLoaded.WithLabelValues(label),
-		hotHits:    cacheHits.WithLabelValues(label, layerHot),
+		memHits:    cacheHits.WithLabelValues(label, layerL1),
+		memMisses:  cacheMisses.WithLabelValues(label, layerL1),
 		leaseWaits: leaseWaits.WithLabelValues(label),
 		pending:    windowsPending.WithLabelValues(label),
 		requests:   sourceRequests.WithLabelValues(label),

@@ -38,12 +38,14 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 		}
 		j := &job{w: w, key: key, from: w.start, asOf: now, closed: !w.end().After(closedBefore)}
 		if j.closed {
-			if b := s.hot.get(key); b != nil {
-				s.counts.hotHits.Add(1)
-				s.metrics.hotHits.Inc()
+			if b := s.mem.get(key); b != nil {
+				s.counts.l1Hits.Add(1)
+				s.metrics.memHits.Inc()
 				entries[i] = readyEntry(b)
 				continue
 			}
+			s.counts.l1Misses.Add(1)
+			s.metrics.memMisses.Inc()
 		} else if ow := s.open[key]; ow != nil {
 			// An open window that has ended is refreshed for tailOverlap
 			// more; sign-ins created in it that arrive later still are late
@@ -85,9 +87,9 @@ func (s *Store) forgetClosedOpen(closedBefore time.Time) {
 	}
 }
 
-// settle publishes a job's outcome: a closed window goes to the hot set (the
-// caller has put it in L1), an open one is held for its next tail fetch. A
-// failed job is forgotten, so the next query retries.
+// settle publishes a job's outcome: a closed window goes to memory, an open
+// one is held for its next tail fetch. A failed job is forgotten, so the next
+// query retries.
 func (s *Store) settle(j *job, b *block.Block, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -97,8 +99,8 @@ func (s *Store) settle(j *job, b *block.Block, err error) {
 	s.metrics.pending.Set(float64(len(s.pending)))
 	if err == nil {
 		if j.closed {
-			s.hot.put(j.key, b)
-			s.known[j.key] = b.Len()
+			s.mem.put(j.key, b)
+			s.unsaved.Store(true)
 		} else {
 			// As of the fetch's start, not its end: a refresh every MinRefresh
 			// (a live tail's period) must find the window due again.

@@ -181,7 +181,7 @@ func TestDamagedCacheFileGivesEmptyCache(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob(filepath.Join(s.l1Path(), "*"))
+	files, err := filepath.Glob(filepath.Join(s.diskPath(), "*"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no cache files written: %v", err)
 	}
@@ -200,20 +200,38 @@ func TestDamagedCacheFileGivesEmptyCache(t *testing.T) {
 	}
 }
 
-func TestDamagedL1EntryIsAMiss(t *testing.T) {
+// TestDamagedWindowFileIsAMiss: a window file damaged on disk is dropped at
+// load and only its window is fetched again.
+func TestDamagedWindowFileIsAMiss(t *testing.T) {
+	dir := t.TempDir()
 	src := &fakeSource{}
-	s := New(src, Config{Now: closedNow, HotEvents: 1})
-	defer s.Close()
-	count(t, s, day, day.Add(time.Hour))
-	count(t, s, day.Add(time.Hour), day.Add(2*time.Hour)) // evicts the first from the hot set
+	cfg := Config{Now: closedNow, Dir: dir, Namespace: "ns"}
+	s := New(src, cfg)
+	count(t, s, day, day.Add(2*time.Hour))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	key := cacheKey(s.ns, signin.Interactive, window{start: day, size: time.Hour})
-	data := s.l1.GetBig(nil, []byte(key))
+	path := filepath.Join(s.diskPath(), windowFile(key))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("the first window's file: %v", err)
+	}
 	data[len(data)/2] ^= 1
-	s.l1.SetBig([]byte(key), data)
-	if got, want := count(t, s, day, day.Add(time.Hour)), 60; got != want {
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s = New(src, cfg)
+	if got, want := count(t, s, day, day.Add(2*time.Hour)), 120; got != want {
 		t.Fatalf("unexpected count; got %d; want %d", got, want)
 	}
-	if got := src.calls.Load(); got != 3 {
-		t.Fatalf("unexpected source calls; got %d; want 3 (the damaged entry is refetched)", got)
+	if got := src.calls.Load(); got != 2 {
+		t.Fatalf("unexpected source calls; got %d; want 2 (the damaged window is refetched)", got)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the refetched window was not saved again at close: %v", err)
 	}
 }

@@ -1,14 +1,10 @@
 package store
 
-import (
-	"sync/atomic"
-
-	"github.com/VictoriaMetrics/fastcache"
-)
+import "sync/atomic"
 
 // counters are the store's running totals.
 type counters struct {
-	hotHits, l1Hits, l1Misses, l2Hits, l2Misses, requests atomic.Int64
+	l1Hits, l1Misses, l2Hits, l2Misses, requests atomic.Int64
 	l2Errors, l2Rejected, l2Waits                         atomic.Int64
 	abandoned                                             atomic.Int64           // fetches cancelled because every query waiting for them was
 	saveError                                             atomic.Pointer[string] // why the last save of L1 to Config.Dir failed; nil after a success
@@ -17,46 +13,46 @@ type counters struct {
 // Stats are the store's counts for the stats resource.
 type Stats struct {
 	SaveError      string // why the last save of the cache to Config.Dir failed; empty when it did not
-	WindowsCached  int64  // closed windows put in L1 and not found missing since
+	WindowsCached  int64  // closed windows held in memory
 	EventsCached   int64  // sign-ins in them
 	WindowsPending int64  // windows being loaded
 	WindowsOpen    int64  // open windows held in memory
-	HotEvents      int64  // sign-ins of the decoded windows kept on the heap
-	HotHits        int64  // windows answered from decoded blocks
-	L1Hits         int64
-	L1Misses       int64
+	L1Hits         int64  // closed windows answered from memory
+	L1Misses       int64  // closed windows memory did not hold
 	L2Hits         int64 // windows read from memcached
 	L2Misses       int64 // windows looked up in memcached and not found or unusable
 	L2Errors       int64 // memcached operations that failed; the source answered instead
 	L2Rejected     int64 // memcached values that failed authentication or decoding
 	L2Waits        int64 // windows waited for while another replica fetched them
-	BytesCached    int64 // bytes L1 holds
+	BytesCached    int64 // memory of the closed windows held: their blocks and profile tables
 	SourceRequests int64 // requests made to the source, pages included
 	Abandoned      int64 // fetches cancelled because every query waiting for them was
 }
 
-// Stats returns the store's counts. Windows evicted from L1 are noticed only when
-// read again, so WindowsCached and EventsCached may overstate until then.
+// Stats returns the store's counts.
 func (s *Store) Stats() Stats {
-	var fs fastcache.Stats
-	s.l1.UpdateStats(&fs)
 	st := Stats{
-		HotHits: s.counts.hotHits.Load(), L1Hits: s.counts.l1Hits.Load(), L1Misses: s.counts.l1Misses.Load(),
+		L1Hits: s.counts.l1Hits.Load(), L1Misses: s.counts.l1Misses.Load(),
 		L2Hits: s.counts.l2Hits.Load(), L2Misses: s.counts.l2Misses.Load(), SourceRequests: s.counts.requests.Load(),
 		L2Errors: s.counts.l2Errors.Load(), L2Rejected: s.counts.l2Rejected.Load(), L2Waits: s.counts.l2Waits.Load(), Abandoned: s.counts.abandoned.Load(),
-		BytesCached: int64(fs.BytesSize),
 	}
 	if msg := s.counts.saveError.Load(); msg != nil {
 		st.SaveError = *msg
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st.WindowsCached = int64(len(s.known))
-	for _, n := range s.known {
-		st.EventsCached += int64(n)
-	}
+	st.WindowsCached = int64(len(s.mem.items))
+	st.EventsCached = int64(s.mem.events)
+	st.BytesCached = s.mem.size()
 	st.WindowsPending = int64(len(s.pending))
 	st.WindowsOpen = int64(len(s.open))
-	st.HotEvents = int64(s.hot.events)
 	return st
+}
+
+// miss counts a window an outer layer did not have.
+func (s *Store) miss(layer, _ string) {
+	if layer == layerL2 {
+		s.counts.l2Misses.Add(1)
+	}
+	s.metrics.misses.WithLabelValues(s.cfg.MetricsLabel, layer).Inc()
 }

@@ -2,9 +2,10 @@
 // window), so a closed window is fetched once and every later query over it is
 // served from cache. Layers, fastest first:
 //
-//   - hot: decoded blocks of recently used windows on the Go heap (hot.go);
-//   - L1: encoded closed windows in fastcache, outside the Go heap, optionally
-//     persisted to Config.Dir (l1.go; the encoding is package block's);
+//   - L1, memory: the decoded blocks of closed windows, the process's one copy
+//     of them, least recently used out first (memory.go);
+//   - disk: with Config.Dir, the same windows encoded, one file each, so a
+//     restart starts warm (disk.go; the encoding is package block's);
 //   - L2: the same encoded windows in memcached, sealed, shared by Grafana
 //     replicas, with leases so that replicas fetch a window once (l2*.go);
 //   - the source, which paces itself within the datasource's request budget,
@@ -18,13 +19,11 @@ package store
 import (
 	"context"
 	"fmt"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/VictoriaMetrics/fastcache"
-
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
@@ -39,13 +38,13 @@ type Store struct {
 	src     Source
 	cfg     Config
 	ns      string // Config.Namespace as it goes into keys
-	l1      *fastcache.Cache
 	l2      *l2           // nil without memcached
 	sem     chan struct{} // bounds fetches in flight
 	metrics *metrics
 	counts  counters
 	tables  *block.Tables // profile tables shared by the blocks of a log type and day
-	unsaved atomic.Bool   // L1 holds windows not yet saved to Config.Dir
+	unsaved atomic.Bool   // memory changed since the last save to Config.Dir
+	onDisk  map[string]struct{} // windows with a file in Config.Dir; loadDisk's, then save's
 
 	// ctx is cancelled by Close: it stops background fetches and saves.
 	ctx       context.Context
@@ -57,9 +56,8 @@ type Store struct {
 
 	mu      sync.Mutex
 	pending map[string]*entry      // windows being loaded
-	hot     *hotSet                // decoded closed windows
+	mem     *memory                // closed windows
 	open    map[string]*openWindow // open windows held, never cached
-	known   map[string]int         // closed windows put in L1, with their sign-ins, for Stats
 }
 
 // entry is a window being loaded. done is closed once block or err is set.
@@ -93,8 +91,8 @@ type openWindow struct {
 	fetched time.Time
 }
 
-// New returns a store that reads from src. It loads the persisted L1 from
-// cfg.Dir if there is one; a missing or damaged file gives an empty cache.
+// New returns a store that reads from src. It loads the windows saved in
+// cfg.Dir if any; missing or damaged files give an empty cache.
 func New(src Source, cfg Config) *Store {
 	cfg.applyDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -103,10 +101,10 @@ func New(src Source, cfg Config) *Store {
 		sem:     make(chan struct{}, fetchConcurrency),
 		metrics: newMetrics(cfg.MetricsLabel), tables: block.NewTables(),
 		ctx: ctx, cancel: cancel,
-		pending: make(map[string]*entry), hot: newHotSet(cfg.HotEvents),
-		open: make(map[string]*openWindow), known: make(map[string]int),
+		pending: make(map[string]*entry), mem: newMemory(cfg.L1Bytes),
+		open: make(map[string]*openWindow), onDisk: make(map[string]struct{}),
 	}
-	s.l1 = s.loadL1()
+	s.loadDisk()
 	s.startL2()
 	if cfg.Dir != "" {
 		s.wg.Add(1)
@@ -116,9 +114,9 @@ func New(src Source, cfg Config) *Store {
 }
 
 // Close stops background fetches and saves, lets writes to memcached finish
-// (at most l2WriteTimeout) and releases its leases, saves L1 to Config.Dir if
-// set and frees L1's memory, which only Reset gives back. Scans after Close fail with
-// ErrClosed. Close is safe to call more than once.
+// (at most l2WriteTimeout) and releases its leases, and saves the windows to
+// Config.Dir if set. Scans after Close fail with ErrClosed. Close is safe to
+// call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
@@ -127,8 +125,10 @@ func (s *Store) Close() error {
 		if s.l2 != nil {
 			s.l2.close()
 		}
-		s.closeErr = s.saveL1()
-		s.l1.Reset()
+		s.closeErr = s.save()
+		s.mu.Lock()
+		s.mem = newMemory(s.cfg.L1Bytes) // queries may still hold the store
+		s.mu.Unlock()
 		s.metrics.forget()
 	})
 	return s.closeErr

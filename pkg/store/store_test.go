@@ -134,23 +134,30 @@ func TestConcurrentScansShareFetches(t *testing.T) {
 	}
 }
 
-func TestHotEviction(t *testing.T) {
+// TestMemoryEviction: over L1Bytes, the least recently used window leaves
+// memory and comes back from the source; the stats count what is held.
+func TestMemoryEviction(t *testing.T) {
+	now := func() time.Time { return day.Add(48 * time.Hour) }
+	probe := New(&fakeSource{}, Config{Now: now})
+	count(t, probe, day, day.Add(2*time.Hour))
+	two := probe.Stats().BytesCached
+	probe.Close()
+
 	src := &fakeSource{}
-	s := New(src, Config{HotEvents: 120, Now: func() time.Time { return day.Add(48 * time.Hour) }})
+	s := New(src, Config{L1Bytes: int(two) + 100, Now: now})
 	defer s.Close()
-	count(t, s, day, day.Add(3*time.Hour)) // 180 events: the least recently used window goes
-	if got := s.Stats().HotEvents; got != 120 {
-		t.Fatalf("unexpected events held; got %d; want 120", got)
+	count(t, s, day, day.Add(3*time.Hour)) // three windows: the first goes
+	if st := s.Stats(); st.WindowsCached != 2 || st.EventsCached != 120 || st.BytesCached > two+100 {
+		t.Fatalf("unexpected stats after eviction %+v; want 2 windows, 120 sign-ins, at most %d bytes", st, two+100)
 	}
-	// The evicted window comes back from L1, not the source.
-	if got, want := count(t, s, day, day.Add(3*time.Hour)), 180; got != want {
-		t.Fatalf("unexpected count; got %d; want %d", got, want)
+	if got, want := count(t, s, day.Add(time.Hour), day.Add(3*time.Hour)), 120; got != want || src.calls.Load() != 1 {
+		t.Fatalf("held windows: %d sign-ins with %d source calls; want %d with 1", got, src.calls.Load(), want)
 	}
-	if got := src.calls.Load(); got != 1 {
-		t.Fatalf("unexpected source calls; got %d; want 1", got)
+	if got, want := count(t, s, day, day.Add(time.Hour)), 60; got != want || src.calls.Load() != 2 {
+		t.Fatalf("evicted window: %d sign-ins with %d source calls; want %d with 2", got, src.calls.Load(), want)
 	}
-	if st := s.Stats(); st.L1Hits != 1 || st.HotHits != 2 || st.WindowsCached != 3 || st.EventsCached != 180 {
-		t.Fatalf("unexpected stats %+v", st)
+	if st := s.Stats(); st.L1Hits != 2 || st.L1Misses != 4 {
+		t.Fatalf("unexpected hits and misses %+v; want 2 and 4", st)
 	}
 }
 

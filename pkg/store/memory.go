@@ -1,0 +1,104 @@
+package store
+
+import (
+	"container/list"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+)
+
+// memory holds the decoded blocks of closed windows: the store's one copy of
+// them in the process. A decoded window costs about what its encoding would
+// (BENCHMARKS.md, c: a time, an id and a profile id, 24 bytes, and a share of
+// its day's profile table), so there is no second, encoded copy beside it;
+// Config.Dir and memcached hold encodings outside the process. Least recently
+// used windows leave first once the blocks and the profile tables they use
+// pass the limit. Callers hold Store.mu.
+type memory struct {
+	limit  int64
+	bytes  int64 // of the blocks' columns
+	events int
+	order  *list.List // front = most recently used; values are *memItem
+	items  map[string]*list.Element
+	tables map[*block.Profiles]int // the blocks held per profile table
+	// evicted are keys dropped since the last save: their files go too.
+	evicted map[string]struct{}
+}
+
+type memItem struct {
+	key   string
+	block *block.Block
+	bytes int64
+}
+
+// blockOverhead is what a block costs besides its columns: the struct, the
+// list element and the map entry.
+const blockOverhead = 256
+
+func newMemory(limit int) *memory {
+	return &memory{limit: int64(limit), order: list.New(), items: make(map[string]*list.Element),
+		tables: make(map[*block.Profiles]int), evicted: make(map[string]struct{})}
+}
+
+func (m *memory) get(key string) *block.Block {
+	el, ok := m.items[key]
+	if !ok {
+		return nil
+	}
+	m.order.MoveToFront(el)
+	return el.Value.(*memItem).block
+}
+
+// put adds or replaces a block, then drops the least recently used ones while
+// over the limit, except the block just added.
+func (m *memory) put(key string, b *block.Block) {
+	if el, ok := m.items[key]; ok {
+		m.remove(el)
+	}
+	it := &memItem{key: key, block: b, bytes: columnBytes(b) + blockOverhead}
+	m.items[key] = m.order.PushFront(it)
+	m.bytes += it.bytes
+	m.events += b.Len()
+	m.tables[b.Profiles]++
+	delete(m.evicted, key)
+	for m.order.Len() > 1 && m.size() > m.limit {
+		last := m.order.Back()
+		m.evicted[last.Value.(*memItem).key] = struct{}{}
+		m.remove(last)
+	}
+}
+
+func (m *memory) remove(el *list.Element) {
+	it := el.Value.(*memItem)
+	m.order.Remove(el)
+	delete(m.items, it.key)
+	m.bytes -= it.bytes
+	m.events -= it.block.Len()
+	if m.tables[it.block.Profiles]--; m.tables[it.block.Profiles] == 0 {
+		delete(m.tables, it.block.Profiles)
+	}
+}
+
+// size is the memory of the blocks held and of the profile tables they use.
+// Tables grow while their day's windows load, so they are summed each time:
+// a few per day of the range.
+func (m *memory) size() int64 {
+	n := m.bytes
+	for t := range m.tables {
+		n += int64(t.Bytes())
+	}
+	return n
+}
+
+// columnBytes is the memory of a block's columns.
+func columnBytes(b *block.Block) int64 {
+	return int64(b.Times.Bytes() + b.IDs.Bytes() + 4*len(b.Profile))
+}
+
+// newestFirst returns the blocks held, most recently used first.
+func (m *memory) newestFirst() []*memItem {
+	out := make([]*memItem, 0, m.order.Len())
+	for el := m.order.Front(); el != nil; el = el.Next() {
+		out = append(out, el.Value.(*memItem))
+	}
+	return out
+}
