@@ -70,8 +70,12 @@ func (t *Times) At(i int) int64 {
 }
 
 // Search returns the index of the first time at or after ns.
-func (t *Times) Search(ns int64) int {
-	return sort.Search(t.Len(), func(i int) bool { return t.At(i) >= ns })
+func (t *Times) Search(ns int64) int { return t.SearchRange(0, t.Len(), ns) }
+
+// SearchRange returns the index of the first time in [lo, hi) at or after ns,
+// or hi.
+func (t *Times) SearchRange(lo, hi int, ns int64) int {
+	return lo + sort.Search(hi-lo, func(i int) bool { return t.At(lo+i) >= ns })
 }
 
 // Bytes is the memory of the times.

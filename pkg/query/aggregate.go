@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"encoding/binary"
-	"math"
 	"slices"
 	"time"
 
@@ -125,8 +124,9 @@ func (a *aggregation) planProfile(sl *slot, t *block.Profiles, p uint32) {
 }
 
 // add folds the sign-ins [lo, hi) of a block into the aggregation. Blocks are
-// time-sorted, so a profile's distinct value needs recording once per bucket,
-// not once per sign-in, and the bucket changes only at its boundaries. With one
+// time-sorted, so the sign-ins of one bucket are a run found by a binary
+// search, and the per-sign-in loop reads no time at all; a profile's distinct
+// value needs recording once per bucket, not once per sign-in. With one
 // bucket, the group's total is its only cell (group.whole). Once the memory
 // guard refused a group, the remaining blocks are skipped: the query fails.
 func (a *aggregation) add(b *block.Block, lo, hi int) {
@@ -134,8 +134,20 @@ func (a *aggregation) add(b *block.Block, lo, hi int) {
 		return
 	}
 	pl := a.planOf(b.Profiles)
+	for lo < hi {
+		k := int32((b.Times.At(lo) - a.first) / a.size)
+		end := hi
+		if a.buckets > 1 {
+			end = b.Times.SearchRange(lo, hi, a.first+int64(k+1)*a.size)
+		}
+		a.addBucket(pl, b, lo, end, k)
+		lo = end
+	}
+}
+
+// addBucket folds the sign-ins [lo, hi) of a block, all in bucket k.
+func (a *aggregation) addBucket(pl []slot, b *block.Block, lo, hi int, k int32) {
 	single := a.buckets == 1
-	k, next := int32(-1), int64(math.MinInt64) // the bucket of the sign-in, and where the next starts
 	for i := lo; i < hi; i++ {
 		sl := &pl[b.Profile[i]]
 		if sl.group < 0 {
@@ -148,17 +160,9 @@ func (a *aggregation) add(b *block.Block, lo, hi int) {
 				}
 			}
 			if sl.group <= firstMulti { // in several groups: off the common path
-				if ts := b.Times.At(i); ts >= next {
-					k = int32((ts - a.first) / a.size)
-					next = a.first + int64(k+1)*a.size
-				}
 				a.addMulti(k, sl, single)
 				continue
 			}
-		}
-		if ts := b.Times.At(i); ts >= next {
-			k = int32((ts - a.first) / a.size)
-			next = a.first + int64(k+1)*a.size
 		}
 		g := a.groups[sl.group]
 		c := &g.cells[k]
