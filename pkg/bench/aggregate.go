@@ -100,8 +100,9 @@ func referenceRows(ctx context.Context, a *aggregation, o Options, engine []time
 	rows := func(fn func(referenceRow)) error {
 		for _, lt := range signin.LogTypes {
 			err := a.st.Scan(ctx, lt, a.r.From, a.r.To, func(b *block.Block, lo, hi int) {
+				var p signin.Event
 				for i := lo; i < hi; i++ {
-					p := b.Profiles.At(b.Profile[i])
+					b.Profiles.Load(b.Profile.At(i), &p)
 					fn(referenceRow{Time: time.Unix(0, b.Times.At(i)).UTC(), App: p.AppDisplayName, User: p.UserID})
 				}
 			})

@@ -82,7 +82,7 @@ func memoryOf(ctx context.Context, set eventSet, from, to time.Time, cacheBytes 
 	for _, lt := range signin.LogTypes {
 		if err := st.Scan(ctx, lt, from, to, func(b *block.Block, _, _ int) {
 			tables.add(b)
-			columns += int64(b.Times.Bytes() + b.IDs.Bytes() + 4*len(b.Profile))
+			columns += int64(b.Times.Bytes() + b.IDs.Bytes() + b.Profile.Bytes())
 		}); err != nil {
 			return memUse{}, fmt.Errorf("bench: filling the store: %w", err)
 		}

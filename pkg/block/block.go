@@ -19,7 +19,7 @@ type Block struct {
 	End      time.Time
 	Times    Times     // createdDateTime, Unix nanoseconds, ascending
 	IDs      IDs       // sign-in ids, parallel to Times
-	Profile  []uint32  // profile id in Profiles, parallel to Times
+	Profile  ProfileIDs // profile id in Profiles, parallel to Times
 	Profiles *Profiles // shared with other blocks: never modified through a block
 }
 
@@ -28,7 +28,7 @@ func (b *Block) Len() int { return b.Times.Len() }
 
 // Event materialises sign-in i.
 func (b *Block) Event(i int) signin.Event {
-	e := *b.Profiles.At(b.Profile[i])
+	e := *b.Profiles.At(b.Profile.At(i))
 	e.ID = b.IDs.At(i)
 	e.Created = time.Unix(0, b.Times.At(i)).UTC()
 	return e
@@ -45,18 +45,19 @@ func New(t signin.LogType, start, end time.Time, events []signin.Event, table *P
 	sortEvents(events)
 	b := &Block{
 		LogType: t, Start: start, End: end, Profiles: table,
-		Profile: make([]uint32, len(events)),
 	}
+	profile := make([]uint32, len(events))
 	times := make([]int64, len(events))
 	ids := newIDBuilder(len(events))
 	for i := range events {
 		e := &events[i]
 		times[i] = e.Created.UnixNano()
 		ids.add(e.ID)
-		b.Profile[i] = table.Intern(e)
+		profile[i] = table.Intern(e)
 	}
 	b.IDs = ids.done()
 	b.Times = NewTimes(times)
+	b.Profile = NewProfileIDs(profile)
 	return b
 }
 

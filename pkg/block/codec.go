@@ -55,7 +55,7 @@ func Encode(dst []byte, key string, b *Block) ([]byte, error) {
 			return nil, fmt.Errorf("encoding block %s: times not ascending at %d", key, i)
 		}
 	}
-	if b.IDs.Len() != len(times) || len(b.Profile) != len(times) {
+	if b.IDs.Len() != len(times) || b.Profile.Len() != len(times) {
 		return nil, fmt.Errorf("encoding block %s: columns differ in length", key)
 	}
 	start := len(dst)
@@ -78,8 +78,8 @@ func Encode(dst []byte, key string, b *Block) ([]byte, error) {
 func (b *Block) localProfiles() ([]signin.Event, []uint32) {
 	local := make(map[uint32]uint32)
 	var profiles []signin.Event
-	index := make([]uint32, len(b.Profile))
-	for i, id := range b.Profile {
+	index := make([]uint32, b.Profile.Len())
+	for i, id := range b.Profile.appendTo(nil) {
 		l, ok := local[id]
 		if !ok {
 			l = uint32(len(profiles))

@@ -45,9 +45,11 @@ func Decode(data []byte, key string, tableOf func(signin.LogType, time.Time) *Pr
 	for k := range profiles {
 		ids[k] = b.Profiles.Intern(&profiles[k])
 	}
-	for i, l := range b.Profile {
-		b.Profile[i] = ids[l]
+	local := b.Profile.Wide() // the body's local indexes, decoded wide
+	for i, l := range local {
+		local[i] = ids[l]
 	}
+	b.Profile = NewProfileIDs(local)
 	return b, nil
 }
 
@@ -151,7 +153,7 @@ func (r *reader) block() (*Block, []signin.Event) {
 	b.Times = NewTimes(r.times(start, end))
 	n := b.Times.Len()
 	b.IDs = r.ids(n)
-	b.Profile = r.profileIndexes(n, len(profiles))
+	b.Profile = ProfileIDs{wide: r.profileIndexes(n, len(profiles))}
 	return b, profiles
 }
 

@@ -48,16 +48,16 @@ func FuzzDecodeBlock(f *testing.F) {
 func checkInvariants(t *testing.T, b *Block) {
 	t.Helper()
 	n := b.Len()
-	if b.IDs.Len() != n || len(b.Profile) != n {
-		t.Fatalf("columns differ: %d times, %d ids, %d profile indexes", n, b.IDs.Len(), len(b.Profile))
+	if b.IDs.Len() != n || b.Profile.Len() != n {
+		t.Fatalf("columns differ: %d times, %d ids, %d profile indexes", n, b.IDs.Len(), b.Profile.Len())
 	}
 	start, end := b.Start.UnixNano(), b.End.UnixNano()
 	for i, ts := range b.Times.appendTo(nil) {
 		if ts < start || ts >= end || i > 0 && ts < b.Times.At(i-1) {
 			t.Fatalf("time %d = %d outside [%d, %d) or out of order", i, ts, start, end)
 		}
-		if int(b.Profile[i]) >= b.Profiles.Len() {
-			t.Fatalf("profile index %d out of %d", b.Profile[i], b.Profiles.Len())
+		if int(b.Profile.At(i)) >= b.Profiles.Len() {
+			t.Fatalf("profile index %d out of %d", b.Profile.At(i), b.Profiles.Len())
 		}
 		_ = b.Event(i)
 	}

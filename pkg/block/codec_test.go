@@ -81,8 +81,8 @@ func sameBlock(t *testing.T, got, want *Block) {
 	if g, w := got.Times.appendTo(nil), want.Times.appendTo(nil); !reflect.DeepEqual(g, w) {
 		t.Fatalf("unexpected times; got %d values; want %d", len(g), len(w))
 	}
-	if got.IDs.Len() != want.IDs.Len() || len(got.Profile) != len(want.Profile) {
-		t.Fatalf("unexpected lengths; got %d/%d; want %d/%d", got.IDs.Len(), len(got.Profile), want.IDs.Len(), len(want.Profile))
+	if got.IDs.Len() != want.IDs.Len() || got.Profile.Len() != want.Profile.Len() {
+		t.Fatalf("unexpected lengths; got %d/%d; want %d/%d", got.IDs.Len(), got.Profile.Len(), want.IDs.Len(), want.Profile.Len())
 	}
 	// Profile ids are the table's business; the sign-ins they make are not.
 	for i := range want.IDs.Len() {

@@ -24,7 +24,7 @@ func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	tail := make([]tailRow, 0, held.Len()-cut+len(fetched))
 	for i := cut; i < held.Len(); i++ {
 		if id := held.IDs.At(i); !has(ids, id) {
-			tail = append(tail, tailRow{held.Times.At(i), id, held.Profile[i]})
+			tail = append(tail, tailRow{held.Times.At(i), id, held.Profile.At(i)})
 		}
 	}
 	for i := range fetched {
@@ -39,21 +39,22 @@ func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	})
 	n := cut + len(tail)
 	b := &Block{LogType: held.LogType, Start: held.Start, End: held.End, Profiles: held.Profiles,
-		Profile: make([]uint32, n)}
+	}
+	profile := held.Profile.appendTo(make([]uint32, 0, n))[:cut]
 	times := make([]int64, cut, n)
 	for i := range cut {
 		times[i] = held.Times.At(i)
 	}
-	copy(b.Profile, held.Profile[:cut])
 	idb := newIDBuilder(n)
 	idb.addRange(&held.IDs, 0, cut)
-	for k, r := range tail {
+	for _, r := range tail {
 		times = append(times, r.time)
-		b.Profile[cut+k] = r.profile
+		profile = append(profile, r.profile)
 		idb.add(r.id)
 	}
 	b.IDs = idb.done()
 	b.Times = NewTimes(times)
+	b.Profile = NewProfileIDs(profile)
 	return b
 }
 

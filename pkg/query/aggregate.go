@@ -145,17 +145,27 @@ func (a *aggregation) add(b *block.Block, lo, hi int) {
 	}
 }
 
-// addBucket folds the sign-ins [lo, hi) of a block, all in bucket k.
+// addBucket folds the sign-ins [lo, hi) of a block, all in bucket k, reading
+// the block's profile ids at the width they are held.
 func (a *aggregation) addBucket(pl []slot, b *block.Block, lo, hi int, k int32) {
+	if ids := b.Profile.Narrow(); ids != nil {
+		addRun(a, pl, b.Profiles, ids[lo:hi], k)
+	} else {
+		addRun(a, pl, b.Profiles, b.Profile.Wide()[lo:hi], k)
+	}
+}
+
+// addRun is addBucket's loop, one instance per id width.
+func addRun[ID uint16 | uint32](a *aggregation, pl []slot, t *block.Profiles, ids []ID, k int32) {
 	single := a.buckets == 1
-	for i := lo; i < hi; i++ {
-		sl := &pl[b.Profile[i]]
+	for _, p := range ids {
+		sl := &pl[p]
 		if sl.group < 0 {
 			if sl.group == filteredOut {
 				continue
 			}
 			if sl.group == unplanned {
-				if a.planProfile(sl, b.Profiles, b.Profile[i]); sl.group == filteredOut {
+				if a.planProfile(sl, t, uint32(p)); sl.group == filteredOut {
 					continue
 				}
 			}
@@ -203,7 +213,7 @@ func (a *aggregation) addLast(b *block.Block, lo, hi int) {
 		return // add skipped the block (the memory guard refused a group)
 	}
 	for i := lo; i < hi; i++ {
-		sl, ts := &pl[b.Profile[i]], b.Times.At(i)
+		sl, ts := &pl[b.Profile.At(i)], b.Times.At(i)
 		switch {
 		case sl.group >= 0:
 			g := a.groups[sl.group]

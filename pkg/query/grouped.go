@@ -75,7 +75,7 @@ func (e *Engine) Grouped(ctx context.Context, q Query, r Range) (Result, error) 
 	keys := newProfileKeys(portalKeys[t])
 	partial, err := splitPartial(e.scanMatching(ctx, q, r.From, r.To, func(b *block.Block, lo, hi int, pass []bool) {
 		for i := lo; i < hi; i++ {
-			p := b.Profile[i]
+			p := b.Profile.At(i)
 			if !pass[p] {
 				continue
 			}
@@ -153,7 +153,7 @@ func (g *groupedAccs) add(b *block.Block, i int, key string, size time.Duration,
 			g.overflow++
 			return
 		}
-		prof := b.Profiles.At(b.Profile[i])
+		prof := b.Profiles.At(b.Profile.At(i))
 		row := &GroupedRow{WindowStart: window}
 		for _, d := range cols {
 			row.Values = append(row.Values, d.Value(prof))

@@ -58,7 +58,7 @@ func (e *Engine) Logs(ctx context.Context, q Query, r Range) (Result, error) {
 			rings[b.LogType] = buf
 		}
 		for i := lo; i < hi; i++ {
-			if pass[b.Profile[i]] {
+			if pass[b.Profile.At(i)] {
 				buf.push(ref{b, i})
 			}
 		}

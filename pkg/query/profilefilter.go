@@ -35,15 +35,15 @@ func newProfileFilter(filters []Filter) *profileFilter {
 }
 
 // of returns the verdicts of the profiles of b's table, settled for those of
-// the sign-ins [lo, hi); index it by b.Profile[i].
+// the sign-ins [lo, hi); index it by b.Profile.At(i).
 func (f *profileFilter) of(b *block.Block, lo, hi int) []bool {
 	pt := f.table(b.Profiles)
 	if n := b.Profiles.Len(); len(pt.pass) < n {
 		pt.pass = append(pt.pass, make([]bool, n-len(pt.pass))...)
 		pt.known = append(pt.known, make([]bool, n-len(pt.known))...)
 	}
-	for _, p := range b.Profile[lo:hi] {
-		if !pt.known[p] {
+	for i := lo; i < hi; i++ {
+		if p := b.Profile.At(i); !pt.known[p] {
 			pt.known[p] = true
 			pt.pass[p] = f.match(b.Profiles, pt, p)
 		}

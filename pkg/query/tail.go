@@ -60,7 +60,7 @@ func (t *Tail) Next(ctx context.Context, now time.Time) (TailBatch, error) {
 	var fresh []ref
 	partial, err := splitPartial(t.e.scanMatching(ctx, t.q, from, now, func(b *block.Block, lo, hi int, pass []bool) {
 		for i := lo; i < hi; i++ {
-			if !pass[b.Profile[i]] {
+			if !pass[b.Profile.At(i)] {
 				continue
 			}
 			id := b.IDs.At(i)

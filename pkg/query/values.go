@@ -43,8 +43,8 @@ func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimens
 			n = append(n, make([]int64, grow)...)
 			perProfile[b.Profiles] = n
 		}
-		for _, p := range b.Profile[lo:hi] {
-			if pass[p] {
+		for i := lo; i < hi; i++ {
+			if p := b.Profile.At(i); pass[p] {
 				n[p]++
 			}
 		}

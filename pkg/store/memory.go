@@ -91,7 +91,7 @@ func (m *memory) size() int64 {
 
 // columnBytes is the memory of a block's columns.
 func columnBytes(b *block.Block) int64 {
-	return int64(b.Times.Bytes() + b.IDs.Bytes() + 4*len(b.Profile))
+	return int64(b.Times.Bytes() + b.IDs.Bytes() + b.Profile.Bytes())
 }
 
 // newestFirst returns the blocks held, most recently used first.

@@ -1,0 +1,54 @@
+package block
+
+// ProfileIDs are a block's profile ids, parallel to its times: 16 bits each
+// when every id of the block fits (a day table of fewer than 65,536 profiles,
+// the medium tenant's busiest), else 32. Two bytes of the 32 a cached sign-in
+// may cost (BENCHMARKS.md, c).
+type ProfileIDs struct {
+	narrow []uint16
+	wide   []uint32
+}
+
+// NewProfileIDs holds ids, narrow when they all fit 16 bits.
+func NewProfileIDs(ids []uint32) ProfileIDs {
+	for _, id := range ids {
+		if id > 0xffff {
+			return ProfileIDs{wide: ids}
+		}
+	}
+	narrow := make([]uint16, len(ids))
+	for i, id := range ids {
+		narrow[i] = uint16(id)
+	}
+	return ProfileIDs{narrow: narrow}
+}
+
+// Len is the number of ids.
+func (p *ProfileIDs) Len() int { return len(p.narrow) + len(p.wide) }
+
+// At returns id i.
+func (p *ProfileIDs) At(i int) uint32 {
+	if p.wide != nil {
+		return p.wide[i]
+	}
+	return uint32(p.narrow[i])
+}
+
+// Narrow returns the ids when they are held in 16 bits, else nil; Wide the
+// others. Loops over millions of sign-ins take the slice they get, so the
+// width is decided once per block, not per sign-in.
+func (p *ProfileIDs) Narrow() []uint16 { return p.narrow }
+
+// Wide returns the ids when they are held in 32 bits, else nil.
+func (p *ProfileIDs) Wide() []uint32 { return p.wide }
+
+// Bytes is the memory of the ids.
+func (p *ProfileIDs) Bytes() int { return 2*len(p.narrow) + 4*len(p.wide) }
+
+// appendTo appends the ids to dst.
+func (p *ProfileIDs) appendTo(dst []uint32) []uint32 {
+	for i := range p.Len() {
+		dst = append(dst, p.At(i))
+	}
+	return dst
+}
