@@ -17,10 +17,10 @@ type Block struct {
 	LogType  signin.LogType
 	Start    time.Time
 	End      time.Time
-	Times    Times     // createdDateTime, Unix nanoseconds, ascending
-	IDs      IDs       // sign-in ids, parallel to Times
+	Times    Times      // createdDateTime, Unix nanoseconds, ascending
+	IDs      IDs        // sign-in ids, parallel to Times
 	Profile  ProfileIDs // profile id in Profiles, parallel to Times
-	Profiles *Profiles // shared with other blocks: never modified through a block
+	Profiles *Profiles  // shared with other blocks: never modified through a block
 }
 
 // Len is the number of sign-ins in the block.

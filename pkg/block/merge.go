@@ -38,8 +38,7 @@ func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 		return tail[i].id < tail[j].id
 	})
 	n := cut + len(tail)
-	b := &Block{LogType: held.LogType, Start: held.Start, End: held.End, Profiles: held.Profiles,
-	}
+	b := &Block{LogType: held.LogType, Start: held.Start, End: held.End, Profiles: held.Profiles}
 	profile := held.Profile.appendTo(make([]uint32, 0, n))[:cut]
 	times := make([]int64, cut, n)
 	for i := range cut {

@@ -43,15 +43,15 @@ type Profiles struct {
 	index      map[uint64]uint32     // hash of a profile → its id; the key is not copied
 	collide    map[profileKey]uint32 // profiles whose hash another profile has
 	sealed     bool
-	indexBytes int64 // of the intern indexes, counted in size
-	dicts    []fieldDict           // per dictionary-coded field, in dictFields order
-	groups   [len(profileGroups)]groupDict
-	rows     appendOnly[profileRow]
-	outcomes appendOnly[signin.Outcome] // dense: every aggregation reads each profile's
-	scratch  signin.Event               // Intern's, under mu
-	n        atomic.Uint32
-	size     atomic.Int64 // Bytes
-	cols     columns
+	indexBytes int64       // of the intern indexes, counted in size
+	dicts      []fieldDict // per dictionary-coded field, in dictFields order
+	groups     [len(profileGroups)]groupDict
+	rows       appendOnly[profileRow]
+	outcomes   appendOnly[signin.Outcome] // dense: every aggregation reads each profile's
+	scratch    signin.Event               // Intern's, under mu
+	n          atomic.Uint32
+	size       atomic.Int64 // Bytes
+	cols       columns
 }
 
 // profileRow is a profile: its tuple in each field group.

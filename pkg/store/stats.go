@@ -5,9 +5,9 @@ import "sync/atomic"
 // counters are the store's running totals.
 type counters struct {
 	l1Hits, l1Misses, l2Hits, l2Misses, requests atomic.Int64
-	l2Errors, l2Rejected, l2Waits                         atomic.Int64
-	abandoned                                             atomic.Int64           // fetches cancelled because every query waiting for them was
-	saveError                                             atomic.Pointer[string] // why the last save of L1 to Config.Dir failed; nil after a success
+	l2Errors, l2Rejected, l2Waits                atomic.Int64
+	abandoned                                    atomic.Int64           // fetches cancelled because every query waiting for them was
+	saveError                                    atomic.Pointer[string] // why the last save of L1 to Config.Dir failed; nil after a success
 }
 
 // Stats are the store's counts for the stats resource.
@@ -19,14 +19,14 @@ type Stats struct {
 	WindowsOpen    int64  // open windows held in memory
 	L1Hits         int64  // closed windows answered from memory
 	L1Misses       int64  // closed windows memory did not hold
-	L2Hits         int64 // windows read from memcached
-	L2Misses       int64 // windows looked up in memcached and not found or unusable
-	L2Errors       int64 // memcached operations that failed; the source answered instead
-	L2Rejected     int64 // memcached values that failed authentication or decoding
-	L2Waits        int64 // windows waited for while another replica fetched them
-	BytesCached    int64 // memory of the closed windows held: their blocks and profile tables
-	SourceRequests int64 // requests made to the source, pages included
-	Abandoned      int64 // fetches cancelled because every query waiting for them was
+	L2Hits         int64  // windows read from memcached
+	L2Misses       int64  // windows looked up in memcached and not found or unusable
+	L2Errors       int64  // memcached operations that failed; the source answered instead
+	L2Rejected     int64  // memcached values that failed authentication or decoding
+	L2Waits        int64  // windows waited for while another replica fetched them
+	BytesCached    int64  // memory of the closed windows held: their blocks and profile tables
+	SourceRequests int64  // requests made to the source, pages included
+	Abandoned      int64  // fetches cancelled because every query waiting for them was
 }
 
 // Stats returns the store's counts.

@@ -37,13 +37,13 @@ type Source interface {
 type Store struct {
 	src     Source
 	cfg     Config
-	ns      string // Config.Namespace as it goes into keys
+	ns      string        // Config.Namespace as it goes into keys
 	l2      *l2           // nil without memcached
 	sem     chan struct{} // bounds fetches in flight
 	metrics *metrics
 	counts  counters
-	tables  *block.Tables // profile tables shared by the blocks of a log type and day
-	unsaved atomic.Bool   // memory changed since the last save to Config.Dir
+	tables  *block.Tables       // profile tables shared by the blocks of a log type and day
+	unsaved atomic.Bool         // memory changed since the last save to Config.Dir
 	onDisk  map[string]struct{} // windows with a file in Config.Dir; loadDisk's, then save's
 
 	// ctx is cancelled by Close: it stops background fetches and saves.
