@@ -9,7 +9,6 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // maxFuture is how far past now a range may end: "today" ends at midnight,
@@ -132,7 +131,7 @@ func (ds *Datasource) retentionNotice(r query.Range) []string {
 // clippedReader scans only the bounds of the store: a query over a year of a
 // replayed day plans and loads one day's windows, not a year's.
 type clippedReader struct {
-	st     *store.Store
+	st     query.Reader
 	bounds func() (from, to time.Time)
 }
 

@@ -11,10 +11,10 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/budget"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // maxValues bounds a values answer: suggestions, not an export.
@@ -51,7 +51,7 @@ func (ds *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
-	ctx := store.WithDeadline(r.Context(), time.Now().Add(ds.timeBudget()))
+	ctx := budget.WithDeadline(r.Context(), time.Now().Add(ds.timeBudget()))
 	res, err := ds.engine.Values(ctx, q, rng, dim, p.Get("prefix"))
 	if err != nil {
 		writeError(w, int(errorResponse(err).Status), err)
@@ -212,6 +212,8 @@ func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
 		"windowsOpen":       st.WindowsOpen,
 		"l1Hits":            st.L1Hits,
 		"l1Misses":          st.L1Misses,
+		"diskHits":          st.DiskHits,
+		"diskBytes":         st.DiskBytes,
 		"l2Hits":            st.L2Hits,
 		"l2Misses":          st.L2Misses,
 		"l2Errors":          st.L2Errors,

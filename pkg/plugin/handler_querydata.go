@@ -11,9 +11,9 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/concurrent"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/budget"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // maxConcurrentQueries bounds the queries of one request run at once; the Graph
@@ -28,7 +28,7 @@ const defaultTimeBudget = 30 * time.Second
 // queries and log types of a request share one time budget: a panel waits
 // queryTimeBudgetSeconds for a cold range, not that much per log type.
 func (ds *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
-	ctx = store.WithDeadline(ctx, time.Now().Add(ds.timeBudget()))
+	ctx = budget.WithDeadline(ctx, time.Now().Add(ds.timeBudget()))
 	return concurrent.QueryData(ctx, req, ds.query, maxConcurrentQueries)
 }
 

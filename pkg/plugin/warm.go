@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,8 +9,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // Warming: when a datasource starts, the store loads its last warmDays of
@@ -115,15 +114,14 @@ func (ds *Datasource) warmDay(ctx context.Context, lt signin.LogType, from, to t
 	var err error
 	for attempt := 0; attempt < warmAttempts; {
 		var n int64
-		err = ds.store.Scan(ctx, lt, from, to, func(_ *block.Block, lo, hi int) { n += int64(hi - lo) })
-		var partial *store.PartialError
+		err = ds.reader().Scan(ctx, lt, from, to, func(_ *block.Block, lo, hi int) { n += int64(hi - lo) })
 		switch {
 		case err == nil:
 			ds.warm.loaded.Add(windows)
 			ds.warm.signIns.Add(n)
 			ds.warm.publish(ds.counters.uid)
 			return nil
-		case errors.As(err, &partial):
+		case query.IsPartial(err):
 			continue // not a failure: the rest is loading
 		case ctx.Err() != nil:
 			return ctx.Err()

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/budget"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -50,7 +51,7 @@ func TestPartialCountsWholeLogTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := Range{From: day, To: day.Add(3 * time.Hour), Interval: time.Minute}
-	ctx := store.WithDeadline(context.Background(), time.Now().Add(200*time.Millisecond))
+	ctx := budget.WithDeadline(context.Background(), time.Now().Add(200*time.Millisecond))
 	res, err := New(st).Table(ctx, q, r)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +83,7 @@ func TestWholeAnswerIsNotPartial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := store.WithDeadline(context.Background(), time.Now().Add(10*time.Second))
+	ctx := budget.WithDeadline(context.Background(), time.Now().Add(10*time.Second))
 	res, err := New(st).Table(ctx, q, Range{From: day, To: day.Add(3 * time.Hour), Interval: time.Minute})
 	if err != nil || res.Partial != nil {
 		t.Fatalf("unexpected partial answer %+v, error %v; want a whole answer", res.Partial, err)

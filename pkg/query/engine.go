@@ -135,6 +135,13 @@ func (p *Partial) add(loaded, total int) *Partial {
 // PartialLoad makes a *Partial a partialLoad, as a reader's partial answer is.
 func (p *Partial) PartialLoad() (loaded, total int) { return p.Loaded, p.Total }
 
+// IsPartial reports whether err is a partial answer, the reader's or the
+// engine's: part of the range is loaded and the rest goes on loading.
+func IsPartial(err error) bool {
+	var pl partialLoad
+	return errors.As(err, &pl)
+}
+
 // splitPartial separates a partial answer, the reader's or the engine's, from
 // a failure.
 func splitPartial(err error) (*Partial, error) {

@@ -3,41 +3,16 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/budget"
 )
 
-// budgetKey is the context key of a request's budget deadline.
-type budgetKey struct{}
-
-// WithDeadline returns a context under which every Scan stops waiting for
-// windows being fetched at deadline, and answers with what is loaded then.
-//
-// The plugin calls it once per QueryData request: the README promises that a
-// panel waits queryTimeBudgetSeconds, and a request scans several queries and
-// log types one after another, so a budget per Scan would make the panel wait
-// that long for each of them. Unlike context.WithDeadline, passing the
-// deadline does not cancel ctx: a query out of budget keeps its interest in
-// the windows it waits for, so they finish loading for the next refresh.
-//
-// A context that already carries an earlier deadline keeps it.
-func WithDeadline(ctx context.Context, deadline time.Time) context.Context {
-	if d, ok := budgetDeadline(ctx); ok && d.Before(deadline) {
-		return ctx
-	}
-	return context.WithValue(ctx, budgetKey{}, deadline)
-}
-
-// budgetDeadline returns the deadline set by WithDeadline, if any.
-func budgetDeadline(ctx context.Context) (time.Time, bool) {
-	d, ok := ctx.Value(budgetKey{}).(time.Time)
-	return d, ok
-}
-
 // waitUntil is when a Scan starting at now stops waiting: Config.TimeBudget
-// from now, or the request's deadline if that is earlier. Config.TimeBudget
+// from now, or the request's deadline (package budget) if that is earlier. Config.TimeBudget
 // still bounds a scan made outside a request (tests, benchmarks).
 func (s *Store) waitUntil(ctx context.Context, now time.Time) time.Time {
 	until := now.Add(s.cfg.TimeBudget)
-	if d, ok := budgetDeadline(ctx); ok && d.Before(until) {
+	if d, ok := budget.Deadline(ctx); ok && d.Before(until) {
 		return d
 	}
 	return until

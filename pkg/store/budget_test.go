@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/budget"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ func TestDeadlineSharedByScans(t *testing.T) {
 	defer s.Close()
 	defer close(src.open) // before Close: the fetches finish
 	start := time.Now()
-	ctx := WithDeadline(context.Background(), start.Add(300*time.Millisecond))
+	ctx := budget.WithDeadline(context.Background(), start.Add(300*time.Millisecond))
 	for _, lt := range []signin.LogType{signin.Interactive, signin.NonInteractive} {
 		err := s.Scan(ctx, lt, day, day.Add(2*time.Hour), func(*block.Block, int, int) {})
 		var pe *PartialError
@@ -41,7 +42,7 @@ func TestDeadlinePassedAnswersHeld(t *testing.T) {
 	count(t, s, day.Add(2*time.Hour), day.Add(3*time.Hour)) // one window held
 	src.open = make(chan struct{})                          // the source stalls from now on
 	defer close(src.open)
-	ctx := WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	ctx := budget.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	start := time.Now()
 	n := 0
 	err := s.ScanEvents(ctx, signin.Interactive, day, day.Add(3*time.Hour), func(*signin.Event) { n++ })
@@ -64,7 +65,7 @@ func TestDeadlinePassedKeepsLoading(t *testing.T) {
 	src := newBlockingSource()
 	s := New(src, Config{Now: closedNow, TimeBudget: 10 * time.Second})
 	defer s.Close()
-	ctx := WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	ctx := budget.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	err := s.ScanEvents(ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
 	var pe *PartialError
 	if !errors.As(err, &pe) || pe.Loaded != 0 || pe.Total != 1 {
@@ -86,7 +87,7 @@ func TestDeadlinePassedCancelled(t *testing.T) {
 	src := &gateSource{open: make(chan struct{})}
 	s := New(src, Config{Now: closedNow})
 	defer s.Close()
-	ctx, cancel := context.WithCancel(WithDeadline(context.Background(), time.Now().Add(-time.Second)))
+	ctx, cancel := context.WithCancel(budget.WithDeadline(context.Background(), time.Now().Add(-time.Second)))
 	cancel()
 	err := s.ScanEvents(ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
 	if !errors.Is(err, context.Canceled) {
@@ -95,21 +96,6 @@ func TestDeadlinePassedCancelled(t *testing.T) {
 	close(src.open)
 	if got := count(t, s, day, day.Add(time.Hour)); got != 60 {
 		t.Fatalf("unexpected count after a cancelled scan; got %d; want 60", got)
-	}
-}
-
-func TestWithDeadlineKeepsEarlier(t *testing.T) {
-	early, late := day, day.Add(time.Hour)
-	for _, ctx := range []context.Context{
-		WithDeadline(WithDeadline(context.Background(), early), late),
-		WithDeadline(WithDeadline(context.Background(), late), early),
-	} {
-		if d, ok := budgetDeadline(ctx); !ok || !d.Equal(early) {
-			t.Fatalf("unexpected deadline %v, %v; want %v", d, ok, early)
-		}
-	}
-	if _, ok := budgetDeadline(context.Background()); ok {
-		t.Fatal("a context without WithDeadline has a deadline")
 	}
 }
 

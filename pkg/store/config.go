@@ -19,8 +19,6 @@ const (
 	// its window closes. A refresh re-reads that much, so it costs more pages
 	// on busy tenants.
 	tailOverlap = 5 * time.Minute
-	// saveEvery is the period of background saves to Dir when it is set.
-	saveEvery = 5 * time.Minute
 	// fetchConcurrency bounds the paged requests in flight.
 	fetchConcurrency = 2
 	// fetchTimeout bounds one paged request; fetches run detached from the
@@ -60,10 +58,13 @@ type Config struct {
 	// blocks and the profile tables they use. Default 256 MB, about eight
 	// million sign-ins at 32 B each (BENCHMARKS.md, c).
 	L1Bytes int
-	// Dir, when set, persists the closed windows held across restarts: loaded
-	// by New, saved every saveEvery and by Close, one file per window. Each
+	// Dir, when set, keeps every closed window fetched in a file of its own,
+	// read back after a restart or once memory let the window go. Each
 	// namespace gets its own subdirectory.
 	Dir string
+	// DiskBytes bounds the window files in Dir; the least recently written
+	// go first. Default four times L1Bytes.
+	DiskBytes int
 
 	// PageSize is the source's page size: a page this full is taken to be
 	// followed by another, which costs another request. Default 1000 (Graph's).
@@ -108,6 +109,7 @@ func (c *Config) applyDefaults() {
 	setDuration(&c.MinRefresh, time.Minute)
 	setDuration(&c.TimeBudget, 30*time.Second)
 	setInt(&c.L1Bytes, 256<<20)
+	setInt(&c.DiskBytes, 4*c.L1Bytes)
 	setInt(&c.PageSize, 1000)
 	setInt(&c.MaxRun, 6)
 	setInt(&c.MemcachedItemBytes, 1<<20)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -18,190 +19,208 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 )
 
-// The disk tier. With Config.Dir set, every closed window held in memory is
-// also a file in the namespace's directory, written by the periodic save and
-// by Close and removed once the window has left memory; New loads the files
-// back, most recently written first, up to the memory limit, so a restart
-// starts warm. A file is its window's key and the window's block encoding,
-// which carries the key and a checksum: a damaged, truncated or misplaced file
-// is deleted and its window refetched.
+// disk is the tier in Config.Dir: one file per closed window, written when the
+// window is fetched, so a restart (or a window memory let go) reads it back
+// instead of asking the source, and a crash loses nothing fetched. A file is
+// its window's key and the window's block encoding, which carries the key and
+// a checksum: a damaged, truncated or misplaced file is deleted and its
+// window refetched. The files of one namespace stay under Config.DiskBytes,
+// the least recently written going first.
 //
-// One file per window rather than one for the cache: a save writes only the
-// windows fetched since the last one, and a damaged file costs one window.
+// One file per window rather than one for the cache: nothing is rewritten
+// when a window is added, and a damaged file costs one window.
+type disk struct {
+	s     *Store
+	dir   string
+	limit int64
+	mu    sync.Mutex
+	files map[string]diskFile // by file name
+	bytes int64
+}
+
+type diskFile struct {
+	size int64
+	mod  time.Time
+}
 
 // fileMagic starts every window file; bump it with the layout below.
 const fileMagic = "SLW1"
 
 // diskPath is the namespace's directory, so datasources sharing Config.Dir do
-// not overwrite each other.
+// not see each other's windows.
 func (s *Store) diskPath() string {
 	return filepath.Join(s.cfg.Dir, fmt.Sprintf("l1-%016x", xxhash.Sum64String(s.cfg.Namespace)))
 }
 
 func windowFile(key string) string { return fmt.Sprintf("%016x.win", xxhash.Sum64String(key)) }
 
-// loadDisk puts the windows saved in Config.Dir into memory. Files that cannot
-// be read as one of this namespace's windows are logged and removed.
-func (s *Store) loadDisk() {
-	if s.cfg.Dir == "" {
-		return
-	}
-	dir := s.diskPath()
-	files, err := os.ReadDir(dir)
+// openDisk lists the namespace's window files. Anything else in the directory
+// (a write cut short, an older build's cache) is removed.
+func openDisk(s *Store) *disk {
+	d := &disk{s: s, dir: s.diskPath(), limit: int64(s.cfg.DiskBytes), files: make(map[string]diskFile)}
+	entries, err := os.ReadDir(d.dir)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			log.DefaultLogger.Warn("Ignoring the sign-in cache directory", "path", dir, "error", err)
+			log.DefaultLogger.Warn("Ignoring the sign-in cache directory", "path", d.dir, "error", err)
 		}
-		return
+		return d
 	}
-	for _, f := range newestFiles(files) {
-		path := filepath.Join(dir, f.Name())
-		key, b, err := s.readWindow(path)
-		if err != nil {
-			log.DefaultLogger.Warn("Dropping a damaged sign-in cache file", "path", path, "error", err)
-			_ = os.Remove(path)
-			continue
-		}
-		if s.mem.size()+columnBytes(b) > s.mem.limit {
-			_ = os.Remove(path) // would only push out a newer window
-			continue
-		}
-		s.mem.put(key, b)
-		s.onDisk[key] = struct{}{}
-	}
-	s.tables.Seal(s.cfg.Now().Add(-s.cfg.Freshness))
-}
-
-// newestFiles returns the regular files, most recently modified first.
-func newestFiles(entries []os.DirEntry) []fs.FileInfo {
-	var out []fs.FileInfo
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
-			out = append(out, info)
+		info, err := e.Info()
+		if err != nil {
+			continue
 		}
+		if !info.Mode().IsRegular() || !strings.HasSuffix(e.Name(), ".win") {
+			_ = os.RemoveAll(filepath.Join(d.dir, e.Name()))
+			continue
+		}
+		d.files[e.Name()] = diskFile{size: info.Size(), mod: info.ModTime()}
+		d.bytes += info.Size()
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ModTime().After(out[j].ModTime()) })
-	return out
+	return d
 }
 
-// readWindow reads a window file: the key it names must be the one its name
-// hashes and a window of this namespace, and the block must be that window.
-func (s *Store) readWindow(path string) (string, *block.Block, error) {
+// lookup settles the closed windows that have a file.
+func (d *disk) lookup(jobs []*job) []*job {
+	var rest []*job
+	for _, j := range jobs {
+		if b := d.read(j); b != nil {
+			d.s.counts.diskHits.Add(1)
+			d.s.metrics.hits.WithLabelValues(d.s.cfg.MetricsLabel, layerDisk).Inc()
+			d.s.settle(j, b, nil)
+			continue
+		}
+		rest = append(rest, j)
+	}
+	return rest
+}
+
+// read returns a closed job's window from its file, or nil.
+func (d *disk) read(j *job) *block.Block {
+	name := windowFile(j.key)
+	d.mu.Lock()
+	_, ok := d.files[name]
+	d.mu.Unlock()
+	if !j.closed || !ok {
+		return nil
+	}
+	b, err := d.decode(filepath.Join(d.dir, name), j)
+	if err != nil {
+		log.DefaultLogger.Warn("Dropping a damaged sign-in cache file", "path", filepath.Join(d.dir, name), "error", err)
+		d.remove(name)
+		d.s.metrics.rejected.WithLabelValues(d.s.cfg.MetricsLabel, layerDisk).Inc()
+		return nil
+	}
+	return b
+}
+
+// decode reads a window file, which must hold the job's window.
+func (d *disk) decode(path string, j *job) (*block.Block, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	rest, ok := bytes.CutPrefix(data, []byte(fileMagic))
 	if !ok {
-		return "", nil, fmt.Errorf("%w: not a window file", ErrBadEntry)
+		return nil, fmt.Errorf("%w: not a window file", ErrBadEntry)
 	}
 	n, k := binary.Uvarint(rest)
-	if k <= 0 || n > uint64(len(rest)-k) {
-		return "", nil, fmt.Errorf("%w: truncated key", ErrBadEntry)
+	if k <= 0 || n > uint64(len(rest)-k) || string(rest[k:k+int(n)]) != j.key {
+		return nil, fmt.Errorf("%w: the file of another window", ErrBadEntry)
 	}
-	key := string(rest[k : k+int(n)])
-	if windowFile(key) != filepath.Base(path) || !strings.HasPrefix(key, keyVersion+":"+s.ns+":") {
-		return "", nil, fmt.Errorf("%w: file of another window or namespace", ErrBadEntry)
-	}
-	b, err := block.Decode(rest[k+int(n):], key, s.tables.Of)
-	if err == nil && cacheKey(s.ns, b.LogType, window{start: b.Start, size: b.End.Sub(b.Start)}) != key {
+	b, err := block.Decode(rest[k+int(n):], j.key, d.s.tables.Of)
+	if err == nil && (!b.Start.Equal(j.w.start) || !b.End.Equal(j.w.end())) {
 		err = fmt.Errorf("%w: block is [%s, %s)", ErrBadEntry, b.Start, b.End)
 	}
-	return key, b, err
+	return b, err
 }
 
-// save writes the windows put in memory since the last save and removes the
-// files of windows that left it. It does nothing when nothing changed, which
-// matters when a datasource's settings change: Grafana makes the new instance,
-// which loads the files, before it disposes of the old one, which then writes
-// what it fetched since; the files of the two add up.
-func (s *Store) save() error {
-	if s.cfg.Dir == "" || !s.unsaved.Swap(false) {
-		return nil
-	}
-	s.mu.Lock()
-	items := s.mem.newestFirst()
-	evicted := s.mem.evicted
-	s.mem.evicted = make(map[string]struct{})
-	s.mu.Unlock()
-	err := s.writeWindows(items, evicted)
-	if err != nil {
-		s.unsaved.Store(true)
-		err = fmt.Errorf("saving the sign-in cache to %s: %w", s.diskPath(), err)
-		msg := err.Error()
-		s.counts.saveError.Store(&msg) // for the health check and cache status, not only a log line
-		return err
-	}
-	s.counts.saveError.Store(nil)
-	return nil
-}
-
-func (s *Store) writeWindows(items []*memItem, evicted map[string]struct{}) error {
-	dir := s.diskPath()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	for key := range evicted {
-		if _, ok := s.onDisk[key]; ok {
-			if err := os.Remove(filepath.Join(dir, windowFile(key))); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-			delete(s.onDisk, key)
-		}
-	}
-	for i := len(items) - 1; i >= 0; i-- { // oldest first: the newest gets the latest time
-		it := items[i]
-		if _, ok := s.onDisk[it.key]; ok {
+// keep writes the windows' files, then removes the least recently written
+// while over the limit. A failed write is reported by Stats and the health
+// check; the window stays in memory.
+func (d *disk) keep(ws []written) {
+	for _, w := range ws {
+		if w.data == nil {
 			continue
 		}
-		if err := writeWindow(filepath.Join(dir, windowFile(it.key)), it.key, it.block); err != nil {
-			return err
+		if err := d.write(w.j.key, w.data); err != nil {
+			msg := fmt.Sprintf("saving the sign-in cache to %s: %v", d.dir, err)
+			d.s.counts.saveError.Store(&msg)
+			log.DefaultLogger.Warn("Saving a sign-in window failed", "error", err)
+			return
 		}
-		s.onDisk[it.key] = struct{}{}
 	}
+	d.s.counts.saveError.Store(nil)
+	d.trim()
+}
+
+// write writes a window file whole or not at all.
+func (d *disk) write(key string, data []byte) error {
+	if err := os.MkdirAll(d.dir, 0o700); err != nil {
+		return err
+	}
+	head := binary.AppendUvarint([]byte(fileMagic), uint64(len(key)))
+	head = append(head, key...)
+	name := windowFile(key)
+	tmp := filepath.Join(d.dir, name+".tmp")
+	if err := os.WriteFile(tmp, append(head, data...), 0o600); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(d.dir, name)); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.bytes += int64(len(head)+len(data)) - d.files[name].size
+	d.files[name] = diskFile{size: int64(len(head) + len(data)), mod: time.Now()}
 	return nil
 }
 
-// writeWindow writes a window file whole or not at all.
-func writeWindow(path, key string, b *block.Block) error {
-	data := binary.AppendUvarint([]byte(fileMagic), uint64(len(key)))
-	data = append(data, key...)
-	data, err := block.Encode(data, key, b)
-	if err != nil {
-		log.DefaultLogger.Warn("Not saving a sign-in window", "key", key, "error", err)
-		return nil // the window stays in memory; it is refetched after a restart
+// trim removes the least recently written files while over the limit, down
+// to nine tenths of it, so that it does not run on every write.
+func (d *disk) trim() {
+	d.mu.Lock()
+	if d.bytes <= d.limit {
+		d.mu.Unlock()
+		return
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return err
+	names := make([]string, 0, len(d.files))
+	for name := range d.files {
+		names = append(names, name)
 	}
-	return os.Rename(tmp, path)
-}
-
-// saveLoop saves every saveEvery until Close, so a crash loses minutes of
-// fetches rather than all of them.
-func (s *Store) saveLoop() {
-	defer s.wg.Done()
-	t := time.NewTicker(saveEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-			if err := s.save(); err != nil {
-				log.DefaultLogger.Warn("Periodic save of the sign-in cache failed", "error", err)
-			}
+	sort.Slice(names, func(i, j int) bool { return d.files[names[i]].mod.Before(d.files[names[j]].mod) })
+	var drop []string
+	for _, name := range names {
+		if d.bytes <= d.limit*9/10 {
+			break
 		}
+		d.bytes -= d.files[name].size
+		delete(d.files, name)
+		drop = append(drop, name)
+	}
+	d.mu.Unlock()
+	for _, name := range drop {
+		_ = os.Remove(filepath.Join(d.dir, name))
 	}
 }
 
-// encodeForL2 encodes a closed window for memcached. An encoding failure only
-// costs the L2 entry (nil is returned): the block is still held in memory.
-func (s *Store) encodeForL2(key string, b *block.Block) []byte {
+func (d *disk) remove(name string) {
+	d.mu.Lock()
+	d.bytes -= d.files[name].size
+	delete(d.files, name)
+	d.mu.Unlock()
+	_ = os.Remove(filepath.Join(d.dir, name))
+}
+
+func (d *disk) close() {}
+
+// encode encodes a closed window for the tiers. An encoding failure only
+// costs their copies (nil is returned): the block is still held in memory.
+func (s *Store) encode(key string, b *block.Block) []byte {
 	data, err := block.Encode(nil, key, b)
 	if err != nil {
-		log.DefaultLogger.Warn("Not caching a sign-in window in memcached", "key", key, "error", err)
+		log.DefaultLogger.Warn("Not caching a sign-in window outside memory", "key", key, "error", err)
 		return nil
 	}
 	return data

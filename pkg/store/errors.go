@@ -21,7 +21,7 @@ var ErrBadEntry = block.ErrBadEntry
 var ErrClosed = errors.New("store: closed")
 
 // PartialError is returned by Scan when the range needed more source requests
-// than fit in Config.TimeBudget, or before the request's deadline (WithDeadline):
+// than fit in Config.TimeBudget, or before the request's deadline (budget.WithDeadline):
 // fn has been called for the Loaded windows, and a background loader keeps
 // fetching the rest, newest first, so a later query over the same range gets
 // further. Use errors.As to detect it.

@@ -9,7 +9,8 @@ import (
 )
 
 // load runs the claimed jobs, which memory does not hold: they are looked up
-// in L2, if configured, and fetched in the background, newest run first. Fetches are detached from ctx: a query that gives up does
+// in the tiers (disk, L2) and the rest fetched, newest run first, all in the
+// background. Fetches are detached from ctx: a query that gives up does
 // not cancel a fetch other queries wait on, and a fetch that completes after
 // its query left still fills the cache.
 func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
@@ -21,8 +22,8 @@ func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		if s.l2 != nil {
-			missing = s.lookupL2(missing, true)
+		for _, t := range s.tiers {
+			missing = t.lookup(missing)
 		}
 		rs := runsOf(missing, s.cfg.MaxRun)
 		for i := len(rs) - 1; i >= 0; i-- { // newest first
@@ -178,15 +179,15 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 		} else {
 			b = block.New(t, j.w.start, j.w.end(), events, s.tables.Of(t, j.w.start))
 		}
-		if j.closed && s.l2 != nil {
-			ws = append(ws, written{j: j, data: s.encodeForL2(j.key, b)})
+		if j.closed && len(s.tiers) > 0 {
+			ws = append(ws, written{j: j, data: s.encode(j.key, b)})
 		}
 		s.settle(j, b, nil)
 	}
 	// The run's days that are over take no new profiles: their tables' intern
 	// indexes can go.
 	s.tables.Seal(s.cfg.Now().Add(-s.cfg.Freshness))
-	if s.l2 != nil {
-		s.storeL2(ws) // after settling: queries do not wait for memcached
+	for _, t := range s.tiers { // after settling: queries do not wait for them
+		t.keep(ws)
 	}
 }

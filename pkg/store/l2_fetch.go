@@ -131,13 +131,6 @@ func (s *Store) acceptL2(j *job, data []byte) bool {
 	return true
 }
 
-// written is a closed window just fetched and its encoding (nil when it could
-// not be encoded).
-type written struct {
-	j    *job
-	data []byte
-}
-
 // storeL2 writes fetched closed windows through to L2, then releases their
 // leases: a replica waiting on a lease finds the value once the lease is gone.
 // Errors are counted and logged, never returned.

@@ -12,7 +12,7 @@ import (
 // its day's profile table), so there is no second, encoded copy beside it;
 // Config.Dir and memcached hold encodings outside the process. Least recently
 // used windows leave first once the blocks and the profile tables they use
-// pass the limit. Callers hold Store.mu.
+// pass the limit; the disk tier still has them. Callers hold Store.mu.
 type memory struct {
 	limit  int64
 	bytes  int64 // of the blocks' columns
@@ -20,8 +20,6 @@ type memory struct {
 	order  *list.List // front = most recently used; values are *memItem
 	items  map[string]*list.Element
 	tables map[*block.Profiles]int // the blocks held per profile table
-	// evicted are keys dropped since the last save: their files go too.
-	evicted map[string]struct{}
 }
 
 type memItem struct {
@@ -36,7 +34,7 @@ const blockOverhead = 256
 
 func newMemory(limit int) *memory {
 	return &memory{limit: int64(limit), order: list.New(), items: make(map[string]*list.Element),
-		tables: make(map[*block.Profiles]int), evicted: make(map[string]struct{})}
+		tables: make(map[*block.Profiles]int)}
 }
 
 func (m *memory) get(key string) *block.Block {
@@ -59,11 +57,8 @@ func (m *memory) put(key string, b *block.Block) {
 	m.bytes += it.bytes
 	m.events += b.Len()
 	m.tables[b.Profiles]++
-	delete(m.evicted, key)
 	for m.order.Len() > 1 && m.size() > m.limit {
-		last := m.order.Back()
-		m.evicted[last.Value.(*memItem).key] = struct{}{}
-		m.remove(last)
+		m.remove(m.order.Back())
 	}
 }
 
@@ -92,13 +87,4 @@ func (m *memory) size() int64 {
 // columnBytes is the memory of a block's columns.
 func columnBytes(b *block.Block) int64 {
 	return int64(b.Times.Bytes() + b.IDs.Bytes() + b.Profile.Bytes())
-}
-
-// newestFirst returns the blocks held, most recently used first.
-func (m *memory) newestFirst() []*memItem {
-	out := make([]*memItem, 0, m.order.Len())
-	for el := m.order.Front(); el != nil; el = el.Next() {
-		out = append(out, el.Value.(*memItem))
-	}
-	return out
 }

@@ -7,8 +7,9 @@ import (
 
 // Cache layers as they appear in the "layer" label.
 const (
-	layerL1 = "l1" // memory
-	layerL2 = "l2"
+	layerL1   = "l1" // memory
+	layerDisk = "disk"
+	layerL2   = "l2"
 )
 
 // The metrics are registered once on the default registry, which the plugin SDK

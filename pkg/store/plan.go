@@ -100,7 +100,6 @@ func (s *Store) settle(j *job, b *block.Block, err error) {
 	if err == nil {
 		if j.closed {
 			s.mem.put(j.key, b)
-			s.unsaved.Store(true)
 		} else {
 			// As of the fetch's start, not its end: a refresh every MinRefresh
 			// (a live tail's period) must find the window due again.

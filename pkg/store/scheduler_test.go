@@ -133,7 +133,7 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 	if got := src.calls.Load(); got != calls {
 		t.Fatalf("a restarted store called the source %d times; want 0", got-calls)
 	}
-	if st := s.Stats(); st.L1Hits != 6 || st.BytesCached == 0 {
+	if st := s.Stats(); st.DiskHits != 6 || st.L1Misses != 6 || st.DiskBytes == 0 || st.BytesCached == 0 {
 		t.Fatalf("unexpected stats %+v", st)
 	}
 	// Another namespace in the same directory shares nothing.
@@ -233,5 +233,62 @@ func TestDamagedWindowFileIsAMiss(t *testing.T) {
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the refetched window was not saved again at close: %v", err)
+	}
+}
+
+// TestEvictedWindowComesBackFromDisk: a window memory let go is read from its
+// file, not fetched again; the files stay within DiskBytes, oldest out first.
+func TestEvictedWindowComesBackFromDisk(t *testing.T) {
+	src := &fakeSource{}
+	s := New(src, Config{Now: closedNow, Dir: t.TempDir(), Namespace: "ns", L1Bytes: 1, DiskBytes: 1 << 30})
+	defer s.Close()
+	count(t, s, day, day.Add(3*time.Hour)) // memory keeps only the last window
+	waitFiles(t, s, 3)
+	if got, want := count(t, s, day, day.Add(time.Hour)), 60; got != want || src.calls.Load() != 1 {
+		t.Fatalf("evicted window: %d sign-ins with %d source calls; want %d with 1", got, src.calls.Load(), want)
+	}
+	if st := s.Stats(); st.DiskHits != 1 || st.WindowsCached != 1 {
+		t.Fatalf("unexpected stats %+v; want 1 disk hit, 1 window in memory", st)
+	}
+
+	dir := t.TempDir()
+	probe := New(&fakeSource{}, Config{Now: closedNow, Dir: dir, Namespace: "probe"})
+	count(t, probe, day, day.Add(time.Hour))
+	waitFiles(t, probe, 1)
+	one := probe.Stats().DiskBytes
+	probe.Close()
+	limit := int(2*one + one/2)
+	small := New(&fakeSource{}, Config{Now: closedNow, Dir: dir, Namespace: "ns", DiskBytes: limit})
+	defer small.Close()
+	count(t, small, day, day.Add(4*time.Hour))
+	waitFiles(t, small, 2)
+	files, _ := filepath.Glob(filepath.Join(small.diskPath(), "*.win"))
+	var onDisk int64
+	for _, f := range files {
+		if info, err := os.Stat(f); err == nil {
+			onDisk += info.Size()
+		}
+	}
+	if st := small.Stats(); st.DiskBytes > int64(limit) || onDisk != st.DiskBytes || len(files) < 2 {
+		t.Fatalf("%d files of %d bytes, counted %d; want at least 2 within the limit of %d (one is %d)", len(files), onDisk, st.DiskBytes, limit, one)
+	}
+	newest := cacheKey(small.ns, signin.Interactive, window{start: day.Add(3 * time.Hour), size: time.Hour})
+	if _, err := os.Stat(filepath.Join(small.diskPath(), windowFile(newest))); err != nil {
+		t.Fatalf("the newest window's file went: %v", err)
+	}
+}
+
+// waitFiles waits until the store has written at least n window files, which
+// it does just after the windows' queries are answered.
+func waitFiles(t *testing.T, s *Store, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		files, _ := filepath.Glob(filepath.Join(s.diskPath(), "*.win"))
+		if len(files) >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d window files written; want %d", len(files), n)
+		}
 	}
 }

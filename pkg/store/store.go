@@ -4,10 +4,12 @@
 //
 //   - L1, memory: the decoded blocks of closed windows, the process's one copy
 //     of them, least recently used out first (memory.go);
-//   - disk: with Config.Dir, the same windows encoded, one file each, so a
-//     restart starts warm (disk.go; the encoding is package block's);
+//   - disk: with Config.Dir, every closed window fetched, encoded, one file
+//     each, so a restart or a window memory let go is read back (disk.go;
+//     the encoding is package block's);
 //   - L2: the same encoded windows in memcached, sealed, shared by Grafana
 //     replicas, with leases so that replicas fetch a window once (l2*.go);
+//     disk and L2 are tiers behind one interface (tier.go);
 //   - the source, which paces itself within the datasource's request budget,
 //     with adjacent missing windows fetched by one paged request (fetch.go).
 //
@@ -18,6 +20,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -42,9 +45,8 @@ type Store struct {
 	sem     chan struct{} // bounds fetches in flight
 	metrics *metrics
 	counts  counters
-	tables  *block.Tables       // profile tables shared by the blocks of a log type and day
-	unsaved atomic.Bool         // memory changed since the last save to Config.Dir
-	onDisk  map[string]struct{} // windows with a file in Config.Dir; loadDisk's, then save's
+	tables  *block.Tables // profile tables shared by the blocks of a log type and day
+	tiers   []tier        // outside memory, asked in order on a miss: disk, L2
 
 	// ctx is cancelled by Close: it stops background fetches and saves.
 	ctx       context.Context
@@ -91,8 +93,8 @@ type openWindow struct {
 	fetched time.Time
 }
 
-// New returns a store that reads from src. It loads the windows saved in
-// cfg.Dir if any; missing or damaged files give an empty cache.
+// New returns a store that reads from src, and from the windows saved in
+// cfg.Dir before; damaged files are misses.
 func New(src Source, cfg Config) *Store {
 	cfg.applyDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -102,30 +104,32 @@ func New(src Source, cfg Config) *Store {
 		metrics: newMetrics(cfg.MetricsLabel), tables: block.NewTables(),
 		ctx: ctx, cancel: cancel,
 		pending: make(map[string]*entry), mem: newMemory(cfg.L1Bytes),
-		open: make(map[string]*openWindow), onDisk: make(map[string]struct{}),
+		open: make(map[string]*openWindow),
 	}
-	s.loadDisk()
-	s.startL2()
 	if cfg.Dir != "" {
-		s.wg.Add(1)
-		go s.saveLoop()
+		s.tiers = append(s.tiers, openDisk(s))
+	}
+	if s.startL2(); s.l2 != nil {
+		s.tiers = append(s.tiers, memcachedTier{s})
 	}
 	return s
 }
 
-// Close stops background fetches and saves, lets writes to memcached finish
-// (at most l2WriteTimeout) and releases its leases, and saves the windows to
-// Config.Dir if set. Scans after Close fail with ErrClosed. Close is safe to
-// call more than once.
+// Close stops background fetches, lets writes to memcached finish (at most
+// l2WriteTimeout) and releases its leases. Scans after Close fail with
+// ErrClosed. Close is safe to call more than once; it returns why the last
+// write to Config.Dir failed, if it did.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
 		s.cancel()
 		s.wg.Wait()
-		if s.l2 != nil {
-			s.l2.close()
+		for _, t := range s.tiers {
+			t.close()
 		}
-		s.closeErr = s.save()
+		if msg := s.counts.saveError.Load(); msg != nil {
+			s.closeErr = errors.New(*msg)
+		}
 		s.mu.Lock()
 		s.mem = newMemory(s.cfg.L1Bytes) // queries may still hold the store
 		s.mu.Unlock()
@@ -139,7 +143,7 @@ func (s *Store) Close() error {
 // loads what is not held. Blocks are shared: fn must not modify them.
 //
 // When windows are still loading after Config.TimeBudget, or at the request's
-// deadline set by WithDeadline if that comes first, Scan calls fn for those
+// deadline set by budget.WithDeadline if that comes first, Scan calls fn for those
 // loaded and returns a *PartialError; the rest keep loading. Past that
 // deadline Scan does not wait at all: it answers from the windows held.
 func (s *Store) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *block.Block, lo, hi int)) error {

@@ -1,0 +1,36 @@
+package store
+
+// tier is a place outside the process's memory that keeps closed windows
+// encoded: the disk (Config.Dir, disk.go) and memcached
+// (Config.MemcachedAddresses, l2*.go). On a memory miss the store asks its
+// tiers in order, the disk first; a window fetched from the source is encoded
+// once and written to each. A tier never fails a query: what it cannot read
+// is a miss, what it cannot write is counted and logged.
+//
+// The tiers take and settle the store's jobs rather than returning blocks, as
+// dskit's cache decorators wrap one interface, so that a tier with more to do
+// per window — memcached's leases, which make replicas fetch a window once —
+// keeps it to itself.
+type tier interface {
+	// lookup settles the closed windows among jobs that the tier holds and
+	// returns the other jobs, in order.
+	lookup(jobs []*job) []*job
+	// keep writes closed windows just fetched from the source.
+	keep(ws []written)
+	// close flushes and releases the tier; Store.Close calls it once.
+	close()
+}
+
+// written is a closed window just fetched and its encoding (nil when it could
+// not be encoded).
+type written struct {
+	j    *job
+	data []byte
+}
+
+// memcachedTier is L2 as a tier.
+type memcachedTier struct{ s *Store }
+
+func (m memcachedTier) lookup(jobs []*job) []*job { return m.s.lookupL2(jobs, true) }
+func (m memcachedTier) keep(ws []written)         { m.s.storeL2(ws) }
+func (m memcachedTier) close()                    { m.s.l2.close() }
