@@ -3,7 +3,7 @@ package block
 // IDs are a block's sign-in ids, parallel to its times. Canonical UUIDs — the
 // ids Graph sends — are kept as their 16 bytes: 16 B a sign-in instead of a
 // 36-byte string and its 16-byte header, and nothing for the GC to scan in a
-// hot set of millions. A block with any other id keeps them all as strings.
+// cache of millions. A block with any other id keeps them all as strings.
 type IDs struct {
 	packed [][16]byte // when every id is a canonical UUID
 	text   []string   // otherwise

@@ -134,7 +134,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	needles = append(needles, keyForms(keyPEM, key)...)
 	needles = append(needles, leakForms("server cache_secret", e2eCacheSecret)...)
 	// the scan must be able to find what it looks for, in text and in a file
-	// packed as the L1 files are
+	// packed as the window files are
 	packed := cacheContents(t, plantCacheFile(t, strings.Repeat(keyPEM, 3))) // repeated, so zstd packs it
 	if len(findLeaks(packed[:1], needles)) > 0 {
 		t.Fatal("the planted cache file shows the key as it is: it does not test the unpacking")
@@ -234,8 +234,9 @@ var snappyStream = []byte("\xff\x06\x00\x00sNaPpY")
 var zstdFrame = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
 // cacheContents reads every file under dir, each as it is; where a file is a
-// snappy stream (fastcache saves L1 so) also what it holds, and the zstd
-// frames found in that (the store's codec packs the names of a window so).
+// snappy stream also what it holds; and the zstd frames found in either (the
+// store's codec packs the names of a window so, and its window files hold the
+// encoding as it is).
 func cacheContents(t *testing.T, dir string) []haystack {
 	t.Helper()
 	dec, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(256<<20))
@@ -258,14 +259,13 @@ func cacheContents(t *testing.T, dir string) []haystack {
 		}
 		name := "cache file " + rel
 		out = append(out, haystack{name, string(raw)})
-		if !bytes.HasPrefix(raw, snappyStream) {
-			return nil
+		plain := raw
+		if bytes.HasPrefix(raw, snappyStream) {
+			if plain, err = io.ReadAll(snappy.NewReader(bytes.NewReader(raw))); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			out = append(out, haystack{name + ", unpacked", string(plain)})
 		}
-		plain, err := io.ReadAll(snappy.NewReader(bytes.NewReader(raw)))
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		out = append(out, haystack{name + ", unpacked", string(plain)})
 		for i := 0; ; i++ {
 			j := bytes.Index(plain[i:], zstdFrame)
 			if j < 0 {
@@ -286,25 +286,17 @@ func cacheContents(t *testing.T, dir string) []haystack {
 	return out
 }
 
-// plantCacheFile writes a file packed as the plugin's L1 files are — a zstd
-// frame inside a snappy stream — holding text, and returns its directory.
+// plantCacheFile writes a file packed as the plugin's window files are — a
+// zstd frame after a header — holding text, and returns its directory.
 func plantCacheFile(t *testing.T, text string) string {
 	t.Helper()
 	enc, err := zstd.NewWriter(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	frame := enc.EncodeAll([]byte(text), []byte("SILB\x01"))
-	var buf bytes.Buffer
-	w := snappy.NewBufferedWriter(&buf)
-	if _, err := w.Write(frame); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	file := enc.EncodeAll([]byte(text), []byte("SLW1\x05v2:ns:SILB\x01"))
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "data.0.bin"), buf.Bytes(), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "0123456789abcdef.win"), file, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return dir

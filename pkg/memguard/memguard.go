@@ -176,7 +176,7 @@ const (
 // available to the process (its cgroup's limit when set and smaller than the
 // host's memory), at least 256 MiB; 1 GiB when neither can be read (not Linux).
 // A quarter, because the plugin is not alone: Grafana itself usually runs on
-// the same host or container, and the plugin's own sign-in cache (store L1)
+// the same host or container, and the plugin's own sign-in cache (cacheSizeMB)
 // and the answers being encoded take their share beside the queries' work.
 func DefaultLimit() int64 { return defaultLimit(os.ReadFile) }
 

@@ -24,9 +24,9 @@ import (
 
 // L2 is memcached, reached through dskit's cache client and shared by the
 // Grafana replicas of an HA setup, each of which runs its own plugin process
-// with its own L1. A closed window missing from L1 is looked up in L2 before
-// the source; a window fetched from the source is written through to L2, and a
-// window found in L2 is put into L1.
+// with its own memory and disk. A closed window missing from both is looked
+// up in L2 before the source; a window fetched from the source is written
+// through to L2, and a window found in L2 is held in memory.
 //
 // Memcached is shared and unauthenticated, so nothing read from it is trusted:
 //

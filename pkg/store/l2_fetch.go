@@ -10,7 +10,7 @@ import (
 )
 
 // lookupL2 reads the closed windows among jobs from L2, settles those found
-// (putting them into L1 too) and returns the jobs still to load, in order.
+// (which puts them in memory) and returns the jobs still to load, in order.
 // countMisses is set for a load's first lookup; rechecks and polls after a
 // lease count only hits, so each window counts one miss at most. A value
 // rejected counts as a miss too.

@@ -31,7 +31,7 @@ const (
 	modeParts       byte = 1
 	genSize              = 16
 	// maxParts bounds a value to 1 GiB at the default item limit; a window
-	// that large is served from L1 and the source only.
+	// that large is served from memory, disk and the source only.
 	maxParts = 1024
 )
 

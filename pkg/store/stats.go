@@ -7,7 +7,7 @@ type counters struct {
 	l1Hits, l1Misses, diskHits, l2Hits, l2Misses, requests atomic.Int64
 	l2Errors, l2Rejected, l2Waits                          atomic.Int64
 	abandoned                                              atomic.Int64           // fetches cancelled because every query waiting for them was
-	saveError                                              atomic.Pointer[string] // why the last save of L1 to Config.Dir failed; nil after a success
+	saveError                                              atomic.Pointer[string] // why the last write to Config.Dir failed; nil after a success
 }
 
 // Stats are the store's counts for the stats resource.
