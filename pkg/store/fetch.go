@@ -25,6 +25,9 @@ func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
 		for _, t := range s.tiers {
 			missing = t.lookup(missing)
 		}
+		if len(missing) < len(jobs) {
+			s.seal() // windows read back interned into their days' tables
+		}
 		rs := runsOf(missing, s.cfg.MaxRun)
 		for i := len(rs) - 1; i >= 0; i-- { // newest first
 			ctx := s.control(base, rs[i])
@@ -184,10 +187,12 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 		}
 		s.settle(j, b, nil)
 	}
-	// The run's days that are over take no new profiles: their tables' intern
-	// indexes can go.
-	s.tables.Seal(s.cfg.Now().Add(-s.cfg.Freshness))
+	s.seal()
 	for _, t := range s.tiers { // after settling: queries do not wait for them
 		t.keep(ws)
 	}
 }
+
+// seal frees the intern indexes of the day tables whose days are over: they
+// take no new profiles unless a window of the day is loaded again.
+func (s *Store) seal() { s.tables.Seal(s.cfg.Now().Add(-s.cfg.Freshness)) }
