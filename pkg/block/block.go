@@ -56,8 +56,8 @@ func New(t signin.LogType, start, end time.Time, events []signin.Event, table *P
 		profile[i] = table.Intern(e)
 	}
 	b.IDs = ids.done()
-	b.Times = NewTimes(times)
-	b.Profile = NewProfileIDs(profile)
+	b.Times = newTimes(times)
+	b.Profile = newProfileIDs(profile)
 	return b
 }
 

@@ -54,7 +54,7 @@ func TestTimesExact(t *testing.T) {
 		"one":               {base + 7},
 	}
 	for name, want := range cases {
-		ts := NewTimes(want)
+		ts := newTimes(want)
 		if got := ts.appendTo(nil); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %v; want %v", name, got, want)
 		}

@@ -49,7 +49,7 @@ func Decode(data []byte, key string, tableOf func(signin.LogType, time.Time) *Pr
 	for i, l := range local {
 		local[i] = ids[l]
 	}
-	b.Profile = NewProfileIDs(local)
+	b.Profile = newProfileIDs(local)
 	return b, nil
 }
 
@@ -150,7 +150,7 @@ func (r *reader) block() (*Block, []signin.Event) {
 			r.fail("profiles: %v", pr.err)
 		}
 	}
-	b.Times = NewTimes(r.times(start, end))
+	b.Times = newTimes(r.times(start, end))
 	n := b.Times.Len()
 	b.IDs = r.ids(n)
 	b.Profile = ProfileIDs{wide: r.profileIndexes(n, len(profiles))}

@@ -182,7 +182,7 @@ func TestEncodeRejectsUnsortedTimes(t *testing.T) {
 	b := handBlock()
 	ts := b.Times.appendTo(nil)
 	ts[0], ts[2] = ts[2], ts[0]
-	b.Times = NewTimes(ts)
+	b.Times = newTimes(ts)
 	if _, err := Encode(nil, "k", b); err == nil {
 		t.Fatal("expected an error for unsorted times")
 	}

@@ -52,8 +52,8 @@ func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 		idb.add(r.id)
 	}
 	b.IDs = idb.done()
-	b.Times = NewTimes(times)
-	b.Profile = NewProfileIDs(profile)
+	b.Times = newTimes(times)
+	b.Profile = newProfileIDs(profile)
 	return b
 }
 

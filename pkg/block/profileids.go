@@ -9,8 +9,8 @@ type ProfileIDs struct {
 	wide   []uint32
 }
 
-// NewProfileIDs holds ids, narrow when they all fit 16 bits.
-func NewProfileIDs(ids []uint32) ProfileIDs {
+// newProfileIDs holds ids, narrow when they all fit 16 bits.
+func newProfileIDs(ids []uint32) ProfileIDs {
 	for _, id := range ids {
 		if id > 0xffff {
 			return ProfileIDs{wide: ids}

@@ -342,7 +342,7 @@ func (ts *Tables) Of(t signin.LogType, start time.Time) *Profiles {
 	if p := ts.byID[id].Value(); p != nil && !p.full() {
 		return p
 	}
-	ts.ForgetCollected()
+	ts.forgetCollected()
 	p := NewProfiles()
 	ts.byID[id] = weak.Make(p)
 	return p
@@ -361,7 +361,7 @@ func (ts *Tables) Seal(end time.Time) {
 }
 
 // forgetCollected drops the entries of tables the GC has freed.
-func (ts *Tables) ForgetCollected() {
+func (ts *Tables) forgetCollected() {
 	for id, w := range ts.byID {
 		if w.Value() == nil {
 			delete(ts.byID, id)

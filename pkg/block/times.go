@@ -22,8 +22,8 @@ type Times struct {
 // 100 ns has 8, a day's 202.
 const maxSteps = 256
 
-// NewTimes holds ascending times.
-func NewTimes(times []int64) Times {
+// newTimes holds ascending times.
+func newTimes(times []int64) Times {
 	if len(times) == 0 {
 		return Times{}
 	}

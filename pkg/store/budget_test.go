@@ -45,7 +45,7 @@ func TestDeadlinePassedAnswersHeld(t *testing.T) {
 	ctx := budget.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	start := time.Now()
 	n := 0
-	err := s.ScanEvents(ctx, signin.Interactive, day, day.Add(3*time.Hour), func(*signin.Event) { n++ })
+	err := scanEvents(s, ctx, signin.Interactive, day, day.Add(3*time.Hour), func(*signin.Event) { n++ })
 	if elapsed := time.Since(start); elapsed > 200*time.Millisecond {
 		t.Fatalf("a scan past its deadline waited %s; want no wait", elapsed)
 	}
@@ -66,7 +66,7 @@ func TestDeadlinePassedKeepsLoading(t *testing.T) {
 	s := New(src, Config{Now: closedNow, TimeBudget: 10 * time.Second})
 	defer s.Close()
 	ctx := budget.WithDeadline(context.Background(), time.Now().Add(-time.Second))
-	err := s.ScanEvents(ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+	err := scanEvents(s, ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
 	var pe *PartialError
 	if !errors.As(err, &pe) || pe.Loaded != 0 || pe.Total != 1 {
 		t.Fatalf("unexpected error %v; want a PartialError of 0 of 1 windows", err)
@@ -89,7 +89,7 @@ func TestDeadlinePassedCancelled(t *testing.T) {
 	defer s.Close()
 	ctx, cancel := context.WithCancel(budget.WithDeadline(context.Background(), time.Now().Add(-time.Second)))
 	cancel()
-	err := s.ScanEvents(ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+	err := scanEvents(s, ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("unexpected error %v; want context.Canceled", err)
 	}

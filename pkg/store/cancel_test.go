@@ -57,7 +57,7 @@ func TestCancelledQueryStopsItsFetch(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- s.ScanEvents(ctx, signin.Interactive, day, day.Add(2*time.Hour), func(*signin.Event) {})
+		done <- scanEvents(s, ctx, signin.Interactive, day, day.Add(2*time.Hour), func(*signin.Event) {})
 	}()
 	waitFor(t, src.started, "the fetch")
 	cancel()
@@ -85,7 +85,7 @@ func TestCancelledQueryKeepsSharedFetch(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	first := make(chan error, 1)
 	go func() {
-		first <- s.ScanEvents(ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+		first <- scanEvents(s, ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
 	}()
 	waitFor(t, src.started, "the fetch")
 	second := make(chan int, 1)
@@ -115,7 +115,7 @@ func TestBudgetSpentKeepsLoading(t *testing.T) {
 	src := newBlockingSource()
 	s := New(src, Config{Now: func() time.Time { return day.Add(48 * time.Hour) }, TimeBudget: 50 * time.Millisecond})
 	defer s.Close()
-	err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+	err := scanEvents(s, context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
 	var pe *PartialError
 	if !errors.As(err, &pe) {
 		t.Fatalf("unexpected error %v; want a partial answer", err)

@@ -106,7 +106,7 @@ func (e *l2Env) set(t *testing.T, s *Store, logical string, v []byte) {
 func ids(t *testing.T, s *Store, from, to time.Time) []string {
 	t.Helper()
 	var out []string
-	err := s.ScanEvents(context.Background(), signin.Interactive, from, to, func(e *signin.Event) {
+	err := scanEvents(s, context.Background(), signin.Interactive, from, to, func(e *signin.Event) {
 		out = append(out, e.ID+"@"+e.Created.Format(time.RFC3339))
 	})
 	if err != nil {
@@ -331,7 +331,7 @@ func leaseRace(t *testing.T, e *l2Env, firstFails bool) (*fakeSource, Stats) {
 	scan := func(i int, s *Store) {
 		defer wg.Done()
 		n := 0
-		err := s.ScanEvents(context.Background(), signin.Interactive, from, to, func(*signin.Event) { n++ })
+		err := scanEvents(s, context.Background(), signin.Interactive, from, to, func(*signin.Event) { n++ })
 		if err != nil && !(i == 0 && firstFails) {
 			t.Errorf("store %d: %v", i+1, err)
 		}

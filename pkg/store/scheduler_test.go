@@ -38,7 +38,7 @@ func TestCancelledScanThenScan(t *testing.T) {
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := s.ScanEvents(ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+	err := scanEvents(s, ctx, signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("unexpected error %v; want context.Canceled", err)
 	}
@@ -73,7 +73,7 @@ func TestWindowFetchedInPartIsNotCached(t *testing.T) {
 	src.failing.Store(true)
 	s := New(src, Config{Now: closedNow})
 	defer s.Close()
-	if err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {}); err == nil {
+	if err := scanEvents(s, context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {}); err == nil {
 		t.Fatal("expected the paging failure")
 	}
 	src.failing.Store(false)
@@ -94,7 +94,7 @@ func TestTimeBudgetGivesPartialResult(t *testing.T) {
 	src.open = make(chan struct{})
 	s.cfg.TimeBudget = time.Millisecond // only Scan reads it
 	n := 0
-	err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(3*time.Hour), func(*signin.Event) { n++ })
+	err := scanEvents(s, context.Background(), signin.Interactive, day, day.Add(3*time.Hour), func(*signin.Event) { n++ })
 	var partial *PartialError
 	if !errors.As(err, &partial) || partial.Loaded != 1 || partial.Total != 3 {
 		t.Fatalf("unexpected error %v; want a PartialError of 1 of 3 windows", err)

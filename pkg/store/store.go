@@ -176,17 +176,6 @@ func (s *Store) Scan(ctx context.Context, t signin.LogType, from, to time.Time, 
 	return nil
 }
 
-// ScanEvents calls fn for every sign-in of log type t created in [from, to),
-// oldest first. It materialises each sign-in: for scans of a few thousand.
-func (s *Store) ScanEvents(ctx context.Context, t signin.LogType, from, to time.Time, fn func(e *signin.Event)) error {
-	return s.Scan(ctx, t, from, to, func(b *block.Block, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			e := b.Event(i)
-			fn(&e)
-		}
-	})
-}
-
 // wait waits for the entries until ctx is done or the time budget is spent and
 // reports which are ready. The first failed window's error is returned.
 //

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
@@ -62,7 +63,7 @@ var day = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 func count(t *testing.T, s *Store, from, to time.Time) int {
 	t.Helper()
 	n := 0
-	if err := s.ScanEvents(context.Background(), signin.Interactive, from, to, func(*signin.Event) { n++ }); err != nil {
+	if err := scanEvents(s, context.Background(), signin.Interactive, from, to, func(*signin.Event) { n++ }); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -97,7 +98,7 @@ func TestFailedFetchIsNotCached(t *testing.T) {
 	src := &fakeSource{}
 	s := New(src, Config{Now: func() time.Time { return day.Add(48 * time.Hour) }})
 	src.fail.Store(true)
-	err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+	err := scanEvents(s, context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
 	if err == nil {
 		t.Fatal("expected an error from a failing source")
 	}
@@ -116,7 +117,7 @@ func TestConcurrentScansShareFetches(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			n := 0
-			if err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(24*time.Hour), func(*signin.Event) { n++ }); err != nil || n != 1440 {
+			if err := scanEvents(s, context.Background(), signin.Interactive, day, day.Add(24*time.Hour), func(*signin.Event) { n++ }); err != nil || n != 1440 {
 				t.Errorf("unexpected scan result %d, %v; want 1440", n, err)
 			}
 		}()
@@ -163,8 +164,19 @@ func TestMemoryEviction(t *testing.T) {
 
 func TestBadRange(t *testing.T) {
 	s := New(&fakeSource{}, Config{})
-	err := s.ScanEvents(context.Background(), signin.Interactive, day, day, func(*signin.Event) {})
+	err := scanEvents(s, context.Background(), signin.Interactive, day, day, func(*signin.Event) {})
 	if !errors.Is(err, ErrBadRange) {
 		t.Fatalf("unexpected error %v; want ErrBadRange", err)
 	}
+}
+
+// scanEvents calls fn for every sign-in of log type t created in [from, to),
+// oldest first, materialising each.
+func scanEvents(s *Store, ctx context.Context, t signin.LogType, from, to time.Time, fn func(e *signin.Event)) error {
+	return s.Scan(ctx, t, from, to, func(b *block.Block, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			e := b.Event(i)
+			fn(&e)
+		}
+	})
 }

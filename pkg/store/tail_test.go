@@ -99,7 +99,7 @@ func TestScanEventsOnClosedStore(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	err := s.ScanEvents(context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
+	err := scanEvents(s, context.Background(), signin.Interactive, day, day.Add(time.Hour), func(*signin.Event) {})
 	if err != ErrClosed {
 		t.Fatalf("unexpected error %v; want ErrClosed", err)
 	}
