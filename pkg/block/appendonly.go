@@ -45,11 +45,3 @@ func (a *appendOnly[T]) add(v T) uint32 {
 	a.n++
 	return uint32(i)
 }
-
-// bytes is the memory of the chunks allocated.
-func (a *appendOnly[T]) bytes(size int) int {
-	if d := a.dir.Load(); d != nil {
-		return len(*d) * chunkLen * size
-	}
-	return 0
-}

@@ -61,6 +61,12 @@ func (t *Profiles) Column(name string, value func(*signin.Event) string) *Column
 		next.Codes = append(next.Codes, code)
 	}
 	cb.snap.Store(next)
+	// Snapshots share their arrays; the codes and values added are new.
+	added := 4 * (len(next.Codes) - len(c.codesOrNil()))
+	for _, v := range next.Values[len(c.valuesOrNil()):] {
+		added += 16 + len(v)
+	}
+	t.size.Add(int64(added))
 	return next
 }
 
@@ -76,4 +82,18 @@ func (t *Profiles) columnBuilder(name string) *columnBuilder {
 		t.cols.byKey[name] = cb
 	}
 	return cb
+}
+
+func (c *Column) codesOrNil() []uint32 {
+	if c == nil {
+		return nil
+	}
+	return c.Codes
+}
+
+func (c *Column) valuesOrNil() []string {
+	if c == nil {
+		return nil
+	}
+	return c.Values
 }

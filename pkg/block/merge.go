@@ -12,7 +12,8 @@ import (
 // sign-in because Graph timestamps can tie and sign-ins arrive out of order: the result is the held sign-ins before lb, the fetched
 // ones, and held ones at or after lb the fetch did not repeat, deduped by id.
 // Only the sign-ins from lb on are sorted and only the fetched ones interned, so
-// a refresh costs what it fetched, not what the window holds. Late sign-ins
+// a refresh's work beyond copying the held columns into the new block's
+// compact form is what it fetched. Late sign-ins
 // older than lb are not seen here; the whole re-read when the window closes
 // picks them up.
 func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,18 +41,20 @@ type Profiles struct {
 	mu sync.Mutex // serialises Intern and Seal
 	// The intern indexes, here and in dicts and groups: only Intern reads
 	// them, and Seal frees them all (sealed).
-	index      map[uint64]uint32     // hash of a profile → its id; the key is not copied
-	collide    map[profileKey]uint32 // profiles whose hash another profile has
-	sealed     bool
-	indexBytes int64       // of the intern indexes, counted in size
-	dicts      []fieldDict // per dictionary-coded field, in dictFields order
-	groups     [len(profileGroups)]groupDict
-	rows       appendOnly[profileRow]
-	outcomes   appendOnly[signin.Outcome] // dense: every aggregation reads each profile's
-	scratch    signin.Event               // Intern's, under mu
-	n          atomic.Uint32
-	size       atomic.Int64 // Bytes
-	cols       columns
+	index       map[uint64]uint32     // hash of a profile → its id; the key is not copied
+	collide     map[profileKey]uint32 // profiles whose hash another profile has
+	sealed      bool
+	indexBytes  int64 // of the intern indexes, counted in size
+	interns     int64 // Intern calls, and their count at the last SealIfIdle
+	seenInterns int64
+	dicts       []fieldDict // per dictionary-coded field, in dictFields order
+	groups      [len(profileGroups)]groupDict
+	rows        appendOnly[profileRow]
+	outcomes    appendOnly[signin.Outcome] // dense: every aggregation reads each profile's
+	scratch     signin.Event               // Intern's, under mu
+	n           atomic.Uint32
+	size        atomic.Int64 // Bytes
+	cols        columns
 }
 
 // profileRow is a profile: its tuple in each field group.
@@ -141,6 +144,7 @@ func (t *Profiles) Intern(e *signin.Event) uint32 {
 	h := maphash.Comparable(hashSeed, k)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.interns++
 	if t.sealed {
 		t.reindex()
 	}
@@ -197,6 +201,25 @@ func (t *Profiles) indexed(n int) {
 func (t *Profiles) Seal() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.seal()
+}
+
+// SealIfIdle seals the table if nothing interned into it since the previous
+// call: a day being loaded (a cold range, windows read back from disk) keeps
+// its indexes until it is done, rather than rebuilding them — a second for a
+// large day — after every window.
+func (t *Profiles) SealIfIdle() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.interns != t.seenInterns {
+		t.seenInterns = t.interns
+		return
+	}
+	t.seal()
+}
+
+// seal is Seal; callers hold t.mu.
+func (t *Profiles) seal() {
 	if t.sealed {
 		return
 	}
@@ -318,13 +341,19 @@ func keyOf(e *signin.Event) profileKey {
 }
 
 // tables hands out the profile table of each log type and day. It holds them
-// weakly: a table lives as long as a block (hot, open, or in a query's hands)
-// refers to it, so profiles of evicted windows do not outlive them. A day met
-// again after its table went gets a new one, which costs sharing, never
-// correctness.
+// weakly: a table lives as long as a block (in memory, open, or in a query's
+// hands) refers to it, so profiles of evicted windows do not outlive them. A
+// day met again after its table went gets a new one, which costs sharing,
+// never correctness.
 type Tables struct {
 	mu   sync.Mutex
 	byID map[tableID]weak.Pointer[Profiles]
+	full []dayTable // tables replaced because full, still to be sealed
+}
+
+type dayTable struct {
+	id tableID
+	w  weak.Pointer[Profiles]
 }
 
 type tableID struct {
@@ -339,8 +368,12 @@ func (ts *Tables) Of(t signin.LogType, start time.Time) *Profiles {
 	id := tableID{t: t, day: start.Unix() / 86400}
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	if p := ts.byID[id].Value(); p != nil && !p.full() {
-		return p
+	old := ts.byID[id].Value()
+	if old != nil && !old.full() {
+		return old
+	}
+	if old != nil {
+		ts.full = append(ts.full, dayTable{id: id, w: ts.byID[id]})
 	}
 	ts.forgetCollected()
 	p := NewProfiles()
@@ -348,15 +381,27 @@ func (ts *Tables) Of(t signin.LogType, start time.Time) *Profiles {
 	return p
 }
 
-// Seal seals the tables of days that ended at or before end.
-func (ts *Tables) Seal(end time.Time) {
+// SealIdle seals the tables of days that ended at or before end and that
+// nothing interned into since the previous call (Profiles.SealIfIdle).
+func (ts *Tables) SealIdle(end time.Time) {
 	last := end.Unix()/86400 - 1 // the last day over
+	var over []*Profiles
 	ts.mu.Lock()
-	defer ts.mu.Unlock()
 	for id, w := range ts.byID {
 		if p := w.Value(); p != nil && id.day <= last {
-			p.Seal()
+			over = append(over, p)
 		}
+	}
+	for _, d := range ts.full {
+		if p := d.w.Value(); p != nil && d.id.day <= last {
+			over = append(over, p)
+		}
+	}
+	ts.mu.Unlock()
+	// Not under ts.mu: a table being reindexed holds its lock a while, and
+	// every block built meanwhile asks Of for its table.
+	for _, p := range over {
+		p.SealIfIdle()
 	}
 }
 
@@ -367,4 +412,5 @@ func (ts *Tables) forgetCollected() {
 			delete(ts.byID, id)
 		}
 	}
+	ts.full = slices.DeleteFunc(ts.full, func(d dayTable) bool { return d.w.Value() == nil })
 }

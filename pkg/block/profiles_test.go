@@ -161,3 +161,43 @@ func TestSealedTableInternsAgain(t *testing.T) {
 		}
 	}
 }
+
+// TestSealIdleWaitsForQuiet: a table is sealed at the first round in which
+// nothing was interned since the previous one, full tables included.
+func TestSealIdleWaitsForQuiet(t *testing.T) {
+	ts := NewTables()
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	a := ts.Of(signin.Interactive, day)
+	e := profile("a")
+	a.Intern(&e)
+	over := day.Add(48 * time.Hour)
+	ts.SealIdle(over) // interned since the last round: not yet
+	if a.sealed {
+		t.Fatal("a table sealed in the round after an intern")
+	}
+	ts.SealIdle(over)
+	if !a.sealed {
+		t.Fatal("an idle table of a past day was not sealed")
+	}
+	today := ts.Of(signin.Interactive, over)
+	today.Intern(&e)
+	ts.SealIdle(over)
+	ts.SealIdle(over)
+	if today.sealed {
+		t.Fatal("the table of a day not over was sealed")
+	}
+
+	full := ts.Of(signin.NonInteractive, day)
+	for i := range dayTableProfiles {
+		e := profile(fmt.Sprint(i))
+		full.Intern(&e)
+	}
+	if ts.Of(signin.NonInteractive, day) == full {
+		t.Fatal("a full table was handed out again")
+	}
+	ts.SealIdle(over)
+	ts.SealIdle(over)
+	if !full.sealed {
+		t.Fatal("a full table of a past day was not sealed")
+	}
+}

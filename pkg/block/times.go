@@ -1,6 +1,9 @@
 package block
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Times is a block's creation times, ascending, in Unix nanoseconds, held in
 // 4 bytes each instead of 8: as ticks after the first time, in the largest
@@ -35,7 +38,8 @@ func newTimes(times []int64) Times {
 	if unit == 0 {
 		unit = 1
 	}
-	if uint64(times[len(times)-1]-base)/unit>>32 > maxSteps {
+	if !slices.IsSorted(times) || uint64(times[len(times)-1]-base)/unit>>32 > maxSteps {
+		// Out of order, the ticks would wrap; Encode refuses such a block.
 		return Times{wide: append([]int64(nil), times...)}
 	}
 	ts := Times{base: base, unit: int64(unit), ticks: make([]uint32, len(times))}
@@ -63,8 +67,10 @@ func (t *Times) At(i int) int64 {
 		return t.wide[i]
 	}
 	v := int64(t.ticks[i])
-	for k := 0; k < len(t.steps) && int32(i) >= t.steps[k]; k++ {
-		v += 1 << 32
+	if len(t.steps) > 0 {
+		// The steps at or before i: a handful in an hour, hundreds in a day.
+		k, _ := slices.BinarySearch(t.steps, int32(i)+1)
+		v += int64(k) << 32
 	}
 	return t.base + v*t.unit
 }

@@ -65,6 +65,10 @@ type Config struct {
 	// DiskBytes bounds the window files in Dir; the least recently written
 	// go first. Default four times L1Bytes.
 	DiskBytes int
+	// SealEvery is how often the profile tables of past days that took no
+	// new profiles since the last round free their intern indexes (about a
+	// third of their memory; block.Profiles.SealIfIdle). Default a minute.
+	SealEvery time.Duration
 
 	// PageSize is the source's page size: a page this full is taken to be
 	// followed by another, which costs another request. Default 1000 (Graph's).
@@ -110,6 +114,7 @@ func (c *Config) applyDefaults() {
 	setDuration(&c.TimeBudget, 30*time.Second)
 	setInt(&c.L1Bytes, 256<<20)
 	setInt(&c.DiskBytes, 4*c.L1Bytes)
+	setDuration(&c.SealEvery, time.Minute)
 	setInt(&c.PageSize, 1000)
 	setInt(&c.MaxRun, 6)
 	setInt(&c.MemcachedItemBytes, 1<<20)

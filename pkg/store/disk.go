@@ -21,11 +21,14 @@ import (
 
 // disk is the tier in Config.Dir: one file per closed window, written when the
 // window is fetched, so a restart (or a window memory let go) reads it back
-// instead of asking the source, and a crash loses nothing fetched. A file is
-// its window's key and the window's block encoding, which carries the key and
-// a checksum: a damaged, truncated or misplaced file is deleted and its
-// window refetched. The files of one namespace stay under Config.DiskBytes,
-// the least recently written going first.
+// instead of asking the source, and a process that is killed loses nothing
+// it fetched (files are not synced: after the machine crashes, a damaged
+// file is refetched). A file is its window's key and the window's block
+// encoding, which carries the key and a checksum: a damaged, truncated or
+// misplaced file is deleted and its window refetched. A store keeps its files
+// under Config.DiskBytes, the least recently written going first; two stores
+// of one namespace (Grafana builds a datasource's new instance before it
+// disposes of the old one) share the directory and may briefly hold more.
 //
 // One file per window rather than one for the cache: nothing is rewritten
 // when a window is added, and a damaged file costs one window.
@@ -54,8 +57,12 @@ func (s *Store) diskPath() string {
 
 func windowFile(key string) string { return fmt.Sprintf("%016x.win", xxhash.Sum64String(key)) }
 
+// staleWrite is how old a temporary file must be to be a write cut short
+// rather than another store's write in progress.
+const staleWrite = 10 * time.Minute
+
 // openDisk lists the namespace's window files. Anything else in the directory
-// (a write cut short, an older build's cache) is removed.
+// (an older build's cache, a write cut short) is removed.
 func openDisk(s *Store) *disk {
 	d := &disk{s: s, dir: s.diskPath(), limit: int64(s.cfg.DiskBytes), files: make(map[string]diskFile)}
 	entries, err := os.ReadDir(d.dir)
@@ -70,15 +77,20 @@ func openDisk(s *Store) *disk {
 		if err != nil {
 			continue
 		}
-		if !info.Mode().IsRegular() || !strings.HasSuffix(e.Name(), ".win") {
+		switch {
+		case strings.HasSuffix(e.Name(), ".tmp") && time.Since(info.ModTime()) < staleWrite:
+		case !info.Mode().IsRegular() || !strings.HasSuffix(e.Name(), ".win"):
 			_ = os.RemoveAll(filepath.Join(d.dir, e.Name()))
-			continue
+		default:
+			d.files[e.Name()] = diskFile{size: info.Size(), mod: info.ModTime()}
+			d.bytes += info.Size()
 		}
-		d.files[e.Name()] = diskFile{size: info.Size(), mod: info.ModTime()}
-		d.bytes += info.Size()
 	}
+	d.trim() // DiskBytes may have been lowered
 	return d
 }
+
+func (d *disk) local() bool { return true }
 
 // lookup settles the closed windows that have a file.
 func (d *disk) lookup(jobs []*job) []*job {
@@ -105,6 +117,10 @@ func (d *disk) read(j *job) *block.Block {
 		return nil
 	}
 	b, err := d.decode(filepath.Join(d.dir, name), j)
+	if errors.Is(err, fs.ErrNotExist) { // another store of the namespace trimmed it
+		d.forget(name)
+		return nil
+	}
 	if err != nil {
 		log.DefaultLogger.Warn("Dropping a damaged sign-in cache file", "path", filepath.Join(d.dir, name), "error", err)
 		d.remove(name)
@@ -136,8 +152,8 @@ func (d *disk) decode(path string, j *job) (*block.Block, error) {
 }
 
 // keep writes the windows' files, then removes the least recently written
-// while over the limit. A failed write is reported by Stats and the health
-// check; the window stays in memory.
+// while over the limit. A failed write is reported by Stats, the health check
+// and Close until a later write succeeds; the window stays in memory.
 func (d *disk) keep(ws []written) {
 	for _, w := range ws {
 		if w.data == nil {
@@ -147,10 +163,10 @@ func (d *disk) keep(ws []written) {
 			msg := fmt.Sprintf("saving the sign-in cache to %s: %v", d.dir, err)
 			d.s.counts.saveError.Store(&msg)
 			log.DefaultLogger.Warn("Saving a sign-in window failed", "error", err)
-			return
+			continue
 		}
+		d.s.counts.saveError.Store(nil)
 	}
-	d.s.counts.saveError.Store(nil)
 	d.trim()
 }
 
@@ -162,12 +178,21 @@ func (d *disk) write(key string, data []byte) error {
 	head := binary.AppendUvarint([]byte(fileMagic), uint64(len(key)))
 	head = append(head, key...)
 	name := windowFile(key)
-	tmp := filepath.Join(d.dir, name+".tmp")
-	if err := os.WriteFile(tmp, append(head, data...), 0o600); err != nil {
-		_ = os.Remove(tmp)
+	// A name of its own: another store of the namespace may write the same
+	// window at the same time.
+	f, err := os.CreateTemp(d.dir, name+".*.tmp")
+	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, filepath.Join(d.dir, name)); err != nil {
+	_, err = f.Write(append(head, data...))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(d.dir, name))
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
 		return err
 	}
 	d.mu.Lock()
@@ -206,11 +231,15 @@ func (d *disk) trim() {
 }
 
 func (d *disk) remove(name string) {
+	d.forget(name)
+	_ = os.Remove(filepath.Join(d.dir, name))
+}
+
+func (d *disk) forget(name string) {
 	d.mu.Lock()
+	defer d.mu.Unlock()
 	d.bytes -= d.files[name].size
 	delete(d.files, name)
-	d.mu.Unlock()
-	_ = os.Remove(filepath.Join(d.dir, name))
 }
 
 func (d *disk) close() {}

@@ -3,30 +3,33 @@ package store
 import (
 	"context"
 	"fmt"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
 // load runs the claimed jobs, which memory does not hold: they are looked up
-// in the tiers (disk, L2) and the rest fetched, newest run first, all in the
-// background. Fetches are detached from ctx: a query that gives up does
-// not cancel a fetch other queries wait on, and a fetch that completes after
-// its query left still fills the cache.
+// in the tiers (disk, then L2) and the rest fetched, newest run first. The
+// disk is read here, as memory is, so a query out of its time budget still
+// gets what the disk holds; memcached and the source in the background.
+// Fetches are detached from ctx: a query that gives up does not cancel a
+// fetch other queries wait on, and a fetch that completes after its query
+// left still fills the cache.
 func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
-	if len(jobs) == 0 {
+	missing, remote := jobs, s.tiers
+	for len(remote) > 0 && remote[0].local() && len(missing) > 0 {
+		missing, remote = remote[0].lookup(missing), remote[1:]
+	}
+	if len(missing) == 0 {
 		return
 	}
-	missing := jobs
 	base := context.WithoutCancel(ctx)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		for _, t := range s.tiers {
+		for _, t := range remote {
 			missing = t.lookup(missing)
-		}
-		if len(missing) < len(jobs) {
-			s.seal() // windows read back interned into their days' tables
 		}
 		rs := runsOf(missing, s.cfg.MaxRun)
 		for i := len(rs) - 1; i >= 0; i-- { // newest first
@@ -187,12 +190,26 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 		}
 		s.settle(j, b, nil)
 	}
-	s.seal()
-	for _, t := range s.tiers { // after settling: queries do not wait for them
-		t.keep(ws)
+	// After settling: queries do not wait for them. Memcached first, as it
+	// releases the leases other replicas wait on.
+	for i := len(s.tiers) - 1; i >= 0 && len(ws) > 0; i-- {
+		s.tiers[i].keep(ws)
 	}
 }
 
-// seal frees the intern indexes of the day tables whose days are over: they
-// take no new profiles unless a window of the day is loaded again.
-func (s *Store) seal() { s.tables.Seal(s.cfg.Now().Add(-s.cfg.Freshness)) }
+// sealLoop frees, every Config.SealEvery, the intern indexes of the day
+// tables whose days are over and that took nothing since the previous round:
+// they take no new profiles unless a window of the day is loaded again.
+func (s *Store) sealLoop() {
+	defer s.wg.Done()
+	t := time.NewTicker(s.cfg.SealEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+			s.tables.SealIdle(s.cfg.Now().Add(-s.cfg.Freshness))
+		}
+	}
+}

@@ -39,7 +39,7 @@ func (s *Store) lookupL2(jobs []*job, countMisses bool) []*job {
 	if countMisses && err == nil { // a failed lookup is an error, not a miss
 		for _, j := range rest {
 			if names[j] != "" {
-				s.miss(layerL2, j.key)
+				s.miss(layerL2)
 			}
 		}
 	}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/budget"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
@@ -290,5 +292,55 @@ func waitFiles(t *testing.T, s *Store, n int) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d window files written; want %d", len(files), n)
 		}
+	}
+}
+
+// TestDiskAnswersOutOfBudget: windows on disk are answered even when the
+// request's time budget is spent, as windows in memory are.
+func TestDiskAnswersOutOfBudget(t *testing.T) {
+	dir := t.TempDir()
+	src := &fakeSource{}
+	cfg := Config{Now: closedNow, Dir: dir, Namespace: "ns"}
+	s := New(src, cfg)
+	count(t, s, day, day.Add(3*time.Hour))
+	waitFiles(t, s, 3)
+	s.Close()
+	s = New(src, cfg)
+	defer s.Close()
+	spent := budget.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	n := 0
+	if err := scanEvents(s, spent, signin.Interactive, day, day.Add(3*time.Hour), func(*signin.Event) { n++ }); err != nil || n != 180 {
+		t.Fatalf("out of budget: %d sign-ins, %v; want all 180 from disk", n, err)
+	}
+	if got := src.calls.Load(); got != 1 {
+		t.Fatalf("%d source calls; want 1", got)
+	}
+}
+
+// TestDiskWriteErrorStays: a failed write to the cache directory is reported
+// until a write succeeds; refreshing an open window, which writes nothing,
+// does not clear it.
+func TestDiskWriteErrorStays(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Dir: dir, Namespace: "ns", Now: func() time.Time { return day.Add(3*time.Hour + 5*time.Minute) }}
+	probe := New(&fakeSource{}, cfg)
+	path := probe.diskPath()
+	probe.Close()
+	if err := os.WriteFile(path, nil, 0o600); err != nil { // a file where the directory goes
+		t.Fatal(err)
+	}
+	s := New(&fakeSource{}, cfg)
+	count(t, s, day, day.Add(2*time.Hour)) // closed windows: their writes fail
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Stats().SaveError == "" && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	count(t, s, day.Add(3*time.Hour), day.Add(3*time.Hour+5*time.Minute)) // the open window
+	time.Sleep(20 * time.Millisecond)
+	if msg := s.Stats().SaveError; !strings.Contains(msg, "saving the sign-in cache") {
+		t.Fatalf("save error %q after an open window's refresh; want it kept", msg)
+	}
+	if err := s.Close(); err == nil {
+		t.Fatal("Close did not report the failed writes")
 	}
 }

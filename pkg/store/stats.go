@@ -59,7 +59,7 @@ func (s *Store) Stats() Stats {
 }
 
 // miss counts a window an outer layer did not have.
-func (s *Store) miss(layer, _ string) {
+func (s *Store) miss(layer string) {
 	if layer == layerL2 {
 		s.counts.l2Misses.Add(1)
 	}

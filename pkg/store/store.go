@@ -48,7 +48,7 @@ type Store struct {
 	tables  *block.Tables // profile tables shared by the blocks of a log type and day
 	tiers   []tier        // outside memory, asked in order on a miss: disk, L2
 
-	// ctx is cancelled by Close: it stops background fetches and saves.
+	// ctx is cancelled by Close: it stops background fetches and seal rounds.
 	ctx       context.Context
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -112,6 +112,8 @@ func New(src Source, cfg Config) *Store {
 	if s.startL2(); s.l2 != nil {
 		s.tiers = append(s.tiers, memcachedTier{s})
 	}
+	s.wg.Add(1)
+	go s.sealLoop()
 	return s
 }
 
@@ -145,7 +147,7 @@ func (s *Store) Close() error {
 // When windows are still loading after Config.TimeBudget, or at the request's
 // deadline set by budget.WithDeadline if that comes first, Scan calls fn for those
 // loaded and returns a *PartialError; the rest keep loading. Past that
-// deadline Scan does not wait at all: it answers from the windows held.
+// deadline Scan does not wait at all: it answers from the windows in memory and on disk.
 func (s *Store) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *block.Block, lo, hi int)) error {
 	if !from.Before(to) {
 		return fmt.Errorf("%w: from %s, to %s", ErrBadRange, from.Format(time.RFC3339), to.Format(time.RFC3339))

@@ -12,6 +12,9 @@ package store
 // per window — memcached's leases, which make replicas fetch a window once —
 // keeps it to itself.
 type tier interface {
+	// local reports whether the tier is read on the caller's goroutine, as
+	// memory is: a query out of its time budget still gets what it holds.
+	local() bool
 	// lookup settles the closed windows among jobs that the tier holds and
 	// returns the other jobs, in order.
 	lookup(jobs []*job) []*job
@@ -31,6 +34,7 @@ type written struct {
 // memcachedTier is L2 as a tier.
 type memcachedTier struct{ s *Store }
 
+func (memcachedTier) local() bool                 { return false }
 func (m memcachedTier) lookup(jobs []*job) []*job { return m.s.lookupL2(jobs, true) }
 func (m memcachedTier) keep(ws []written)         { m.s.storeL2(ws) }
 func (m memcachedTier) close()                    { m.s.l2.close() }
