@@ -18,7 +18,7 @@ func TestFiguresTiny(t *testing.T) {
 	t.Cleanup(FreeData)
 	for _, f := range Figures() {
 		t.Run(f.ID+"-"+f.Name, func(t *testing.T) {
-			if f.Name == "dashboard" && testing.Short() {
+			if (f.Name == "dashboard" || f.Name == "warm") && testing.Short() {
 				t.Skip("builds and launches the plugin binary")
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -66,6 +66,7 @@ func Figures() []Figure {
 		{ID: "e", Name: "coldload", Title: "cold load of 7 days against Graph's throttle", Run: ColdLoad},
 		{ID: "f", Name: "refresh", Title: "refresh of the open windows one minute later", Run: Refresh},
 		{ID: "g", Name: "workspace", Title: "cold load of 7 closed days through a Log Analytics workspace vs Graph's minimum", Run: WorkspaceColdLoad},
+		{ID: "i", Name: "warm", Title: "warm at start: the last days loaded when a datasource starts, and after a restart", Run: Warm},
 	}
 }
 
@@ -108,8 +109,8 @@ type Options struct {
 	DashboardRepeats int    // d: warm repetitions of every panel and of the whole dashboard
 	ModuleDir        string // d: the module the plugin is built from; "" = found from the working directory
 
-	ColdTenant string        // e: the tenant loaded against the throttle ("small")
-	ColdRange  time.Duration // e: the range loaded
+	ColdTenant string        // e, i: the tenant loaded against the throttle ("small")
+	ColdRange  time.Duration // e: the range loaded; i: its whole days warmed (at least one)
 
 	Refreshes int // f: refreshes measured, one simulated minute apart (at most 60)
 

@@ -22,7 +22,7 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 5, "runs of each figure; the table shows the medians")
-	only := flag.String("only", "", "figures to run, by letter or name, comma-separated (a|decode, b|aggregate, c|memory, d|dashboard, e|coldload, f|refresh, g|workspace)")
+	only := flag.String("only", "", "figures to run, by letter or name, comma-separated (a|decode, b|aggregate, c|memory, d|dashboard, e|coldload, f|refresh, g|workspace, i|warm)")
 	profiles := flag.String("cpuprofile", "", "a directory for CPU profiles of the measured sections")
 	verbose := flag.Bool("v", false, "progress on stderr")
 	flag.Parse()
