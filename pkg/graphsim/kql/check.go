@@ -39,6 +39,14 @@ type checker struct {
 func (c *checker) operators(ops []Operator) error {
 	stage := 0 // the next operator must be at or after this stage
 	for _, op := range ops {
+		if c.plan.Latest {
+			if handled, err := c.afterLatest(op); handled || err != nil {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		at := stageOf[op.opName()]
 		if at < stage {
 			return semanticErr(CodeUnsupported, op.opName(), "graphsim reads where, summarize and project only in that order, each at most once")
