@@ -38,13 +38,13 @@ func TestWorkspaceGroupingRefusesTheRest(t *testing.T) {
 	e := newWorkspaceEnv(t, Options{})
 	tok := e.token("contoso")
 	for query, want := range map[string]string{
-		pushDownHead + "| summarize dcount(UserId) by AppId":                     "dcount",
-		pushDownHead + "| summarize N = count() by B = bin(CreatedDateTime, 1h)": "bin(CreatedDateTime, <seconds>s)",
+		pushDownHead + "| summarize dcount(UserId) by AppId":                         "dcount",
+		pushDownHead + "| summarize N = count() by B = bin(CreatedDateTime, 1h)":     "bin(CreatedDateTime, <seconds>s)",
 		pushDownHead + `| where UserId startswith "a"` + "\n| summarize N = count()": "startswith",
 		pushDownHead + `| where UserId has "a"` + "\n| summarize N = count()":        "has",
 		pushDownHead + "| summarize N = count() by AppId\n| project AppId":           "nothing after the grouping",
-		pushDownHead + "| summarize N = count() by DeviceDetail":                    "string columns only",
-		pushDownHead + "| summarize N = count() by Nope":                            "Nope",
+		pushDownHead + "| summarize N = count() by DeviceDetail":                     "string columns only",
+		pushDownHead + "| summarize N = count() by Nope":                             "Nope",
 	} {
 		resp, body := e.laPost(tok, "ws-1", query, "")
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), want) {

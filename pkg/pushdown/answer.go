@@ -51,8 +51,19 @@ type counts struct {
 	order  []*group
 }
 
-// read maps the answer's rows to groups and buckets.
-func (p *Plan) read(a loganalytics.Answer) (*counts, error) {
+// read maps the answers' rows to groups and buckets: the answers of the
+// range's parts add up.
+func (p *Plan) read(answers []loganalytics.Answer) (*counts, error) {
+	out := &counts{groups: map[string]*group{}}
+	for _, a := range answers {
+		if err := p.readAnswer(out, a); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (p *Plan) readAnswer(out *counts, a loganalytics.Answer) error {
 	ix := make(map[string]int, len(a.Columns))
 	for i, c := range a.Columns {
 		ix[c] = i
@@ -63,16 +74,15 @@ func (p *Plan) read(a loganalytics.Answer) (*counts, error) {
 	}
 	for _, c := range need {
 		if _, ok := ix[c]; !ok {
-			return nil, fmt.Errorf("%w: no column %s", ErrBadAnswer, c)
+			return fmt.Errorf("%w: no column %s", ErrBadAnswer, c)
 		}
 	}
-	out := &counts{groups: map[string]*group{}}
 	for _, row := range a.Rows {
 		if err := p.readRow(out, ix, row); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 func (p *Plan) readRow(out *counts, ix map[string]int, row []any) error {

@@ -69,7 +69,7 @@ func compare(t *testing.T, ws *simWorkspace, raw map[string]any, r query.Range) 
 	if err != nil {
 		t.Fatalf("%s: engine: %v", js, err)
 	}
-	got, err := Answer(context.Background(), ws.client, q, r, ws.engine.Limits())
+	got, err := (&Runner{Workspace: ws.client}).Answer(context.Background(), q, r, ws.engine.Limits())
 	if err != nil {
 		t.Fatalf("%s: push-down: %v", js, err)
 	}

@@ -14,14 +14,14 @@ import (
 // answerShare is the engine's share of maxCells a time series may show.
 const answerShare = 8
 
-// Result reads the workspace's answer into the result the engine gives for
+// Result reads the workspace's answers (of the range's parts) into the result the engine gives for
 // the same sign-ins: the top groups by the metric over the range (ties by
 // labels), the rest folded into "other" with exact distinct counts, series
 // zero-filled. lim are the engine's limits: more groups than MaxGroups is
 // an error naming the setting, not a fold, since the workspace's answer is
 // already bounded by the rows it may return.
-func (p *Plan) Result(a loganalytics.Answer, lim query.Limits) (query.Result, error) {
-	c, err := p.read(a)
+func (p *Plan) Result(answers []loganalytics.Answer, lim query.Limits) (query.Result, error) {
+	c, err := p.read(answers)
 	if err != nil {
 		return query.Result{}, err
 	}

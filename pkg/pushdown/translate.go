@@ -42,8 +42,9 @@ type Plan struct {
 	First   time.Time
 	Buckets int
 	// local are the filters on derived dimensions, applied to the answer's
-	// rows by the decoder's rules.
+	// rows by the decoder's rules; where are the KQL conditions of the others.
 	local []query.Filter
+	where []string
 	query query.Query
 }
 
@@ -83,7 +84,8 @@ func Translate(q query.Query, r query.Range) (*Plan, error) {
 		p.Columns = append(p.Columns, c)
 	}
 	slices.Sort(p.Columns)
-	p.KQL = p.write(where)
+	p.where = where
+	p.KQL = p.kqlFor(p.From, p.To)
 	return p, nil
 }
 
@@ -127,16 +129,25 @@ func condition(col string, f query.Filter) string {
 	return col + " " + op + " " + Quote(f.Value)
 }
 
+// kqlFor is the query over the sign-ins created in [from, to).
+func (p *Plan) kqlFor(from, to time.Time) string {
+	return p.write(fmt.Sprintf("CreatedDateTime >= datetime(%s) and CreatedDateTime < datetime(%s)", kqlTime(from), kqlTime(to)))
+}
+
+// Shape is the query without its range: what a cached day's answer
+// depends on besides the day.
+func (p *Plan) Shape() string { return p.write("CreatedDateTime in range") }
+
 // write assembles the query: the rows created in the range, the latest
 // version of each (as the store lists them), the plain filters, and one
 // count by the raw columns and the bucket.
-func (p *Plan) write(where []string) string {
+func (p *Plan) write(created string) string {
 	var b strings.Builder
 	b.WriteString(tables[p.LogType])
-	fmt.Fprintf(&b, "\n| where CreatedDateTime >= datetime(%s) and CreatedDateTime < datetime(%s)", kqlTime(p.From), kqlTime(p.To))
+	b.WriteString("\n| where " + created)
 	b.WriteString("\n| summarize arg_max(TimeGenerated, *) by Id")
-	if len(where) > 0 {
-		b.WriteString("\n| where " + strings.Join(where, " and "))
+	if len(p.where) > 0 {
+		b.WriteString("\n| where " + strings.Join(p.where, " and "))
 	}
 	by := slices.Clone(p.Columns)
 	if p.Size > 0 {
