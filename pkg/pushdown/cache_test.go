@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,4 +134,16 @@ type badAnswer struct{}
 
 func (badAnswer) Aggregate(context.Context, signin.LogType, string, time.Time, time.Time) (loganalytics.Answer, error) {
 	return loganalytics.Answer{Columns: []string{"Nope"}, Rows: [][]any{{"x"}}}, nil
+}
+
+// TestRowLimitIsAnError: an answer the workspace cuts at its row limit is
+// an error naming the limit, never a partial answer.
+func TestRowLimitIsAnError(t *testing.T) {
+	ws := startWorkspace(t, graphsim.WorkspaceOptions{MaxRows: 5})
+	from, to := closedDay()
+	q := parse(t, map[string]any{"logType": "interactive", "format": "table", "metric": "distinctUsers", "groupBy": []string{"app"}})
+	_, err := (&Runner{Workspace: ws.client}).Answer(context.Background(), q, query.Range{From: from, To: to}, ws.engine.Limits())
+	if !errors.Is(err, loganalytics.ErrRowLimit) || !strings.Contains(err.Error(), "500,000 rows") {
+		t.Fatalf("err %v; want ErrRowLimit naming the limit", err)
+	}
 }

@@ -35,6 +35,14 @@ func TestExactAgainstEngine(t *testing.T) {
 			[]map[string]any{{"key": "ipAddress", "op": "startsWith", "value": h}})
 	}
 	n := 0
+	for _, lt := range []string{"nonInteractive"} { // the other user table, once per metric and format
+		for _, format := range []string{"timeSeries", "table"} {
+			for _, metric := range metrics {
+				compare(t, ws, map[string]any{"logType": lt, "format": format, "metric": metric, "groupBy": []string{"status", "app"}, "limit": 4, "timeAggregate": "6h"}, r)
+				n++
+			}
+		}
+	}
 	for _, format := range []string{"timeSeries", "table"} {
 		for _, metric := range metrics {
 			for gi, groupBy := range groupBys {

@@ -40,6 +40,10 @@ func (r *Runner) Answer(ctx context.Context, q query.Query, rng query.Range, lim
 	if err != nil {
 		return query.Result{}, err
 	}
+	if lim.MaxCells > 0 && p.Buckets > lim.MaxCells/2 { // the engine's bound, before asking anything
+		return query.Result{}, fmt.Errorf("%w: %d buckets of %s over the range; at most half the datasource setting maxCells (%d); choose a larger timeAggregate or a shorter range",
+			query.ErrInvalidQuery, p.Buckets, p.Size, lim.MaxCells)
+	}
 	var answers []loganalytics.Answer
 	if q.Metric.IsDistinct() || r.Cache == nil {
 		a, err := r.ask(ctx, p, p.From, p.To)
