@@ -15,6 +15,11 @@ func Check(q *Query, tables Catalog) (*Plan, error) {
 	if err := c.operators(q.Ops); err != nil {
 		return nil, err
 	}
+	if c.plan.Filter != nil && c.plan.Grouping == nil {
+		// Only the grouping reads the filter: rows listed without one would
+		// ignore it, an answer the service never gives.
+		return nil, semanticErr(CodeUnsupported, "where", "graphsim reads a where after arg_max only before a summarize count()")
+	}
 	if c.plan.Output == nil {
 		c.plan.Output = c.allColumns()
 	}
