@@ -45,6 +45,7 @@ func TestWorkspaceGroupingRefusesTheRest(t *testing.T) {
 		pushDownHead + "| summarize N = count() by AppId\n| project AppId":           "nothing after the grouping",
 		pushDownHead + "| summarize N = count() by DeviceDetail":                     "string columns only",
 		pushDownHead + "| summarize N = count() by Nope":                             "Nope",
+		pushDownHead + `| where UserId == "a"` + "\n| project Id":                    "only before a summarize count()",
 	} {
 		resp, body := e.laPost(tok, "ws-1", query, "")
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), want) {
