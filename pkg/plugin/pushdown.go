@@ -40,6 +40,19 @@ func (s Settings) validatePushDown() error {
 	return nil
 }
 
+// pushDownMode is the pushDown setting, defaulted: auto for a workspace;
+// never for the demo tenant unless set, whose answers stay the cache's, as
+// the Graph demo's are, so both demo APIs answer alike.
+func (s Settings) pushDownMode() string {
+	switch {
+	case s.PushDown != "":
+		return s.PushDown
+	case s.Source == SourceLogAnalytics:
+		return PushDownAuto
+	}
+	return PushDownNever
+}
+
 // pushDownAfter is the shortest range auto pushes down.
 func (s Settings) pushDownAfter() time.Duration {
 	days := s.PushDownAfterDays
@@ -54,7 +67,7 @@ func (s Settings) pushDownAfter() time.Duration {
 // the memcached L2 of the store's windows is not shared with it.
 func newPushDown(s Settings, src source, cacheBytes int) *pushdown.Runner {
 	la, ok := src.(*logAnalyticsSource)
-	if !ok || s.PushDown == PushDownNever {
+	if !ok || s.pushDownMode() == PushDownNever {
 		return nil
 	}
 	return &pushdown.Runner{Workspace: la.Client, Cache: pushdown.NewL1(max(cacheBytes/pushDownShare, 1<<20)), Settle: s.Freshness()}
@@ -63,16 +76,19 @@ func newPushDown(s Settings, src source, cacheBytes int) *pushdown.Runner {
 // run answers a query: in the workspace when the routing rule says so
 // (docs/log-analytics.md, "Push-down"), else from the store. A query that
 // cannot be pushed down exactly falls back to the store, saying why when
-// it was meant to be pushed down.
+// pushDown is always.
 func (ds *Datasource) run(ctx context.Context, q query.Query, r query.Range) (query.Result, error) {
-	if ds.pushdown == nil || ds.settings.PushDown != PushDownAlways && r.To.Sub(r.From) < ds.settings.pushDownAfter() {
+	always := ds.settings.pushDownMode() == PushDownAlways
+	if ds.pushdown == nil || !always && r.To.Sub(r.From) < ds.settings.pushDownAfter() {
 		return ds.engine.Run(ctx, q, r)
 	}
 	res, err := ds.pushdown.Answer(ctx, q, r, ds.engine.Limits())
 	switch {
 	case errors.Is(err, pushdown.ErrNotPushable):
 		res, runErr := ds.engine.Run(ctx, q, r)
-		res.Notices = append(res.Notices, "answered from the cache of windows, not in the workspace: "+err.Error())
+		if always { // auto falls back quietly: the cache answering is the ordinary case
+			res.Notices = append(res.Notices, "answered from the cache of windows, not in the workspace: "+err.Error())
+		}
 		return res, runErr
 	case errors.Is(err, loganalytics.ErrRowLimit):
 		return res, fmt.Errorf("%w: %w; group by fewer dimensions, filter, shorten the range, or set the datasource's pushDown to never", query.ErrUnsupported, err)

@@ -28,7 +28,7 @@ func TestExactAgainstEngine(t *testing.T) {
 		nil,
 		[]map[string]any{{"key": "status", "op": "=", "value": "failure"}},
 		[]map[string]any{{"key": "app", "op": "!=", "value": "Microsoft Teams"}, {"key": "legacyAuth", "op": "=", "value": "false"}},
-		[]map[string]any{{"key": "user", "op": "startsWith", "value": "a"}},
+		[]map[string]any{{"key": "user", "op": "startsWith", "value": "a"}, {"key": "browser", "op": "=~", "value": ".*"}}, // Grafana's All: no filter
 	}
 	for _, h := range hostile {
 		filters = append(filters, []map[string]any{{"key": "user", "op": "!=", "value": h}}, []map[string]any{{"key": "app", "op": "=", "value": h}},

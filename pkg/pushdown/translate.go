@@ -51,6 +51,7 @@ type Plan struct {
 // Translate writes the KQL for q over r, or fails with ErrNotPushable
 // naming what cannot be expressed exactly.
 func Translate(q query.Query, r query.Range) (*Plan, error) {
+	q.Filters = slices.DeleteFunc(slices.Clone(q.Filters), matchesEverything)
 	if err := pushable(q); err != nil {
 		return nil, err
 	}
@@ -120,6 +121,13 @@ func pushable(q query.Query) error {
 		}
 	}
 	return nil
+}
+
+// matchesEverything is Grafana's All value of a regex variable, which the
+// engine drops as no filter at all (query.Filter.matchesEverything): so
+// does the push-down, whatever its dimension.
+func matchesEverything(f query.Filter) bool {
+	return f.Op == query.OpMatch && (f.Value == ".*" || f.Value == "^.*$")
 }
 
 // condition is a filter on a plain column as KQL: case-sensitive, as the
