@@ -25,9 +25,9 @@ const countColumn = "SignIns"
 // bucketColumn names the bucket start in a time series' answer.
 const bucketColumn = "Bucket"
 
-// Plan is a translated query: the KQL, and what reading its answer needs.
+// Plan is a translated query: what writing its KQL for a part of the range
+// and reading the answers back need.
 type Plan struct {
-	KQL     string
 	LogType signin.LogType
 	From    time.Time // the sign-ins counted: created in [From, To)
 	To      time.Time
@@ -48,7 +48,7 @@ type Plan struct {
 	query query.Query
 }
 
-// Translate writes the KQL for q over r, or fails with ErrNotPushable
+// Translate plans q over r, or fails with ErrNotPushable
 // naming what cannot be expressed exactly.
 func Translate(q query.Query, r query.Range) (*Plan, error) {
 	q.Filters = slices.DeleteFunc(slices.Clone(q.Filters), matchesEverything)
@@ -86,7 +86,6 @@ func Translate(q query.Query, r query.Range) (*Plan, error) {
 	}
 	slices.Sort(p.Columns)
 	p.where = where
-	p.KQL = p.kqlFor(p.From, p.To)
 	return p, nil
 }
 
