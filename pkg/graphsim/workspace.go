@@ -82,6 +82,13 @@ func (ws *workspace) run(query string, span timespan, workspaceID string, now ti
 		writeAggregates(b, plan.Aggregates, count, times)
 		return b.finish(""), nil
 	}
+	if plan.Grouping != nil {
+		groups, err := ws.grouped(q)
+		if err != nil {
+			return nil, &sourceError{err}
+		}
+		return writeGroups(b, plan.Grouping, groups, ws.opts.MaxRows, ws.opts.MaxBytes), nil
+	}
 	rows, cut, err := ws.rows(q, ws.opts.MaxRows)
 	if err != nil {
 		return nil, &sourceError{err}

@@ -17,6 +17,7 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/pushdown"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -41,9 +42,10 @@ type Datasource struct {
 	demo     *graphsim.Server // nil unless source is demo
 	span     *span            // the times a replayed file holds; nil for other sources
 	counters *counters
-	live     *liveSlots    // the live tails running (stream.go)
-	warm     *warmProgress // loading the last warmDays at start (warm.go)
-	warnings []string      // what the admin should know although the datasource works
+	live     *liveSlots       // the live tails running (stream.go)
+	warm     *warmProgress    // loading the last warmDays at start (warm.go)
+	warnings []string         // what the admin should know although the datasource works
+	pushdown *pushdown.Runner // answers long ranges in a workspace; nil for other sources (pushdown.go)
 	backend.CallResourceHandler
 }
 
@@ -91,6 +93,7 @@ func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	}
 	ds.src = src
 	ds.store = store.New(src, scfg)
+	ds.pushdown = newPushDown(s, src, scfg.L1Bytes)
 	ds.engine = query.New(ds.reader(), query.WithLimits(s.Limits()), query.WithMemoryGuard(processGuard()))
 	ds.startWarming(time.Now())
 	return ds, nil

@@ -42,6 +42,11 @@ type Settings struct {
 	// override (the cloud's query API by default).
 	WorkspaceID          string `json:"workspaceId"`
 	LogAnalyticsEndpoint string `json:"logAnalyticsEndpoint"`
+	// PushDown says when a query is answered by the workspace itself
+	// (pushdown.go): auto (default), always or never; PushDownAfterDays is
+	// the range auto pushes down from (default 7).
+	PushDown          string `json:"pushDown"`
+	PushDownAfterDays int    `json:"pushDownAfterDays"`
 
 	// Demo source.
 	DemoSeed      int64  `json:"demoSeed"`
@@ -228,6 +233,9 @@ func (s Settings) Validate() error {
 	}
 	if s.WarmDays < 0 || s.WarmDays > s.RetentionDays {
 		return fmt.Errorf("%w: warmDays %d; want 0 (none) to retentionDays (%d)", ErrSettings, s.WarmDays, s.RetentionDays)
+	}
+	if err := s.validatePushDown(); err != nil {
+		return err
 	}
 	for _, r := range []struct {
 		name     string

@@ -22,6 +22,7 @@ type Operator interface{ opName() string }
 type Where struct {
 	Conds []Expr
 	Or    bool
+	Tree  Expr
 }
 
 // Summarize aggregates rows, grouped by By.

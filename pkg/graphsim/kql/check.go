@@ -15,6 +15,11 @@ func Check(q *Query, tables Catalog) (*Plan, error) {
 	if err := c.operators(q.Ops); err != nil {
 		return nil, err
 	}
+	if c.plan.Filter != nil && c.plan.Grouping == nil {
+		// Only the grouping reads the filter: rows listed without one would
+		// ignore it, an answer the service never gives.
+		return nil, semanticErr(CodeUnsupported, "where", "graphsim reads a where after arg_max only before a summarize count()")
+	}
 	if c.plan.Output == nil {
 		c.plan.Output = c.allColumns()
 	}
@@ -39,6 +44,14 @@ type checker struct {
 func (c *checker) operators(ops []Operator) error {
 	stage := 0 // the next operator must be at or after this stage
 	for _, op := range ops {
+		if c.plan.Latest {
+			if handled, err := c.afterLatest(op); handled || err != nil {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		at := stageOf[op.opName()]
 		if at < stage {
 			return semanticErr(CodeUnsupported, op.opName(), "graphsim reads where, summarize and project only in that order, each at most once")

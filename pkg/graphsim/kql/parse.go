@@ -14,8 +14,10 @@ type parser struct {
 //
 //	query   = name { "|" op } [";"]
 //	op      = "where" expr | "summarize" items [ "by" exprs ] | "project" items
-//	expr    = compare { ("and" | "or") compare }
-//	compare = operand [ ("==" | "!=" | "<" | "<=" | ">" | ">=" | "=~" | "!~") operand ]
+//	expr    = and { "or" and }          and = unary { "and" unary }
+//	unary   = "not" "(" expr ")" | "(" expr ")" | compare
+//	compare = operand [ ("==" | "!=" | "<" | "<=" | ">" | ">=" | "=~" | "!~" | "startswith_cs" | …) operand
+//	          | "in" "(" operand { "," operand } ")" ]
 //	items   = item { "," item }        item = [ name "=" ] operand
 //	operand = name | name "(" [ arg { "," arg } ] ")" | string | number | datetime(...)
 //
@@ -96,21 +98,73 @@ func (p *parser) operator() (Operator, *Error) {
 	return nil, syntaxErr(t, expectedOperator)
 }
 
+// where reads a condition. Conds keeps the top-level "and" chain (what the
+// contract's time bounds are); Or says one of its joins is "or"; Tree is the
+// whole condition, which the filter stage after arg_max reads.
 func (p *parser) where() (Operator, *Error) {
-	var w Where
-	for {
-		c, err := p.compare()
+	tree, err := p.orExpr()
+	if err != nil {
+		return nil, err
+	}
+	w := Where{Tree: tree}
+	w.Conds, w.Or = flattenAnd(tree)
+	return w, nil
+}
+
+// flattenAnd lists the conditions of a top-level "and" chain; or says an
+// "or" sits in that chain.
+func flattenAnd(e Expr) (conds []Expr, or bool) {
+	l, ok := e.(Logical)
+	if !ok {
+		return []Expr{e}, false
+	}
+	left, lor := flattenAnd(l.Left)
+	right, ror := flattenAnd(l.Right)
+	return append(left, right...), lor || ror || l.Op == "or"
+}
+
+// orExpr = andExpr { "or" andExpr }; andExpr = unary { "and" unary }.
+func (p *parser) orExpr() (Expr, *Error)  { return p.binary("or", p.andExpr) }
+func (p *parser) andExpr() (Expr, *Error) { return p.binary("and", p.unary) }
+
+func (p *parser) binary(op string, next func() (Expr, *Error)) (Expr, *Error) {
+	left, err := next()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek().is(op) {
+		p.take()
+		right, err := next()
 		if err != nil {
 			return nil, err
 		}
-		w.Conds = append(w.Conds, c)
-		t := p.peek()
-		if !t.is("and") && !t.is("or") {
-			return w, nil
-		}
-		w.Or = w.Or || t.text == "or"
-		p.take()
+		left = Logical{Op: op, Left: left, Right: right}
 	}
+	return left, nil
+}
+
+// unary = "not" "(" orExpr ")" | "(" orExpr ")" | compare.
+func (p *parser) unary() (Expr, *Error) {
+	if p.peek().is("not") && p.toks[p.i+1].is("(") {
+		p.take()
+		inner, err := p.parenthesised()
+		return Not{Cond: inner}, err
+	}
+	if p.peek().is("(") {
+		return p.parenthesised()
+	}
+	return p.compare()
+}
+
+func (p *parser) parenthesised() (Expr, *Error) {
+	if err := p.expect("("); err != nil {
+		return nil, err
+	}
+	e, err := p.orExpr()
+	if err != nil {
+		return nil, err
+	}
+	return e, p.expect(")")
 }
 
 func (p *parser) summarize() (Operator, *Error) {
@@ -123,17 +177,18 @@ func (p *parser) summarize() (Operator, *Error) {
 		return s, nil
 	}
 	p.take()
-	for {
-		e, err := p.operand()
-		if err != nil {
-			return nil, err
-		}
-		s.By = append(s.By, e)
-		if !p.peek().is(",") {
-			return s, nil
-		}
-		p.take()
+	by, err := p.items()
+	if err != nil {
+		return nil, err
 	}
+	for _, a := range by {
+		if a.Name != nil {
+			s.By = append(s.By, namedExpr{a})
+		} else {
+			s.By = append(s.By, a.Value)
+		}
+	}
+	return s, nil
 }
 
 // items reads "[name =] operand" items separated by commas.
@@ -159,6 +214,10 @@ func (p *parser) items() ([]Assign, *Error) {
 	}
 }
 
+// wordComparisons are the string operators written as words; Kusto has
+// more (contains, has, …), which parse here and fail the check by name.
+var wordComparisons = map[string]bool{"startswith": true, "startswith_cs": true, "contains": true, "contains_cs": true, "has": true, "endswith": true}
+
 var comparisons = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true, "=~": true, "!~": true}
 
 func (p *parser) compare() (Expr, *Error) {
@@ -167,7 +226,14 @@ func (p *parser) compare() (Expr, *Error) {
 		return nil, err
 	}
 	t := p.peek()
-	if t.kind != tokPunct || !comparisons[t.text] {
+	if t.is("in") {
+		p.take()
+		return p.inList(left)
+	}
+	if t.kind == tokIdent && wordComparisons[t.text] {
+		t.kind = tokPunct
+	}
+	if t.kind != tokPunct || !comparisons[t.text] && !wordComparisons[t.text] {
 		return left, nil
 	}
 	p.take()
@@ -176,6 +242,28 @@ func (p *parser) compare() (Expr, *Error) {
 		return nil, err
 	}
 	return Compare{Left: left, Op: t.text, Right: right}, nil
+}
+
+// inList reads the "(literal, …)" after in.
+func (p *parser) inList(left Expr) (Expr, *Error) {
+	if err := p.expect("("); err != nil {
+		return nil, err
+	}
+	in := In{Left: left}
+	for {
+		v, err := p.operand()
+		if err != nil {
+			return nil, err
+		}
+		in.Values = append(in.Values, v)
+		if p.peek().is(")") {
+			p.take()
+			return in, nil
+		}
+		if err := p.expect(","); err != nil {
+			return nil, err
+		}
+	}
 }
 
 func (p *parser) operand() (Expr, *Error) {

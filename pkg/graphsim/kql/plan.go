@@ -39,6 +39,10 @@ type Plan struct {
 	// Aggregates, when not nil, is a summarize without by: the answer is
 	// one row, a column per aggregate.
 	Aggregates []Aggregate
+	// Filter, when not nil, keeps the latest versions it holds for (a where
+	// after arg_max); Grouping, when not nil, counts them by its keys.
+	Filter   Expr
+	Grouping *Grouping
 	// Output are the answer's columns in order; for Aggregates, one each.
 	Output []Output
 }

@@ -1,0 +1,97 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/pushdown"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+)
+
+// Values of the pushDown setting.
+const (
+	PushDownAuto   = "auto"   // ranges longer than pushDownAfterDays, when the query can be
+	PushDownAlways = "always" // every query that can be
+	PushDownNever  = "never"  // none: the store answers everything, as before
+)
+
+// DefaultPushDownAfterDays is the range auto pushes down from: the days a
+// datasource keeps warm by default. Shorter ranges are the store's, which
+// answers them from cached windows without asking anything.
+const DefaultPushDownAfterDays = DefaultWarmDays
+
+// pushDownShare is the share of the in-process cache size (cacheSizeMB)
+// the push-down's cache of settled days gets: its values are small counts.
+const pushDownShare = 8
+
+func (s Settings) validatePushDown() error {
+	switch s.PushDown {
+	case "", PushDownAuto, PushDownAlways, PushDownNever:
+	default:
+		return fmt.Errorf("%w: pushDown %s; want %q, %q or %q", ErrSettings, clip.Quote(s.PushDown), PushDownAuto, PushDownAlways, PushDownNever)
+	}
+	if s.PushDownAfterDays < 0 || s.PushDownAfterDays > 3650 {
+		return fmt.Errorf("%w: pushDownAfterDays %d; want 0 (the default, %d) to 3650", ErrSettings, s.PushDownAfterDays, DefaultPushDownAfterDays)
+	}
+	return nil
+}
+
+// pushDownMode is the pushDown setting, defaulted: auto for a workspace;
+// never for the demo tenant unless set, whose answers stay the cache's, as
+// the Graph demo's are, so both demo APIs answer alike.
+func (s Settings) pushDownMode() string {
+	switch {
+	case s.PushDown != "":
+		return s.PushDown
+	case s.Source == SourceLogAnalytics:
+		return PushDownAuto
+	}
+	return PushDownNever
+}
+
+// pushDownAfter is the shortest range auto pushes down.
+func (s Settings) pushDownAfter() time.Duration {
+	days := s.PushDownAfterDays
+	if days == 0 {
+		days = DefaultPushDownAfterDays
+	}
+	return time.Duration(days) * 24 * time.Hour
+}
+
+// newPushDown is the push-down runner of a workspace source; nil for every
+// other source and for pushDown never. Its cache is in-process only (L1):
+// the memcached L2 of the store's windows is not shared with it.
+func newPushDown(s Settings, src source, cacheBytes int) *pushdown.Runner {
+	la, ok := src.(*logAnalyticsSource)
+	if !ok || s.pushDownMode() == PushDownNever {
+		return nil
+	}
+	return &pushdown.Runner{Workspace: la.Client, Cache: pushdown.NewL1(max(cacheBytes/pushDownShare, 1<<20)), Settle: s.Freshness()}
+}
+
+// run answers a query: in the workspace when the routing rule says so
+// (docs/log-analytics.md, "Push-down"), else from the store. A query that
+// cannot be pushed down exactly falls back to the store, saying why when
+// pushDown is always.
+func (ds *Datasource) run(ctx context.Context, q query.Query, r query.Range) (query.Result, error) {
+	always := ds.settings.pushDownMode() == PushDownAlways
+	if ds.pushdown == nil || !always && r.To.Sub(r.From) < ds.settings.pushDownAfter() {
+		return ds.engine.Run(ctx, q, r)
+	}
+	res, err := ds.pushdown.Answer(ctx, q, r, ds.engine.Limits())
+	switch {
+	case errors.Is(err, pushdown.ErrNotPushable):
+		res, runErr := ds.engine.Run(ctx, q, r)
+		if always { // auto falls back quietly: the cache answering is the ordinary case
+			res.Notices = append(res.Notices, "answered from the cache of windows, not in the workspace: "+err.Error())
+		}
+		return res, runErr
+	case errors.Is(err, loganalytics.ErrRowLimit):
+		return res, fmt.Errorf("%w: %w; group by fewer dimensions, filter, shorten the range, or set the datasource's pushDown to never", query.ErrUnsupported, err)
+	}
+	return res, err
+}

@@ -1,0 +1,85 @@
+package plugin
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// TestPushDownRouting: with the demo speaking Log Analytics and pushDown
+// auto, a range of 8 days is computed in the workspace (auto pushes down
+// from 7) and says so, with the same numbers the store gives with pushDown
+// never; a day is the store's; a dimension without an exact KQL form falls
+// back to the store quietly under auto and with a notice naming it under
+// always. The Graph demo, and the demo without pushDown, are unaffected.
+func TestPushDownRouting(t *testing.T) {
+	const la = `"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","demoApi":"logAnalytics","warmDays":0`
+	auto := demo(t, `{`+la+`,"pushDown":"auto"}`)
+	always := demo(t, `{`+la+`,"pushDown":"always"}`)
+	never := demo(t, `{`+la+`}`)
+	graph := demo(t, `{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","warmDays":0,"pushDown":"always"}`)
+	if graph.pushdown != nil || never.pushdown != nil || auto.pushdown == nil {
+		t.Fatal("only a Log Analytics source with pushDown auto or always pushes down (never by default for the demo)")
+	}
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour)
+	from := to.Add(-8 * 24 * time.Hour)
+	q := `{"logType":"interactive","format":"table","metric":"failures","groupBy":["app"],"limit":3}`
+	a, b := ask(t, auto, from, to, q), ask(t, never, from, to, q)
+	if a.Error != nil || b.Error != nil {
+		t.Fatalf("errors %v, %v", a.Error, b.Error)
+	}
+	if !strings.Contains(notices(a), "Computed in the Log Analytics workspace") || strings.Contains(notices(b), "Computed in") {
+		t.Fatalf("notices %q / %q", notices(a), notices(b))
+	}
+	if x, y := tableText(a), tableText(b); x != y || a.Frames[0].Rows() < 2 {
+		t.Fatalf("pushed down %s; the store %s", x, y)
+	}
+	if day := ask(t, auto, to.Add(-24*time.Hour), to, q); strings.Contains(notices(day), "Computed in") {
+		t.Fatal("a day's range was pushed down")
+	}
+	const byBrowser = `{"logType":"interactive","format":"table","groupBy":["browser"]}`
+	if browser := ask(t, auto, from, to, byBrowser); browser.Error != nil || notices(browser) != "" {
+		t.Fatalf("browser under auto: %v %q", browser.Error, notices(browser))
+	}
+	if browser := ask(t, always, from, to, byBrowser); browser.Error != nil || !strings.Contains(notices(browser), "dimension browser") {
+		t.Fatalf("browser under always: %v %q", browser.Error, notices(browser))
+	}
+}
+
+func TestPushDownSetting(t *testing.T) {
+	refused(t, newInstance(t, `{"source":"demo","pushDown":"sometimes"}`, nil), `pushDown "sometimes"; want "auto", "always" or "never"`)
+	refused(t, newInstance(t, `{"source":"demo","pushDownAfterDays":-1}`, nil), `pushDownAfterDays -1`)
+	s, err := LoadSettings(backend.DataSourceInstanceSettings{JSONData: []byte(`{"source":"logAnalytics","workspaceId":"3f6e1c2a-9b7d-4e5f-8a1b-2c3d4e5f6a7b"}`)})
+	if err != nil || s.pushDownMode() != PushDownAuto || s.pushDownAfter() != 7*24*time.Hour {
+		t.Fatalf("a workspace's defaults: %v, %v, %v; want auto from 7 days", err, s.pushDownMode(), s.pushDownAfter())
+	}
+}
+
+func notices(r backend.DataResponse) string {
+	var out []string
+	for _, f := range r.Frames {
+		if f.Meta != nil {
+			for _, n := range f.Meta.Notices {
+				out = append(out, n.Text)
+			}
+		}
+	}
+	return strings.Join(out, " | ")
+}
+
+// tableText is a table frame's cells, row by row.
+func tableText(r backend.DataResponse) string {
+	var b strings.Builder
+	f := r.Frames[0]
+	for row := 0; row < f.Rows(); row++ {
+		for _, field := range f.Fields {
+			v, _ := field.ConcreteAt(row)
+			fmt.Fprintf(&b, "%v ", v)
+		}
+		b.WriteString("; ")
+	}
+	return b.String()
+}

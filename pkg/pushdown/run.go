@@ -1,0 +1,138 @@
+package pushdown
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// Workspace runs a push-down query; *loganalytics.Client is one.
+type Workspace interface {
+	Aggregate(ctx context.Context, t signin.LogType, kql string, from, to time.Time) (loganalytics.Answer, error)
+}
+
+var _ Workspace = (*loganalytics.Client)(nil)
+
+// Runner answers queries in a workspace, caching the closed days of
+// mergeable metrics.
+type Runner struct {
+	Workspace Workspace
+	// Cache keeps closed days' answers; nil caches nothing.
+	Cache Cache
+	// Settle is how long after a day ends its sign-ins may still arrive in
+	// the workspace: a day is cached once it has settled.
+	Settle time.Duration
+	// Now is the clock; nil for time.Now.
+	Now func() time.Time
+}
+
+// Answer answers q over r in the workspace. The counts of closed UTC days
+// add up, so for every metric but the distinct counts the range is asked
+// day by day and settled days come from the cache: a refresh asks only for
+// the days not yet settled. A distinct count is not the sum of its days':
+// it is asked for the whole range every time. lim are the engine's limits.
+func (r *Runner) Answer(ctx context.Context, q query.Query, rng query.Range, lim query.Limits) (query.Result, error) {
+	p, err := Translate(q, rng)
+	if err != nil {
+		return query.Result{}, err
+	}
+	if lim.MaxCells > 0 && p.Buckets > lim.MaxCells/2 { // the engine's bound, before asking anything
+		return query.Result{}, fmt.Errorf("%w: %d buckets of %s over the range; at most half the datasource setting maxCells (%d); choose a larger timeAggregate or a shorter range",
+			query.ErrInvalidQuery, p.Buckets, p.Size, lim.MaxCells)
+	}
+	var answers []loganalytics.Answer
+	if q.Metric.IsDistinct() || r.Cache == nil {
+		a, err := r.ask(ctx, p, p.From, p.To)
+		if err != nil {
+			return query.Result{}, err
+		}
+		answers = []loganalytics.Answer{a}
+	} else if answers, err = r.byDay(ctx, p); err != nil {
+		return query.Result{}, err
+	}
+	return p.Result(answers, lim)
+}
+
+func (r *Runner) ask(ctx context.Context, p *Plan, from, to time.Time) (loganalytics.Answer, error) {
+	a, err := r.Workspace.Aggregate(ctx, p.LogType, p.kqlFor(from, to), from, to)
+	if err != nil {
+		return loganalytics.Answer{}, fmt.Errorf("asking the workspace: %w", err)
+	}
+	return a, nil
+}
+
+// byDay answers the plan's range in UTC-day parts: settled whole days from
+// the cache (or asked, checked and cached), the rest asked in one query.
+// Only an answer that reads back under the plan is cached, so a failed or
+// malformed answer never poisons the cache.
+func (r *Runner) byDay(ctx context.Context, p *Plan) ([]loganalytics.Answer, error) {
+	shape, settled := p.Shape(), r.now().Add(-r.Settle)
+	var answers []loganalytics.Answer
+	openFrom := p.From
+	for day := ceilDay(p.From); !day.Add(24 * time.Hour).After(p.To); day = day.Add(24 * time.Hour) {
+		end := day.Add(24 * time.Hour)
+		if end.After(settled) {
+			break
+		}
+		if openFrom.Before(day) { // the part before the first whole day
+			a, err := r.ask(ctx, p, openFrom, day)
+			if err != nil {
+				return nil, err
+			}
+			answers = append(answers, a)
+		}
+		a, err := r.day(ctx, p, shape, day)
+		if err != nil {
+			return nil, err
+		}
+		answers = append(answers, a)
+		openFrom = end
+	}
+	if openFrom.Before(p.To) {
+		a, err := r.ask(ctx, p, openFrom, p.To)
+		if err != nil {
+			return nil, err
+		}
+		answers = append(answers, a)
+	}
+	return answers, nil
+}
+
+// day is a settled day's answer: cached, or asked and cached.
+func (r *Runner) day(ctx context.Context, p *Plan, shape string, day time.Time) (loganalytics.Answer, error) {
+	key := dayKey(shape, day)
+	if b, ok := r.Cache.Get(key); ok {
+		if a, ok := decodeDay(shape, b); ok && p.readAnswer(&counts{groups: map[string]*group{}}, a) == nil {
+			return a, nil
+		}
+	}
+	a, err := r.ask(ctx, p, day, day.Add(24*time.Hour))
+	if err != nil {
+		return loganalytics.Answer{}, err
+	}
+	if err := p.readAnswer(&counts{groups: map[string]*group{}}, a); err != nil {
+		return loganalytics.Answer{}, err
+	}
+	r.Cache.Set(key, encodeDay(shape, a))
+	return a, nil
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// ceilDay is the first UTC midnight at or after t.
+func ceilDay(t time.Time) time.Time {
+	d := t.UTC().Truncate(24 * time.Hour)
+	if d.Before(t) {
+		d = d.Add(24 * time.Hour)
+	}
+	return d
+}

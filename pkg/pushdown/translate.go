@@ -1,0 +1,171 @@
+package pushdown
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// ErrNotPushable says a query cannot be answered exactly in the workspace;
+// the message names what (a dimension, an operator, a format). Callers fall
+// back to the store, or show the error when the store cannot answer either.
+var ErrNotPushable = errors.New("not answerable in the Log Analytics workspace")
+
+// maxBuckets bounds a pushed-down series, as the engine bounds its own.
+const maxBuckets = 60_000
+
+// countColumn names the count in the answer.
+const countColumn = "SignIns"
+
+// bucketColumn names the bucket start in a time series' answer.
+const bucketColumn = "Bucket"
+
+// Plan is a translated query: what writing its KQL for a part of the range
+// and reading the answers back need.
+type Plan struct {
+	LogType signin.LogType
+	From    time.Time // the sign-ins counted: created in [From, To)
+	To      time.Time
+	// Columns are the raw columns the answer is grouped by (before Bucket
+	// and the count), sorted: what the groups, the filters applied here and
+	// the metric read.
+	Columns []string
+	// Size is the bucket width of a time series, 0 for a table (one bucket
+	// of the whole range); First is the first bucket's start, Buckets their
+	// number.
+	Size    time.Duration
+	First   time.Time
+	Buckets int
+	// local are the filters on derived dimensions, applied to the answer's
+	// rows by the decoder's rules; where are the KQL conditions of the others.
+	local []query.Filter
+	where []string
+	query query.Query
+}
+
+// Translate plans q over r, or fails with ErrNotPushable
+// naming what cannot be expressed exactly.
+func Translate(q query.Query, r query.Range) (*Plan, error) {
+	q.Filters = slices.DeleteFunc(slices.Clone(q.Filters), matchesEverything)
+	if err := pushable(q); err != nil {
+		return nil, err
+	}
+	p := &Plan{LogType: q.LogTypes[0], From: r.From.UTC(), To: r.To.UTC(), query: q, First: r.From.UTC(), Buckets: 1}
+	if q.Format == query.TimeSeries {
+		p.Size = q.BucketSize(r.Interval)
+		p.First = p.From.Truncate(p.Size)
+		p.Buckets = int((p.To.Sub(p.First) + p.Size - 1) / p.Size)
+		if p.Buckets > maxBuckets {
+			return nil, fmt.Errorf("%w: %d buckets of %s; at most %d", query.ErrInvalidQuery, p.Buckets, p.Size, maxBuckets)
+		}
+	}
+	cols := map[string]bool{}
+	for _, d := range q.GroupBy {
+		cols[dimensionColumns[d].name] = true
+	}
+	for _, c := range metricColumns[q.Metric] {
+		cols[c] = true
+	}
+	var where []string
+	for _, f := range q.Filters {
+		col := dimensionColumns[f.Dim]
+		if col.plain {
+			where = append(where, condition(col.name, f))
+			continue
+		}
+		cols[col.name] = true
+		p.local = append(p.local, f)
+	}
+	for c := range cols {
+		p.Columns = append(p.Columns, c)
+	}
+	slices.Sort(p.Columns)
+	p.where = where
+	return p, nil
+}
+
+// pushable checks that every part of q has an exact KQL form.
+func pushable(q query.Query) error {
+	switch {
+	case q.Variable != nil:
+		return fmt.Errorf("%w: template-variable queries are answered by the store", ErrNotPushable)
+	case q.Format != query.TimeSeries && q.Format != query.Table:
+		return fmt.Errorf("%w: format %s (only timeSeries and table are pushed down)", ErrNotPushable, q.Format)
+	case len(q.LogTypes) != 1 || tables[q.LogTypes[0]] == "":
+		return fmt.Errorf("%w: logType must be interactive or nonInteractive (one of the two user tables)", ErrNotPushable)
+	case q.Metric == query.LastSignIn:
+		return fmt.Errorf("%w: metric lastSignIn", ErrNotPushable)
+	}
+	for _, d := range q.GroupBy {
+		if _, ok := dimensionColumns[d]; !ok {
+			return fmt.Errorf("%w: dimension %s", ErrNotPushable, d)
+		}
+	}
+	for _, f := range q.Filters {
+		if _, ok := dimensionColumns[f.Dim]; !ok {
+			return fmt.Errorf("%w: a filter on dimension %s", ErrNotPushable, f.Dim)
+		}
+		switch f.Op {
+		case query.OpEq, query.OpNotEq, query.OpStartsWith:
+		default:
+			// Regular expressions: RE2 and Kusto's dialect differ. "in":
+			// the parsed filter no longer tells a list item holding a comma
+			// from two items.
+			return fmt.Errorf("%w: filter operator %s (on %s)", ErrNotPushable, f.Op, f.Dim)
+		}
+	}
+	return nil
+}
+
+// matchesEverything is Grafana's All value of a regex variable, which the
+// engine drops as no filter at all (query.Filter.matchesEverything): so
+// does the push-down, whatever its dimension.
+func matchesEverything(f query.Filter) bool {
+	return f.Op == query.OpMatch && (f.Value == ".*" || f.Value == "^.*$")
+}
+
+// condition is a filter on a plain column as KQL: case-sensitive, as the
+// engine compares.
+func condition(col string, f query.Filter) string {
+	op := map[query.Op]string{query.OpEq: "==", query.OpNotEq: "!=", query.OpStartsWith: "startswith_cs"}[f.Op]
+	return col + " " + op + " " + Quote(f.Value)
+}
+
+// kqlFor is the query over the sign-ins created in [from, to).
+func (p *Plan) kqlFor(from, to time.Time) string {
+	return p.write(fmt.Sprintf("CreatedDateTime >= datetime(%s) and CreatedDateTime < datetime(%s)", kqlTime(from), kqlTime(to)))
+}
+
+// Shape is the query without its range: what a cached day's answer
+// depends on besides the day.
+func (p *Plan) Shape() string { return p.write("CreatedDateTime in range") }
+
+// write assembles the query: the rows created in the range, the latest
+// version of each (as the store lists them), the plain filters, and one
+// count by the raw columns and the bucket.
+func (p *Plan) write(created string) string {
+	var b strings.Builder
+	b.WriteString(tables[p.LogType])
+	b.WriteString("\n| where " + created)
+	b.WriteString("\n| summarize arg_max(TimeGenerated, *) by Id")
+	if len(p.where) > 0 {
+		b.WriteString("\n| where " + strings.Join(p.where, " and "))
+	}
+	by := slices.Clone(p.Columns)
+	if p.Size > 0 {
+		by = append(by, fmt.Sprintf("%s = bin(CreatedDateTime, %ds)", bucketColumn, p.Size/time.Second))
+	}
+	b.WriteString("\n| summarize " + countColumn + " = count()")
+	if len(by) > 0 {
+		b.WriteString(" by " + strings.Join(by, ", "))
+	}
+	return b.String()
+}
+
+// kqlTime writes a datetime literal's value to the nanosecond, UTC.
+func kqlTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

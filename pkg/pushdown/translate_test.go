@@ -1,0 +1,53 @@
+package pushdown
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+)
+
+// TestKQLShape pins the query docs/log-analytics.md ("Push-down") shows:
+// plain filters in KQL, derived ones (status) as a by column, the bin in
+// whole seconds.
+func TestKQLShape(t *testing.T) {
+	q := parse(t, map[string]any{"logType": "interactive", "metric": "failureRate", "groupBy": []string{"app", "clientApp"}, "timeAggregate": "1h",
+		"filters": []map[string]any{{"key": "app", "op": "!=", "value": "Microsoft Teams"}, {"key": "user", "op": "startsWith", "value": `a"\`}, {"key": "status", "op": "!=", "value": "success"}}})
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	p, err := Translate(q, query.Range{From: from, To: from.Add(24 * time.Hour), Interval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `SigninLogs
+| where CreatedDateTime >= datetime(2026-03-01T00:00:00Z) and CreatedDateTime < datetime(2026-03-02T00:00:00Z)
+| summarize arg_max(TimeGenerated, *) by Id
+| where AppDisplayName != "Microsoft Teams" and UserPrincipalName startswith_cs "a\"\\"
+| summarize SignIns = count() by AppDisplayName, ClientAppUsed, ResultType, Bucket = bin(CreatedDateTime, 3600s)`
+	if got := p.kqlFor(p.From, p.To); got != want {
+		t.Fatalf("KQL\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestNotPushable: what has no exact KQL form is refused by name.
+func TestNotPushable(t *testing.T) {
+	r := query.Range{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Interval: time.Hour}
+	for want, raw := range map[string]map[string]any{
+		"dimension browser":       {"groupBy": []string{"browser"}},
+		"dimension country":       {"filters": []map[string]any{{"key": "country", "op": "=", "value": "DE"}}},
+		"filter operator =~":      {"filters": []map[string]any{{"key": "app", "op": "=~", "value": "Teams|Outlook"}}},
+		"filter operator in":      {"filters": []map[string]any{{"key": "app", "op": "in", "value": []string{"a", "b"}}}},
+		"logType must be":         {"logType": "servicePrincipal"},
+		"format logs":             {"format": "logs"},
+		"metric lastSignIn":       {"format": "table", "metric": "lastSignIn"},
+		"template-variable":       {"queryType": "variable", "key": "app"},
+		"dimension authMethod":    {"groupBy": []string{"authMethod"}},
+		"dimension failureReason": {"groupBy": []string{"failureReason"}},
+	} {
+		_, err := Translate(parse(t, raw), r)
+		if !errors.Is(err, ErrNotPushable) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: %v; want ErrNotPushable naming %q", raw, err, want)
+		}
+	}
+}
