@@ -201,15 +201,26 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 // tables whose days are over and that took nothing since the previous round:
 // they take no new profiles unless a window of the day is loaded again.
 func (s *Store) sealLoop() {
+	s.every(s.cfg.SealEvery, func() bool {
+		s.tables.SealIdle(s.cfg.Now().Add(-s.cfg.Freshness))
+		return false
+	})
+}
+
+// every calls fn every period until Close or until fn returns true; it is a
+// background goroutine's body, counted in s.wg.
+func (s *Store) every(period time.Duration, fn func() (done bool)) {
 	defer s.wg.Done()
-	t := time.NewTicker(s.cfg.SealEvery)
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
 		case <-s.ctx.Done():
 			return
 		case <-t.C:
-			s.tables.SealIdle(s.cfg.Now().Add(-s.cfg.Freshness))
+			if fn() {
+				return
+			}
 		}
 	}
 }

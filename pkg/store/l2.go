@@ -202,20 +202,13 @@ func (s *Store) startL2() {
 }
 
 func (s *Store) reconnectL2() {
-	defer s.wg.Done()
-	t := time.NewTicker(l2Reconnect)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-			if err := s.l2.connect(s.cfg.MemcachedItemBytes); err == nil {
-				log.DefaultLogger.Info("Memcached (L2) is available", "addresses", s.l2.addrs)
-				return
-			}
+	s.every(l2Reconnect, func() bool {
+		if err := s.l2.connect(s.cfg.MemcachedItemBytes); err != nil {
+			return false
 		}
-	}
+		log.DefaultLogger.Info("Memcached (L2) is available", "addresses", s.l2.addrs)
+		return true
+	})
 }
 
 // cache returns the client, or nil while there is none or L2 is backing off.
