@@ -262,8 +262,14 @@ func TestEvictedWindowComesBackFromDisk(t *testing.T) {
 	limit := int(2*one + one/2)
 	small := New(&fakeSource{}, Config{Now: closedNow, Dir: dir, Namespace: "ns", DiskBytes: limit})
 	defer small.Close()
-	count(t, small, day, day.Add(4*time.Hour))
-	waitFiles(t, small, 2)
+	// One window at a time, each written before the next is fetched: files
+	// written by concurrent fetches have no order to assert on.
+	for h := range 4 {
+		start := day.Add(time.Duration(h) * time.Hour)
+		count(t, small, start, start.Add(time.Hour))
+		waitWindowFile(t, small, cacheKey(small.ns, signin.Interactive, window{start: start, size: time.Hour}))
+	}
+	small.Close() // waits for the last write's trim
 	files, _ := filepath.Glob(filepath.Join(small.diskPath(), "*.win"))
 	var onDisk int64
 	for _, f := range files {
@@ -291,6 +297,20 @@ func waitFiles(t *testing.T, s *Store, n int) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%d window files written; want %d", len(files), n)
+		}
+	}
+}
+
+// waitWindowFile waits until the store has written the window's file.
+func waitWindowFile(t *testing.T, s *Store, key string) {
+	t.Helper()
+	path := filepath.Join(s.diskPath(), windowFile(key))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("window file %s not written", path)
 		}
 	}
 }
