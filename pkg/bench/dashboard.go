@@ -29,20 +29,21 @@ const dashboardPattern = "dashboards/overview*.json"
 // fallbackQueries stand for the dashboard when its file is missing: the
 // README's questions as panels would ask them.
 var fallbackQueries = []panelQueries{
-	{"Distinct users per application", []map[string]any{{"logType": "all", "format": "table", "metric": "distinctUsers", "groupBy": []any{"app"}, "filters": []any{map[string]any{"key": "logType", "op": "in", "value": "interactive,nonInteractive"}}, "limit": 100}}},
-	{"Failed sign-ins", []map[string]any{{"logType": "all", "format": "table", "metric": "failures"}}},
-	{"Failures over time by reason", []map[string]any{{"logType": "all", "format": "timeSeries", "metric": "failures", "groupBy": []any{"failureReason"}, "timeAggregate": "1h", "limit": 10}}},
-	{"Browsers", []map[string]any{{"logType": "all", "format": "table", "metric": "count", "groupBy": []any{"browser"}, "limit": 10}}},
-	{"Operating systems", []map[string]any{{"logType": "all", "format": "table", "metric": "count", "groupBy": []any{"os"}, "limit": 10}}},
-	{"Resources of workload identities", []map[string]any{{"logType": "all", "format": "table", "metric": "count", "groupBy": []any{"logType", "servicePrincipal", "resource"}, "filters": []any{map[string]any{"key": "logType", "op": "in", "value": "servicePrincipal,managedIdentity"}}, "limit": 500}}},
-	{"Who, how, what", []map[string]any{{"logType": "all", "format": "table", "metric": "count", "groupBy": []any{"user", "app", "resource"}, "limit": 15}}},
-	{"Sign-ins by log type", []map[string]any{{"logType": "all", "format": "timeSeries", "metric": "count", "groupBy": []any{"logType"}, "timeAggregate": "1h", "limit": 10}}},
+	{title: "Distinct users per application", targets: []map[string]any{{"logType": "all", "format": "table", "metric": "distinctUsers", "groupBy": []any{"app"}, "filters": []any{map[string]any{"key": "logType", "op": "in", "value": "interactive,nonInteractive"}}, "limit": 100}}},
+	{title: "Failed sign-ins", targets: []map[string]any{{"logType": "all", "format": "table", "metric": "failures"}}},
+	{title: "Failures over time by reason", targets: []map[string]any{{"logType": "all", "format": "timeSeries", "metric": "failures", "groupBy": []any{"failureReason"}, "timeAggregate": "1h", "limit": 10}}},
+	{title: "Browsers", targets: []map[string]any{{"logType": "all", "format": "table", "metric": "count", "groupBy": []any{"browser"}, "limit": 10}}},
+	{title: "Operating systems", targets: []map[string]any{{"logType": "all", "format": "table", "metric": "count", "groupBy": []any{"os"}, "limit": 10}}},
+	{title: "Resources of workload identities", targets: []map[string]any{{"logType": "all", "format": "table", "metric": "count", "groupBy": []any{"logType", "servicePrincipal", "resource"}, "filters": []any{map[string]any{"key": "logType", "op": "in", "value": "servicePrincipal,managedIdentity"}}, "limit": 500}}},
+	{title: "Who, how, what", targets: []map[string]any{{"logType": "all", "format": "table", "metric": "count", "groupBy": []any{"user", "app", "resource"}, "limit": 15}}},
+	{title: "Sign-ins by log type", targets: []map[string]any{{"logType": "all", "format": "timeSeries", "metric": "count", "groupBy": []any{"logType"}, "timeAggregate": "1h", "limit": 10}}},
 }
 
 // dashPanel is a panel ready to send: its queries with variables applied.
 type dashPanel struct {
-	title   string
-	queries []map[string]any
+	title    string
+	timeFrom string // the panel's own relative time; figure d does not apply it
+	queries  []map[string]any
 }
 
 // Dashboard measures figure d: every panel of the "Sign-ins overview"
@@ -150,7 +151,7 @@ func (d dashboardJSON) panels(vars map[string]varValue, from string) []dashPanel
 	}
 	out := make([]dashPanel, 0, len(src))
 	for _, p := range src {
-		dp := dashPanel{title: p.title}
+		dp := dashPanel{title: p.title, timeFrom: p.timeFrom}
 		for _, t := range p.targets {
 			dp.queries = append(dp.queries, applyVariables(t, vars))
 		}

@@ -21,11 +21,12 @@ type dashboardJSON struct {
 }
 
 type panelJSON struct {
-	ID      int              `json:"id"`
-	Type    string           `json:"type"`
-	Title   string           `json:"title"`
-	Panels  []panelJSON      `json:"panels"` // a collapsed row's
-	Targets []map[string]any `json:"targets"`
+	ID       int              `json:"id"`
+	Type     string           `json:"type"`
+	Title    string           `json:"title"`
+	TimeFrom string           `json:"timeFrom"` // the panel's own relative time ("24h", "now/w"), if any
+	Panels   []panelJSON      `json:"panels"`   // a collapsed row's
+	Targets  []map[string]any `json:"targets"`
 }
 
 type variableJSON struct {
@@ -41,8 +42,9 @@ type variableJSON struct {
 
 // panelQueries is a panel's visible targets, variables not yet applied.
 type panelQueries struct {
-	title   string
-	targets []map[string]any
+	title    string
+	targets  []map[string]any
+	timeFrom string
 }
 
 // readDashboards reads the dashboards matching pattern under dir.
@@ -80,7 +82,7 @@ func (d dashboardJSON) queries() []panelQueries {
 				}
 			}
 			if len(ts) > 0 {
-				out = append(out, panelQueries{title: p.Title, targets: ts})
+				out = append(out, panelQueries{title: p.Title, timeFrom: p.TimeFrom, targets: ts})
 			}
 			walk(p.Panels)
 		}

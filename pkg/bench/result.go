@@ -66,7 +66,9 @@ func Figures() []Figure {
 		{ID: "e", Name: "coldload", Title: "cold load of 7 days against Graph's throttle", Run: ColdLoad},
 		{ID: "f", Name: "refresh", Title: "refresh of the open windows one minute later", Run: Refresh},
 		{ID: "g", Name: "workspace", Title: "cold load of 7 closed days through a Log Analytics workspace vs Graph's minimum", Run: WorkspaceColdLoad},
+		{ID: "h", Name: "pushdown", Title: "push-down: 90-day panels answered in a Log Analytics workspace, first load and refresh", Run: PushDown},
 		{ID: "i", Name: "warm", Title: "warm at start: the last days loaded when a datasource starts, and after a restart", Run: Warm},
+		{ID: "j", Name: "large", Title: "large tenant, 30 days in one store (cacheSizeMB 2048), overview panels warm", Run: Large},
 	}
 }
 
@@ -114,6 +116,16 @@ type Options struct {
 
 	Refreshes int // f: refreshes measured, one simulated minute apart (at most 60)
 
+	PushTenant string // h: the synthetic tenant in the workspace ("medium")
+	PushDays   int    // h: the panels' range, in days
+
+	LargeTenant  string // j: the synthetic tenant ("large")
+	LargeDays    int    // j: days held in one store
+	LargeCacheMB int    // j: the datasource's cacheSizeMB the store is configured for
+	// LargePanelBudget stops j's warm repeats (DashboardRepeats) once they
+	// have taken this long; 0: no limit.
+	LargePanelBudget time.Duration
+
 	// ProfileDir, when set, receives a CPU profile of each figure's measured
 	// section (decode.prof, aggregate-count.prof, …), for go tool pprof.
 	ProfileDir string
@@ -129,7 +141,9 @@ func Default() Options {
 		AggregateSignIns: 10_000_000, AggregateReps: 5,
 		DashboardRepeats: 30,
 		ColdTenant:       "small", ColdRange: 7 * 24 * time.Hour,
-		Refreshes: 60,
+		Refreshes:  60,
+		PushTenant: "medium", PushDays: 90,
+		LargeTenant: "large", LargeDays: 30, LargeCacheMB: 2048, LargePanelBudget: 3 * time.Minute,
 	}
 }
 
@@ -141,7 +155,9 @@ func Tiny() Options {
 		AggregateSignIns: 20_000, AggregateReps: 1,
 		DashboardRepeats: 2,
 		ColdTenant:       "small", ColdRange: 2 * time.Hour,
-		Refreshes: 12,
+		Refreshes:  12,
+		PushTenant: "small", PushDays: 3,
+		LargeTenant: "small", LargeDays: 2, LargeCacheMB: 64,
 	}
 }
 

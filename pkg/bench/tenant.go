@@ -223,7 +223,7 @@ var datasets struct {
 
 // events returns the sign-ins of the tenant created in [from, to), built once.
 func events(o Options, size string, from, to time.Time) (eventSet, error) {
-	key := fmt.Sprintf("%s/%d/%d/%d", size, o.Seed, from.Unix(), to.Unix())
+	key := eventsKey(o, size, from, to)
 	datasets.mu.Lock()
 	defer datasets.mu.Unlock()
 	if s, ok := datasets.sets[key]; ok {
@@ -245,6 +245,19 @@ func events(o Options, size string, from, to time.Time) (eventSet, error) {
 	}
 	datasets.sets[key] = s
 	return s, nil
+}
+
+func eventsKey(o Options, size string, from, to time.Time) string {
+	return fmt.Sprintf("%s/%d/%d/%d", size, o.Seed, from.Unix(), to.Unix())
+}
+
+// forgetEvents drops the sign-ins events generated for these arguments, so
+// that the memory they take can return to the system (figure j reads the
+// process's RSS without them).
+func forgetEvents(o Options, size string, from, to time.Time) {
+	datasets.mu.Lock()
+	defer datasets.mu.Unlock()
+	delete(datasets.sets, eventsKey(o, size, from, to))
 }
 
 // FreeStores closes the stores kept between runs of a figure (figure b's ten

@@ -22,17 +22,18 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 5, "runs of each figure; the table shows the medians")
-	only := flag.String("only", "", "figures to run, by letter or name, comma-separated (a|decode, b|aggregate, c|memory, d|dashboard, e|coldload, f|refresh, g|workspace, i|warm)")
+	only := flag.String("only", "", "figures to run, by letter or name, comma-separated (a|decode, b|aggregate, c|memory, d|dashboard, e|coldload, f|refresh, g|workspace, h|pushdown, i|warm, j|large)")
 	profiles := flag.String("cpuprofile", "", "a directory for CPU profiles of the measured sections")
 	verbose := flag.Bool("v", false, "progress on stderr")
+	days := flag.Int("jdays", bench.Default().LargeDays, "j: days of the large tenant held in one store")
 	flag.Parse()
-	if err := run(*runs, *only, *profiles, *verbose, os.Stdout); err != nil {
+	if err := run(*runs, *only, *profiles, *verbose, *days, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs int, only, profiles string, verbose bool, out io.Writer) error {
+func run(runs int, only, profiles string, verbose bool, largeDays int, out io.Writer) error {
 	if runs < 1 {
 		return fmt.Errorf("-runs %d: want at least 1", runs)
 	}
@@ -42,6 +43,10 @@ func run(runs int, only, profiles string, verbose bool, out io.Writer) error {
 	}
 	o := bench.Default()
 	o.ProfileDir = profiles
+	if largeDays < 1 {
+		return fmt.Errorf("-jdays %d: want at least 1", largeDays)
+	}
+	o.LargeDays = largeDays
 	if profiles != "" {
 		if err := os.MkdirAll(profiles, 0o755); err != nil {
 			return err
