@@ -46,6 +46,7 @@ type Datasource struct {
 	warm     *warmProgress    // loading the last warmDays at start (warm.go)
 	warnings []string         // what the admin should know although the datasource works
 	pushdown *pushdown.Runner // answers long ranges in a workspace; nil for other sources (pushdown.go)
+	reserved int64            // cache bytes added to the process's soft memory limit (memory.go)
 	backend.CallResourceHandler
 }
 
@@ -94,6 +95,11 @@ func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	ds.src = src
 	ds.store = store.New(src, scfg)
 	ds.pushdown = newPushDown(s, src, scfg.L1Bytes)
+	ds.reserved = int64(scfg.L1Bytes)
+	if ds.pushdown != nil {
+		ds.reserved += int64(max(scfg.L1Bytes/pushDownShare, 1<<20))
+	}
+	reserveCacheMemory(ds.reserved)
 	ds.engine = query.New(ds.reader(), query.WithLimits(s.Limits()), query.WithMemoryGuard(processGuard()))
 	ds.startWarming(time.Now())
 	return ds, nil
@@ -144,6 +150,8 @@ func graphConfig(s Settings) graph.Config {
 // calls it when the settings change or the datasource is deleted.
 func (ds *Datasource) Dispose() {
 	ds.stopWarming()
+	reserveCacheMemory(-ds.reserved)
+	ds.reserved = 0
 	ds.counters.forget()
 	if ds.store != nil {
 		if err := ds.store.Close(); err != nil {

@@ -32,12 +32,43 @@ var processGuard = sync.OnceValue(func() *memguard.Guard {
 })
 
 // softLimit tells Go's garbage collector to work harder as the heap nears
-// twice the query ceiling (at least 512 MB), unless GOMEMLIMIT says otherwise:
-// by default the heap may grow to twice what is live before a collection, so
-// queries holding the ceiling could cost the host twice that.
+// twice the query ceiling (at least 512 MB) plus what the datasources' caches
+// may hold, unless GOMEMLIMIT says otherwise: by default the heap may grow to
+// twice what is live before a collection, so queries holding the ceiling could
+// cost the host twice that.
 func softLimit(ceiling int64) {
+	heapBudget.Lock()
+	defer heapBudget.Unlock()
+	heapBudget.ceiling = ceiling
+	applySoftLimit()
+}
+
+// heapBudget is what the soft limit is made of. The caches count in full: a
+// limit below what they hold would have the collector run without pause
+// (BENCHMARKS.md, figure j: 2 GB of cached sign-ins).
+var heapBudget struct {
+	sync.Mutex
+	ceiling int64 // the queries' memory ceiling
+	caches  int64 // the cache sizes of the datasources running
+}
+
+// reserveCacheMemory adds delta bytes of cache (negative when a datasource
+// goes) to the soft limit.
+func reserveCacheMemory(delta int64) {
+	processGuard() // the ceiling is known before the limit is set
+	heapBudget.Lock()
+	defer heapBudget.Unlock()
+	heapBudget.caches += delta
+	applySoftLimit()
+}
+
+// softLimitFor is the soft limit for the queries' ceiling and the caches.
+func softLimitFor(ceiling, caches int64) int64 { return max(2*ceiling, 512<<20) + max(caches, 0) }
+
+// applySoftLimit sets the limit; heapBudget is locked.
+func applySoftLimit() {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetMemoryLimit(max(2*ceiling, 512<<20))
+	debug.SetMemoryLimit(softLimitFor(heapBudget.ceiling, heapBudget.caches))
 }

@@ -1,0 +1,42 @@
+package plugin
+
+import (
+	"context"
+	"os"
+	"runtime/debug"
+	"testing"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// TestSoftLimitCountsTheCaches: the garbage collector's soft limit leaves
+// room for what the datasources' caches hold, from when a datasource starts
+// until it is disposed; below it, a full cache would keep the collector
+// running without pause.
+func TestSoftLimitCountsTheCaches(t *testing.T) {
+	if got, want := softLimitFor(1<<30, 2<<30), int64(4<<30); got != want {
+		t.Errorf("softLimitFor(1 GiB, 2 GiB) = %d; want %d", got, want)
+	}
+	if got, want := softLimitFor(100<<20, 0), int64(512<<20); got != want {
+		t.Errorf("softLimitFor(100 MiB, 0) = %d; want the floor %d", got, want)
+	}
+	if os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOMEMLIMIT is set: the plugin leaves the limit to it")
+	}
+	processGuard() // sets the limit for the queries' ceiling, once per process
+	before := debug.SetMemoryLimit(-1)
+	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "softlimit",
+		JSONData: unwarmed(`{"source":"demo","demoSize":"small","cacheDir":"-","cacheSizeMB":300}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := inst.(*Datasource)
+	if got, want := debug.SetMemoryLimit(-1)-before, int64(300<<20); got != want {
+		t.Errorf("a datasource of cacheSizeMB 300 raised the limit by %d; want %d", got, want)
+	}
+	ds.Dispose()
+	ds.Dispose() // Grafana may dispose twice; the cache is released once
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("the limit after Dispose is %d; want %d as before", got, before)
+	}
+}
