@@ -93,7 +93,7 @@ func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	}
 	ds.src = src
 	ds.store = store.New(src, scfg)
-	ds.pushdown = newPushDown(s, src, scfg.L1Bytes)
+	ds.pushdown = newPushDown(s, src, scfg.L1Bytes, ds.store.SideCache(pushDownSpace))
 	ds.engine = query.New(ds.reader(), query.WithLimits(s.Limits()), query.WithMemoryGuard(processGuard()))
 	ds.startWarming(time.Now())
 	return ds, nil
