@@ -190,7 +190,8 @@ func TestOverviewPushedDownAnswersAsTheStore(t *testing.T) {
 }
 
 // TestEveryMetricPushedDownAnswersAsTheStore: every metric push-down has,
-// in both formats, on both user tables, grouped and filtered, over the week
+// in both formats, on both user tables, grouped and filtered (with "in"
+// lists and regular expressions for three of them), over the week
 // before dashNow (whole settled days, and parts of days at both ends) is
 // computed in the workspace and equals the store's answer exactly; asked a
 // second time (the settled days from the push-down's cache) it is the same.
@@ -205,11 +206,19 @@ func TestEveryMetricPushedDownAnswersAsTheStore(t *testing.T) {
 	n := 0
 	for _, lt := range []string{"interactive", "nonInteractive"} {
 		for _, metric := range metrics {
-			for _, q := range []map[string]any{
+			queries := []map[string]any{
 				{"logType": lt, "format": "timeSeries", "metric": metric, "groupBy": []string{"status"}, "timeAggregate": "6h", "limit": 5},
 				{"logType": lt, "format": "table", "metric": metric, "groupBy": []string{"app", "clientApp"}, "limit": 20,
 					"filters": []map[string]string{{"key": "userType", "op": "=", "value": "member"}, {"key": "app", "op": "!=", "value": "Microsoft Teams"}}},
-			} {
+			}
+			if metric == "count" || metric == "failureRate" || metric == "distinctUsers" {
+				// "in" lists and regular expressions, on plain and derived dimensions.
+				queries = append(queries, map[string]any{"logType": lt, "format": "timeSeries", "metric": metric, "groupBy": []string{"app"}, "timeAggregate": "24h", "limit": 8,
+					"filters": []map[string]any{{"key": "clientApp", "op": "in", "value": []string{"Browser", "Mobile Apps and Desktop clients"}},
+						{"key": "status", "op": "in", "value": "{failure,success}"}, {"key": "app", "op": "=~", "value": "Microsoft.*|Office.*|One.*"},
+						{"key": "user", "op": "!~", "value": "[m-z].*"}}})
+			}
+			for _, q := range queries {
 				for pass := range 2 {
 					name := fmt.Sprintf("%v pass %d", q, pass)
 					g, notices := framesApart(t, always.query(t, name, q, from, to, nil), always.ds.UID)

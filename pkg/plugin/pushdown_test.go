@@ -14,9 +14,9 @@ import (
 // TestPushDownRouting: with the demo speaking Log Analytics and pushDown
 // auto, a range of 8 days is computed in the workspace (auto pushes down
 // from 7) and says so, with the same numbers the store gives with pushDown
-// never; a day is the store's; a dimension without an exact KQL form falls
-// back to the store quietly under auto and with a notice naming it under
-// always. The Graph demo, and the demo without pushDown, are unaffected.
+// never, with "in" and regular-expression filters too; a day is the
+// store's; a dimension without an exact KQL form falls back to the store
+// quietly under auto and with a notice naming it under always. The Graph demo, and the demo without pushDown, are unaffected.
 func TestPushDownRouting(t *testing.T) {
 	const la = `"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","demoApi":"logAnalytics","warmDays":0`
 	auto := demo(t, `{`+la+`,"pushDown":"auto"}`)
@@ -38,6 +38,16 @@ func TestPushDownRouting(t *testing.T) {
 	}
 	if x, y := tableText(a), tableText(b); x != y || a.Frames[0].Rows() < 2 {
 		t.Fatalf("pushed down %s; the store %s", x, y)
+	}
+	// "in" lists and regular expressions push down too, with the same numbers.
+	const inAndRegex = `{"logType":"interactive","format":"table","metric":"count","groupBy":["app"],"limit":10,"filters":[` +
+		`{"key":"status","op":"in","value":["failure","interrupted"]},{"key":"app","op":"=~","value":"Microsoft.*|One.*"},{"key":"user","op":"!~","value":"z.*"}]}`
+	a, b = ask(t, auto, from, to, inAndRegex), ask(t, never, from, to, inAndRegex)
+	if a.Error != nil || b.Error != nil || !strings.Contains(notices(a), "Computed in the Log Analytics workspace") {
+		t.Fatalf("in and regex: %v, %v, notices %q", a.Error, b.Error, notices(a))
+	}
+	if x, y := tableText(a), tableText(b); x != y || a.Frames[0].Rows() < 2 {
+		t.Fatalf("in and regex pushed down %s; the store %s", x, y)
 	}
 	if day := ask(t, auto, to.Add(-24*time.Hour), to, q); strings.Contains(notices(day), "Computed in") {
 		t.Fatal("a day's range was pushed down")
