@@ -654,6 +654,16 @@ async function checkConfigEditor(page) {
   await visibleText(section, 'Log Analytics Reader');
   await section.getByLabel(/^Workspace ID/).fill('0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d');
   await section.getByText(/^Not a GUID/).waitFor({ state: 'detached' });
+
+  // Push-down: a workspace's default (auto, from 7 days) shown, not written; always hides the days.
+  await expectValue(section.getByLabel(/^Push-down/), 'Auto', 'Push-down');
+  check(
+    (await section.getByLabel(/^Push down from \(days\)/).getAttribute('placeholder')) === '7',
+    'Push down from (days): placeholder not 7'
+  );
+  await choose(page, section.getByLabel(/^Push-down/), 'Always');
+  await receivedValue(page, 'config-editor', (s) => s.jsonData.pushDown === 'always', 'pushDown not always');
+  await section.getByLabel(/^Push down from \(days\)/).waitFor({ state: 'detached' });
 }
 
 const watchdog = setTimeout(() => {

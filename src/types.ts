@@ -225,6 +225,8 @@ export type DemoApi = 'graph' | 'logAnalytics';
 export type Cloud = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
 export type AuthType = 'clientSecret' | 'clientCertificate' | 'managedIdentity' | 'workloadIdentity';
 export type DemoSize = 'small' | 'medium' | 'large';
+/** Whether a query is computed in the Log Analytics workspace (pushDown). */
+export type PushDown = 'auto' | 'always' | 'never';
 
 export interface SignInDataSourceOptions extends DataSourceJsonData {
   source?: Source;
@@ -243,6 +245,13 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
   // optional override of the cloud's query API.
   workspaceId?: string;
   logAnalyticsEndpoint?: string;
+  /**
+   * Log Analytics only (a workspace, or the demo speaking it): which queries are counted in
+   * the workspace instead of the cache (docs/log-analytics.md, "Push-down"); auto pushes
+   * down ranges of pushDownAfterDays or more.
+   */
+  pushDown?: PushDown;
+  pushDownAfterDays?: number;
 
   // Demo source.
   demoSeed?: number;
@@ -302,6 +311,8 @@ export const SETTINGS_DEFAULTS = {
   demoSeed: 1,
   demoSize: 'medium' as DemoSize,
   demoApi: 'graph' as DemoApi,
+  pushDown: 'never' as PushDown,
+  pushDownAfterDays: 7,
   demoFileMaxMB: 256,
   retentionDays: 30,
   cacheSizeMB: 256,
@@ -344,6 +355,8 @@ export function settingsDefaults(jsonData: SignInDataSourceOptions): SettingsDef
   }
   if (jsonData.source === 'logAnalytics') {
     d.retentionDays = 90;
+    // The demo stays on the cache unless asked, so both of its APIs answer alike.
+    d.pushDown = 'auto';
   }
   return d;
 }
@@ -377,6 +390,24 @@ export const CLOUDS: CloudInfo[] = [
     graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn',
     authorityHost: 'https://login.chinacloudapi.cn/',
     logAnalyticsEndpoint: 'https://api.loganalytics.azure.cn',
+  },
+];
+
+export const PUSH_DOWNS: Array<Option<PushDown>> = [
+  {
+    value: 'auto',
+    label: 'Auto',
+    description: 'Ranges of “Push down from” days or more are counted in the workspace; shorter ones by the cache',
+  },
+  {
+    value: 'always',
+    label: 'Always',
+    description: 'Every query that has an exact KQL form is counted in the workspace; the rest say why not',
+  },
+  {
+    value: 'never',
+    label: 'Never',
+    description: 'Every query is answered by the cache, listing the sign-ins of its range',
   },
 ];
 

@@ -94,10 +94,10 @@ func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	}
 	ds.src = src
 	ds.store = store.New(src, scfg)
-	ds.pushdown = newPushDown(s, src, scfg.L1Bytes)
+	ds.pushdown = newPushDown(s, src, scfg.L1Bytes, ds.store.SideCache(pushDownSpace))
 	ds.reserved = int64(scfg.L1Bytes)
 	if ds.pushdown != nil {
-		ds.reserved += int64(max(scfg.L1Bytes/pushDownShare, 1<<20))
+		ds.reserved += int64(pushDownCacheBytes(scfg.L1Bytes))
 	}
 	reserveCacheMemory(ds.reserved)
 	ds.engine = query.New(ds.reader(), query.WithLimits(s.Limits()), query.WithMemoryGuard(processGuard()))

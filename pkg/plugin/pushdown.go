@@ -10,6 +10,7 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pushdown"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // Values of the pushDown setting.
@@ -27,6 +28,9 @@ const DefaultPushDownAfterDays = DefaultWarmDays
 // pushDownShare is the share of the in-process cache size (cacheSizeMB)
 // the push-down's cache of settled days gets: its values are small counts.
 const pushDownShare = 8
+
+// pushDownCacheBytes is push-down's in-process cache for a cache size.
+func pushDownCacheBytes(cacheBytes int) int { return max(cacheBytes/pushDownShare, 1<<20) }
 
 func (s Settings) validatePushDown() error {
 	switch s.PushDown {
@@ -62,15 +66,26 @@ func (s Settings) pushDownAfter() time.Duration {
 	return time.Duration(days) * 24 * time.Hour
 }
 
+// pushDownSpace is the push-down's space of the store's memcached, beside
+// its windows (store.SideCache).
+const pushDownSpace = "pushdown"
+
 // newPushDown is the push-down runner of a workspace source; nil for every
-// other source and for pushDown never. Its cache is in-process only (L1):
-// the memcached L2 of the store's windows is not shared with it.
-func newPushDown(s Settings, src source, cacheBytes int) *pushdown.Runner {
+// other source and for pushDown never. Its cache of settled days is
+// in-process (L1) and, when the datasource has memcached, in front of the
+// store's (side, nil without): replicas and a re-created datasource then
+// share the days any of them asked for, sealed under the store's key as its
+// windows are.
+func newPushDown(s Settings, src source, cacheBytes int, side *store.SideCache) *pushdown.Runner {
 	la, ok := src.(*logAnalyticsSource)
 	if !ok || s.pushDownMode() == PushDownNever {
 		return nil
 	}
-	return &pushdown.Runner{Workspace: la.Client, Cache: pushdown.NewL1(max(cacheBytes/pushDownShare, 1<<20)), Settle: s.Freshness()}
+	var cache pushdown.Cache = pushdown.NewL1(pushDownCacheBytes(cacheBytes))
+	if side != nil { // a nil *SideCache in the interface would not be nil
+		cache = pushdown.Tiered{L1: cache, L2: side}
+	}
+	return &pushdown.Runner{Workspace: la.Client, Cache: cache, Settle: s.Freshness()}
 }
 
 // run answers a query: in the workspace when the routing rule says so

@@ -1,7 +1,9 @@
 package plugin
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -12,9 +14,9 @@ import (
 // TestPushDownRouting: with the demo speaking Log Analytics and pushDown
 // auto, a range of 8 days is computed in the workspace (auto pushes down
 // from 7) and says so, with the same numbers the store gives with pushDown
-// never; a day is the store's; a dimension without an exact KQL form falls
-// back to the store quietly under auto and with a notice naming it under
-// always. The Graph demo, and the demo without pushDown, are unaffected.
+// never, with "in" and regular-expression filters too; a day is the
+// store's; a dimension without an exact KQL form falls back to the store
+// quietly under auto and with a notice naming it under always. The Graph demo, and the demo without pushDown, are unaffected.
 func TestPushDownRouting(t *testing.T) {
 	const la = `"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","demoApi":"logAnalytics","warmDays":0`
 	auto := demo(t, `{`+la+`,"pushDown":"auto"}`)
@@ -37,6 +39,16 @@ func TestPushDownRouting(t *testing.T) {
 	if x, y := tableText(a), tableText(b); x != y || a.Frames[0].Rows() < 2 {
 		t.Fatalf("pushed down %s; the store %s", x, y)
 	}
+	// "in" lists and regular expressions push down too, with the same numbers.
+	const inAndRegex = `{"logType":"interactive","format":"table","metric":"count","groupBy":["app"],"limit":10,"filters":[` +
+		`{"key":"status","op":"in","value":["failure","interrupted"]},{"key":"app","op":"=~","value":"Microsoft.*|One.*"},{"key":"user","op":"!~","value":"z.*"}]}`
+	a, b = ask(t, auto, from, to, inAndRegex), ask(t, never, from, to, inAndRegex)
+	if a.Error != nil || b.Error != nil || !strings.Contains(notices(a), "Computed in the Log Analytics workspace") {
+		t.Fatalf("in and regex: %v, %v, notices %q", a.Error, b.Error, notices(a))
+	}
+	if x, y := tableText(a), tableText(b); x != y || a.Frames[0].Rows() < 2 {
+		t.Fatalf("in and regex pushed down %s; the store %s", x, y)
+	}
 	if day := ask(t, auto, to.Add(-24*time.Hour), to, q); strings.Contains(notices(day), "Computed in") {
 		t.Fatal("a day's range was pushed down")
 	}
@@ -46,6 +58,43 @@ func TestPushDownRouting(t *testing.T) {
 	}
 	if browser := ask(t, always, from, to, byBrowser); browser.Error != nil || !strings.Contains(notices(browser), "dimension browser") {
 		t.Fatalf("browser under always: %v %q", browser.Error, notices(browser))
+	}
+}
+
+// TestPushDownSharesSettledDaysInMemcached: two datasources of one UID and
+// settings sharing a memcached (two Grafana replicas, or one re-created), each
+// with its own demo workspace: the first asks its workspace for every
+// settled day; the second answers the same panel, the same, with no request
+// to its workspace at all. Needs SIGNINLENS_TEST_MEMCACHED.
+func TestPushDownSharesSettledDaysInMemcached(t *testing.T) {
+	mc := os.Getenv("SIGNINLENS_TEST_MEMCACHED")
+	if mc == "" {
+		t.Skip("set SIGNINLENS_TEST_MEMCACHED=host:port to run against memcached")
+	}
+	// Memcached keeps values between runs: a secret of this run's keys them
+	// apart from the last run's.
+	secret := map[string]string{"cacheSecret": fmt.Sprintf("pushdown-l2-%d", time.Now().UnixNano())}
+	jd := fmt.Sprintf(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","demoApi":"logAnalytics","pushDown":"always","memcachedAddresses":%q}`, mc)
+	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // every day of the range has settled
+	from := to.Add(-4 * 24 * time.Hour)
+	const q = `{"logType":"interactive","metric":"failures","groupBy":["app"],"timeAggregate":"1h","limit":5}`
+	var answers []string
+	for i := range 2 {
+		ds := newInstance(t, jd, secret).(*Datasource)
+		before := ds.demo.Stats().Requests
+		res := ask(t, ds, from, to, q)
+		if res.Error != nil || !strings.Contains(notices(res), "Computed in the Log Analytics workspace") {
+			t.Fatalf("datasource %d: %v, notices %q", i, res.Error, notices(res))
+		}
+		requests := ds.demo.Stats().Requests - before
+		if i == 0 && requests < 4 || i == 1 && requests != 0 {
+			t.Fatalf("datasource %d made %d requests to its workspace; want the 4 days asked by the first, none by the second", i, requests)
+		}
+		b, _ := json.Marshal(res.Frames)
+		answers = append(answers, string(b))
+	}
+	if answers[0] != answers[1] || len(answers[0]) < 100 {
+		t.Fatalf("the second datasource answered\n%s\nthe first\n%s", answers[1], answers[0])
 	}
 }
 

@@ -196,19 +196,10 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// matches applies a filter the KQL could not (one on a derived dimension)
-// with the engine's semantics for the operators pushed down.
-func matches(f *query.Filter, v string) bool {
-	switch f.Op {
-	case query.OpEq:
-		return v == f.Value
-	case query.OpNotEq:
-		return v != f.Value
-	case query.OpStartsWith:
-		return len(v) >= len(f.Value) && v[:len(f.Value)] == f.Value
-	}
-	return false
-}
+// matches applies a filter the KQL does not (one on a derived dimension,
+// or a regular expression) by the engine's own rule, so the two cannot
+// differ.
+func matches(f *query.Filter, v string) bool { return f.Match(v) }
 
 // labelOf is a value as a group's label, as the engine labels it.
 func labelOf(v string) string {

@@ -11,11 +11,41 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 )
 
-// Cache keeps the answers of closed UTC days. Get's false is a miss. An L2
-// (memcached) satisfies it as well as L1 does; the plugin wires L1 only.
+// Cache keeps the answers of closed UTC days. Get's false is a miss. Neither
+// returns an error: a cache that fails only misses, and the workspace answers.
+// L1 is one; the plugin puts it in front of the store's memcached (its
+// store.SideCache) with Tiered when the datasource has memcached.
 type Cache interface {
 	Get(key string) ([]byte, bool)
 	Set(key string, value []byte)
+}
+
+// Tiered is an in-process cache in front of a shared one (memcached): a
+// Grafana replica, or the datasource re-created after a settings change or
+// restart, reads the settled days another has asked for instead of asking
+// the workspace again.
+type Tiered struct {
+	L1, L2 Cache
+}
+
+// Get reads L1, then L2; a value found in L2 is copied into L1, so the next
+// refresh does not go over the network for it. The Runner checks every value
+// it reads, wherever from.
+func (t Tiered) Get(key string) ([]byte, bool) {
+	if v, ok := t.L1.Get(key); ok {
+		return v, true
+	}
+	v, ok := t.L2.Get(key)
+	if ok {
+		t.L1.Set(key, v)
+	}
+	return v, ok
+}
+
+// Set writes both.
+func (t Tiered) Set(key string, value []byte) {
+	t.L1.Set(key, value)
+	t.L2.Set(key, value)
 }
 
 // L1 is an in-process Cache of at most maxBytes (fastcache).

@@ -143,7 +143,14 @@ func TestRowLimitIsAnError(t *testing.T) {
 	from, to := closedDay()
 	q := parse(t, map[string]any{"logType": "interactive", "format": "table", "metric": "distinctUsers", "groupBy": []string{"app"}})
 	_, err := (&Runner{Workspace: ws.client}).Answer(context.Background(), q, query.Range{From: from, To: to}, ws.engine.Limits())
-	if !errors.Is(err, loganalytics.ErrRowLimit) || !strings.Contains(err.Error(), "500,000 rows") {
+	if !errors.Is(err, loganalytics.ErrRowLimit) || !strings.Contains(err.Error(), "500,000 rows") || errors.Is(err, ErrNotPushable) {
 		t.Fatalf("err %v; want ErrRowLimit naming the limit", err)
+	}
+	// A regular expression's column in the grouping made the rows too many:
+	// not pushable, so the plugin answers from the store instead of failing.
+	q = parse(t, map[string]any{"logType": "interactive", "format": "table", "metric": "count", "filters": []map[string]any{{"key": "user", "op": "=~", "value": "[a-m].*"}}})
+	_, err = (&Runner{Workspace: ws.client}).Answer(context.Background(), q, query.Range{From: from, To: to}, ws.engine.Limits())
+	if !errors.Is(err, loganalytics.ErrRowLimit) || !errors.Is(err, ErrNotPushable) || !strings.Contains(err.Error(), "regular-expression filter") {
+		t.Fatalf("err %v; want ErrNotPushable and ErrRowLimit, naming the regular expression", err)
 	}
 }

@@ -30,6 +30,17 @@ func TestExactAgainstEngine(t *testing.T) {
 		[]map[string]any{{"key": "app", "op": "!=", "value": "Microsoft Teams"}, {"key": "legacyAuth", "op": "=", "value": "false"}},
 		[]map[string]any{{"key": "user", "op": "startsWith", "value": "a"}, {"key": "browser", "op": "=~", "value": ".*"}}, // Grafana's All: no filter
 	}
+	// "in" lists (an item holding a comma, Grafana's "{a,b}" form, "(empty)")
+	// and regular expressions (anchored RE2, "(empty)" selecting the empty
+	// value, !~) on plain and derived dimensions.
+	filters = append(filters,
+		[]map[string]any{{"key": "app", "op": "in", "value": []string{"Microsoft Teams", "Office 365 Exchange Online", "a, b", "(empty)"}}},
+		[]map[string]any{{"key": "app", "op": "in", "value": "{Microsoft Teams,Microsoft Teams Web Client}"}, {"key": "status", "op": "in", "value": []string{"failure", "interrupted"}}},
+		[]map[string]any{{"key": "errorCode", "op": "in", "value": "50126,50074,0"}, {"key": "userType", "op": "in", "value": []string{"member"}}},
+		[]map[string]any{{"key": "app", "op": "=~", "value": "Microsoft.*|Office 365 .*Online"}, {"key": "user", "op": "!~", "value": "[a-f].*"}},
+		[]map[string]any{{"key": "resource", "op": "=~", "value": `\(empty\)|Microsoft Graph`}, {"key": "status", "op": "!~", "value": "succ.*"}},
+		[]map[string]any{{"key": "clientApp", "op": "!~", "value": "Browser"}, {"key": "legacyAuth", "op": "=~", "value": "f.*"}},
+	)
 	for _, h := range hostile {
 		filters = append(filters, []map[string]any{{"key": "user", "op": "!=", "value": h}}, []map[string]any{{"key": "app", "op": "=", "value": h}},
 			[]map[string]any{{"key": "ipAddress", "op": "startsWith", "value": h}})
@@ -47,7 +58,7 @@ func TestExactAgainstEngine(t *testing.T) {
 		for _, metric := range metrics {
 			for gi, groupBy := range groupBys {
 				for fi, f := range filters {
-					if fi > 3 && (gi != 1 || metric != "count" && metric != "distinctUsers") {
+					if fi > 9 && (gi != 1 || metric != "count" && metric != "distinctUsers") {
 						continue // the hostile values once per format and two metrics
 					}
 					for _, limit := range []int{0, 3} {

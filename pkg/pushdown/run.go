@@ -2,6 +2,7 @@ package pushdown
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -48,13 +49,24 @@ func (r *Runner) Answer(ctx context.Context, q query.Query, rng query.Range, lim
 	if q.Metric.IsDistinct() || r.Cache == nil {
 		a, err := r.ask(ctx, p, p.From, p.To)
 		if err != nil {
-			return query.Result{}, err
+			return query.Result{}, p.rowLimit(err)
 		}
 		answers = []loganalytics.Answer{a}
 	} else if answers, err = r.byDay(ctx, p); err != nil {
-		return query.Result{}, err
+		return query.Result{}, p.rowLimit(err)
 	}
 	return p.Result(answers, lim)
+}
+
+// rowLimit makes an answer cut at the workspace's row limit not pushable
+// when a regular-expression filter's column is in the grouping: the store
+// answers that query as it did before regular expressions were pushed down,
+// rather than the panel failing for a filter it could show.
+func (p *Plan) rowLimit(err error) error {
+	if p.regexLocal && errors.Is(err, loganalytics.ErrRowLimit) {
+		return fmt.Errorf("%w: a regular-expression filter is applied to the answer's rows, grouped by its column, and they are more than the workspace returns: %w", ErrNotPushable, err)
+	}
+	return err
 }
 
 func (r *Runner) ask(ctx context.Context, p *Plan, from, to time.Time) (loganalytics.Answer, error) {

@@ -45,7 +45,11 @@ type Plan struct {
 	// rows by the decoder's rules; where are the KQL conditions of the others.
 	local []query.Filter
 	where []string
-	query query.Query
+	// regexLocal says a regular-expression filter is among local: its
+	// column in the grouping may make the answer more rows than the
+	// workspace returns where the store would still answer (Runner.Answer).
+	regexLocal bool
+	query      query.Query
 }
 
 // Translate plans q over r, or fails with ErrNotPushable
@@ -74,9 +78,17 @@ func Translate(q query.Query, r query.Range) (*Plan, error) {
 	var where []string
 	for _, f := range q.Filters {
 		col := dimensionColumns[f.Dim]
-		if col.plain {
+		if col.plain && f.Op != query.OpMatch && f.Op != query.OpNotMatch {
 			where = append(where, condition(col.name, f))
 			continue
+		}
+		// A derived dimension, or a regular expression: the engine's own
+		// Filter.Match decides on the answer's rows, grouped by the column.
+		// RE2 is not written in KQL: Kusto's "matches regex" anchors,
+		// escapes and treats the empty value differently, and no test of
+		// ours could show the two agree on every expression.
+		if f.Op == query.OpMatch || f.Op == query.OpNotMatch {
+			p.regexLocal = true
 		}
 		cols[col.name] = true
 		p.local = append(p.local, f)
@@ -111,11 +123,8 @@ func pushable(q query.Query) error {
 			return fmt.Errorf("%w: a filter on dimension %s", ErrNotPushable, f.Dim)
 		}
 		switch f.Op {
-		case query.OpEq, query.OpNotEq, query.OpStartsWith:
-		default:
-			// Regular expressions: RE2 and Kusto's dialect differ. "in":
-			// the parsed filter no longer tells a list item holding a comma
-			// from two items.
+		case query.OpEq, query.OpNotEq, query.OpStartsWith, query.OpIn, query.OpMatch, query.OpNotMatch:
+		default: // an operator added to the engine is not pushed down until written here
 			return fmt.Errorf("%w: filter operator %s (on %s)", ErrNotPushable, f.Op, f.Dim)
 		}
 	}
@@ -130,8 +139,17 @@ func matchesEverything(f query.Filter) bool {
 }
 
 // condition is a filter on a plain column as KQL: case-sensitive, as the
-// engine compares.
+// engine compares ("in", not "in~"). An "in" list is the engine's own items,
+// sorted, so one filter always writes one query shape (a cache key).
 func condition(col string, f query.Filter) string {
+	if f.Op == query.OpIn {
+		items := f.Items()
+		quoted := make([]string, len(items))
+		for i, v := range items {
+			quoted[i] = Quote(v)
+		}
+		return col + " in (" + strings.Join(quoted, ", ") + ")"
+	}
 	op := map[query.Op]string{query.OpEq: "==", query.OpNotEq: "!=", query.OpStartsWith: "startswith_cs"}[f.Op]
 	return col + " " + op + " " + Quote(f.Value)
 }

@@ -30,20 +30,47 @@ func TestKQLShape(t *testing.T) {
 	}
 }
 
+// TestKQLInAndRegex: an "in" filter on a plain column is a KQL list of the
+// engine's own items, sorted — a list item holding a comma stays one item,
+// "{a, b}" (Grafana's multi-value form) is two and "(empty)" is the empty
+// value; "in" on a derived dimension and regular expressions are not written
+// in KQL: their columns join the grouping and the engine's rule is applied
+// to the answer's rows.
+func TestKQLInAndRegex(t *testing.T) {
+	q := parse(t, map[string]any{"logType": "interactive", "format": "table", "metric": "count", "filters": []map[string]any{
+		{"key": "app", "op": "in", "value": []string{"Teams, Web", "Outlook", "(empty)"}},
+		{"key": "clientApp", "op": "in", "value": "{Browser, Mobile Apps and Desktop clients}"},
+		{"key": "user", "op": "=~", "value": `a.*|b"`},
+		{"key": "status", "op": "in", "value": []string{"failure", "interrupted"}},
+	}})
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	p, err := Translate(q, query.Range{From: from, To: from.Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `SigninLogs
+| where CreatedDateTime >= datetime(2026-03-01T00:00:00Z) and CreatedDateTime < datetime(2026-03-02T00:00:00Z)
+| summarize arg_max(TimeGenerated, *) by Id
+| where AppDisplayName in ("", "Outlook", "Teams, Web") and ClientAppUsed in ("Browser", "Mobile Apps and Desktop clients")
+| summarize SignIns = count() by ResultType, UserPrincipalName`
+	if got := p.kqlFor(p.From, p.To); got != want {
+		t.Fatalf("KQL\n%s\nwant\n%s", got, want)
+	}
+}
+
 // TestNotPushable: what has no exact KQL form is refused by name.
 func TestNotPushable(t *testing.T) {
 	r := query.Range{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Interval: time.Hour}
 	for want, raw := range map[string]map[string]any{
-		"dimension browser":       {"groupBy": []string{"browser"}},
-		"dimension country":       {"filters": []map[string]any{{"key": "country", "op": "=", "value": "DE"}}},
-		"filter operator =~":      {"filters": []map[string]any{{"key": "app", "op": "=~", "value": "Teams|Outlook"}}},
-		"filter operator in":      {"filters": []map[string]any{{"key": "app", "op": "in", "value": []string{"a", "b"}}}},
-		"logType must be":         {"logType": "servicePrincipal"},
-		"format logs":             {"format": "logs"},
-		"metric lastSignIn":       {"format": "table", "metric": "lastSignIn"},
-		"template-variable":       {"queryType": "variable", "key": "app"},
-		"dimension authMethod":    {"groupBy": []string{"authMethod"}},
-		"dimension failureReason": {"groupBy": []string{"failureReason"}},
+		"dimension browser":        {"groupBy": []string{"browser"}},
+		"dimension country":        {"filters": []map[string]any{{"key": "country", "op": "=", "value": "DE"}}},
+		"a filter on dimension os": {"filters": []map[string]any{{"key": "os", "op": "in", "value": []string{"Windows", "iOS"}}}},
+		"logType must be":          {"logType": "servicePrincipal"},
+		"format logs":              {"format": "logs"},
+		"metric lastSignIn":        {"format": "table", "metric": "lastSignIn"},
+		"template-variable":        {"queryType": "variable", "key": "app"},
+		"dimension authMethod":     {"groupBy": []string{"authMethod"}},
+		"dimension failureReason":  {"groupBy": []string{"failureReason"}},
 	} {
 		_, err := Translate(parse(t, raw), r)
 		if !errors.Is(err, ErrNotPushable) || !strings.Contains(err.Error(), want) {

@@ -2,7 +2,9 @@ package query
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
@@ -136,6 +138,22 @@ func opNames() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// Items are the values an "in" filter keeps, sorted, as the engine reads the
+// list (split, trimmed, "(empty)" read as the empty value); nil for the other
+// operators. A push-down writes them as a KQL list: the parsed Value, joined
+// with commas, no longer tells an item holding a comma from two items.
+func (f *Filter) Items() []string {
+	if f.Op != OpIn {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(f.set))
+}
+
+// Match reports whether a sign-in's value of the filter's dimension passes,
+// exactly as the engine decides: a push-down applies the filters it cannot
+// write in KQL to the rows of its answer with it.
+func (f *Filter) Match(v string) bool { return f.matches(v) }
 
 // matches reports whether a sign-in's value of the filter's dimension passes.
 // A list-valued dimension (authMethod, riskEventType) passes "=", "in", "=~"

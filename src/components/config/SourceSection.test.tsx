@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 
 import { startsWith } from '../../test/fixtures';
 
+import { choose, findOption } from '../../test/combobox';
 import { SourceSection } from './SourceSection';
 import { renderConfig } from './testing';
 
@@ -98,5 +99,74 @@ describe('SourceSection', () => {
     expect(radio('Source', 'Log Analytics workspace')).toBeChecked();
     expect(screen.getByLabelText(startsWith('Workspace ID'))).toHaveValue(` ${WORKSPACE} `);
     expect(screen.queryByText(/Not a GUID/)).not.toBeInTheDocument();
+  });
+
+  describe('push-down', () => {
+    const pushDown = () => screen.getByLabelText(startsWith('Push-down'));
+    const afterDays = () => screen.queryByLabelText(startsWith('Push down from (days)'));
+
+    it('is offered only when the sign-ins come through Log Analytics', () => {
+      for (const jsonData of [
+        {},
+        { source: 'graph' as const },
+        { source: 'graph' as const, demoApi: 'logAnalytics' as const },
+      ]) {
+        const { unmount } = renderConfig(SourceSection, jsonData);
+        expect(screen.queryByLabelText(startsWith('Push-down'))).not.toBeInTheDocument();
+        expect(afterDays()).not.toBeInTheDocument();
+        unmount();
+      }
+    });
+
+    it("shows a workspace's default, auto from 7 days, without writing it", () => {
+      const { latest } = renderConfig(SourceSection, { source: 'logAnalytics' });
+      expect(pushDown()).toHaveValue('Auto');
+      expect(pushDown()).toHaveAccessibleName(/Default: auto for a workspace/);
+      expect(afterDays()).toHaveAttribute('placeholder', '7');
+      expect(latest().jsonData).toEqual({ source: 'logAnalytics' });
+    });
+
+    it("shows the demo's default, never, and no days", () => {
+      renderConfig(SourceSection, { source: 'demo', demoApi: 'logAnalytics' });
+      expect(pushDown()).toHaveValue('Never');
+      expect(pushDown()).toHaveAccessibleName(/Default: never for the demo tenant/);
+      expect(pushDown()).toHaveAccessibleName(/Every query is answered by the cache/);
+      expect(afterDays()).not.toBeInTheDocument();
+    });
+
+    it('describes each mode and saves the one picked, and the days under auto', async () => {
+      const { user, latest } = renderConfig(SourceSection, { source: 'logAnalytics', workspaceId: WORKSPACE });
+      await user.click(pushDown());
+      const described: Array<[string, RegExp]> = [
+        ['Auto', /Ranges of .Push down from. days or more are counted in the workspace/],
+        ['Always', /Every query that has an exact KQL form is counted in the workspace/],
+        ['Never', /Every query is answered by the cache/],
+      ];
+      for (const [label, description] of described) {
+        expect((await findOption(label)).textContent).toMatch(description);
+      }
+      await user.keyboard('{Escape}');
+      await user.type(afterDays()!, '30');
+      expect(latest().jsonData).toEqual({ source: 'logAnalytics', workspaceId: WORKSPACE, pushDownAfterDays: 30 });
+
+      await choose(user, pushDown(), 'Always');
+      expect(latest().jsonData.pushDown).toBe('always');
+      expect(pushDown()).toHaveAccessibleName(/Every query that has an exact KQL form is counted in the workspace/);
+      expect(afterDays()).not.toBeInTheDocument();
+
+      await choose(user, pushDown(), 'Never');
+      expect(latest().jsonData).toEqual({
+        source: 'logAnalytics',
+        workspaceId: WORKSPACE,
+        pushDown: 'never',
+        pushDownAfterDays: 30,
+      });
+    });
+
+    it('renders saved settings', () => {
+      renderConfig(SourceSection, { source: 'demo', demoApi: 'logAnalytics', pushDown: 'auto', pushDownAfterDays: 14 });
+      expect(pushDown()).toHaveValue('Auto');
+      expect(afterDays()).toHaveValue(14);
+    });
   });
 });

@@ -1,8 +1,18 @@
 import React, { useId } from 'react';
 import { ConfigSection } from '@grafana/plugin-ui';
-import { Field, RadioButtonGroup, Switch } from '@grafana/ui';
+import { Combobox, Field, RadioButtonGroup, Switch } from '@grafana/ui';
 
-import { DemoApi, DemoSize, Option, SETTINGS_DEFAULTS, Source } from '../../types';
+import {
+  DemoApi,
+  DemoSize,
+  Option,
+  PUSH_DOWNS,
+  PushDown,
+  SETTINGS_DEFAULTS,
+  Source,
+  readsLogAnalytics,
+  settingsDefaults,
+} from '../../types';
 import { ConfigProps, GUID_PLACEHOLDER, IniSetting, NumberSetting, TextSetting, isGuid, setJsonData } from './fields';
 
 const SOURCES: Array<Option<Source>> = [
@@ -55,7 +65,53 @@ export function SourceSection(props: ConfigProps) {
           validate={workspaceIdError}
         />
       )}
+      {readsLogAnalytics(jsonData) && <PushDownOptions {...props} />}
     </ConfigSection>
+  );
+}
+
+/**
+ * Whether queries are counted in the workspace (pushDown) and from how many days under auto
+ * (pushDownAfterDays). Shown for a workspace and for the demo speaking Log Analytics: the
+ * backend ignores both elsewhere. The default shows as the selected mode and is written only
+ * when picked, so the backend stays the one place that decides it.
+ */
+function PushDownOptions(props: ConfigProps) {
+  const { jsonData } = props.options;
+  const id = useId();
+  const defaults = settingsDefaults(jsonData);
+  const mode = jsonData.pushDown ?? defaults.pushDown;
+  return (
+    <>
+      <Field
+        label="Push-down"
+        description={
+          <>
+            Which panel queries are counted in the workspace with one exact KQL query instead of listing their sign-ins
+            into the cache; queries with no exact KQL form always use the cache. Default:{' '}
+            {defaults.pushDown === 'auto' ? 'auto for a workspace' : 'never for the demo tenant'}.{' '}
+            {PUSH_DOWNS.find((o) => o.value === mode)?.description}.
+          </>
+        }
+      >
+        <Combobox<PushDown>
+          id={id}
+          width={24}
+          options={PUSH_DOWNS}
+          value={mode}
+          onChange={(o) => o && setJsonData(props, 'pushDown', o.value)}
+        />
+      </Field>
+      {mode === 'auto' && (
+        <NumberSetting
+          props={props}
+          name="pushDownAfterDays"
+          label="Push down from (days)"
+          description="Under auto, a range this many days long or longer is counted in the workspace; shorter ranges are answered by the cache"
+          placeholder={String(defaults.pushDownAfterDays)}
+        />
+      )}
+    </>
   );
 }
 
