@@ -131,4 +131,21 @@ func BenchmarkOverviewPanels(b *testing.B) {
 			}
 		})
 	}
+	// The $app variable, which runs again whenever the time range changes.
+	for _, v := range dash.Templating.List {
+		if v.Type != "query" {
+			continue
+		}
+		q, err := query.Parse(v.Query)
+		if err != nil {
+			b.Fatalf("variable %s: %v", v.Name, err)
+		}
+		b.Run("variable "+v.Name, func(b *testing.B) {
+			for b.Loop() {
+				if sinkResult, err = e.Run(context.Background(), q, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -58,11 +58,18 @@ func (e *Engine) Values(ctx context.Context, q Query, r Range, dim signin.Dimens
 	counts := make(map[string]int64)
 	prefix = strings.ToLower(prefix)
 	for t, n := range perProfile {
+		// The dimension's column (kept with the table across queries): a
+		// profile's value by code, without materialising the profile.
+		col := t.Column(dimensionColumn(dim), dim.Value)
+		byCode := make([]int64, len(col.Values))
 		for p, c := range n {
+			byCode[col.Codes[p]] += c
+		}
+		for code, c := range byCode {
 			if c == 0 {
 				continue
 			}
-			for _, v := range dim.Values(t.At(uint32(p))) { // a list's each value
+			for _, v := range valuesOf(dim, col.Values[code]) { // a list's each value
 				v = labelOf(v)
 				if !strings.HasPrefix(strings.ToLower(v), prefix) {
 					continue
@@ -122,4 +129,13 @@ func (e *Engine) Run(ctx context.Context, q Query, r Range) (Result, error) {
 		return e.Logs(ctx, q, r)
 	}
 	return e.TimeSeries(ctx, q, r)
+}
+
+// valuesOf splits a column value as signin.Dimension.Values splits a
+// sign-in's: a list-valued dimension's each value, else the value itself.
+func valuesOf(dim signin.Dimension, v string) []string {
+	if !dim.IsList() || v == "" {
+		return []string{v}
+	}
+	return signin.SplitList(v)
 }
