@@ -58,31 +58,13 @@ type wsLoad struct {
 // workspaceLoad starts the simulated workspace and loads [from, to) of every
 // log into a fresh store, as a dashboard's panels do.
 func workspaceLoad(ctx context.Context, o Options) (*wsLoad, error) {
-	tn, err := newTenant(o.Seed, o.Tenant)
-	if err != nil {
-		return nil, err
-	}
-	secret, err := secretHex()
-	if err != nil {
-		return nil, err
-	}
-	const clientID = "signinlens-bench"
-	sim, err := graphsim.New(graphsim.Options{Source: graphsim.TenantSource(tn), Credentials: map[string]string{clientID: secret},
-		Workspace: graphsim.WorkspaceOptions{Throttle: workspaceRequests}})
-	if err != nil {
-		return nil, err
-	}
-	url, err := sim.Start("127.0.0.1:0", true)
-	if err != nil {
-		return nil, err
-	}
-	defer sim.Close()
 	l := &wsLoad{obs: &wsObserver{}}
-	body := &countingTransport{}
-	client, bucket, err := workspaceClient(url, sim.CACertPEM(), clientID, secret, l.obs, body)
+	ws, err := startWorkspace(o.Seed, o.Tenant, l.obs)
 	if err != nil {
 		return nil, err
 	}
+	defer ws.close()
+	sim, client, bucket, body := ws.sim, ws.client, ws.bucket, ws.body
 	src := &recordingSource{next: client}
 	// The plugin's store for a workspace: the client paces every attempt; a budget long enough to wait out
 	// the whole load, as the benchmark has no panel deadline.

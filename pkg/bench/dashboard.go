@@ -143,6 +143,31 @@ func overview(dir string) (dashboardJSON, string, error) {
 	return d, fmt.Sprintf("panels of %q", d.Title), nil
 }
 
+// overviewInProcess is the overview dashboard's panels for an in-process
+// engine: custom variables at their default, query variables at All (no
+// filter), as the frontend sends them when nothing is picked.
+func overviewInProcess(o Options) (dashboardJSON, []dashPanel, error) {
+	dir, err := moduleDir(o)
+	if err != nil {
+		return dashboardJSON{}, nil, err
+	}
+	dash, from, err := overview(dir)
+	if err != nil {
+		return dashboardJSON{}, nil, err
+	}
+	vars := make(map[string]varValue)
+	for _, v := range dash.Templating.List {
+		var options []string
+		if v.Type == "custom" {
+			var q string
+			_ = json.Unmarshal(v.Query, &q)
+			options = splitOptions(q)
+		}
+		vars[v.Name] = v.resolve(options)
+	}
+	return dash, dash.panels(vars, from), nil
+}
+
 // panels applies the variables to every panel's targets.
 func (d dashboardJSON) panels(vars map[string]varValue, from string) []dashPanel {
 	src := d.queries()

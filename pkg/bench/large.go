@@ -109,25 +109,10 @@ func procStatus() (rss, hwm int64) {
 // filled in process (no Graph JSON beyond the one real day that is tiled), then
 // the overview dashboard's panels warm through query.Engine.
 func Large(ctx context.Context, o Options) ([]Result, error) {
-	dir, err := moduleDir(o)
+	_, panels, err := overviewInProcess(o)
 	if err != nil {
 		return nil, err
 	}
-	dash, panelsFrom, err := overview(dir)
-	if err != nil {
-		return nil, err
-	}
-	vars := make(map[string]varValue)
-	for _, v := range dash.Templating.List {
-		var options []string
-		if v.Type == "custom" {
-			var q string
-			_ = json.Unmarshal(v.Query, &q)
-			options = splitOptions(q)
-		}
-		vars[v.Name] = v.resolve(options)
-	}
-	panels := dash.panels(vars, panelsFrom)
 
 	// One real weekday of the tenant, decoded from Graph JSON once, replayed
 	// over every day of the range with ids of its own: every day a busy

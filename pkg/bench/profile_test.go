@@ -77,25 +77,10 @@ func BenchmarkAggregate(b *testing.B) {
 // figure d without the plugin protocol, so the engine's share shows in a profile.
 func BenchmarkOverviewPanels(b *testing.B) {
 	o := Default()
-	dir, err := moduleDir(o)
+	dash, panels, err := overviewInProcess(o)
 	if err != nil {
 		b.Fatal(err)
 	}
-	dash, from, err := overview(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	vars := make(map[string]varValue)
-	for _, v := range dash.Templating.List {
-		var options []string
-		if v.Type == "custom" {
-			var q string
-			_ = json.Unmarshal(v.Query, &q)
-			options = splitOptions(q)
-		}
-		vars[v.Name] = v.resolve(options)
-	}
-	panels := dash.panels(vars, from)
 	start, end, genFrom, genTo := week(o)
 	set, err := events(o, o.Tenant, genFrom, genTo)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pushdown"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -39,12 +40,13 @@ var pushPanels = []struct {
 // for the whole range every time. What the store would hold instead is
 // computed from the answers: the sign-ins counted, at figure c's bytes.
 func PushDown(ctx context.Context, o Options) ([]Result, error) {
-	ws, err := startBenchWorkspace(o.PushTenant)
+	ws, err := startWorkspace(o.Seed, o.PushTenant, &wsObserver{})
 	if err != nil {
 		return nil, err
 	}
 	defer ws.close()
-	runner := &pushdown.Runner{Workspace: ws.counted, Cache: pushdown.NewL1(32 << 20), Settle: pushSettle}
+	counted := &countedWorkspace{next: ws.client}
+	runner := &pushdown.Runner{Workspace: counted, Cache: pushdown.NewL1(32 << 20), Settle: pushSettle}
 	now := time.Now().UTC()
 	r := query.Range{From: now.AddDate(0, 0, -o.PushDays), To: now, Interval: time.Duration(o.PushDays) * 24 * time.Hour / 1000}
 	var qs []query.Query
@@ -55,13 +57,13 @@ func PushDown(ctx context.Context, o Options) ([]Result, error) {
 		}
 		qs = append(qs, q)
 	}
-	first, err := pushRound(ctx, runner, ws, qs, r)
+	first, err := pushRound(ctx, runner, counted, ws.body, qs, r)
 	if err != nil {
 		return nil, err
 	}
 	o.logf("  first load: %d workspace queries in %s", sum(first.asked), first.elapsed.Round(time.Millisecond))
 	r.To = time.Now().UTC()
-	refresh, err := pushRound(ctx, runner, ws, qs, r)
+	refresh, err := pushRound(ctx, runner, counted, ws.body, qs, r)
 	if err != nil {
 		return nil, err
 	}
@@ -85,17 +87,17 @@ func newPushLoad(n int) pushLoad {
 	return pushLoad{asked: make([]int64, n), each: make([]time.Duration, n)}
 }
 
-func pushRound(ctx context.Context, runner *pushdown.Runner, ws *benchWorkspace, qs []query.Query, r query.Range) (pushLoad, error) {
+func pushRound(ctx context.Context, runner *pushdown.Runner, counted *countedWorkspace, body *countingTransport, qs []query.Query, r query.Range) (pushLoad, error) {
 	round := newPushLoad(len(qs))
-	bytes0, start := ws.body.bytes.Load(), time.Now()
+	bytes0, start := body.bytes.Load(), time.Now()
 	for i, q := range qs {
-		asked0, t0 := ws.counted.asked.Load(), time.Now()
+		asked0, t0 := counted.asked.Load(), time.Now()
 		if _, err := runner.Answer(ctx, q, q.Narrow(r), query.DefaultLimits()); err != nil {
 			return pushLoad{}, fmt.Errorf("bench: push-down panel %q: %w", pushPanels[i].title, err)
 		}
-		round.each[i], round.asked[i] = time.Since(t0), ws.counted.asked.Load()-asked0
+		round.each[i], round.asked[i] = time.Since(t0), counted.asked.Load()-asked0
 	}
-	round.elapsed, round.bytes = time.Since(start), ws.body.bytes.Load()-bytes0
+	round.elapsed, round.bytes = time.Since(start), body.bytes.Load()-bytes0
 	return round, nil
 }
 
@@ -166,16 +168,17 @@ func sum(xs []int64) int64 {
 	return n
 }
 
-// benchWorkspace is a simulated tenant's workspace and a client of it,
-// wired as figure g's.
+// benchWorkspace is a simulated tenant's workspace that throttles as the
+// service does, and a client of it wired as the plugin wires one (figure g).
 type benchWorkspace struct {
-	sim     *graphsim.Server
-	counted *countedWorkspace
-	body    *countingTransport
+	sim    *graphsim.Server
+	client *loganalytics.Client
+	bucket *pace.Bucket
+	body   *countingTransport // counts the answers' bytes
 }
 
-func startBenchWorkspace(tenant string) (*benchWorkspace, error) {
-	tn, err := newTenant(Default().Seed, tenant)
+func startWorkspace(seed int64, tenant string, obs loganalytics.Observer) (*benchWorkspace, error) {
+	tn, err := newTenant(seed, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -193,13 +196,12 @@ func startBenchWorkspace(tenant string) (*benchWorkspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	body := &countingTransport{}
-	client, _, err := workspaceClient(url, sim.CACertPEM(), clientID, secret, &wsObserver{}, body)
-	if err != nil {
+	ws := &benchWorkspace{sim: sim, body: &countingTransport{}}
+	if ws.client, ws.bucket, err = workspaceClient(url, sim.CACertPEM(), clientID, secret, obs, ws.body); err != nil {
 		sim.Close()
 		return nil, err
 	}
-	return &benchWorkspace{sim: sim, counted: &countedWorkspace{next: client}, body: body}, nil
+	return ws, nil
 }
 
 func (w *benchWorkspace) close() { w.sim.Close() }
