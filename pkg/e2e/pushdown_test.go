@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
 
@@ -284,5 +286,40 @@ func acrossLogTypes(metric string, logTypeFilter []map[string]any) []map[string]
 			"filters": logTypeFilter},
 		{"logType": "all", "format": "table", "metric": metric, "groupBy": []string{"app", "clientApp"}, "limit": 20,
 			"filters": append([]map[string]any{{"key": "app", "op": "!=", "value": "Microsoft Teams"}}, logTypeFilter...)},
+	}
+}
+
+// TestPushDownMissingTable: a workspace without the managed-identity table
+// answers a query over every log type pushed down as the store answers it —
+// that log type has no sign-ins — with the same notice naming the category
+// to route; the query is not an error.
+func TestPushDownMissingTable(t *testing.T) {
+	_, base, ca := startSim(t, graphsim.Options{Credentials: map[string]string{simClientID: simSecret},
+		Workspace: graphsim.WorkspaceOptions{Tables: graphsim.WorkspaceTables[:3]}})
+	h := launch(t)
+	from, to := lastWholeDay()
+	q := map[string]any{"logType": "all", "format": "table", "metric": "count", "groupBy": []string{"logType", "app"}, "limit": 10}
+	answers := map[string]string{}
+	for _, mode := range []string{"always", "never"} {
+		ds := workspaceDatasource("pd-missing-"+mode, base, ca)
+		ds.JSONData["pushDown"] = mode
+		resp, err := h.QueryData(context.Background(), ds.Request(nil, plugintest.Query{RefID: "A", From: from, To: to, JSON: q}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dr := resp.Responses["A"]
+		if dr.Error != nil {
+			t.Fatalf("pushDown %s: %v", mode, dr.Error)
+		}
+		frames, notices := framesApart(t, dr.Frames, ds.UID)
+		answers[mode] = frames
+		pushed := slices.ContainsFunc(notices, func(n string) bool { return strings.HasPrefix(n, pushedNotice) })
+		missing := slices.ContainsFunc(notices, func(n string) bool { return strings.Contains(n, "ManagedIdentitySignInLogs") })
+		if pushed != (mode == "always") || !missing {
+			t.Fatalf("pushDown %s: notices %q; want the push-down's only under always, and the missing table's", mode, notices)
+		}
+	}
+	if answers["always"] != answers["never"] || len(answers["never"]) < 200 {
+		t.Fatalf("pushDown always answers\n%.1500s\nnever answers\n%.1500s", answers["always"], answers["never"])
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // TestExactAcrossLogTypes: every metric in both formats, over every log
@@ -249,5 +252,60 @@ func TestCachedDaysPerTable(t *testing.T) {
 				t.Fatalf("%v pass %d asked %d queries; want %d", raw, pass, asked, wantAsked)
 			}
 		}
+	}
+}
+
+// missingAsEmpty lists as the client does, but a table the workspace does
+// not have is a log type with no sign-ins: what the plugin's source does
+// for the store.
+type missingAsEmpty struct{ *loganalytics.Client }
+
+func (m missingAsEmpty) ListSignIns(ctx context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
+	if err := m.Client.ListSignIns(ctx, t, from, to, fn); !errors.Is(err, loganalytics.ErrTableNotFound) {
+		return err
+	}
+	return nil
+}
+
+// TestMissingTable: a workspace without the managed-identity table (its
+// category not routed) answers a query over every log type as the store
+// does — that log type has no sign-ins — and Runner.Seen hears which table
+// is missing and which answered, for the plugin's notice.
+func TestMissingTable(t *testing.T) {
+	ws := startWorkspace(t, graphsim.WorkspaceOptions{Tables: graphsim.WorkspaceTables[:3]})
+	st := store.New(missingAsEmpty{ws.client}, store.Config{L1Bytes: 64 << 20, TimeBudget: 5 * time.Minute})
+	t.Cleanup(func() { st.Close() })
+	engine := query.New(st)
+	from, to := closedDay()
+	r := query.Range{From: from.Add(-24*time.Hour + 30*time.Minute), To: to, Interval: time.Hour}
+	seen := map[signin.LogType]string{}
+	runner := &Runner{Workspace: ws.client, Cache: NewL1(32 << 20), Settle: time.Hour, Seen: func(lt signin.LogType, m *loganalytics.TableNotFoundError) {
+		seen[lt] = "answered"
+		if m != nil {
+			seen[lt] = m.Table
+		}
+	}}
+	for _, raw := range []map[string]any{
+		{"logType": "all", "format": "table", "metric": "count", "groupBy": []string{"logType", "app"}, "limit": 10},
+		{"logType": "all", "format": "timeSeries", "metric": "distinctApps", "groupBy": []string{"logType"}, "timeAggregate": "6h"},
+		{"logType": "managedIdentity", "format": "table", "metric": "failures"},
+	} {
+		q := parse(t, raw)
+		want, err := engine.Run(context.Background(), q, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := runner.Answer(context.Background(), q, r, engine.Limits())
+		if err != nil {
+			t.Fatalf("%v: %v", raw, err)
+		}
+		if d := diff(want, got); d != "" {
+			t.Fatalf("%v: %s", raw, d)
+		}
+	}
+	want := map[signin.LogType]string{signin.Interactive: "answered", signin.NonInteractive: "answered", signin.ServicePrincipal: "answered",
+		signin.ManagedIdentity: "AADManagedIdentitySignInLogs"}
+	if !maps.Equal(seen, want) {
+		t.Fatalf("seen %v; want %v", seen, want)
 	}
 }

@@ -29,6 +29,12 @@ type Runner struct {
 	Settle time.Duration
 	// Now is the clock; nil for time.Now.
 	Now func() time.Time
+	// Seen, when set, hears of each table asked whether the workspace has
+	// it: missing is its *TableNotFoundError, nil when it answered. A
+	// missing table is a log type with no sign-ins, as the store takes it
+	// (a category the diagnostic settings do not route); the caller says so
+	// in a notice, as it does for the store.
+	Seen func(t signin.LogType, missing *loganalytics.TableNotFoundError)
 }
 
 // Answer answers q over r in the workspace: each of its log types' tables
@@ -58,13 +64,27 @@ func (r *Runner) Answer(ctx context.Context, q query.Query, rng query.Range, lim
 }
 
 // answers are one table's answers to its plan: none for a table the
-// filters exclude, the whole range in one for a distinct count (or without
-// a cache), else by day.
+// filters exclude or the workspace does not have, else asked.
 func (r *Runner) answers(ctx context.Context, p *Plan) ([]loganalytics.Answer, error) {
-	switch {
-	case p.Skip:
+	if p.Skip {
 		return nil, nil
-	case p.query.Metric.IsDistinct() || r.Cache == nil:
+	}
+	out, err := r.asked(ctx, p)
+	var missing *loganalytics.TableNotFoundError
+	switch {
+	case errors.As(err, &missing):
+		r.seen(p.LogType, missing)
+		return nil, nil
+	case err == nil:
+		r.seen(p.LogType, nil)
+	}
+	return out, err
+}
+
+// asked are the answers of a table asked: the whole range in one for a
+// distinct count (or without a cache), else by day.
+func (r *Runner) asked(ctx context.Context, p *Plan) ([]loganalytics.Answer, error) {
+	if p.query.Metric.IsDistinct() || r.Cache == nil {
 		a, err := r.ask(ctx, p, p.From, p.To)
 		if err != nil {
 			return nil, err
@@ -72,6 +92,12 @@ func (r *Runner) answers(ctx context.Context, p *Plan) ([]loganalytics.Answer, e
 		return []loganalytics.Answer{a}, nil
 	}
 	return r.byDay(ctx, p)
+}
+
+func (r *Runner) seen(t signin.LogType, missing *loganalytics.TableNotFoundError) {
+	if r.Seen != nil {
+		r.Seen(t, missing)
+	}
 }
 
 // rowLimit makes an answer cut at the workspace's row limit not pushable
