@@ -309,3 +309,18 @@ func TestMissingTable(t *testing.T) {
 		t.Fatalf("seen %v; want %v", seen, want)
 	}
 }
+
+// TestNothingAsked: filters that exclude every table ask nothing, and the
+// answer is the engine's over the sign-ins it filters out: no groups, or
+// one zero row or series without groupBy.
+func TestNothingAsked(t *testing.T) {
+	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
+	from, to := closedDay()
+	r := query.Range{From: from, To: to, Interval: time.Hour}
+	none := []map[string]any{{"key": "logType", "op": "=", "value": "managedIdentity"}, {"key": "clientApp", "op": "=", "value": "Browser"}}
+	for _, format := range []string{"timeSeries", "table"} {
+		for _, groupBy := range [][]string{nil, {"app"}} {
+			compare(t, ws, map[string]any{"logType": "all", "format": format, "metric": "failureRate", "groupBy": groupBy, "filters": none, "timeAggregate": "6h"}, r)
+		}
+	}
+}

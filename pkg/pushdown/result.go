@@ -160,11 +160,11 @@ func value(m query.Metric, c *cell) float64 {
 // notices say where the answer was computed and what the limit did.
 // logTypes are the tables asked: none when the filters exclude them all.
 func (p *Plan) notices(logTypes []string, groups, limit int) []string {
-	types := strings.Join(logTypes, ", ")
-	if types == "" {
-		types = "no"
+	types := strings.Join(logTypes, ", ") + " sign-ins"
+	if len(logTypes) == 0 {
+		types = "no table asked, the filters exclude every log type's sign-ins"
 	}
-	out := []string{fmt.Sprintf("Computed in the Log Analytics workspace: %s sign-ins created %s to %s", types, p.From.Format(time.RFC3339), p.To.Format(time.RFC3339))}
+	out := []string{fmt.Sprintf("Computed in the Log Analytics workspace: %s created %s to %s", types, p.From.Format(time.RFC3339), p.To.Format(time.RFC3339))}
 	if limit > 0 && groups > limit {
 		if p.query.DropOther {
 			return append(out, fmt.Sprintf("%d groups; only the top %d by %s are evaluated", groups, limit, p.query.Metric))
