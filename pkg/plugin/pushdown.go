@@ -85,7 +85,7 @@ func newPushDown(s Settings, src source, cacheBytes int, side *store.SideCache) 
 	if side != nil { // a nil *SideCache in the interface would not be nil
 		cache = pushdown.Tiered{L1: cache, L2: side}
 	}
-	return &pushdown.Runner{Workspace: la.Client, Cache: cache, Settle: s.Freshness()}
+	return &pushdown.Runner{Workspace: la.Client, Cache: cache, Settle: s.Freshness(), Seen: la.seen}
 }
 
 // run answers a query: in the workspace when the routing rule says so

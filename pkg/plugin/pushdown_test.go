@@ -14,7 +14,8 @@ import (
 // TestPushDownRouting: with the demo speaking Log Analytics and pushDown
 // auto, a range of 8 days is computed in the workspace (auto pushes down
 // from 7) and says so, with the same numbers the store gives with pushDown
-// never, with "in" and regular-expression filters too; a day is the
+// never, with "in" and regular-expression filters too, and over several
+// log types; a day is the
 // store's; a dimension without an exact KQL form falls back to the store
 // quietly under auto and with a notice naming it under always. The Graph demo, and the demo without pushDown, are unaffected.
 func TestPushDownRouting(t *testing.T) {
@@ -48,6 +49,17 @@ func TestPushDownRouting(t *testing.T) {
 	}
 	if x, y := tableText(a), tableText(b); x != y || a.Frames[0].Rows() < 2 {
 		t.Fatalf("in and regex pushed down %s; the store %s", x, y)
+	}
+	// Every log type, as the overview dashboard asks, pushes down under auto
+	// with the store's numbers: one count per table, merged.
+	const allTypes = `{"logType":"all","format":"table","metric":"distinctUsers","groupBy":["logType","app"],"limit":6,"filters":[` +
+		`{"key":"logType","op":"in","value":"interactive,nonInteractive,servicePrincipal"}]}`
+	a, b = ask(t, auto, from, to, allTypes), ask(t, never, from, to, allTypes)
+	if a.Error != nil || b.Error != nil || !strings.Contains(notices(a), "Computed in the Log Analytics workspace: interactive, nonInteractive, servicePrincipal sign-ins") {
+		t.Fatalf("all: %v, %v, notices %q", a.Error, b.Error, notices(a))
+	}
+	if x, y := tableText(a), tableText(b); x != y || a.Frames[0].Rows() < 2 {
+		t.Fatalf("all pushed down %s; the store %s", x, y)
 	}
 	if day := ask(t, auto, to.Add(-24*time.Hour), to, q); strings.Contains(notices(day), "Computed in") {
 		t.Fatal("a day's range was pushed down")

@@ -34,16 +34,28 @@ func newLogAnalyticsSource(c *loganalytics.Client, demo string) *logAnalyticsSou
 func (s *logAnalyticsSource) ListSignIns(ctx context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
 	err := s.Client.ListSignIns(ctx, t, from, to, fn)
 	var missing *loganalytics.TableNotFoundError
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if errors.As(err, &missing) {
-		s.missing[t] = missing
+		s.seen(t, missing)
 		return nil
 	}
 	if err == nil {
-		delete(s.missing, t)
+		s.seen(t, nil)
 	}
 	return err
+}
+
+// seen records whether the workspace has t's table: missing is the
+// workspace's answer for a table it does not have, nil when the table
+// answered. The store's listings and the push-down's queries (Runner.Seen)
+// both report here, so a missing table's notice is the same either way.
+func (s *logAnalyticsSource) seen(t signin.LogType, missing *loganalytics.TableNotFoundError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if missing != nil {
+		s.missing[t] = missing
+		return
+	}
+	delete(s.missing, t)
 }
 
 func (s *logAnalyticsSource) notices(types []signin.LogType) []string {

@@ -51,16 +51,15 @@ type counts struct {
 	order  []*group
 }
 
-// read maps the answers' rows to groups and buckets: the answers of the
-// range's parts add up.
-func (p *Plan) read(answers []loganalytics.Answer) (*counts, error) {
-	out := &counts{groups: map[string]*group{}}
+// read maps the answers' rows to groups and buckets in out: the answers of
+// the range's parts, and of the query's tables, add up.
+func (p *Plan) read(out *counts, answers []loganalytics.Answer) error {
 	for _, a := range answers {
 		if err := p.readAnswer(out, a); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 func (p *Plan) readAnswer(out *counts, a loganalytics.Answer) error {

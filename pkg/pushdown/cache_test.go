@@ -82,7 +82,7 @@ func TestCachedDaysAreExact(t *testing.T) {
 		}
 		for pass := range 3 {
 			if pass == 2 { // a damaged value reads as a miss
-				p, _ := Translate(q, rng)
+				p := plan(t, q, rng)
 				cache.Set(dayKey(p.Shape(), from), []byte(`{"shape":"x","columns":["SignIns"],"rows":[[1]]}`))
 			}
 			before := counted.asked.Load()
@@ -117,7 +117,7 @@ func TestFailureDoesNotPoisonTheCache(t *testing.T) {
 	if _, err := r.Answer(context.Background(), q, rng, ws.engine.Limits()); !errors.Is(err, loganalytics.ErrBadAnswer) {
 		t.Fatalf("err %v", err)
 	}
-	p, _ := Translate(q, rng)
+	p := plan(t, q, rng)
 	if _, ok := cache.Get(dayKey(p.Shape(), from)); ok {
 		t.Fatal("a failed answer was cached")
 	}

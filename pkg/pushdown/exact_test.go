@@ -16,7 +16,8 @@ import (
 // TestExactAgainstEngine: on one simulated tenant, every metric in both
 // aggregating formats, with several groupBy combinations, filters (hostile
 // values among them) and limits that fold groups into "other", answers in
-// the workspace exactly what the store and the engine answer.
+// the workspace exactly what the store and the engine answer. Over several
+// log types and the workload tables: TestExactAcrossLogTypes.
 func TestExactAgainstEngine(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
 	from, to := closedDay()

@@ -14,17 +14,43 @@ import (
 // answerShare is the engine's share of maxCells a time series may show.
 const answerShare = 8
 
-// Result reads the workspace's answers (of the range's parts) into the result the engine gives for
-// the same sign-ins: the top groups by the metric over the range (ties by
-// labels), the rest folded into "other" with exact distinct counts, series
-// zero-filled. lim are the engine's limits: more groups than MaxGroups is
-// an error naming the setting, not a fold, since the workspace's answer is
-// already bounded by the rows it may return.
-func (p *Plan) Result(answers []loganalytics.Answer, lim query.Limits) (query.Result, error) {
-	c, err := p.read(answers)
-	if err != nil {
-		return query.Result{}, err
+// Result reads the workspace's answers into the result the engine gives
+// for the same sign-ins: answers[i] are the answers (of the range's parts)
+// of plans[i], one plan per log type. Every table's rows are read into one
+// set of groups before anything is ranked, so a distinct key seen in two
+// tables counts once, as the engine counts it over all its log types. Then
+// the top groups by the metric over the range (ties by labels), the rest
+// folded into "other" with exact distinct counts, series zero-filled. lim
+// are the engine's limits: more groups than MaxGroups is an error naming the
+// setting, not a fold, since the workspace's answer is already bounded by
+// the rows it may return.
+func Result(plans []*Plan, answers [][]loganalytics.Answer, lim query.Limits) (query.Result, error) {
+	if len(plans) == 0 || len(plans) != len(answers) {
+		return query.Result{}, fmt.Errorf("push-down: %d plans for %d answers", len(plans), len(answers))
 	}
+	c := &counts{groups: map[string]*group{}}
+	for i, p := range plans {
+		if err := p.read(c, answers[i]); err != nil {
+			return query.Result{}, fmt.Errorf("%s: %w", tables[p.LogType], err)
+		}
+	}
+	return plans[0].finish(c, asked(plans), lim)
+}
+
+// asked are the log types of the plans asked.
+func asked(plans []*Plan) []string {
+	var out []string
+	for _, p := range plans {
+		if !p.Skip {
+			out = append(out, p.LogType.String())
+		}
+	}
+	return out
+}
+
+// finish ranks and folds the groups read: every plan of a query has the
+// same query, range and buckets, so any of them may.
+func (p *Plan) finish(c *counts, logTypes []string, lim query.Limits) (query.Result, error) {
 	if lim.MaxGroups > 0 && len(c.order) > lim.MaxGroups {
 		return query.Result{}, fmt.Errorf("%w: %d groups in the workspace's answer; at most %d (the datasource setting maxGroups): group by fewer dimensions or filter",
 			query.ErrInvalidQuery, len(c.order), lim.MaxGroups)
@@ -40,7 +66,7 @@ func (p *Plan) Result(answers []loganalytics.Answer, lim query.Limits) (query.Re
 	if other != nil {
 		kept = append(kept, other)
 	}
-	res := query.Result{Notices: p.notices(len(c.order), limit)}
+	res := query.Result{Notices: p.notices(logTypes, len(c.order), limit)}
 	if p.Size == 0 {
 		res.Table = p.table(kept)
 	} else {
@@ -132,8 +158,13 @@ func value(m query.Metric, c *cell) float64 {
 }
 
 // notices say where the answer was computed and what the limit did.
-func (p *Plan) notices(groups, limit int) []string {
-	out := []string{fmt.Sprintf("Computed in the Log Analytics workspace: %s sign-ins created %s to %s", p.LogType, p.From.Format(time.RFC3339), p.To.Format(time.RFC3339))}
+// logTypes are the tables asked: none when the filters exclude them all.
+func (p *Plan) notices(logTypes []string, groups, limit int) []string {
+	types := strings.Join(logTypes, ", ") + " sign-ins"
+	if len(logTypes) == 0 {
+		types = "no table asked, the filters exclude every log type's sign-ins"
+	}
+	out := []string{fmt.Sprintf("Computed in the Log Analytics workspace: %s created %s to %s", types, p.From.Format(time.RFC3339), p.To.Format(time.RFC3339))}
 	if limit > 0 && groups > limit {
 		if p.query.DropOther {
 			return append(out, fmt.Sprintf("%d groups; only the top %d by %s are evaluated", groups, limit, p.query.Metric))

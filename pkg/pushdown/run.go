@@ -29,33 +29,75 @@ type Runner struct {
 	Settle time.Duration
 	// Now is the clock; nil for time.Now.
 	Now func() time.Time
+	// Seen, when set, hears of each table asked whether the workspace has
+	// it: missing is its *TableNotFoundError, nil when it answered. A
+	// missing table is a log type with no sign-ins, as the store takes it
+	// (a category the diagnostic settings do not route); the caller says so
+	// in a notice, as it does for the store.
+	Seen func(t signin.LogType, missing *loganalytics.TableNotFoundError)
 }
 
-// Answer answers q over r in the workspace. The counts of closed UTC days
-// add up, so for every metric but the distinct counts the range is asked
-// day by day and settled days come from the cache: a refresh asks only for
-// the days not yet settled. A distinct count is not the sum of its days':
-// it is asked for the whole range every time. lim are the engine's limits.
+// Answer answers q over r in the workspace: each of its log types' tables
+// is asked apart (one KQL count each), and their rows are read into one
+// answer (Result). The counts of closed UTC days add up, so for every
+// metric but the distinct counts the range is asked day by day and settled
+// days come from the cache, keyed by each table's query: a refresh asks only
+// for the days not yet settled, of each table. A distinct count is not the
+// sum of its days': it is asked for the whole range every time. lim are the
+// engine's limits.
 func (r *Runner) Answer(ctx context.Context, q query.Query, rng query.Range, lim query.Limits) (query.Result, error) {
-	p, err := Translate(q, rng)
+	plans, err := Translate(q, rng)
 	if err != nil {
 		return query.Result{}, err
 	}
-	if lim.MaxCells > 0 && p.Buckets > lim.MaxCells/2 { // the engine's bound, before asking anything
+	if p := plans[0]; lim.MaxCells > 0 && p.Buckets > lim.MaxCells/2 { // the engine's bound, before asking anything
 		return query.Result{}, fmt.Errorf("%w: %d buckets of %s over the range; at most half the datasource setting maxCells (%d); choose a larger timeAggregate or a shorter range",
 			query.ErrInvalidQuery, p.Buckets, p.Size, lim.MaxCells)
 	}
-	var answers []loganalytics.Answer
-	if q.Metric.IsDistinct() || r.Cache == nil {
+	answers := make([][]loganalytics.Answer, len(plans))
+	for i, p := range plans {
+		if answers[i], err = r.answers(ctx, p); err != nil {
+			return query.Result{}, p.rowLimit(fmt.Errorf("%s: %w", tables[p.LogType], err))
+		}
+	}
+	return Result(plans, answers, lim)
+}
+
+// answers are one table's answers to its plan: none for a table the
+// filters exclude or the workspace does not have, else asked.
+func (r *Runner) answers(ctx context.Context, p *Plan) ([]loganalytics.Answer, error) {
+	if p.Skip {
+		return nil, nil
+	}
+	out, err := r.asked(ctx, p)
+	var missing *loganalytics.TableNotFoundError
+	switch {
+	case errors.As(err, &missing):
+		r.seen(p.LogType, missing)
+		return nil, nil
+	case err == nil:
+		r.seen(p.LogType, nil)
+	}
+	return out, err
+}
+
+// asked are the answers of a table asked: the whole range in one for a
+// distinct count (or without a cache), else by day.
+func (r *Runner) asked(ctx context.Context, p *Plan) ([]loganalytics.Answer, error) {
+	if p.query.Metric.IsDistinct() || r.Cache == nil {
 		a, err := r.ask(ctx, p, p.From, p.To)
 		if err != nil {
-			return query.Result{}, p.rowLimit(err)
+			return nil, err
 		}
-		answers = []loganalytics.Answer{a}
-	} else if answers, err = r.byDay(ctx, p); err != nil {
-		return query.Result{}, p.rowLimit(err)
+		return []loganalytics.Answer{a}, nil
 	}
-	return p.Result(answers, lim)
+	return r.byDay(ctx, p)
+}
+
+func (r *Runner) seen(t signin.LogType, missing *loganalytics.TableNotFoundError) {
+	if r.Seen != nil {
+		r.Seen(t, missing)
+	}
 }
 
 // rowLimit makes an answer cut at the workspace's row limit not pushable

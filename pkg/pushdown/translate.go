@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
@@ -25,8 +26,8 @@ const countColumn = "SignIns"
 // bucketColumn names the bucket start in a time series' answer.
 const bucketColumn = "Bucket"
 
-// Plan is a translated query: what writing its KQL for a part of the range
-// and reading the answers back need.
+// Plan is a translated query in one table: what writing its KQL for a part
+// of the range and reading the answers back need.
 type Plan struct {
 	LogType signin.LogType
 	From    time.Time // the sign-ins counted: created in [From, To)
@@ -50,16 +51,35 @@ type Plan struct {
 	// workspace returns where the store would still answer (Runner.Answer).
 	regexLocal bool
 	query      query.Query
+	// Skip says the filters exclude every row of the table: it is not
+	// asked, and adds nothing to the answer.
+	Skip bool
 }
 
-// Translate plans q over r, or fails with ErrNotPushable
-// naming what cannot be expressed exactly.
-func Translate(q query.Query, r query.Range) (*Plan, error) {
+// Translate plans q over r: one plan per log type it reads, each counted in
+// its own table and read back into one answer (Runner.Answer), or fails
+// with ErrNotPushable naming what cannot be expressed exactly. A plan whose
+// table the filters exclude whatever its rows hold (a logType filter, or a
+// filter on a column the table lacks) is Skip: it is not asked.
+func Translate(q query.Query, r query.Range) ([]*Plan, error) {
 	q.Filters = slices.DeleteFunc(slices.Clone(q.Filters), matchesEverything)
 	if err := pushable(q); err != nil {
 		return nil, err
 	}
-	p := &Plan{LogType: q.LogTypes[0], From: r.From.UTC(), To: r.To.UTC(), query: q, First: r.From.UTC(), Buckets: 1}
+	plans := make([]*Plan, 0, len(q.LogTypes))
+	for _, t := range q.LogTypes {
+		p, err := translateTable(q, r, t)
+		if err != nil {
+			return nil, err
+		}
+		plans = append(plans, p)
+	}
+	return plans, nil
+}
+
+// translateTable plans q over r in the table of t.
+func translateTable(q query.Query, r query.Range, t signin.LogType) (*Plan, error) {
+	p := &Plan{LogType: t, From: r.From.UTC(), To: r.To.UTC(), query: q, First: r.From.UTC(), Buckets: 1}
 	if q.Format == query.TimeSeries {
 		p.Size = q.BucketSize(r.Interval)
 		p.First = p.From.Truncate(p.Size)
@@ -69,17 +89,29 @@ func Translate(q query.Query, r query.Range) (*Plan, error) {
 		}
 	}
 	cols := map[string]bool{}
+	add := func(name string) {
+		if c, ok := tableColumn(t, name); ok {
+			cols[c] = true
+		}
+	}
 	for _, d := range q.GroupBy {
-		cols[dimensionColumns[d].name] = true
+		add(dimensionColumns[d].name)
 	}
 	for _, c := range metricColumns[q.Metric] {
-		cols[c] = true
+		add(c)
 	}
-	var where []string
 	for _, f := range q.Filters {
-		col := dimensionColumns[f.Dim]
-		if col.plain && f.Op != query.OpMatch && f.Op != query.OpNotMatch {
-			where = append(where, condition(col.name, f))
+		dc := dimensionColumns[f.Dim]
+		name, ok := tableColumn(t, dc.name)
+		if !ok {
+			// Every row of the table has the same value here (the log type,
+			// or the empty value of a column the table lacks): the engine's
+			// rule on it keeps the whole table or none of it.
+			p.Skip = p.Skip || !f.Match(f.Dim.Value(blankEvent(t)))
+			continue
+		}
+		if dc.plain && f.Op != query.OpMatch && f.Op != query.OpNotMatch {
+			p.where = append(p.where, condition(name, f))
 			continue
 		}
 		// A derived dimension, or a regular expression: the engine's own
@@ -90,15 +122,21 @@ func Translate(q query.Query, r query.Range) (*Plan, error) {
 		if f.Op == query.OpMatch || f.Op == query.OpNotMatch {
 			p.regexLocal = true
 		}
-		cols[col.name] = true
+		cols[name] = true
 		p.local = append(p.local, f)
 	}
 	for c := range cols {
 		p.Columns = append(p.Columns, c)
 	}
 	slices.Sort(p.Columns)
-	p.where = where
 	return p, nil
+}
+
+// blankEvent is a sign-in of t as the decoder reads a row with none of the
+// columns the push-down asks: what every row of t holds in a column t lacks.
+func blankEvent(t signin.LogType) *signin.Event {
+	e, _ := loganalytics.DecodeRow([]string{"CreatedDateTime"}, []any{"2000-01-01T00:00:00Z"}, t) // a readable time cannot fail
+	return &e
 }
 
 // pushable checks that every part of q has an exact KQL form.
@@ -108,8 +146,10 @@ func pushable(q query.Query) error {
 		return fmt.Errorf("%w: template-variable queries are answered by the store", ErrNotPushable)
 	case q.Format != query.TimeSeries && q.Format != query.Table:
 		return fmt.Errorf("%w: format %s (only timeSeries and table are pushed down)", ErrNotPushable, q.Format)
-	case len(q.LogTypes) != 1 || tables[q.LogTypes[0]] == "":
-		return fmt.Errorf("%w: logType must be interactive or nonInteractive (one of the two user tables)", ErrNotPushable)
+	case len(q.LogTypes) == 0:
+		return fmt.Errorf("%w: no log type", ErrNotPushable)
+	case slices.ContainsFunc(q.LogTypes, func(t signin.LogType) bool { return tables[t] == "" }):
+		return fmt.Errorf("%w: logType %v has no table here", ErrNotPushable, q.LogTypes)
 	case q.Metric == query.LastSignIn:
 		return fmt.Errorf("%w: metric lastSignIn", ErrNotPushable)
 	}

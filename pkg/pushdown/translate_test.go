@@ -16,10 +16,7 @@ func TestKQLShape(t *testing.T) {
 	q := parse(t, map[string]any{"logType": "interactive", "metric": "failureRate", "groupBy": []string{"app", "clientApp"}, "timeAggregate": "1h",
 		"filters": []map[string]any{{"key": "app", "op": "!=", "value": "Microsoft Teams"}, {"key": "user", "op": "startsWith", "value": `a"\`}, {"key": "status", "op": "!=", "value": "success"}}})
 	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	p, err := Translate(q, query.Range{From: from, To: from.Add(24 * time.Hour), Interval: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := plan(t, q, query.Range{From: from, To: from.Add(24 * time.Hour), Interval: time.Hour})
 	want := `SigninLogs
 | where CreatedDateTime >= datetime(2026-03-01T00:00:00Z) and CreatedDateTime < datetime(2026-03-02T00:00:00Z)
 | summarize arg_max(TimeGenerated, *) by Id
@@ -44,10 +41,7 @@ func TestKQLInAndRegex(t *testing.T) {
 		{"key": "status", "op": "in", "value": []string{"failure", "interrupted"}},
 	}})
 	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	p, err := Translate(q, query.Range{From: from, To: from.Add(24 * time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := plan(t, q, query.Range{From: from, To: from.Add(24 * time.Hour)})
 	want := `SigninLogs
 | where CreatedDateTime >= datetime(2026-03-01T00:00:00Z) and CreatedDateTime < datetime(2026-03-02T00:00:00Z)
 | summarize arg_max(TimeGenerated, *) by Id
@@ -65,7 +59,6 @@ func TestNotPushable(t *testing.T) {
 		"dimension browser":        {"groupBy": []string{"browser"}},
 		"dimension country":        {"filters": []map[string]any{{"key": "country", "op": "=", "value": "DE"}}},
 		"a filter on dimension os": {"filters": []map[string]any{{"key": "os", "op": "in", "value": []string{"Windows", "iOS"}}}},
-		"logType must be":          {"logType": "servicePrincipal"},
 		"format logs":              {"format": "logs"},
 		"metric lastSignIn":        {"format": "table", "metric": "lastSignIn"},
 		"template-variable":        {"queryType": "variable", "key": "app"},
@@ -77,4 +70,17 @@ func TestNotPushable(t *testing.T) {
 			t.Errorf("%v: %v; want ErrNotPushable naming %q", raw, err, want)
 		}
 	}
+}
+
+// plan is the one plan of a query of one log type.
+func plan(t *testing.T, q query.Query, r query.Range) *Plan {
+	t.Helper()
+	ps, err := Translate(q, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 {
+		t.Fatalf("%d plans for one log type", len(ps))
+	}
+	return ps[0]
 }

@@ -87,8 +87,8 @@ function PushDownOptions(props: ConfigProps) {
         label="Push-down"
         description={
           <>
-            Which panel queries are counted in the workspace with one exact KQL query instead of listing their sign-ins
-            into the cache; queries with no exact KQL form always use the cache. Default:{' '}
+            Which panel queries are counted in the workspace with exact KQL counts (one per table) instead of listing
+            their sign-ins into the cache; queries with no exact KQL form always use the cache. Default:{' '}
             {defaults.pushDown === 'auto' ? 'auto for a workspace' : 'never for the demo tenant'}.{' '}
             {PUSH_DOWNS.find((o) => o.value === mode)?.description}.
           </>
