@@ -20,7 +20,7 @@ import (
 const pushSettle = 15 * time.Minute
 
 // pushPanels are long-range panels as a dashboard on a workspace would ask
-// them: one user log each (what push-down translates), every kind of metric.
+// them: every kind of metric, one log or all four (one KQL count per table).
 var pushPanels = []struct {
 	title string
 	query string
@@ -30,6 +30,7 @@ var pushPanels = []struct {
 	{"failure rate by application", `{"logType":"interactive","format":"table","metric":"failureRate","groupBy":["app"]}`},
 	{"top applications, non-interactive", `{"logType":"nonInteractive","format":"table","metric":"count","groupBy":["app"],"limit":10}`},
 	{"distinct users per application", `{"logType":"interactive","format":"table","metric":"distinctUsers","groupBy":["app"]}`},
+	{"sign-ins per day by log type, every log", `{"logType":"all","format":"timeSeries","metric":"count","groupBy":["logType"],"timeAggregate":"24h"}`},
 }
 
 // PushDown measures figure h: panels over the last Options.PushDays days
@@ -101,25 +102,21 @@ func pushRound(ctx context.Context, runner *pushdown.Runner, counted *countedWor
 	return round, nil
 }
 
-// signInsIn counts the sign-ins of both user logs in r through the runner
+// signInsIn counts the sign-ins of every log in r through the runner
 // (settled days from its cache): what the store would have to hold.
 func signInsIn(ctx context.Context, runner *pushdown.Runner, r query.Range) (int64, error) {
-	var n int64
-	for _, lt := range []signin.LogType{signin.Interactive, signin.NonInteractive} {
-		q, err := query.Parse(json.RawMessage(fmt.Sprintf(`{"logType":%q,"format":"table","metric":"count"}`, lt)))
-		if err != nil {
-			return 0, err
-		}
-		res, err := runner.Answer(ctx, q, r, query.DefaultLimits())
-		if err != nil {
-			return 0, fmt.Errorf("bench: counting the sign-ins of %s: %w", lt, err)
-		}
-		if res.Table == nil || len(res.Table.Rows) != 1 {
-			return 0, fmt.Errorf("bench: counting the sign-ins of %s: want one row", lt)
-		}
-		n += int64(res.Table.Rows[0].Value)
+	q, err := query.Parse(json.RawMessage(`{"logType":"all","format":"table","metric":"count"}`))
+	if err != nil {
+		return 0, err
 	}
-	return n, nil
+	res, err := runner.Answer(ctx, q, r, query.DefaultLimits())
+	if err != nil {
+		return 0, fmt.Errorf("bench: counting the sign-ins: %w", err)
+	}
+	if res.Table == nil || len(res.Table.Rows) != 1 {
+		return 0, fmt.Errorf("bench: counting the sign-ins: want one row")
+	}
+	return int64(res.Table.Rows[0].Value), nil
 }
 
 // refreshQueries is what a refresh at now asks the workspace for, per
@@ -137,10 +134,10 @@ func refreshQueries(r query.Range) int64 {
 }
 
 func pushResults(o Options, first, refresh pushLoad, held, want int64) []Result {
-	scope := fmt.Sprintf("%d days of the %s tenant's user logs in a simulated workspace (%d panels)", o.PushDays, o.PushTenant, len(pushPanels))
+	scope := fmt.Sprintf("%d days of the %s tenant in a simulated workspace (%d panels)", o.PushDays, o.PushTenant, len(pushPanels))
 	out := []Result{
 		info("h. push-down first load", ms(first.elapsed), "ms",
-			fmt.Sprintf("%s: %d workspace queries (mergeable panels ask day by day, and cache the settled days), %.1f MB of answers", scope, sum(first.asked), float64(first.bytes)/1e6)),
+			fmt.Sprintf("%s: %d workspace queries (mergeable panels ask each settled day, 4 at a time, and cache it), %.1f MB of answers", scope, sum(first.asked), float64(first.bytes)/1e6)),
 		info("h. push-down refresh", ms(refresh.elapsed), "ms",
 			fmt.Sprintf("the same panels again: %d workspace queries, %.1f MB of answers", sum(refresh.asked), float64(refresh.bytes)/1e6)),
 		info("h. sign-ins in the range: the store's alternative", float64(held)/1e6, "M",
@@ -153,8 +150,9 @@ func pushResults(o Options, first, refresh pushLoad, held, want int64) []Result 
 				fmt.Sprintf("a distinct count is not the sum of its days': the whole range is asked each time (%.0f ms; first load %.0f ms)", ms(refresh.each[i]), ms(first.each[i]))))
 			continue
 		}
-		out = append(out, Result{Figure: "h. refresh queries: " + p.title, Value: float64(refresh.asked[i]), Target: fmt.Sprintf("= %d (the part-day at the start, the days not settled)", want),
-			Pass: refresh.asked[i] == want,
+		tables := int64(len(q.LogTypes))
+		out = append(out, Result{Figure: "h. refresh queries: " + p.title, Value: float64(refresh.asked[i]), Target: fmt.Sprintf("= %d (per table: the part-day at the start, the days not settled)", want*tables),
+			Pass: refresh.asked[i] == want*tables,
 			Note: fmt.Sprintf("first load %d queries in %.0f ms; refresh %.0f ms", first.asked[i], ms(first.each[i]), ms(refresh.each[i]))})
 	}
 	return out

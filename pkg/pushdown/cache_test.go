@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -153,4 +154,53 @@ func TestRowLimitIsAnError(t *testing.T) {
 	if !errors.Is(err, loganalytics.ErrRowLimit) || !errors.Is(err, ErrNotPushable) || !strings.Contains(err.Error(), "regular-expression filter") {
 		t.Fatalf("err %v; want ErrNotPushable and ErrRowLimit, naming the regular expression", err)
 	}
+}
+
+// slowWorkspace holds each query a moment, so that queries asked together
+// are seen in flight together.
+type slowWorkspace struct{ next Workspace }
+
+func (s slowWorkspace) Aggregate(ctx context.Context, t signin.LogType, kql string, from, to time.Time) (loganalytics.Answer, error) {
+	time.Sleep(30 * time.Millisecond)
+	return s.next.Aggregate(ctx, t, kql, from, to)
+}
+
+// TestFirstLoadAsksSettledDaysTogether: a first load asks its settled days
+// several at a time, never more than dayConcurrency, and answers as the
+// engine does.
+func TestFirstLoadAsksSettledDaysTogether(t *testing.T) {
+	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
+	_, to := closedDay()
+	rng := query.Range{From: to.Add(-10*24*time.Hour + 30*time.Minute), To: to, Interval: time.Hour}
+	counted := &countingWorkspace{next: slowWorkspace{next: ws.client}}
+	r := &Runner{Workspace: counted, Cache: NewL1(32 << 20), Settle: time.Hour}
+	q := parse(t, map[string]any{"logType": "nonInteractive", "format": "table", "metric": "failures", "groupBy": []string{"app"}})
+	got, err := r.Answer(context.Background(), q, rng, ws.engine.Limits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ws.engine.Run(context.Background(), q, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := tableRows(got), tableRows(want); g != w {
+		t.Fatalf("pushed-down answer\n%s\nwant the engine's\n%s", g, w)
+	}
+	if n, most := counted.asked.Load(), counted.most.Load(); n != 10 || most < 2 || most > dayConcurrency {
+		t.Fatalf("%d queries, at most %d in flight; want 9 settled days and the part-day before them, up to %d at once", n, most, dayConcurrency)
+	}
+}
+
+func tableRows(r query.Result) string {
+	if r.Table == nil {
+		return "no table"
+	}
+	var b strings.Builder
+	for _, row := range r.Table.Rows {
+		b.WriteString(strings.Join(row.Labels, "|"))
+		b.WriteString("=")
+		b.WriteString(strconv.FormatFloat(row.Value, 'g', -1, 64))
+		b.WriteString("\n")
+	}
+	return b.String()
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -119,41 +121,62 @@ func (r *Runner) ask(ctx context.Context, p *Plan, from, to time.Time) (loganaly
 	return a, nil
 }
 
+// dayConcurrency bounds the settled days of one table asked at once on a
+// first load: Log Analytics runs about five queries of a user at a time and
+// queues the rest, and other panels ask too.
+const dayConcurrency = 4
+
 // byDay answers the plan's range in UTC-day parts: settled whole days from
-// the cache (or asked, checked and cached), the rest asked in one query.
+// the cache (or asked, checked and cached, several at once), the part-day
+// before the first of them and the part not settled each in one query.
 // Only an answer that reads back under the plan is cached, so a failed or
 // malformed answer never poisons the cache.
 func (r *Runner) byDay(ctx context.Context, p *Plan) ([]loganalytics.Answer, error) {
-	shape, settled := p.Shape(), r.now().Add(-r.Settle)
-	var answers []loganalytics.Answer
-	openFrom := p.From
-	for day := ceilDay(p.From); !day.Add(24 * time.Hour).After(p.To); day = day.Add(24 * time.Hour) {
-		end := day.Add(24 * time.Hour)
-		if end.After(settled) {
-			break
-		}
-		if openFrom.Before(day) { // the part before the first whole day
-			a, err := r.ask(ctx, p, openFrom, day)
-			if err != nil {
-				return nil, err
-			}
-			answers = append(answers, a)
-		}
-		a, err := r.day(ctx, p, shape, day)
+	days := settledDays(p.From, p.To, r.now().Add(-r.Settle))
+	if len(days) == 0 {
+		a, err := r.ask(ctx, p, p.From, p.To)
 		if err != nil {
 			return nil, err
 		}
-		answers = append(answers, a)
-		openFrom = end
+		return []loganalytics.Answer{a}, nil
 	}
-	if openFrom.Before(p.To) {
-		a, err := r.ask(ctx, p, openFrom, p.To)
+	answers := make([]loganalytics.Answer, len(days), len(days)+2)
+	shape := p.Shape()
+	g, dctx := errgroup.WithContext(ctx)
+	g.SetLimit(dayConcurrency)
+	for i, day := range days {
+		g.Go(func() (err error) {
+			answers[i], err = r.day(dctx, p, shape, day)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, part := range [][2]time.Time{{p.From, days[0]}, {days[len(days)-1].Add(24 * time.Hour), p.To}} {
+		if !part[0].Before(part[1]) {
+			continue
+		}
+		a, err := r.ask(ctx, p, part[0], part[1])
 		if err != nil {
 			return nil, err
 		}
 		answers = append(answers, a)
 	}
 	return answers, nil
+}
+
+// settledDays are the UTC days wholly inside [from, to) that ended before
+// settled, oldest first.
+func settledDays(from, to, settled time.Time) []time.Time {
+	var days []time.Time
+	for day := ceilDay(from); ; day = day.Add(24 * time.Hour) {
+		end := day.Add(24 * time.Hour)
+		if end.After(to) || end.After(settled) {
+			return days
+		}
+		days = append(days, day)
+	}
 }
 
 // day is a settled day's answer: cached, or asked and cached.

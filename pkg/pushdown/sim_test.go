@@ -2,6 +2,7 @@ package pushdown
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -70,15 +71,24 @@ func closedDay() (time.Time, time.Time) {
 
 // countingWorkspace counts the push-down queries and can fail them.
 type countingWorkspace struct {
-	next  Workspace
-	asked atomic.Int64
-	spans []time.Duration
-	fail  error
+	next     Workspace
+	asked    atomic.Int64
+	inFlight atomic.Int64
+	most     atomic.Int64 // the most queries in flight at once
+	mu       sync.Mutex   // guards spans: settled days are asked concurrently
+	spans    []time.Duration
+	fail     error
 }
 
 func (c *countingWorkspace) Aggregate(ctx context.Context, t signin.LogType, kql string, from, to time.Time) (loganalytics.Answer, error) {
 	c.asked.Add(1)
+	n := c.inFlight.Add(1)
+	defer c.inFlight.Add(-1)
+	for m := c.most.Load(); n > m && !c.most.CompareAndSwap(m, n); m = c.most.Load() {
+	}
+	c.mu.Lock()
 	c.spans = append(c.spans, to.Sub(from))
+	c.mu.Unlock()
 	if c.fail != nil {
 		return loganalytics.Answer{}, c.fail
 	}
