@@ -12,10 +12,21 @@ import (
 // 4-byte entry per sign-in that the other queries of the dashboard share,
 // where a per-query plan held 16 bytes per profile.
 type codedTable struct {
-	plan   *tablePlan
-	snap   *planSnap
-	groups []int32
+	plan     *tablePlan
+	snap     *planSnap
+	groups   []int32
+	distinct []distinctSlot // per profile, for a distinct metric
 }
+
+// distinctSlot is a profile's distinct value for the query: what a distinct
+// count counts varies within a group, so it stays per profile and query, and
+// is recorded once per bucket.
+type distinctSlot struct {
+	value      int32 // the query's value id, -1 for none, unknownValue until met
+	lastBucket int32
+}
+
+const unknownValue = -2
 
 // usePlanCache makes the aggregation plan from c when it can (cacheable).
 func (a *aggregation) usePlanCache(c *planCache) {
@@ -40,6 +51,9 @@ func (a *aggregation) codedOf(t *block.Profiles) *codedTable {
 		for len(ct.groups) < ct.snap.codes {
 			ct.groups = append(ct.groups, unplanned)
 		}
+		for a.distinct != nil && len(ct.distinct) < len(ct.snap.profiles) {
+			ct.distinct = append(ct.distinct, distinctSlot{value: unknownValue, lastBucket: -1})
+		}
 	}
 	return ct
 }
@@ -53,9 +67,14 @@ func (a *aggregation) addCoded(b *block.Block, lo, hi int) {
 		if a.buckets > 1 {
 			end = b.Times.SearchRange(lo, hi, a.first+int64(k+1)*a.size)
 		}
-		if ids := b.Profile.Narrow(); ids != nil {
+		switch ids := b.Profile.Narrow(); {
+		case a.distinct != nil && ids != nil:
+			addCodedDistinctRun(a, ct, b.Profiles, ids[lo:end], k)
+		case a.distinct != nil:
+			addCodedDistinctRun(a, ct, b.Profiles, b.Profile.Wide()[lo:end], k)
+		case ids != nil:
 			addCodedRun(a, ct, b.Profiles, ids[lo:end], k)
-		} else {
+		default:
 			addCodedRun(a, ct, b.Profiles, b.Profile.Wide()[lo:end], k)
 		}
 		lo = end
@@ -87,6 +106,55 @@ func addCodedRun[ID uint16 | uint32](a *aggregation, ct *codedTable, t *block.Pr
 			g.total.add(o)
 		}
 	}
+}
+
+// addCodedDistinctRun is addCodedRun that also records each sign-in's
+// distinct value, once per profile and bucket.
+func addCodedDistinctRun[ID uint16 | uint32](a *aggregation, ct *codedTable, t *block.Profiles, ids []ID, k int32) {
+	single := a.buckets == 1
+	plan, groups := ct.snap.profiles, ct.groups
+	for _, p := range ids {
+		v := plan[p]
+		if v < 0 { // filteredOutCode
+			continue
+		}
+		gid := groups[v>>2]
+		if gid < 0 {
+			if gid == filteredOut {
+				continue
+			}
+			if gid = a.planCode(ct, t, v>>2); gid < 0 {
+				continue
+			}
+		}
+		o := signin.Outcome(v & 3)
+		g := a.groups[gid]
+		c := &g.cells[k]
+		c.add(o)
+		if !single {
+			g.total.add(o)
+		}
+		d := &ct.distinct[p]
+		if d.value == unknownValue {
+			d.value = a.distinctValue(t, uint32(p))
+		}
+		if d.value >= 0 && d.lastBucket != k {
+			d.lastBucket = k
+			c.addDistinct(uint32(d.value))
+			if !single {
+				g.total.addDistinct(uint32(d.value))
+			}
+		}
+	}
+}
+
+// distinctValue is the id of profile p's distinct value, -1 when it has none
+// (the empty value counts as no user, app...).
+func (a *aggregation) distinctValue(t *block.Profiles, p uint32) int32 {
+	if id := a.distinct.of(t, p); a.distinct.values[id] != "" {
+		return int32(id)
+	}
+	return -1
 }
 
 // planCode works out the group of a plan's code, as planProfile does for a

@@ -58,12 +58,11 @@ func newPlanCache(budget int64) *planCache {
 	return &planCache{budget: budget, plans: make(map[planKey]*tablePlan)}
 }
 
-// cacheable reports whether the aggregation can be planned from the cache: a
-// distinct metric needs its values per profile and bucket, list-valued
-// dimensions put a profile in several groups and LastSignIn reads the
-// per-profile slots; those plan per query as before.
+// cacheable reports whether the aggregation can be planned from the cache:
+// list-valued dimensions put a profile in several groups and LastSignIn
+// reads the per-profile slots; those plan per query as before.
 func (a *aggregation) cacheable() bool {
-	return a.distinct == nil && !a.lists && a.q.Metric != LastSignIn
+	return !a.lists && a.q.Metric != LastSignIn
 }
 
 // planKeyOf is what determines a plan: the filters that filter, and the

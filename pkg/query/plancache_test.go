@@ -21,6 +21,8 @@ var planCacheQueries = []string{
 	`{"logType":"interactive","metric":"count","groupBy":["browser","os"],"filters":[{"key":"country","op":"in","value":"US,DE"}]}`,
 	`{"logType":"all","metric":"successes","groupBy":["user","ipAddress","status"],"timeAggregate":"1h"}`,
 	`{"logType":"all","metric":"interrupts"}`,
+	`{"logType":"all","metric":"distinctUsers","groupBy":["app"],"filters":[{"key":"status","op":"!=","value":"success"}],"timeAggregate":"1h"}`,
+	`{"logType":"nonInteractive","metric":"distinctIPs","groupBy":["user","status"]}`,
 	`{"logType":"nonInteractive","metric":"count","groupBy":["resource"],"filters":[{"key":"user","op":"!=","value":""}],"timeAggregate":"6h"}`,
 }
 
