@@ -161,7 +161,7 @@ func (c *planCache) Bytes() int64 {
 type tablePlan struct {
 	mu      sync.Mutex // serialises extend
 	snap    atomic.Pointer[planSnap]
-	filter  *profileFilter // the plan's own verdict caches, under mu
+	filters []Filter // the filters that filter
 	dims    []signin.Dimension
 	tupleOf map[string]int32 // two or more dimensions: a tuple of column codes → its code
 	key     []byte
@@ -186,7 +186,7 @@ type planSnap struct {
 const filteredOutCode = -1
 
 func newTablePlan(filters []Filter, dims []signin.Dimension) *tablePlan {
-	tp := &tablePlan{filter: newProfileFilter(filters), dims: dims}
+	tp := &tablePlan{filters: filters, dims: dims}
 	if len(dims) > 1 {
 		tp.tupleOf = make(map[string]int32)
 	}
@@ -224,8 +224,12 @@ func (tp *tablePlan) extend(t *block.Profiles, n int) (s *planSnap, grown int64)
 		cols[i] = t.Column(dimensionColumn(d), d.Value) // covers n: Len was read before
 	}
 	before := int64(4 * (cap(next.profiles) + cap(next.tuples)))
+	// A filter of the extension alone: one kept in the plan would hold the
+	// table (its verdicts are per table), and the cache must never keep a
+	// table of evicted windows alive. Its verdicts cost once per value.
+	filter := newProfileFilter(tp.filters)
 	for p := uint32(len(next.profiles)); int(p) < n; p++ {
-		next.profiles = append(next.profiles, tp.planProfile(t, cols, p, next))
+		next.profiles = append(next.profiles, tp.planProfile(t, filter, cols, p, next))
 	}
 	next.codes = tp.codes(cols, next)
 	tp.snap.Store(next)
@@ -234,8 +238,8 @@ func (tp *tablePlan) extend(t *block.Profiles, n int) (s *planSnap, grown int64)
 }
 
 // planProfile works out profile p's entry of the plan.
-func (tp *tablePlan) planProfile(t *block.Profiles, cols []*block.Column, p uint32, s *planSnap) int32 {
-	if !tp.filter.passes(t, p) {
+func (tp *tablePlan) planProfile(t *block.Profiles, filter *profileFilter, cols []*block.Column, p uint32, s *planSnap) int32 {
+	if !filter.passes(t, p) {
 		return filteredOutCode
 	}
 	var code int32

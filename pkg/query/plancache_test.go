@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
+	"weak"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
@@ -87,4 +91,27 @@ func planCacheQuery(t *testing.T, raw string) Query {
 		t.Fatalf("%s: %v", js, err)
 	}
 	return q
+}
+
+// TestPlanCacheHoldsNoTable: a cached plan must not keep its table (and the
+// windows' memory it stands for) alive once no block refers to it.
+func TestPlanCacheHoldsNoTable(t *testing.T) {
+	c := newPlanCache(DefaultPlanCacheBytes)
+	tbl := block.NewProfiles()
+	for i := range 100 {
+		tbl.Intern(&signin.Event{AppDisplayName: fmt.Sprint("app", i%7), UserID: fmt.Sprint(i)})
+	}
+	q := planCacheQuery(t, `{"logType":"all","metric":"count","groupBy":["app","status"],"filters":[{"key":"app","op":"!=","value":"app3"}]}`)
+	filters := newProfileFilter(q.Filters).filters
+	tp := c.plan(tbl, planKeyOf(filters, q.GroupBy), filters, q.GroupBy)
+	if s := tp.covering(tbl, tbl.Len()); len(s.profiles) != 100 || s.codes != 6 { // six apps pass, all successes
+		t.Fatalf("unexpected plan: %d profiles, %d codes", len(s.profiles), s.codes)
+	}
+	w := weak.Make(tbl)
+	tbl = nil
+	runtime.GC()
+	if w.Value() != nil {
+		t.Fatal("the plan cache keeps its table alive")
+	}
+	runtime.KeepAlive(tp)
 }
