@@ -99,11 +99,21 @@ func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	if ds.pushdown != nil {
 		ds.reserved += int64(pushDownCacheBytes(scfg.L1Bytes))
 	}
+	plans := planCacheBytes(scfg.L1Bytes)
+	ds.reserved += plans
 	reserveCacheMemory(ds.reserved)
-	ds.engine = query.New(ds.reader(), query.WithLimits(s.Limits()), query.WithMemoryGuard(processGuard()))
+	ds.engine = query.New(ds.reader(), query.WithLimits(s.Limits()), query.WithMemoryGuard(processGuard()),
+		query.WithPlanCacheBytes(plans))
 	ds.startWarming(time.Now())
 	return ds, nil
 }
+
+// planCacheBytes bounds the engine's plans kept across queries (query's
+// planCache): an eighth of the store's cache. A plan costs about 4 bytes per
+// profile of its table, some 0.4 B per sign-in held, against the store's
+// 31 B (BENCHMARKS.md, finding 9): an eighth keeps about ten panels' plans of
+// every table held. It counts as cache memory, as the store's does.
+func planCacheBytes(cacheBytes int) int64 { return int64(max(cacheBytes/8, 16<<20)) }
 
 // newSource builds the client of the API the settings read, connected as
 // conn says (the settings themselves, or the demo tenant's), sharing one

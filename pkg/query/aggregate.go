@@ -50,9 +50,13 @@ type aggregation struct {
 	byValue  []int32 // one dimension: value id → group id, -1 for none yet
 	byKey    map[string]int32
 	keyBuf   []byte
+	codeBuf  []uint32
 	distinct *valueIDs // what a distinct metric counts; nil for the others
 	filter   *profileFilter
 	plans    map[*block.Profiles][]slot
+	cache    *planCache                      // set when planning from the cache (coded.go)
+	planKey  string                          // the cache's key of the aggregation's plans
+	coded    map[*block.Profiles]*codedTable // per table, when planning from the cache
 
 	acct    *memguard.Account // the query's share of the memory guard (memory.go)
 	ctx     context.Context   // the query's, for waiting for memory
@@ -131,6 +135,10 @@ func (a *aggregation) planProfile(sl *slot, t *block.Profiles, p uint32) {
 // guard refused a group, the remaining blocks are skipped: the query fails.
 func (a *aggregation) add(b *block.Block, lo, hi int) {
 	if !a.start() {
+		return
+	}
+	if a.coded != nil {
+		a.addCoded(b, lo, hi)
 		return
 	}
 	pl := a.planOf(b.Profiles)
@@ -257,9 +265,21 @@ func (a *aggregation) groupOf(t *block.Profiles, p uint32) int32 {
 	if a.lists {
 		return a.listGroupOf(t, p)
 	}
+	a.codeBuf = a.codeBuf[:0]
+	for _, d := range a.dims {
+		_, c := d.code(t, p)
+		a.codeBuf = append(a.codeBuf, c)
+	}
+	return a.groupOfCodes(t, a.codeBuf)
+}
+
+// groupOfCodes returns the group of the values whose codes in table t's
+// columns are codes, one per dimension, made on first use. Once the groups
+// are full, values never seen before go to the overflow group without an id.
+func (a *aggregation) groupOfCodes(t *block.Profiles, codes []uint32) int32 {
 	add := !a.full()
 	if len(a.dims) == 1 {
-		id, ok := a.dims[0].lookup(t, p, add)
+		id, ok := a.dims[0].lookupCode(t, codes[0], add)
 		if !ok {
 			return a.overflowGroup()
 		}
@@ -276,8 +296,8 @@ func (a *aggregation) groupOf(t *block.Profiles, p uint32) int32 {
 		return gid
 	}
 	a.keyBuf = a.keyBuf[:0]
-	for _, d := range a.dims {
-		id, ok := d.lookup(t, p, add)
+	for i, d := range a.dims {
+		id, ok := d.lookupCode(t, codes[i], add)
 		if !ok {
 			return a.overflowGroup()
 		}
@@ -345,6 +365,7 @@ func (a *aggregation) overflowGroup() int32 {
 // aggregation once its answer is built; on failure nothing stays reserved.
 func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, *Partial, error) {
 	a := newAggregation(q, first, size, buckets, e.limits)
+	a.usePlanCache(e.plans)
 	a.reserve(ctx, e.guard)
 	add := a.add
 	if q.Metric == LastSignIn {

@@ -26,6 +26,7 @@ type Engine struct {
 	r      Reader
 	limits Limits
 	guard  *memoryGuard // process-wide memory ceiling of queries; nil for none (memory.go)
+	plans  *planCache   // plans kept across queries (plancache.go)
 }
 
 // Option configures an Engine.
@@ -48,7 +49,7 @@ func WithLimits(l Limits) Option {
 
 // New returns an engine reading from r.
 func New(r Reader, opts ...Option) *Engine {
-	e := &Engine{r: r, limits: DefaultLimits()}
+	e := &Engine{r: r, limits: DefaultLimits(), plans: newPlanCache(DefaultPlanCacheBytes)}
 	for _, o := range opts {
 		o(e)
 	}

@@ -56,6 +56,21 @@ func (v *valueIDs) of(t *block.Profiles, p uint32) uint32 {
 // full must not grow a dictionary of millions of values it will not use.
 func (v *valueIDs) lookup(t *block.Profiles, p uint32, add bool) (id uint32, ok bool) {
 	tc, c := v.code(t, p)
+	return v.lookupIn(tc, c, add)
+}
+
+// lookupCode is lookup by the code of the value in t's column, for callers
+// that keep the codes (a cached plan, plancache.go).
+func (v *valueIDs) lookupCode(t *block.Profiles, c uint32, add bool) (id uint32, ok bool) {
+	tc := v.table(t)
+	if tc.col == nil || int(c) >= len(tc.col.Values) {
+		tc.col = t.Column(v.name, v.value) // codes are never renumbered: a newer snapshot holds c
+	}
+	return v.lookupIn(tc, c, add)
+}
+
+// lookupIn is lookup of column code c of a table's codes.
+func (v *valueIDs) lookupIn(tc *tableCodes, c uint32, add bool) (id uint32, ok bool) {
 	if int(c) >= len(tc.ids) {
 		grown := make([]int32, len(tc.col.Values))
 		n := copy(grown, tc.ids)
@@ -116,19 +131,25 @@ func (v *valueIDs) elements(t *block.Profiles, p uint32, add bool) []uint32 {
 
 // code returns the table's codes and the column code of profile p.
 func (v *valueIDs) code(t *block.Profiles, p uint32) (*tableCodes, uint32) {
-	tc := v.lastTC
-	if t != v.last {
-		tc = v.tables[t]
-		if tc == nil {
-			tc = &tableCodes{}
-			v.tables[t] = tc
-		}
-		v.last, v.lastTC = t, tc
-	}
+	tc := v.table(t)
 	if tc.col == nil || int(p) >= len(tc.col.Codes) {
 		tc.col = t.Column(v.name, v.value)
 	}
 	return tc, uint32(tc.col.Codes[p])
+}
+
+// table returns t's codes, made on first use.
+func (v *valueIDs) table(t *block.Profiles) *tableCodes {
+	if t == v.last {
+		return v.lastTC
+	}
+	tc := v.tables[t]
+	if tc == nil {
+		tc = &tableCodes{}
+		v.tables[t] = tc
+	}
+	v.last, v.lastTC = t, tc
+	return tc
 }
 
 func (v *valueIDs) idOf(s string) uint32 {

@@ -1,0 +1,167 @@
+package query
+
+import (
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// codedTable is an aggregation's view of one table's cached plan
+// (plancache.go): the plan's snapshot and, per code, the query's group
+// (unplanned until met). Only this map from codes to groups is the query's
+// own: a repeated panel plans nothing per profile, and its loop reads a
+// 4-byte entry per sign-in that the other queries of the dashboard share,
+// where a per-query plan held 16 bytes per profile.
+type codedTable struct {
+	plan     *tablePlan
+	snap     *planSnap
+	groups   []int32
+	distinct []distinctSlot // per profile, for a distinct metric
+}
+
+// distinctSlot is a profile's distinct value for the query: what a distinct
+// count counts varies within a group, so it stays per profile and query, and
+// is recorded once per bucket.
+type distinctSlot struct {
+	value      int32 // the query's value id, -1 for none, unknownValue until met
+	lastBucket int32
+}
+
+const unknownValue = -2
+
+// usePlanCache makes the aggregation plan from c when it can (cacheable).
+func (a *aggregation) usePlanCache(c *planCache) {
+	if !a.cacheable() {
+		return
+	}
+	a.cache = c
+	a.planKey = planKeyOf(a.filter.filters, a.q.GroupBy)
+	a.coded = make(map[*block.Profiles]*codedTable)
+}
+
+// codedOf returns the table's coded view, covering every profile t holds now
+// (a block's profiles are all in its table before the block is scanned).
+func (a *aggregation) codedOf(t *block.Profiles) *codedTable {
+	ct := a.coded[t]
+	if ct == nil {
+		ct = &codedTable{plan: a.cache.plan(t, a.planKey, a.filter.filters, a.q.GroupBy)}
+		a.coded[t] = ct
+	}
+	if n := t.Len(); ct.snap == nil || len(ct.snap.profiles) < n {
+		ct.snap = ct.plan.covering(t, n)
+		for len(ct.groups) < ct.snap.codes {
+			ct.groups = append(ct.groups, unplanned)
+		}
+		for a.distinct != nil && len(ct.distinct) < len(ct.snap.profiles) {
+			ct.distinct = append(ct.distinct, distinctSlot{value: unknownValue, lastBucket: -1})
+		}
+	}
+	return ct
+}
+
+// addCoded is add over a cached plan.
+func (a *aggregation) addCoded(b *block.Block, lo, hi int) {
+	ct := a.codedOf(b.Profiles)
+	for lo < hi {
+		k := int32((b.Times.At(lo) - a.first) / a.size)
+		end := hi
+		if a.buckets > 1 {
+			end = b.Times.SearchRange(lo, hi, a.first+int64(k+1)*a.size)
+		}
+		switch ids := b.Profile.Narrow(); {
+		case a.distinct != nil && ids != nil:
+			addCodedDistinctRun(a, ct, b.Profiles, ids[lo:end], k)
+		case a.distinct != nil:
+			addCodedDistinctRun(a, ct, b.Profiles, b.Profile.Wide()[lo:end], k)
+		case ids != nil:
+			addCodedRun(a, ct, b.Profiles, ids[lo:end], k)
+		default:
+			addCodedRun(a, ct, b.Profiles, b.Profile.Wide()[lo:end], k)
+		}
+		lo = end
+	}
+}
+
+// addCodedRun is addRun over a cached plan, one instance per id width.
+func addCodedRun[ID uint16 | uint32](a *aggregation, ct *codedTable, t *block.Profiles, ids []ID, k int32) {
+	single := a.buckets == 1
+	plan, groups := ct.snap.profiles, ct.groups
+	for _, p := range ids {
+		v := plan[p]
+		if v < 0 { // filteredOutCode
+			continue
+		}
+		gid := groups[v>>2]
+		if gid < 0 {
+			if gid == filteredOut {
+				continue
+			}
+			if gid = a.planCode(ct, t, v>>2); gid < 0 {
+				continue
+			}
+		}
+		o := signin.Outcome(v & 3)
+		g := a.groups[gid]
+		g.cells[k].add(o)
+		if !single {
+			g.total.add(o)
+		}
+	}
+}
+
+// addCodedDistinctRun is addCodedRun that also records each sign-in's
+// distinct value, once per profile and bucket.
+func addCodedDistinctRun[ID uint16 | uint32](a *aggregation, ct *codedTable, t *block.Profiles, ids []ID, k int32) {
+	single := a.buckets == 1
+	plan, groups := ct.snap.profiles, ct.groups
+	for _, p := range ids {
+		v := plan[p]
+		if v < 0 { // filteredOutCode
+			continue
+		}
+		gid := groups[v>>2]
+		if gid < 0 {
+			if gid == filteredOut {
+				continue
+			}
+			if gid = a.planCode(ct, t, v>>2); gid < 0 {
+				continue
+			}
+		}
+		o := signin.Outcome(v & 3)
+		g := a.groups[gid]
+		c := &g.cells[k]
+		c.add(o)
+		if !single {
+			g.total.add(o)
+		}
+		d := &ct.distinct[p]
+		if d.value == unknownValue {
+			d.value = a.distinctValue(t, uint32(p))
+		}
+		if d.value >= 0 && d.lastBucket != k {
+			d.lastBucket = k
+			c.addDistinct(uint32(d.value))
+			if !single {
+				g.total.addDistinct(uint32(d.value))
+			}
+		}
+	}
+}
+
+// distinctValue is the id of profile p's distinct value, -1 when it has none
+// (the empty value counts as no user, app...).
+func (a *aggregation) distinctValue(t *block.Profiles, p uint32) int32 {
+	if id := a.distinct.of(t, p); a.distinct.values[id] != "" {
+		return int32(id)
+	}
+	return -1
+}
+
+// planCode works out the group of a plan's code, as planProfile does for a
+// profile: filteredOut when the memory guard refused the group.
+func (a *aggregation) planCode(ct *codedTable, t *block.Profiles, code int32) int32 {
+	a.codeBuf = ct.snap.columnCodes(code, len(a.dims), a.codeBuf)
+	gid := a.groupOfCodes(t, a.codeBuf)
+	ct.groups[code] = gid
+	return gid
+}

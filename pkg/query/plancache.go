@@ -1,0 +1,301 @@
+package query
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"weak"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+)
+
+// DefaultPlanCacheBytes bounds an engine's plan cache (WithPlanCacheBytes):
+// a plan costs about 4 bytes per profile of its table, so this holds about
+// nine panels' plans over 30 days of a large tenant (67 M sign-ins, some 6.7 M
+// profiles: 27 MB a plan key) and every panel's over a week.
+const DefaultPlanCacheBytes = 256 << 20
+
+// WithPlanCacheBytes bounds the memory the engine keeps plans in between
+// queries (planCache); 0 keeps the default, a negative value turns the cache
+// off.
+func WithPlanCacheBytes(n int64) Option {
+	return func(e *Engine) {
+		if n != 0 {
+			e.plans = newPlanCache(max(n, 0))
+		}
+	}
+}
+
+// planCache keeps, across queries, what planning a profile table for an
+// aggregation works out that does not depend on the query's own group
+// numbering: per profile, whether it passes the filters, its outcome and a
+// code for its groupBy values in the table (tablePlan). Dashboards ask the
+// same panels again on every refresh and over the same closed days, which
+// were planned again per query: about 40% of a warm panel's time over 30
+// days (BENCHMARKS.md, finding 10). A query then only maps the codes it meets
+// to its groups, once per code and table.
+//
+// Plans are kept per table and plan key (filters and groupBy dimensions),
+// hold their table weakly (a plan never keeps a table of evicted windows
+// alive) and are evicted least recently used once their bytes pass the
+// budget. A plan of a table still growing (an open day) is extended by the
+// next query that meets the new profiles. Safe for concurrent use.
+type planCache struct {
+	mu     sync.Mutex
+	budget int64
+	bytes  int64 // of the plans held
+	clock  uint64
+	plans  map[planKey]*tablePlan
+}
+
+type planKey struct {
+	table weak.Pointer[block.Profiles]
+	key   string // planKeyOf
+}
+
+func newPlanCache(budget int64) *planCache {
+	return &planCache{budget: budget, plans: make(map[planKey]*tablePlan)}
+}
+
+// cacheable reports whether the aggregation can be planned from the cache:
+// list-valued dimensions put a profile in several groups and LastSignIn
+// reads the per-profile slots; those plan per query as before.
+func (a *aggregation) cacheable() bool {
+	return !a.lists && a.q.Metric != LastSignIn
+}
+
+// planKeyOf is what determines a plan: the filters that filter, and the
+// groupBy dimensions in order.
+func planKeyOf(filters []Filter, dims []signin.Dimension) string {
+	var b strings.Builder
+	for _, f := range filters {
+		b.WriteString(f.Dim.String())
+		b.WriteByte(0)
+		b.WriteString(string(f.Op))
+		b.WriteByte(0)
+		b.WriteString(f.Value)
+		b.WriteByte(1)
+	}
+	b.WriteByte(2)
+	for _, d := range dims {
+		b.WriteString(d.String())
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// plan returns the plan of table t for key, made when missing. A nil cache
+// (turned off) makes a plan for the query alone.
+func (c *planCache) plan(t *block.Profiles, key string, filters []Filter, dims []signin.Dimension) *tablePlan {
+	if c == nil || c.budget == 0 {
+		return newTablePlan(filters, dims)
+	}
+	k := planKey{table: weak.Make(t), key: key}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clock++
+	tp := c.plans[k]
+	if tp == nil {
+		tp = newTablePlan(filters, dims)
+		tp.cache, tp.cached = c, true
+		c.plans[k] = tp
+	}
+	tp.used = c.clock
+	return tp
+}
+
+// grew counts n more bytes of plan tp and evicts the least recently used
+// plans (and those of tables collected) while the budget is passed. The plan
+// that grew may go too: the query using it keeps it, the next one makes it
+// again. Bytes are counted under c.mu alone, so a plan evicted while it grew
+// is never counted twice.
+func (c *planCache) grew(tp *tablePlan, n int64) {
+	if c == nil || n == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tp.bytes += n
+	if !tp.cached {
+		return
+	}
+	c.bytes += n
+	for k, p := range c.plans {
+		if k.table.Value() == nil {
+			c.evict(k, p)
+		}
+	}
+	for c.bytes > c.budget && len(c.plans) > 0 {
+		var oldest planKey
+		var otp *tablePlan
+		for k, p := range c.plans {
+			if otp == nil || p.used < otp.used {
+				oldest, otp = k, p
+			}
+		}
+		c.evict(oldest, otp)
+	}
+}
+
+// evict drops a plan; callers hold c.mu.
+func (c *planCache) evict(k planKey, tp *tablePlan) {
+	delete(c.plans, k)
+	c.bytes -= tp.bytes
+	tp.cached = false
+}
+
+// Bytes is the memory the cache's plans hold.
+func (c *planCache) Bytes() int64 {
+	if c == nil {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}
+
+// tablePlan is the plan of one profile table for one plan key. Readers take
+// snapshots without locks; extending appends past a snapshot's length, which
+// no reader of it reads (as block.Column).
+type tablePlan struct {
+	mu      sync.Mutex // serialises extend
+	snap    atomic.Pointer[planSnap]
+	filters []Filter // the filters that filter
+	dims    []signin.Dimension
+	tupleOf map[string]int32 // two or more dimensions: a tuple of column codes → its code
+	key     []byte
+	pending int64 // bytes added by extend, not yet told to the cache; under mu
+
+	cache  *planCache // nil for a plan made outside the cache
+	bytes  int64      // the plan's, under cache.mu
+	cached bool       // counted in cache.bytes, under cache.mu
+	used   uint64     // the cache's clock at the last use, under cache.mu
+}
+
+// planSnap is a plan up to a number of profiles.
+type planSnap struct {
+	// profiles is per profile id filteredOutCode, or its code<<2 | outcome.
+	// The code is the profile's column code with one dimension, its tuple's
+	// code with several, 0 without any.
+	profiles []int32
+	tuples   []uint32 // several dimensions: the column codes of each code, len(dims) apiece
+	codes    int      // the codes so far: group arrays are this long
+}
+
+const filteredOutCode = -1
+
+func newTablePlan(filters []Filter, dims []signin.Dimension) *tablePlan {
+	tp := &tablePlan{filters: filters, dims: dims}
+	if len(dims) > 1 {
+		tp.tupleOf = make(map[string]int32)
+	}
+	return tp
+}
+
+// covering returns a snapshot of the plan covering the first n profiles of t.
+func (tp *tablePlan) covering(t *block.Profiles, n int) *planSnap {
+	if s := tp.snap.Load(); s != nil && len(s.profiles) >= n {
+		return s
+	}
+	s, grown := tp.extend(t, n)
+	tp.cache.grew(tp, grown) // not under tp.mu: evict runs under the cache's lock
+	return s
+}
+
+// extend plans the profiles of t not planned yet, at least up to n. It plans
+// them all, in id order: reading the table's columns in order is several
+// times cheaper than the random order sign-ins meet profiles in, and the plan
+// is made once per table and key, not per query.
+func (tp *tablePlan) extend(t *block.Profiles, n int) (s *planSnap, grown int64) {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	old := tp.snap.Load()
+	if old != nil && len(old.profiles) >= n {
+		return old, 0
+	}
+	n = max(n, t.Len())
+	next := &planSnap{}
+	if old != nil {
+		*next = *old
+	}
+	cols := make([]*block.Column, len(tp.dims))
+	for i, d := range tp.dims {
+		cols[i] = t.Column(dimensionColumn(d), d.Value) // covers n: Len was read before
+	}
+	before := int64(4 * (cap(next.profiles) + cap(next.tuples)))
+	// A filter of the extension alone: one kept in the plan would hold the
+	// table (its verdicts are per table), and the cache must never keep a
+	// table of evicted windows alive. Its verdicts cost once per value.
+	filter := newProfileFilter(tp.filters)
+	for p := uint32(len(next.profiles)); int(p) < n; p++ {
+		next.profiles = append(next.profiles, tp.planProfile(t, filter, cols, p, next))
+	}
+	next.codes = tp.codes(cols, next)
+	tp.snap.Store(next)
+	grown, tp.pending = tp.pending+int64(4*(cap(next.profiles)+cap(next.tuples)))-before, 0
+	return next, grown
+}
+
+// planProfile works out profile p's entry of the plan.
+func (tp *tablePlan) planProfile(t *block.Profiles, filter *profileFilter, cols []*block.Column, p uint32, s *planSnap) int32 {
+	if !filter.passes(t, p) {
+		return filteredOutCode
+	}
+	var code int32
+	switch len(cols) {
+	case 0:
+	case 1:
+		code = int32(cols[0].Codes[p])
+	default:
+		code = tp.tupleCode(cols, p, s)
+	}
+	return code<<2 | int32(t.Outcome(p))
+}
+
+// tupleCode returns the code of profile p's tuple of column codes, new ones
+// numbered in order of appearance.
+func (tp *tablePlan) tupleCode(cols []*block.Column, p uint32, s *planSnap) int32 {
+	tp.key = tp.key[:0]
+	for _, col := range cols {
+		c := col.Codes[p]
+		tp.key = append(tp.key, byte(c), byte(c>>8), byte(c>>16), byte(c>>24))
+	}
+	if code, ok := tp.tupleOf[string(tp.key)]; ok {
+		return code
+	}
+	code := int32(len(tp.tupleOf))
+	tp.tupleOf[string(tp.key)] = code
+	for _, col := range cols {
+		s.tuples = append(s.tuples, col.Codes[p])
+	}
+	tp.pending += int64(len(tp.key)) + 16 + mapEntryBytes
+	return code
+}
+
+// mapEntryBytes is about what a Go map spends on a small entry, slack included.
+const mapEntryBytes = 32
+
+// codes is the number of codes the plan's profiles use so far.
+func (tp *tablePlan) codes(cols []*block.Column, s *planSnap) int {
+	switch len(cols) {
+	case 0:
+		return 1
+	case 1:
+		return len(cols[0].Values)
+	}
+	return len(tp.tupleOf)
+}
+
+// columnCodes returns the column codes, one per dimension, of code.
+func (s *planSnap) columnCodes(code int32, dims int, buf []uint32) []uint32 {
+	buf = buf[:0]
+	switch dims {
+	case 0:
+	case 1:
+		buf = append(buf, uint32(code))
+	default:
+		buf = append(buf, s.tuples[int(code)*dims:int(code+1)*dims]...)
+	}
+	return buf
+}
