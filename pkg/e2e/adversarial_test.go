@@ -15,6 +15,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
@@ -41,7 +42,7 @@ func adversaryDemo(uid string, extra map[string]any) plugintest.Datasource {
 // the export says.
 func stillAnswers(t *testing.T, h *plugintest.Host, ds plugintest.Datasource) {
 	t.Helper()
-	from, to := lastWholeDay()
+	from, to := testclock.Workday(t)
 	resp, err := h.QueryData(context.Background(), ds.Request(nil, plugintest.Query{RefID: "A", From: from, To: to,
 		JSON: map[string]any{"logType": "managedIdentity", "format": "table", "metric": "count"}}))
 	if err != nil {
@@ -100,7 +101,7 @@ func TestHostileRegexFilters(t *testing.T) {
 	for range 20 {
 		filters = append(filters, map[string]any{"key": "app", "op": "!~", "value": value})
 	}
-	from, to := lastWholeDay()
+	from, to := testclock.Workday(t)
 	var qs []plugintest.Query
 	for i := range 4 {
 		qs = append(qs, plugintest.Query{RefID: fmt.Sprint("Q", i), From: from, To: to, JSON: map[string]any{"format": "table", "filters": filters}})
@@ -139,7 +140,7 @@ func TestHostileRegexFilters(t *testing.T) {
 func TestHostileCells(t *testing.T) {
 	h := launch(t)
 	ds := adversaryDemo("hostile-cells", nil)
-	_, to := lastWholeDay()
+	_, to := testclock.Workday(t)
 	from := to.Add(-30 * 24 * time.Hour)
 	resp, err := h.QueryData(context.Background(), ds.Request(nil, plugintest.Query{RefID: "A", From: from, To: to, Interval: time.Millisecond,
 		JSON: map[string]any{"logType": "all", "metric": "count", "groupBy": []string{"ipAddress", "user", "app"}, "limit": 10000}}))
@@ -223,7 +224,7 @@ func TestHostileRanges(t *testing.T) {
 func TestHostileQueryFields(t *testing.T) {
 	h := launch(t)
 	ds := adversaryDemo("hostile-fields", nil)
-	from, to := lastWholeDay()
+	from, to := testclock.Workday(t)
 	resp, err := h.QueryData(context.Background(), ds.Request(nil, plugintest.Query{RefID: "A", From: from, To: to,
 		JSON: map[string]any{"logType": strings.Repeat("x", 1<<20)}}))
 	if err != nil {
@@ -254,7 +255,7 @@ func TestForeignAuthorityThroughTheBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	from, to := lastWholeDay()
+	from, to := testclock.Workday(t)
 	resp, err := h.QueryData(context.Background(), ds.Request(nil, plugintest.Query{RefID: "A", From: from, To: to, JSON: map[string]any{}}))
 	if err != nil {
 		t.Fatal(err)
@@ -302,7 +303,7 @@ func TestMemoryCeilingQueuesOrRefuses(t *testing.T) {
 	}
 	defer h.Close()
 	ds := adversaryDemo("ceiling", nil)
-	_, to := lastWholeDay()
+	_, to := testclock.Workday(t)
 	from := to.Add(-7 * 24 * time.Hour)
 	heavy := plugintest.Query{RefID: "A", From: from, To: to, Interval: time.Minute,
 		JSON: map[string]any{"logType": "all", "metric": "distinctUsers", "groupBy": []string{"ipAddress", "user"}, "limit": 10000}}
@@ -344,7 +345,7 @@ func TestMemoryCeilingQueuesOrRefuses(t *testing.T) {
 func TestOneTimeBudgetPerRequest(t *testing.T) {
 	h := launch(t)
 	ds := adversaryDemo("one-budget", map[string]any{"demoThrottle": true, "queryTimeBudgetSeconds": 3})
-	_, to := lastWholeDay()
+	_, to := testclock.Workday(t)
 	from := to.Add(-7 * 24 * time.Hour)
 	start := time.Now()
 	resp, err := h.QueryData(context.Background(), ds.Request(nil, plugintest.Query{RefID: "A", From: from, To: to,
@@ -378,7 +379,7 @@ func TestCancelStopsLoading(t *testing.T) {
 	h := launch(t)
 	ds := graphDatasource("cancel", base, ca, simClientID, map[string]string{"clientSecret": simSecret})
 	ds.JSONData["throttleRequests"], ds.JSONData["throttleWindowSeconds"] = 5, 2
-	_, to := lastWholeDay()
+	_, to := testclock.Workday(t)
 	from := to.Add(-14 * 24 * time.Hour)
 	// Cancelled, as a closed panel is, rather than timed out: with a deadline
 	// the plugin may see it pass first and still get its error answer back in

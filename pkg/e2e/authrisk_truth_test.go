@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
 
@@ -208,7 +209,7 @@ func listTruth(records []listRecord, logType, metric string, groupBy []string, f
 // speaking the Log Analytics query API — and compares every row with the
 // ground truth computed here from `graphsim export`.
 func TestAuthAndRiskDimensionsMatchGroundTruth(t *testing.T) {
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	from := to.Add(-7 * 24 * time.Hour)
 	records := authRiskRecords(t, 7, "small", from, to)
 	type sample struct {

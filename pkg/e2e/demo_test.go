@@ -12,6 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
 
@@ -83,7 +84,7 @@ func TestBadSettingsHealth(t *testing.T) {
 func TestDemoHourlyCountsMatchExport(t *testing.T) {
 	h := launch(t)
 	ds := plugintest.Datasource{UID: "demo7", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small"}}
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	from := to.Add(-24 * time.Hour)
 	for _, lt := range logTypes {
 		truth := export(t, 7, "small", lt, from, to)

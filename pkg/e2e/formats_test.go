@@ -12,16 +12,11 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
 
 var small7 = plugintest.Datasource{UID: "small7", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small"}}
-
-// pastDay is yesterday, UTC: closed and complete.
-func pastDay() (time.Time, time.Time) {
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
-	return to.Add(-24 * time.Hour), to
-}
 
 func runQuery(t *testing.T, h *plugintest.Host, headers map[string]string, q plugintest.Query) backend.DataResponse {
 	t.Helper()
@@ -40,7 +35,7 @@ func runQuery(t *testing.T, h *plugintest.Host, headers map[string]string, q plu
 // compares with distinct user ids per app counted over the export.
 func TestTableDistinctUsersPerApp(t *testing.T) {
 	h := launch(t)
-	from, to := pastDay()
+	from, to := testclock.Workday(t)
 	want := make(map[string]map[string]bool)
 	for _, lt := range []string{"interactive", "nonInteractive"} {
 		for _, r := range export(t, 7, "small", lt, from, to) {
@@ -79,7 +74,7 @@ func TestTableDistinctUsersPerApp(t *testing.T) {
 // by the portal's keys: app, user, IP address, status and resource.
 func TestGroupedNonInteractive(t *testing.T) {
 	h := launch(t)
-	from, to := pastDay()
+	from, to := testclock.Workday(t)
 	type agg struct{ n int64 }
 	want := make(map[string]*agg)
 	for _, r := range export(t, 7, "small", "nonInteractive", from, to) {
@@ -123,7 +118,7 @@ func TestGroupedNonInteractive(t *testing.T) {
 // get named errors, the good one its lines, newest first, cut with a notice.
 func TestLogsAndSiblingErrors(t *testing.T) {
 	h := launch(t)
-	from, to := pastDay()
+	from, to := testclock.Workday(t)
 	truth := export(t, 7, "small", "interactive", from, to)
 	resp, err := h.QueryData(context.Background(), small7.Request(nil,
 		plugintest.Query{RefID: "logs", From: from, To: to, JSON: map[string]any{"logType": "interactive", "format": "logs", "limit": 25}},
@@ -159,7 +154,7 @@ func TestLogsAndSiblingErrors(t *testing.T) {
 // one per group, with labels.
 func TestAlertQueriesAreNumeric(t *testing.T) {
 	h := launch(t)
-	from, to := pastDay()
+	from, to := testclock.Workday(t)
 	dr := runQuery(t, h, map[string]string{"FromAlert": "true"}, plugintest.Query{RefID: "A", From: to.Add(-time.Hour), To: to, Interval: time.Minute,
 		JSON: map[string]any{"logType": "all", "metric": "failures", "groupBy": []string{"logType"}, "timeAggregate": "1h", "limit": 100}})
 	_ = from
@@ -175,7 +170,7 @@ func TestAlertQueriesAreNumeric(t *testing.T) {
 
 func TestVariableAndResources(t *testing.T) {
 	h := launch(t)
-	from, to := pastDay()
+	from, to := testclock.Workday(t)
 	want := make(map[string]bool)
 	for _, r := range export(t, 7, "small", "servicePrincipal", from, to) {
 		want[r.AppDisplayName] = true

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
 
@@ -186,7 +187,7 @@ func TestEveryMetricMatchesGroundTruth(t *testing.T) {
 	if size == "" {
 		size = "small"
 	}
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	from := to.Add(-7 * 24 * time.Hour)
 	records := truthRecords(t, 7, size, from, to)
 	h := launch(t)

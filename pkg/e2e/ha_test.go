@@ -14,6 +14,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
@@ -34,7 +35,7 @@ func TestHAReplicasShareMemcached(t *testing.T) {
 	sim, ds := simulatedTenant(t, graphsim.Options{}, map[string]any{"memcachedAddresses": addr})
 
 	// A week of whole hours that closed long ago: every window is cacheable.
-	to := time.Now().UTC().Add(-time.Hour).Truncate(time.Hour)
+	to := testclock.ClosedHour(t)
 	from := to.Add(-7 * 24 * time.Hour)
 	truth, qs, _ := hourlyTruth(t, from, to)
 	ask := func(name string, h *plugintest.Host) {
@@ -144,7 +145,7 @@ func TestFleetFetchesEachClosedWindowOnce(t *testing.T) {
 		t.Skip("set SIGNINLENS_TEST_MEMCACHED=host:port to run the fleet test against memcached")
 	}
 	sim, ds := simulatedTenant(t, graphsim.Options{}, map[string]any{"memcachedAddresses": addr})
-	to := time.Now().UTC().Add(-time.Hour).Truncate(time.Hour)
+	to := testclock.ClosedHour(t)
 	from := to.Add(-7 * 24 * time.Hour)
 	truth, qs, total := hourlyTruth(t, from, to)
 	hosts := []*plugintest.Host{launch(t), launch(t), launch(t)}

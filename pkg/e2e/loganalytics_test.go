@@ -10,6 +10,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
@@ -53,7 +54,7 @@ func TestLogAnalyticsAnswersAsGraph(t *testing.T) {
 	h := launch(t)
 	viaGraph := plugintest.Datasource{UID: "same-graph", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-"}}
 	viaLA := plugintest.Datasource{UID: "same-la", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-", "demoApi": "logAnalytics"}}
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	from := to.Add(-3 * 24 * time.Hour)
 	queries := []map[string]any{
 		{"logType": "all", "metric": "count", "groupBy": []string{"logType", "status"}, "timeAggregate": "1h"},
@@ -109,7 +110,7 @@ func TestLogAnalyticsFaults(t *testing.T) {
 	srv, base, ca := startSim(t, o)
 	h := launch(t)
 	ds := workspaceDatasource("la-faults", base, ca)
-	from, to := lastWholeDay()
+	from, to := testclock.Workday(t)
 	for _, lt := range []string{"interactive", "nonInteractive", "servicePrincipal"} {
 		resp, err := h.QueryData(context.Background(), ds.Request(nil, plugintest.Query{RefID: "A", From: from, To: to,
 			JSON: map[string]any{"logType": lt, "format": "table", "metric": "count"}}))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
@@ -297,7 +298,7 @@ func TestPushDownMissingTable(t *testing.T) {
 	_, base, ca := startSim(t, graphsim.Options{Credentials: map[string]string{simClientID: simSecret},
 		Workspace: graphsim.WorkspaceOptions{Tables: graphsim.WorkspaceTables[:3]}})
 	h := launch(t)
-	from, to := lastWholeDay()
+	from, to := testclock.Workday(t)
 	q := map[string]any{"logType": "all", "format": "table", "metric": "count", "groupBy": []string{"logType", "app"}, "limit": 10}
 	answers := map[string]string{}
 	for _, mode := range []string{"always", "never"} {

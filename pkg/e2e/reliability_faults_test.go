@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
@@ -37,7 +38,7 @@ func TestFaultyGraphCountsMatchExport(t *testing.T) {
 	srv, base, ca := startSim(t, graphsim.Options{Credentials: map[string]string{simClientID: simSecret}, Faults: faults})
 	h := launch(t)
 	ds := graphDatasource("faulty", base, ca, simClientID, map[string]string{"clientSecret": simSecret})
-	from, to := lastWholeDay()
+	from, to := testclock.Workday(t)
 	types := []string{"nonInteractive", "servicePrincipal", "managedIdentity"}
 	var qs []plugintest.Query
 	for _, lt := range types {
@@ -74,7 +75,7 @@ func TestFailedFetchIsNotKept(t *testing.T) {
 	srv, base, ca := startSim(t, graphsim.Options{Credentials: map[string]string{simClientID: simSecret}, Faults: faults})
 	h := launch(t)
 	ds := graphDatasource("failing-once", base, ca, simClientID, map[string]string{"clientSecret": simSecret})
-	from, to := lastWholeDay()
+	from, to := testclock.Workday(t)
 	want := hourlyCounts(t, export(t, 7, "small", "nonInteractive", from, to), false)
 	query := plugintest.Query{RefID: "A", JSON: map[string]any{"logType": "nonInteractive", "metric": "count", "timeAggregate": "1h"}, From: from, To: to}
 

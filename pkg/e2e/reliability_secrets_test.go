@@ -29,6 +29,7 @@ import (
 	"github.com/klauspost/compress/snappy"
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
@@ -119,7 +120,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	holds := func(prefix, text string) bool {
 		return slices.ContainsFunc(hays, func(h haystack) bool { return strings.HasPrefix(h.name, prefix) && strings.Contains(h.text, text) })
 	}
-	from, _ := queryRange()
+	from, _ := queryRange(t)
 	for _, want := range []struct{ hay, text, what string }{
 		{"plugin log", "[DEBUG] gpx_signinlens: Plugin Request Started", "the plugin's Debug lines"},
 		{"metrics", `signinlens_graph_requests_total{datasource="secret"`, "the plugin's metrics"},
@@ -347,7 +348,7 @@ func exerciseDatasource(t *testing.T, h *plugintest.Host, c secretCase) string {
 	}
 	fmt.Fprintf(&out, "%s health: %s %s\n", uid, health.Message, health.JSONDetails)
 
-	from, to := queryRange()
+	from, to := queryRange(t)
 	qctx, cancel := ctx()
 	resp, err := h.QueryData(qctx, c.ds.Request(nil, plugintest.Query{RefID: "A", From: from, To: to,
 		JSON: map[string]any{"logType": "servicePrincipal", "format": "logs", "limit": 5}}))
@@ -384,9 +385,10 @@ func exerciseDatasource(t *testing.T, h *plugintest.Host, c secretCase) string {
 }
 
 // queryRange is the range exerciseDatasource queries: the last two hours of
-// the last whole day.
-func queryRange() (time.Time, time.Time) {
-	_, to := lastWholeDay()
+// the last whole working day.
+func queryRange(t testing.TB) (time.Time, time.Time) {
+	t.Helper()
+	_, to := testclock.Workday(t)
 	return to.Add(-2 * time.Hour), to
 }
 

@@ -6,7 +6,6 @@ import (
 	"os"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/synth"
@@ -62,13 +61,6 @@ func graphDatasource(uid, base string, caPEM []byte, clientID string, secure map
 		"graphEndpoint": base, "authorityHost": base,
 		"cacheDir": "-", "throttleRequests": 10000, "throttleWindowSeconds": 1,
 	}}
-}
-
-// lastWholeDay is the last whole UTC day: inside Graph's retention, and long
-// closed, so every sign-in of it has arrived.
-func lastWholeDay() (time.Time, time.Time) {
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
-	return to.Add(-24 * time.Hour), to
 }
 
 // refusedURL is an https URL on which nothing listens.

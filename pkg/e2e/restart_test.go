@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 )
 
@@ -19,7 +20,7 @@ func TestProcessRestartResumesBackfill(t *testing.T) {
 	sim, ds := simulatedTenant(t, graphsim.Options{Throttle: 5, ThrottleWindow: time.Second}, map[string]any{
 		"cacheDir": dir, "throttleRequests": 5, "throttleWindowSeconds": 1, "queryTimeBudgetSeconds": 2,
 	})
-	to := time.Now().UTC().Add(-time.Hour).Truncate(time.Hour)
+	to := testclock.ClosedHour(t)
 	from := to.Add(-7 * 24 * time.Hour)
 	truth, qs, _ := hourlyTruth(t, from, to)
 

@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/plugintest"
 )
 
@@ -24,7 +25,7 @@ func TestDemoThrottledWeek(t *testing.T) {
 	h := launch(t)
 	ds := plugintest.Datasource{UID: "throttled", JSONData: map[string]any{
 		"source": "demo", "demoSeed": 7, "demoSize": "small", "demoThrottle": true, "queryTimeBudgetSeconds": 10}}
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	from := to.Add(-7 * 24 * time.Hour)
 	types := []string{"interactive", "servicePrincipal", "managedIdentity"}
 	truth := make(map[string]map[int64]float64)

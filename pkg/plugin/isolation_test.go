@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 )
 
 // TestTenantIsolation: two datasources of two tenants share one cache directory
@@ -20,7 +22,7 @@ func TestTenantIsolation(t *testing.T) {
 	t.Setenv(envAllowedPaths, dir)                    // the server permits the directory
 	t.Setenv(envCacheSecret, "isolation-test-secret") // memcached is used only with a secret
 	mc := os.Getenv("SIGNINLENS_TEST_MEMCACHED")
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	from := to.Add(-24 * time.Hour)
 	answer := func(uid string, seed int, cacheDir, memcached string) string {
 		t.Helper()

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 )
 
 // TestMaxGroupsSetting: the datasource's maxGroups bounds an adversarial
@@ -19,7 +21,7 @@ func TestMaxGroupsSetting(t *testing.T) {
 	}
 	ds := inst.(*Datasource)
 	defer ds.Dispose()
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	tr := backend.TimeRange{From: to.Add(-24 * time.Hour), To: to}
 	ask := func(q string) backend.DataResponse {
 		t.Helper()
@@ -63,7 +65,7 @@ func TestIgnoredAdHocFilters(t *testing.T) {
 	}
 	ds := inst.(*Datasource)
 	defer ds.Dispose()
-	to := time.Now().UTC().Truncate(time.Hour)
+	to := testclock.ClosedHour(t)
 	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A",
 		TimeRange: backend.TimeRange{From: to.Add(-time.Hour), To: to}, Interval: time.Minute,
 		JSON: []byte(`{"format":"table","metric":"count","ignoredFilters":["errorCode < 50000"]}`)}}})

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 )
 
 // TestConcurrentPanels runs 200 panel queries of mixed formats at once, first on
@@ -34,7 +36,7 @@ func TestConcurrentPanels(t *testing.T) {
 		`{"logType":"all","format":"logs","limit":50,"filters":[{"key":"status","op":"=","value":"failure"}]}`,
 		`{"logType":"servicePrincipal","format":"timeSeries","metric":"failureRate","groupBy":["servicePrincipal"]}`,
 	}
-	to := time.Now().UTC().Truncate(time.Hour)
+	to := testclock.ClosedHour(t)
 	from := to.Add(-24 * time.Hour)
 	baseline := runtime.NumGoroutine()
 	for _, phase := range []string{"cold", "warm"} {

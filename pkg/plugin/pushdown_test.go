@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 )
 
 // TestPushDownRouting: with the demo speaking Log Analytics and pushDown
@@ -27,7 +29,7 @@ func TestPushDownRouting(t *testing.T) {
 	if graph.pushdown != nil || never.pushdown != nil || auto.pushdown == nil {
 		t.Fatal("only a Log Analytics source with pushDown auto or always pushes down (never by default for the demo)")
 	}
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour)
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	from := to.Add(-8 * 24 * time.Hour)
 	q := `{"logType":"interactive","format":"table","metric":"failures","groupBy":["app"],"limit":3}`
 	a, b := ask(t, auto, from, to, q), ask(t, never, from, to, q)
@@ -87,7 +89,7 @@ func TestPushDownSharesSettledDaysInMemcached(t *testing.T) {
 	// apart from the last run's.
 	secret := map[string]string{"cacheSecret": fmt.Sprintf("pushdown-l2-%d", time.Now().UnixNano())}
 	jd := fmt.Sprintf(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","demoApi":"logAnalytics","pushDown":"always","memcachedAddresses":%q}`, mc)
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // every day of the range has settled
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	from := to.Add(-4 * 24 * time.Hour)
 	const q = `{"logType":"interactive","metric":"failures","groupBy":["app"],"timeAggregate":"1h","limit":5}`
 	var answers []string

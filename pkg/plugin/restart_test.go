@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 )
 
 // TestRestartKeepsClosedWindows: a datasource answers a closed week, is disposed
@@ -16,7 +18,7 @@ func TestRestartKeepsClosedWindows(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(envAllowedPaths, dir) // the server permits the directory
 	settings := backend.DataSourceInstanceSettings{UID: "restart", JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":` + quote(dir) + `}`)}
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	req := &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", TimeRange: backend.TimeRange{From: to.Add(-7 * 24 * time.Hour), To: to},
 		Interval: time.Hour, JSON: []byte(`{"logType":"all","format":"table","metric":"count","groupBy":["logType"]}`)}}}
 	answer := func() (string, int64) {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 )
 
 // TestDemoSpeaksLogAnalytics: with demoApi logAnalytics the demo's health
@@ -23,7 +25,7 @@ func TestDemoSpeaksLogAnalytics(t *testing.T) {
 	if la.settings.FreshnessMinutes != 30 || graph.settings.FreshnessMinutes != 15 {
 		t.Fatalf("freshness %d / %d; want 30 through Log Analytics, 15 through Graph", la.settings.FreshnessMinutes, graph.settings.FreshnessMinutes)
 	}
-	to := time.Now().UTC().Add(-time.Hour).Truncate(24 * time.Hour) // the last day whose windows have all closed
+	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	q := `{"logType":"all","format":"table","metric":"count","groupBy":["logType"]}`
 	a, b := ask(t, la, to.Add(-24*time.Hour), to, q), ask(t, graph, to.Add(-24*time.Hour), to, q)
 	if a.Error != nil || b.Error != nil || a.Frames[0].Rows() != 4 {

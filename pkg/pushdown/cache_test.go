@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
@@ -66,7 +68,7 @@ func TestRefreshAsksOnlyTheOpenDay(t *testing.T) {
 // second time) equal the engine's, including one day's value damaged.
 func TestCachedDaysAreExact(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
-	from, to := closedDay()
+	from, to := testclock.Workday(t)
 	rng := query.Range{From: from.Add(-2*24*time.Hour + 30*time.Minute), To: to, Interval: time.Hour}
 	cache := NewL1(32 << 20)
 	counted := &countingWorkspace{next: ws.client}
@@ -105,7 +107,7 @@ func TestCachedDaysAreExact(t *testing.T) {
 // nothing; the next answer asks again and is exact.
 func TestFailureDoesNotPoisonTheCache(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
-	from, to := closedDay()
+	from, to := testclock.Workday(t)
 	rng := query.Range{From: from, To: to, Interval: time.Hour}
 	q := parse(t, map[string]any{"logType": "interactive", "format": "table", "metric": "count", "groupBy": []string{"status"}})
 	cache := NewL1(32 << 20)
@@ -141,7 +143,7 @@ func (badAnswer) Aggregate(context.Context, signin.LogType, string, time.Time, t
 // an error naming the limit, never a partial answer.
 func TestRowLimitIsAnError(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{MaxRows: 5})
-	from, to := closedDay()
+	from, to := testclock.Workday(t)
 	q := parse(t, map[string]any{"logType": "interactive", "format": "table", "metric": "distinctUsers", "groupBy": []string{"app"}})
 	_, err := (&Runner{Workspace: ws.client}).Answer(context.Background(), q, query.Range{From: from, To: to}, ws.engine.Limits())
 	if !errors.Is(err, loganalytics.ErrRowLimit) || !strings.Contains(err.Error(), "500,000 rows") || errors.Is(err, ErrNotPushable) {
@@ -170,7 +172,7 @@ func (s slowWorkspace) Aggregate(ctx context.Context, t signin.LogType, kql stri
 // engine does.
 func TestFirstLoadAsksSettledDaysTogether(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
-	_, to := closedDay()
+	_, to := testclock.Workday(t)
 	rng := query.Range{From: to.Add(-10*24*time.Hour + 30*time.Minute), To: to, Interval: time.Hour}
 	counted := &countingWorkspace{next: slowWorkspace{next: ws.client}}
 	r := &Runner{Workspace: counted, Cache: NewL1(32 << 20), Settle: time.Hour}

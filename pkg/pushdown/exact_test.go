@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 )
@@ -20,7 +22,7 @@ import (
 // log types and the workload tables: TestExactAcrossLogTypes.
 func TestExactAgainstEngine(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
-	from, to := closedDay()
+	from, to := testclock.Workday(t)
 	r := query.Range{From: from, To: to, Interval: time.Hour}
 	metrics := []string{"count", "successes", "failures", "interrupts", "failureRate", "successRate", "distinctUsers", "distinctApps", "distinctIPs", "distinctResources"}
 	groupBys := [][]string{nil, {"app"}, {"status", "clientApp"}, {"legacyAuth", "userType", "errorCode"}}

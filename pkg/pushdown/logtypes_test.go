@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
@@ -25,7 +27,7 @@ import (
 // the workspace exactly what the store and the engine answer.
 func TestExactAcrossLogTypes(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
-	from, to := closedDay()
+	from, to := testclock.Workday(t)
 	r := query.Range{From: from, To: to, Interval: time.Hour}
 	metrics := []string{"count", "successes", "failures", "interrupts", "failureRate", "successRate", "distinctUsers", "distinctApps", "distinctIPs", "distinctResources"}
 	types := []struct {
@@ -97,7 +99,7 @@ func requireEveryTable(t *testing.T, ws *simWorkspace, r query.Range) {
 // users, so the equality with the engine is not trivial.
 func TestDistinctAcrossTables(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
-	from, to := closedDay()
+	from, to := testclock.Workday(t)
 	r := query.Range{From: from, To: to, Interval: time.Hour}
 	value := func(raw map[string]any) float64 {
 		q := parse(t, raw)
@@ -181,7 +183,7 @@ func TestWorkloadKQL(t *testing.T) {
 // where not.
 func TestTableColumns(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
-	from, to := closedDay()
+	from, to := testclock.Workday(t)
 	known := map[string]bool{}
 	for _, c := range dimensionColumns {
 		if c.name != "" {
@@ -215,7 +217,7 @@ func TestTableColumns(t *testing.T) {
 // from the cache too.
 func TestCachedDaysPerTable(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
-	from, to := closedDay()
+	from, to := testclock.Workday(t)
 	rng := query.Range{From: from.Add(-2*24*time.Hour + 30*time.Minute), To: to, Interval: time.Hour}
 	counted := &countingWorkspace{next: ws.client}
 	r := &Runner{Workspace: counted, Cache: NewL1(32 << 20), Settle: time.Hour}
@@ -276,7 +278,7 @@ func TestMissingTable(t *testing.T) {
 	st := store.New(missingAsEmpty{ws.client}, store.Config{L1Bytes: 64 << 20, TimeBudget: 5 * time.Minute})
 	t.Cleanup(func() { st.Close() })
 	engine := query.New(st)
-	from, to := closedDay()
+	from, to := testclock.Workday(t)
 	r := query.Range{From: from.Add(-24*time.Hour + 30*time.Minute), To: to, Interval: time.Hour}
 	seen := map[signin.LogType]string{}
 	runner := &Runner{Workspace: ws.client, Cache: NewL1(32 << 20), Settle: time.Hour, Seen: func(lt signin.LogType, m *loganalytics.TableNotFoundError) {
@@ -315,7 +317,7 @@ func TestMissingTable(t *testing.T) {
 // one zero row or series without groupBy.
 func TestNothingAsked(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{})
-	from, to := closedDay()
+	from, to := testclock.Workday(t)
 	r := query.Range{From: from, To: to, Interval: time.Hour}
 	none := []map[string]any{{"key": "logType", "op": "=", "value": "managedIdentity"}, {"key": "clientApp", "op": "=", "value": "Browser"}}
 	for _, format := range []string{"timeSeries", "table"} {

@@ -63,12 +63,6 @@ func startWorkspace(t *testing.T, o graphsim.WorkspaceOptions) *simWorkspace {
 	return &simWorkspace{sim: sim, client: client, engine: query.New(st)}
 }
 
-// closedDay is the last UTC day whose sign-ins have all been ingested.
-func closedDay() (time.Time, time.Time) {
-	to := time.Now().UTC().Add(-2 * time.Hour).Truncate(24 * time.Hour)
-	return to.Add(-24 * time.Hour), to
-}
-
 // countingWorkspace counts the push-down queries and can fail them.
 type countingWorkspace struct {
 	next     Workspace
