@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: all build build-all frontend backend backend-container run package test test-go test-frontend test-browser fuzz bench bench-duckdb clean
+.PHONY: all build build-all frontend backend backend-container run package test test-go test-frontend test-browser test-kql fuzz bench bench-duckdb clean
 
 all: build
 
@@ -54,7 +54,7 @@ package: build-all
 
 ## test: every test — Go (unit and end-to-end through the built binary), frontend,
 ## and the editors in headless Chromium
-test: test-go test-frontend test-browser
+test: test-go test-frontend test-browser test-kql
 
 # The memcached tests read SIGNINLENS_TEST_MEMCACHED; without it, test-go starts
 # a memcached of its own on loopback, and fails (rather than skip them silently)
@@ -81,6 +81,13 @@ test-frontend: node_modules
 test-browser: node_modules
 	@command -v "$${CHROMIUM:-chromium}" >/dev/null || { echo "make test: chromium is not installed (apt-get install chromium), or set CHROMIUM=/path/to/chromium" >&2; exit 1; }
 	npm run test:browser
+
+## test-kql: every KQL text the push-down writes (each dashboard panel's, hostile filter
+## values) against Microsoft's Kusto parser, and the simulator's lexer against it too
+test-kql: node_modules
+	@mkdir -p artifacts
+	$(GO) run ./tools/kqlcorpus > artifacts/kql-corpus.json
+	node tools/kqlcorpus/oracle.js artifacts/kql-corpus.json
 
 ## fuzz: every fuzz target for FUZZTIME each (CI: 45s; longer: make fuzz FUZZTIME=10m)
 FUZZTIME ?= 60s

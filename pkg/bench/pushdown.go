@@ -48,6 +48,7 @@ func PushDown(ctx context.Context, o Options) ([]Result, error) {
 	defer ws.close()
 	counted := &countedWorkspace{next: ws.client}
 	runner := &pushdown.Runner{Workspace: counted, Cache: pushdown.NewL1(32 << 20), Settle: pushSettle}
+	engine := query.New(nil) // counts only: it reads no store
 	now := time.Now().UTC()
 	r := query.Range{From: now.AddDate(0, 0, -o.PushDays), To: now, Interval: time.Duration(o.PushDays) * 24 * time.Hour / 1000}
 	var qs []query.Query
@@ -58,17 +59,17 @@ func PushDown(ctx context.Context, o Options) ([]Result, error) {
 		}
 		qs = append(qs, q)
 	}
-	first, err := pushRound(ctx, runner, counted, ws.body, qs, r)
+	first, err := pushRound(ctx, engine, runner, counted, ws.body, qs, r)
 	if err != nil {
 		return nil, err
 	}
 	o.logf("  first load: %d workspace queries in %s", sum(first.asked), first.elapsed.Round(time.Millisecond))
 	r.To = time.Now().UTC()
-	refresh, err := pushRound(ctx, runner, counted, ws.body, qs, r)
+	refresh, err := pushRound(ctx, engine, runner, counted, ws.body, qs, r)
 	if err != nil {
 		return nil, err
 	}
-	held, err := signInsIn(ctx, runner, r)
+	held, err := signInsIn(ctx, engine, runner, r)
 	if err != nil {
 		return nil, err
 	}
@@ -88,12 +89,12 @@ func newPushLoad(n int) pushLoad {
 	return pushLoad{asked: make([]int64, n), each: make([]time.Duration, n)}
 }
 
-func pushRound(ctx context.Context, runner *pushdown.Runner, counted *countedWorkspace, body *countingTransport, qs []query.Query, r query.Range) (pushLoad, error) {
+func pushRound(ctx context.Context, engine *query.Engine, runner *pushdown.Runner, counted *countedWorkspace, body *countingTransport, qs []query.Query, r query.Range) (pushLoad, error) {
 	round := newPushLoad(len(qs))
 	bytes0, start := body.bytes.Load(), time.Now()
 	for i, q := range qs {
 		asked0, t0 := counted.asked.Load(), time.Now()
-		if _, err := runner.Answer(ctx, q, q.Narrow(r), query.DefaultLimits()); err != nil {
+		if _, err := engine.Counted(ctx, q, q.Narrow(r), runner); err != nil {
 			return pushLoad{}, fmt.Errorf("bench: push-down panel %q: %w", pushPanels[i].title, err)
 		}
 		round.each[i], round.asked[i] = time.Since(t0), counted.asked.Load()-asked0
@@ -104,12 +105,12 @@ func pushRound(ctx context.Context, runner *pushdown.Runner, counted *countedWor
 
 // signInsIn counts the sign-ins of every log in r through the runner
 // (settled days from its cache): what the store would have to hold.
-func signInsIn(ctx context.Context, runner *pushdown.Runner, r query.Range) (int64, error) {
+func signInsIn(ctx context.Context, engine *query.Engine, runner *pushdown.Runner, r query.Range) (int64, error) {
 	q, err := query.Parse(json.RawMessage(`{"logType":"all","format":"table","metric":"count"}`))
 	if err != nil {
 		return 0, err
 	}
-	res, err := runner.Answer(ctx, q, r, query.DefaultLimits())
+	res, err := engine.Counted(ctx, q, r, runner)
 	if err != nil {
 		return 0, fmt.Errorf("bench: counting the sign-ins: %w", err)
 	}

@@ -398,3 +398,66 @@ func TestCancelStopsLoading(t *testing.T) {
 		t.Fatalf("%d requests after the cancelled query's fetches should have stopped", after-before)
 	}
 }
+
+// maxPushDownRSS is the peak resident memory the hostile push-down query may
+// cost with query_memory_limit_mb 256: the ceiling and the runtime's own.
+// Before the push-down fed the engine, one such query took the plugin to
+// 647 MB and, against a busier workspace, to an out-of-memory crash.
+const maxPushDownRSS = 400 << 20
+
+// TestHostilePushDownIsBounded: any Viewer's query over 41 days at one-minute
+// buckets, grouped by user, IP address and app over every log type, pushed
+// down to a workspace (simulated in the test's process, so that the plugin's
+// memory is its own), three at once under a 256 MB ceiling. Each
+// answers within the engine's bounds (groups past maxCells / buckets are
+// summed up as "other", with the notice naming the setting) or fails with an
+// error naming its bound; the process stays under 400 MB and answers on.
+func TestHostilePushDownIsBounded(t *testing.T) {
+	h, err := plugintest.Launch(pluginBin, append(serverEnv(t), "GF_PLUGIN_QUERY_MEMORY_LIMIT_MB=256"), testLog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	_, base, ca := startSim(t, graphsim.Options{Credentials: map[string]string{simClientID: simSecret}})
+	ds := workspaceDatasource("hostile-pushdown", base, ca)
+	ds.JSONData["pushDown"], ds.JSONData["warmDays"] = "always", 0
+	to := testclock.ClosedHour(t)
+	hostile := plugintest.Query{RefID: "A", From: to.Add(-41 * 24 * time.Hour), To: to, Interval: time.Minute,
+		JSON: map[string]any{"logType": "all", "groupBy": []string{"user", "ipAddress", "app"}, "limit": 1}}
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := h.QueryData(context.Background(), ds.Request(nil, hostile))
+			if err != nil {
+				t.Errorf("the plugin failed: %v", err)
+				return
+			}
+			dr := resp.Responses["A"]
+			if dr.Error != nil {
+				if !strings.Contains(dr.Error.Error(), "query_memory_limit_mb") {
+					t.Errorf("unexpected error %v; want an answer, or an error naming the bound", dr.Error)
+				}
+				return
+			}
+			var notices []string
+			for _, f := range dr.Frames {
+				if f.Meta != nil {
+					for _, n := range f.Meta.Notices {
+						notices = append(notices, n.Text)
+					}
+				}
+			}
+			all := strings.Join(notices, "\n")
+			if !strings.Contains(all, pushedNotice) || !strings.Contains(all, "maxGroups") || len(dr.Frames) != 2 {
+				t.Errorf("%d frames, notices %q; want the top series and other, computed in the workspace, with the notice naming maxGroups", len(dr.Frames), notices)
+			}
+		}()
+	}
+	wg.Wait()
+	if rss := peakRSS(t, h); rss > maxPushDownRSS {
+		t.Fatalf("peak RSS %d MB; want under %d MB", rss>>20, maxPushDownRSS>>20)
+	}
+	stillAnswers(t, h, ds)
+}

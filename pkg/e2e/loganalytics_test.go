@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -176,4 +177,45 @@ func TestDashboardPanelsThroughLogAnalytics(t *testing.T) {
 		}
 	}
 	t.Logf("%d panels answer alike through both APIs", panels)
+}
+
+// TestRepointedWorkspaceIsAskedAgain: one datasource (same uid) sharing a
+// memcached, pointed at workspace A, then at workspace B, then at A again,
+// each time in a new plugin process (as after a settings change). B is asked
+// for its own sign-ins, never served A's cached windows; A again is served
+// from memcached without asking.
+func TestRepointedWorkspaceIsAskedAgain(t *testing.T) {
+	addr := os.Getenv("SIGNINLENS_TEST_MEMCACHED")
+	if addr == "" {
+		t.Skip("set SIGNINLENS_TEST_MEMCACHED=host:port to run against memcached")
+	}
+	srv, base, ca := startSim(t, graphsim.Options{Credentials: map[string]string{simClientID: simSecret}})
+	const a, b = "0a000000-0000-4000-8000-00000000000a", "0b000000-0000-4000-8000-00000000000b"
+	from, to := testclock.Workday(t)
+	run := func(workspace string) int64 {
+		t.Helper()
+		h := launch(t)
+		defer h.Close()
+		ds := workspaceDatasource("repointed", base, ca)
+		ds.JSONData["workspaceId"], ds.JSONData["memcachedAddresses"], ds.JSONData["pushDown"] = workspace, addr, "never"
+		before := srv.Stats().WorkspaceQueries[workspace]
+		resp, err := h.QueryData(context.Background(), ds.Request(nil, plugintest.Query{RefID: "A", From: from, To: to,
+			JSON: map[string]any{"logType": "servicePrincipal", "format": "table", "metric": "count"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := float64(len(export(t, 7, "small", "servicePrincipal", from, to))); tableTotal(t, resp.Responses["A"]) != want {
+			t.Fatalf("workspace %s: %v sign-ins; want %v", workspace, tableTotal(t, resp.Responses["A"]), want)
+		}
+		return srv.Stats().WorkspaceQueries[workspace] - before
+	}
+	if n := run(a); n == 0 {
+		t.Fatal("workspace A was not asked: the day was not cold")
+	}
+	if n := run(b); n == 0 {
+		t.Fatal("workspace B was never asked: the datasource served workspace A's cached sign-ins")
+	}
+	if n := run(a); n != 0 {
+		t.Fatalf("workspace A again: %d queries; want 0 (its settled windows are in memcached)", n)
+	}
 }

@@ -15,6 +15,8 @@ type Stats struct {
 	ByStatus      map[string]int64 `json:"byStatus"`      // by HTTP status code
 	SignInsServed int64            `json:"signInsServed"` // records in successful pages
 	Pages         int64            `json:"pages"`         // successful sign-in pages
+	// WorkspaceQueries are the Log Analytics queries answered, by workspace id.
+	WorkspaceQueries map[string]int64 `json:"workspaceQueries"`
 }
 
 type statsCounter struct {
@@ -23,7 +25,7 @@ type statsCounter struct {
 }
 
 func newStatsCounter() *statsCounter {
-	return &statsCounter{s: Stats{ByStatus: make(map[string]int64)}}
+	return &statsCounter{s: Stats{ByStatus: make(map[string]int64), WorkspaceQueries: make(map[string]int64)}}
 }
 
 func (c *statsCounter) request(status int) {
@@ -40,11 +42,18 @@ func (c *statsCounter) page(records int) {
 	c.s.SignInsServed += int64(records)
 }
 
+func (c *statsCounter) workspaceQuery(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.s.WorkspaceQueries[id]++
+}
+
 func (c *statsCounter) snapshot() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := c.s
 	out.ByStatus = maps.Clone(c.s.ByStatus)
+	out.WorkspaceQueries = maps.Clone(c.s.WorkspaceQueries)
 	return out
 }
 

@@ -29,7 +29,7 @@ func TestStats(t *testing.T) {
 		served.Pages != want.Pages || !maps.Equal(served.ByStatus, want.ByStatus) {
 		t.Fatalf("/_sim/stats = %+v; want %+v", served, want)
 	}
-	wantJSON := `{"requests":5,"byStatus":{"200":3,"400":1,"401":1},"signInsServed":240,"pages":2}` + "\n"
+	wantJSON := `{"requests":5,"byStatus":{"200":3,"400":1,"401":1},"signInsServed":240,"pages":2,"workspaceQueries":{}}` + "\n"
 	if string(body) != wantJSON {
 		t.Fatalf("/_sim/stats body %s; want %s", body, wantJSON)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // maxQueryBody bounds a query request's body; the contract's queries are a
@@ -49,6 +50,7 @@ func (s *Server) serveWorkspaceQuery(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.writeWorkspaceError(w, r, http.StatusBadRequest, badQuery(err))
 	default:
+		s.stats.workspaceQuery(strings.ToLower(id))
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(http.StatusOK)

@@ -22,6 +22,10 @@ type Answer struct {
 // ErrRowLimit that names the limit, never a short answer: an aggregate of
 // part of the rows would be wrong, not partial.
 func (c *Client) Aggregate(ctx context.Context, t signin.LogType, kql string, from, to time.Time) (Answer, error) {
+	if len(kql) > maxQueryBytes {
+		return Answer{}, fmt.Errorf("%w: the push-down query is %d KB long; the service takes queries of at most %d KB (filters with long values or lists make it long)", ErrTooLarge, len(kql)>>10, maxQueryBytes>>10)
+	}
+	ctx = withAnswerCap(ctx, c.cfg.MaxAnswerBytes)
 	r := c.newRetrier(ctx, 0)
 	for {
 		if err := ctx.Err(); err != nil {

@@ -73,7 +73,7 @@ func New(cfg Config) (*Client, error) {
 		Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
 			azlogs.ServiceName: {Endpoint: endpoint + "/v1", Audience: audience},
 		}},
-		Transport: hc,
+		Transport: cappedTransport{next: hc},
 		// azcore's retries are off: this package retries, so that each
 		// attempt is paced and counted once, and a 504 halves the range.
 		Retry:            policy.RetryOptions{MaxRetries: -1},

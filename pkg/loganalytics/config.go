@@ -94,6 +94,9 @@ type Config struct {
 	MaxRetries int
 	// RequestTimeout bounds one HTTP attempt; default 2 minutes.
 	RequestTimeout time.Duration
+	// MaxAnswerBytes bounds a push-down answer's body (Aggregate); default
+	// DefaultMaxAnswerBytes. An answer past it fails with ErrTooLarge.
+	MaxAnswerBytes int64
 	// Observer receives request, retry and decoding events; nil for none.
 	Observer Observer
 	// Sleep waits between retries; nil means a timer. Tests inject one.
@@ -163,6 +166,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.MaxAnswerBytes <= 0 {
+		c.MaxAnswerBytes = DefaultMaxAnswerBytes
 	}
 	if c.MaxRetries == 0 {
 		c.MaxRetries = DefaultMaxRetries

@@ -39,6 +39,10 @@ var (
 	ErrNetwork = errors.New("network error")
 	// ErrBadAnswer: a 200 whose body is not a result SignInLens can read.
 	ErrBadAnswer = errors.New("unreadable answer")
+	// ErrTooLarge: a query's text or its answer is larger than the client
+	// takes (Config.MaxAnswerBytes, maxQueryBytes). Not retried: the same
+	// query would be as large again.
+	ErrTooLarge = errors.New("too large")
 )
 
 // Error is a failure the query service reported.

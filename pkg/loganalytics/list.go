@@ -160,7 +160,11 @@ func (c *Client) querySignIns(ctx context.Context, t signin.LogType, from, to ti
 	if err != nil {
 		return decoded{}, nil, &failure{err: err}
 	}
-	res, err := c.query(ctx, q, c.timespan(from, to))
+	res, err := c.query(withAnswerCap(ctx, listAnswerBytes), q, c.timespan(from, to))
+	var big *answerTooLarge
+	if errors.As(err, &big) {
+		return decoded{}, &partialError{code: "AnswerTooLarge", message: big.Error()}, nil // halved, as a cut result is
+	}
 	if err != nil {
 		f := c.classify(ctx, err, t)
 		if f.noCreated && !byGenerated {

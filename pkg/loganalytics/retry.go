@@ -103,6 +103,7 @@ func (c *Client) classify(ctx context.Context, err error, t signin.LogType) *fai
 		timeout *errAttemptTimeout
 		tokErr  *tokenError
 		re      *azcore.ResponseError
+		big     *answerTooLarge
 	)
 	switch {
 	case errors.As(err, &timeout):
@@ -115,6 +116,8 @@ func (c *Client) classify(ctx context.Context, err error, t signin.LogType) *fai
 		return &failure{err: ctx.Err()}
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		return &failure{err: err} // the pacer found no slot before the deadline
+	case errors.As(err, &big):
+		return &failure{err: big} // as large again if asked again
 	}
 	var ue *url.Error
 	var ne net.Error

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 )
 
 func demo(t *testing.T, jsonData string) *Datasource {
@@ -193,20 +195,38 @@ func TestValidateResource(t *testing.T) {
 }
 
 func TestTailPathIsTheQuerysCanonicalDigest(t *testing.T) {
-	a, err := tailPath([]byte(`{"logType":"interactive","filters":[{"key":"app","op":"=","value":"Teams"}],"limit":100}`))
+	ds := demo(t, `{"source":"demo","demoSize":"small","cacheDir":"-"}`)
+	path := func(raw string) (string, error) {
+		t.Helper()
+		q, err := ds.tailQuery([]byte(raw))
+		if err != nil {
+			return "", err
+		}
+		return tailPath(q)
+	}
+	a, err := path(`{"logType":"interactive","filters":[{"key":"app","op":"=","value":"Teams"}],"limit":100}`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Grafana may pass the subscription's data with other spacing and key order.
-	b, err := tailPath([]byte(`{ "limit": 100.0, "filters": [{"value":"Teams","op":"=","key":"app"}], "logType": "interactive" }`))
+	// Grafana may pass the subscription's data with other spacing, key order
+	// and keys the query does not read.
+	b, err := path(`{ "limit": 100.0, "refId": "A", "filters": [{"value":"Teams","op":"=","key":"app"}], "logType": "interactive" }`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := tailPath([]byte(`{"logType":"interactive","filters":[{"key":"app","op":"=","value":"Outlook"}],"limit":100}`))
+	c, _ := path(`{"logType":"interactive","filters":[{"key":"app","op":"=","value":"Outlook"}],"limit":100}`)
 	if a != b || a == c || !strings.HasPrefix(a, tailPathPrefix) || len(a) > 64 {
 		t.Fatalf("tail paths %q, %q, %q; want the first two equal, the third different, each short", a, b, c)
 	}
-	if _, err := tailPath([]byte(`{"logType":`)); !errors.Is(err, ErrLive) {
-		t.Fatalf("unexpected error %v for broken JSON; want ErrLive", err)
+	// Keys that differ only in case would read as whichever came last: both
+	// orders are refused, so no channel can name two log types.
+	for _, raw := range []string{`{"logType":"interactive","LogType":"servicePrincipal"}`, `{"LogType":"servicePrincipal","logType":"interactive"}`,
+		`{"filters":[{"key":"app","Key":"user","op":"=","value":"x"}]}`} {
+		if _, err := path(raw); !errors.Is(err, query.ErrInvalidQuery) || !strings.Contains(err.Error(), "case-sensitive") {
+			t.Fatalf("%s: err %v; want the key refused as case-sensitive", raw, err)
+		}
+	}
+	if _, err := path(`{"logType":`); !errors.Is(err, query.ErrInvalidQuery) {
+		t.Fatalf("unexpected error %v for broken JSON; want ErrInvalidQuery", err)
 	}
 }

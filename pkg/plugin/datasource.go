@@ -103,7 +103,7 @@ func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	ds.reserved += plans
 	reserveCacheMemory(ds.reserved)
 	ds.engine = query.New(ds.reader(), query.WithLimits(s.Limits()), query.WithMemoryGuard(processGuard()),
-		query.WithPlanCacheBytes(plans))
+		query.WithPlanCacheBytes(plans), pushDownRouting(s, ds.pushdown))
 	ds.startWarming(time.Now())
 	return ds, nil
 }
@@ -125,6 +125,7 @@ func (ds *Datasource) newSource(s, conn Settings, demo string, scfg store.Config
 			return nil, scfg, err
 		}
 		cfg.Pacer = pace.New(requestBudget(s))
+		cfg.MaxAnswerBytes = int64(s.MaxAnswerMB) << 20
 		client, err := loganalytics.New(cfg)
 		if err != nil {
 			return nil, scfg, err

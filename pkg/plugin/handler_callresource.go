@@ -109,11 +109,12 @@ func (ds *Datasource) handleTail(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := ds.tailQuery(body); err != nil {
+	q, err := ds.tailQuery(body)
+	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
-	path, err := tailPath(body)
+	path, err := tailPath(q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return

@@ -52,7 +52,7 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 	if err := ds.checkRange(r); err != nil {
 		return errorResponse(err)
 	}
-	res, err := ds.run(ctx, q, r)
+	res, err := ds.engine.Run(ctx, q, r)
 	if err != nil {
 		return errorResponse(err)
 	}

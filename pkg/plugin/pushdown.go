@@ -1,13 +1,10 @@
 package plugin
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pushdown"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
@@ -88,25 +85,20 @@ func newPushDown(s Settings, src source, cacheBytes int, side *store.SideCache) 
 	return &pushdown.Runner{Workspace: la.Client, Cache: cache, Settle: s.Freshness(), Seen: la.seen}
 }
 
-// run answers a query: in the workspace when the routing rule says so
-// (docs/log-analytics.md, "Push-down"), else from the store. A query that
-// cannot be pushed down exactly falls back to the store, saying why when
-// pushDown is always.
-func (ds *Datasource) run(ctx context.Context, q query.Query, r query.Range) (query.Result, error) {
-	always := ds.settings.pushDownMode() == PushDownAlways
-	if ds.pushdown == nil || !always && r.To.Sub(r.From) < ds.settings.pushDownAfter() {
-		return ds.engine.Run(ctx, q, r)
+// pushDownRouting is the engine's routing of aggregations to the
+// workspace (docs/log-analytics.md, "Push-down"): every range under always,
+// ranges of pushDownAfterDays or more under auto. A query that cannot be
+// pushed down exactly, or whose answer is over one of the workspace's limits,
+// is answered from the store, saying why when pushDown is always (auto falls
+// back quietly: the cache answering is the ordinary case).
+func pushDownRouting(s Settings, runner *pushdown.Runner) query.Option {
+	if runner == nil {
+		return func(*query.Engine) {}
 	}
-	res, err := ds.pushdown.Answer(ctx, q, r, ds.engine.Limits())
-	switch {
-	case errors.Is(err, pushdown.ErrNotPushable):
-		res, runErr := ds.engine.Run(ctx, q, r)
-		if always { // auto falls back quietly: the cache answering is the ordinary case
-			res.Notices = append(res.Notices, "answered from the cache of windows, not in the workspace: "+err.Error())
-		}
-		return res, runErr
-	case errors.Is(err, loganalytics.ErrRowLimit):
-		return res, fmt.Errorf("%w: %w; group by fewer dimensions, filter, shorten the range, or set the datasource's pushDown to never", query.ErrUnsupported, err)
+	always := s.pushDownMode() == PushDownAlways
+	after := s.pushDownAfter()
+	if always {
+		after = 0
 	}
-	return res, err
+	return query.WithRouting(query.Routing{Counter: runner, After: after, Where: "the workspace", Explain: always})
 }

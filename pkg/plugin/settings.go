@@ -47,6 +47,9 @@ type Settings struct {
 	// the range auto pushes down from (default 7).
 	PushDown          string `json:"pushDown"`
 	PushDownAfterDays int    `json:"pushDownAfterDays"`
+	// MaxAnswerMB bounds one push-down answer of the workspace; a query whose
+	// answer is larger is answered from the store. 0: the default, 16.
+	MaxAnswerMB int `json:"maxAnswerMB"`
 
 	// Demo source.
 	DemoSeed      int64  `json:"demoSeed"`
@@ -254,6 +257,7 @@ func (s Settings) Validate() error {
 		{"maxFilters", s.MaxFilters, 0, 1000},
 		{"maxRegexSize", s.MaxRegexSize, 0, 10_000_000},
 		{"maxRangeDays", s.MaxRangeDays, 1, 3660},
+		{"maxAnswerMB", s.MaxAnswerMB, 0, 1024},
 		{"demoFileMaxMB", s.DemoFileMaxMB, 1, 64 << 10},
 	} {
 		if r.v < r.min || r.v > r.max {

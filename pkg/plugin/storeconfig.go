@@ -108,17 +108,48 @@ func ShareBudget(g graph.Config, n int, window time.Duration) graph.Config {
 	return g
 }
 
-// namespace isolates one datasource's cache from every other: the UID, where the
-// sign-ins come from, and a hash of the credential, so changing the tenant, the
-// demo tenant or the secret stops the datasource from reading its old cache.
+// namespace isolates one datasource's cache from every other: the UID, the
+// source's identity (everything that decides which sign-ins are fetched) and
+// its credential, so that re-pointing a datasource at another tenant,
+// workspace or demo tenant, or changing its secret, stops it reading its old
+// cache. TestNamespaceFollowsWhatIsFetched walks every setting.
 func namespace(s Settings, uid string) string {
 	h := sha256.New()
-	for _, part := range []string{uid, s.Source, s.Cloud, s.TenantID, s.ClientID, s.AuthType, s.GraphEndpoint,
-		s.ClientSecret, s.ClientCertificate, fmt.Sprint(s.DemoSeed), s.DemoSize, s.DemoFile, fmt.Sprint(s.DemoQuiet)} {
+	for _, part := range append([]string{uid}, s.identity()...) {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// identity is what decides which sign-ins the settings' source fetches, as
+// named values: per source, only the settings that source reads, so that a
+// setting another source would read changes nothing here.
+func (s Settings) identity() []string {
+	id := []string{"source=" + s.Source}
+	add := func(name, v string) { id = append(id, name+"="+v) }
+	switch s.Source {
+	case SourceDemo:
+		add("demoApi", s.DemoAPI)
+		add("demoSeed", fmt.Sprint(s.DemoSeed))
+		add("demoSize", s.DemoSize)
+		add("demoQuiet", fmt.Sprint(s.DemoQuiet))
+		add("demoFile", s.DemoFile)
+		return id
+	case SourceGraph:
+		add("graphEndpoint", s.GraphEndpoint)
+	case SourceLogAnalytics:
+		add("workspaceId", strings.ToLower(s.WorkspaceID))
+		add("logAnalyticsEndpoint", s.LogAnalyticsEndpoint)
+	}
+	add("cloud", s.Cloud)
+	add("authorityHost", s.AuthorityHost)
+	add("tenantId", s.TenantID)
+	add("clientId", s.ClientID)
+	add("authType", s.AuthType)
+	add("clientSecret", s.ClientSecret)
+	add("clientCertificate", s.ClientCertificate)
+	return id
 }
 
 // memcachedEnv names the memcached (L2) of every SignInLens datasource whose

@@ -30,17 +30,15 @@ const tailPathPrefix = "tail/"
 // ErrLive is the class of live tail errors.
 var ErrLive = errors.New("live tail")
 
-// tailPath is the channel path of a query: a digest of its JSON in a
-// canonical form (keys sorted, as encoding/json writes maps), so the path
-// fits Grafana's 160-byte channel names and the subscription can prove its
-// data is the query the path names. The frontend asks the tail resource for
-// it rather than computing it, so both sides canonicalise the same way.
-func tailPath(raw json.RawMessage) (string, error) {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return "", fmt.Errorf("%w: the query is not JSON: %w", ErrLive, err)
-	}
-	canonical, err := json.Marshal(v)
+// tailPath is the channel path of a live query: a digest of the query as
+// parsed, in its canonical form (the engine's Query, as encoding/json writes
+// it), so the path fits Grafana's 160-byte channel names and the
+// subscription can prove its data is the query the path names: two texts
+// share a channel exactly when they are the same query, whatever their
+// spacing, key order or defaults. The frontend asks the tail resource for it
+// rather than computing it.
+func tailPath(q query.Query) (string, error) {
+	canonical, err := json.Marshal(q)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrLive, err)
 	}
@@ -71,12 +69,12 @@ func (ds *Datasource) SubscribeStream(_ context.Context, req *backend.SubscribeS
 	if !strings.HasPrefix(req.Path, tailPathPrefix) {
 		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusNotFound}, nil
 	}
-	path, err := tailPath(req.Data)
-	if err != nil || path != req.Path {
-		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusPermissionDenied}, nil
-	}
-	if _, err := ds.tailQuery(req.Data); err != nil {
+	q, err := ds.tailQuery(req.Data)
+	if err != nil {
 		return nil, err
+	}
+	if path, err := tailPath(q); err != nil || path != req.Path {
+		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusPermissionDenied}, nil
 	}
 	return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusOK}, nil
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
-
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
@@ -38,7 +37,7 @@ func TestRefreshAsksOnlyTheOpenDay(t *testing.T) {
 	counted := &countingWorkspace{next: ws.client}
 	r := &Runner{Workspace: counted, Cache: NewL1(32 << 20), Settle: time.Hour}
 	q := parse(t, map[string]any{"logType": "interactive", "metric": "failureRate", "groupBy": []string{"app"}, "timeAggregate": "1h"})
-	if _, err := r.Answer(context.Background(), q, rng, ws.engine.Limits()); err != nil {
+	if _, err := ws.engine.Counted(context.Background(), q, rng, r); err != nil {
 		t.Fatal(err)
 	}
 	first := counted.asked.Load()
@@ -46,7 +45,7 @@ func TestRefreshAsksOnlyTheOpenDay(t *testing.T) {
 		t.Fatalf("%d queries for a first answer over 4 days; want the settled days one by one and the rest", first)
 	}
 	counted.spans = nil
-	if _, err := r.Answer(context.Background(), q, rng, ws.engine.Limits()); err != nil {
+	if _, err := ws.engine.Counted(context.Background(), q, rng, r); err != nil {
 		t.Fatal(err)
 	}
 	if got := counted.asked.Load() - first; got != 1 || counted.spans[0] > 25*time.Hour {
@@ -55,7 +54,7 @@ func TestRefreshAsksOnlyTheOpenDay(t *testing.T) {
 	distinct := parse(t, map[string]any{"logType": "interactive", "metric": "distinctUsers", "timeAggregate": "1h"})
 	for range 2 {
 		counted.spans = nil
-		if _, err := r.Answer(context.Background(), distinct, rng, ws.engine.Limits()); err != nil {
+		if _, err := ws.engine.Counted(context.Background(), distinct, rng, r); err != nil {
 			t.Fatal(err)
 		}
 		if len(counted.spans) != 1 || counted.spans[0] != rng.To.Sub(rng.From) {
@@ -89,7 +88,7 @@ func TestCachedDaysAreExact(t *testing.T) {
 				cache.Set(dayKey(p.Shape(), from), []byte(`{"shape":"x","columns":["SignIns"],"rows":[[1]]}`))
 			}
 			before := counted.asked.Load()
-			got, err := r.Answer(context.Background(), q, rng, ws.engine.Limits())
+			got, err := ws.engine.Counted(context.Background(), q, rng, r)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,11 +112,11 @@ func TestFailureDoesNotPoisonTheCache(t *testing.T) {
 	cache := NewL1(32 << 20)
 	counted := &countingWorkspace{next: ws.client, fail: loganalytics.ErrUnavailable}
 	r := &Runner{Workspace: counted, Cache: cache, Settle: time.Hour}
-	if _, err := r.Answer(context.Background(), q, rng, ws.engine.Limits()); !errors.Is(err, loganalytics.ErrUnavailable) {
+	if _, err := ws.engine.Counted(context.Background(), q, rng, r); !errors.Is(err, loganalytics.ErrUnavailable) {
 		t.Fatalf("err %v", err)
 	}
 	r.Workspace = badAnswer{}
-	if _, err := r.Answer(context.Background(), q, rng, ws.engine.Limits()); !errors.Is(err, loganalytics.ErrBadAnswer) {
+	if _, err := ws.engine.Counted(context.Background(), q, rng, r); !errors.Is(err, loganalytics.ErrBadAnswer) {
 		t.Fatalf("err %v", err)
 	}
 	p := plan(t, q, rng)
@@ -126,7 +125,7 @@ func TestFailureDoesNotPoisonTheCache(t *testing.T) {
 	}
 	counted.fail, r.Workspace = nil, counted
 	want, _ := ws.engine.Run(context.Background(), q, rng)
-	got, err := r.Answer(context.Background(), q, rng, ws.engine.Limits())
+	got, err := ws.engine.Counted(context.Background(), q, rng, r)
 	if err != nil || diff(want, got) != "" {
 		t.Fatalf("after the failures: %v %s", err, diff(want, got))
 	}
@@ -139,22 +138,36 @@ func (badAnswer) Aggregate(context.Context, signin.LogType, string, time.Time, t
 	return loganalytics.Answer{Columns: []string{"Nope"}, Rows: [][]any{{"x"}}}, nil
 }
 
-// TestRowLimitIsAnError: an answer the workspace cuts at its row limit is
-// an error naming the limit, never a partial answer.
-func TestRowLimitIsAnError(t *testing.T) {
+// TestRowLimitFallsBackToTheStore: an answer the workspace cuts at its row
+// limit is never a partial answer: the push-down refuses it naming the
+// limit, and a routed engine answers the query from the store instead,
+// saying why.
+func TestRowLimitFallsBackToTheStore(t *testing.T) {
 	ws := startWorkspace(t, graphsim.WorkspaceOptions{MaxRows: 5})
 	from, to := testclock.Workday(t)
-	q := parse(t, map[string]any{"logType": "interactive", "format": "table", "metric": "distinctUsers", "groupBy": []string{"app"}})
-	_, err := (&Runner{Workspace: ws.client}).Answer(context.Background(), q, query.Range{From: from, To: to}, ws.engine.Limits())
-	if !errors.Is(err, loganalytics.ErrRowLimit) || !strings.Contains(err.Error(), "500,000 rows") || errors.Is(err, ErrNotPushable) {
-		t.Fatalf("err %v; want ErrRowLimit naming the limit", err)
-	}
-	// A regular expression's column in the grouping made the rows too many:
-	// not pushable, so the plugin answers from the store instead of failing.
-	q = parse(t, map[string]any{"logType": "interactive", "format": "table", "metric": "count", "filters": []map[string]any{{"key": "user", "op": "=~", "value": "[a-m].*"}}})
-	_, err = (&Runner{Workspace: ws.client}).Answer(context.Background(), q, query.Range{From: from, To: to}, ws.engine.Limits())
-	if !errors.Is(err, loganalytics.ErrRowLimit) || !errors.Is(err, ErrNotPushable) || !strings.Contains(err.Error(), "regular-expression filter") {
-		t.Fatalf("err %v; want ErrNotPushable and ErrRowLimit, naming the regular expression", err)
+	rng := query.Range{From: from, To: to}
+	runner := &Runner{Workspace: ws.client}
+	for _, raw := range []map[string]any{
+		{"logType": "interactive", "format": "table", "metric": "distinctUsers", "groupBy": []string{"app"}},
+		{"logType": "interactive", "format": "table", "metric": "count", "filters": []map[string]any{{"key": "user", "op": "=~", "value": "[a-m].*"}}},
+	} {
+		q := parse(t, raw)
+		_, err := ws.engine.Counted(context.Background(), q, rng, runner)
+		if !errors.Is(err, loganalytics.ErrRowLimit) || !errors.Is(err, ErrNotPushable) || !strings.Contains(err.Error(), "500,000 rows") {
+			t.Fatalf("%v: err %v; want ErrNotPushable and ErrRowLimit naming the limit", raw, err)
+		}
+		want, err := ws.engine.Run(context.Background(), q, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		routed := query.New(ws.store, query.WithRouting(query.Routing{Counter: runner, Where: "the workspace", Explain: true}))
+		got, err := routed.Run(context.Background(), q, rng)
+		if err != nil {
+			t.Fatalf("%v: routed: %v", raw, err)
+		}
+		if d := diff(want, got); d != "" || !strings.Contains(strings.Join(got.Notices, "\n"), "not in the workspace: ") {
+			t.Fatalf("%v: %s; notices %q; want the store's answer and why", raw, d, got.Notices)
+		}
 	}
 }
 
@@ -177,7 +190,7 @@ func TestFirstLoadAsksSettledDaysTogether(t *testing.T) {
 	counted := &countingWorkspace{next: slowWorkspace{next: ws.client}}
 	r := &Runner{Workspace: counted, Cache: NewL1(32 << 20), Settle: time.Hour}
 	q := parse(t, map[string]any{"logType": "nonInteractive", "format": "table", "metric": "failures", "groupBy": []string{"app"}})
-	got, err := r.Answer(context.Background(), q, rng, ws.engine.Limits())
+	got, err := ws.engine.Counted(context.Background(), q, rng, r)
 	if err != nil {
 		t.Fatal(err)
 	}

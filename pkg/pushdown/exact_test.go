@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
-
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 )
@@ -91,7 +90,7 @@ func compare(t *testing.T, ws *simWorkspace, raw map[string]any, r query.Range) 
 	if err != nil {
 		t.Fatalf("%s: engine: %v", js, err)
 	}
-	got, err := (&Runner{Workspace: ws.client}).Answer(context.Background(), q, r, ws.engine.Limits())
+	got, err := ws.engine.Counted(context.Background(), q, r, &Runner{Workspace: ws.client})
 	if err != nil {
 		t.Fatalf("%s: push-down: %v", js, err)
 	}

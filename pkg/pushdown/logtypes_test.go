@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
-
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
@@ -84,7 +83,7 @@ func TestExactAcrossLogTypes(t *testing.T) {
 func requireEveryTable(t *testing.T, ws *simWorkspace, r query.Range) {
 	t.Helper()
 	q := parse(t, map[string]any{"logType": "all", "format": "table", "metric": "count", "groupBy": []string{"logType"}})
-	got, err := (&Runner{Workspace: ws.client}).Answer(context.Background(), q, r, ws.engine.Limits())
+	got, err := ws.engine.Counted(context.Background(), q, r, &Runner{Workspace: ws.client})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +102,7 @@ func TestDistinctAcrossTables(t *testing.T) {
 	r := query.Range{From: from, To: to, Interval: time.Hour}
 	value := func(raw map[string]any) float64 {
 		q := parse(t, raw)
-		got, err := (&Runner{Workspace: ws.client}).Answer(context.Background(), q, r, ws.engine.Limits())
+		got, err := ws.engine.Counted(context.Background(), q, r, &Runner{Workspace: ws.client})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,7 +170,7 @@ func TestWorkloadKQL(t *testing.T) {
 | summarize arg_max(TimeGenerated, *) by Id
 | where ServicePrincipalName != "Teams"
 | summarize SignIns = count() by AppId, ResourceDisplayName, ServicePrincipalName`
-	if got := p.kqlFor(p.From, p.To); got != want {
+	if got := p.KQL(p.From, p.To); got != want {
 		t.Fatalf("KQL\n%s\nwant\n%s", got, want)
 	}
 }
@@ -198,7 +197,7 @@ func TestTableColumns(t *testing.T) {
 	for lt, table := range tables {
 		for name := range known {
 			has := !isWorkload(lt) || workloadColumns[name]
-			kql := (&Plan{LogType: lt, Columns: []string{name}}).kqlFor(from, to)
+			kql := (&Plan{LogType: lt, Columns: []string{name}}).KQL(from, to)
 			_, err := ws.client.Aggregate(context.Background(), lt, kql, from, to)
 			switch {
 			case has && err != nil:
@@ -235,7 +234,7 @@ func TestCachedDaysPerTable(t *testing.T) {
 		}
 		for pass := range 2 {
 			before := counted.asked.Load()
-			got, err := r.Answer(context.Background(), q, rng, ws.engine.Limits())
+			got, err := ws.engine.Counted(context.Background(), q, rng, r)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -297,7 +296,7 @@ func TestMissingTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := runner.Answer(context.Background(), q, r, engine.Limits())
+		got, err := engine.Counted(context.Background(), q, r, runner)
 		if err != nil {
 			t.Fatalf("%v: %v", raw, err)
 		}

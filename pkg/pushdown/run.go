@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
@@ -37,63 +40,110 @@ type Runner struct {
 	// (a category the diagnostic settings do not route); the caller says so
 	// in a notice, as it does for the store.
 	Seen func(t signin.LogType, missing *loganalytics.TableNotFoundError)
+
+	// asking holds the settled days being asked, so that panels loading
+	// together ask each day once and hold one copy of its answer.
+	asking singleflight.Group
 }
 
-// Answer answers q over r in the workspace: each of its log types' tables
-// is asked apart (one KQL count each), and their rows are read into one
-// answer (Result). The counts of closed UTC days add up, so for every
-// metric but the distinct counts the range is asked day by day and settled
-// days come from the cache, keyed by each table's query: a refresh asks only
-// for the days not yet settled, of each table. A distinct count is not the
-// sum of its days': it is asked for the whole range every time. lim are the
-// engine's limits.
-func (r *Runner) Answer(ctx context.Context, q query.Query, rng query.Range, lim query.Limits) (query.Result, error) {
+var _ query.Counter = (*Runner)(nil)
+
+// Plan plans q over r in the workspace (query.Counter): one KQL count per
+// log type's table, read into the engine's aggregation as counted rows. It
+// fails with ErrNotPushable naming what cannot be expressed exactly.
+func (r *Runner) Plan(q query.Query, rng query.Range) (query.Counting, error) {
 	plans, err := Translate(q, rng)
 	if err != nil {
-		return query.Result{}, err
+		return nil, err
 	}
-	if p := plans[0]; lim.MaxCells > 0 && p.Buckets > lim.MaxCells/2 { // the engine's bound, before asking anything
-		return query.Result{}, fmt.Errorf("%w: %d buckets of %s over the range; at most half the datasource setting maxCells (%d); choose a larger timeAggregate or a shorter range",
-			query.ErrInvalidQuery, p.Buckets, p.Size, lim.MaxCells)
-	}
-	answers := make([][]loganalytics.Answer, len(plans))
-	for i, p := range plans {
-		if answers[i], err = r.answers(ctx, p); err != nil {
-			return query.Result{}, p.rowLimit(fmt.Errorf("%s: %w", tables[p.LogType], err))
-		}
-	}
-	return Result(plans, answers, lim)
+	return &counting{runner: r, plans: plans}, nil
 }
 
-// answers are one table's answers to its plan: none for a table the
-// filters exclude or the workspace does not have, else asked.
-func (r *Runner) answers(ctx context.Context, p *Plan) ([]loganalytics.Answer, error) {
-	if p.Skip {
-		return nil, nil
+// counting is a planned push-down: the plans of the query's tables.
+type counting struct {
+	runner *Runner
+	plans  []*Plan
+}
+
+// Count asks each table for its counts and hands their rows to add, one
+// answer at a time, so that no more than the answers in flight are held
+// beside the engine's aggregation. The counts of closed UTC days add up, so
+// for every metric but the distinct counts the range is asked day by day and
+// settled days come from the cache, keyed by each table's query: a refresh
+// asks only for the days not yet settled, of each table. A distinct count is
+// not the sum of its days': it is asked for the whole range every time. An
+// answer over one of the workspace's limits sends the query to the store.
+func (c *counting) Count(ctx context.Context, add query.CountFunc) ([]string, error) {
+	var mu sync.Mutex // add takes one row at a time; days arrive at once
+	for _, p := range c.plans {
+		err := c.runner.answers(ctx, p, func(a loganalytics.Answer) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return p.rows(a, add)
+		})
+		if err != nil {
+			return nil, overLimit(fmt.Errorf("%s: %w", tables[p.LogType], err))
+		}
 	}
-	out, err := r.asked(ctx, p)
+	return []string{c.notice()}, nil
+}
+
+// overLimit sends a query whose answer is over one of the workspace's limits
+// (its rows, its size, the text of the query) to the store, which answers
+// any query within the datasource's own bounds.
+func overLimit(err error) error {
+	if errors.Is(err, loganalytics.ErrRowLimit) || errors.Is(err, loganalytics.ErrTooLarge) {
+		return fmt.Errorf("%w: %w", ErrNotPushable, err)
+	}
+	return err
+}
+
+// notice says where the answer was computed, and over which tables: none
+// when the filters exclude them all.
+func (c *counting) notice() string {
+	var asked []string
+	for _, p := range c.plans {
+		if !p.Skip {
+			asked = append(asked, p.LogType.String())
+		}
+	}
+	types := strings.Join(asked, ", ") + " sign-ins"
+	if len(asked) == 0 {
+		types = "no table asked, the filters exclude every log type's sign-ins"
+	}
+	p := c.plans[0]
+	return fmt.Sprintf("Computed in the Log Analytics workspace: %s created %s to %s", types, p.From.Format(time.RFC3339), p.To.Format(time.RFC3339))
+}
+
+// answers hands take one table's answers to its plan: none for a table the
+// filters exclude or the workspace does not have, else asked.
+func (r *Runner) answers(ctx context.Context, p *Plan, take func(loganalytics.Answer) error) error {
+	if p.Skip {
+		return nil
+	}
+	err := r.asked(ctx, p, take)
 	var missing *loganalytics.TableNotFoundError
 	switch {
 	case errors.As(err, &missing):
 		r.seen(p.LogType, missing)
-		return nil, nil
+		return nil
 	case err == nil:
 		r.seen(p.LogType, nil)
 	}
-	return out, err
+	return err
 }
 
-// asked are the answers of a table asked: the whole range in one for a
-// distinct count (or without a cache), else by day.
-func (r *Runner) asked(ctx context.Context, p *Plan) ([]loganalytics.Answer, error) {
+// asked hands take the answers of a table asked: the whole range in one for
+// a distinct count (or without a cache), else by day.
+func (r *Runner) asked(ctx context.Context, p *Plan, take func(loganalytics.Answer) error) error {
 	if p.query.Metric.IsDistinct() || r.Cache == nil {
 		a, err := r.ask(ctx, p, p.From, p.To)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return []loganalytics.Answer{a}, nil
+		return take(a)
 	}
-	return r.byDay(ctx, p)
+	return r.byDay(ctx, p, take)
 }
 
 func (r *Runner) seen(t signin.LogType, missing *loganalytics.TableNotFoundError) {
@@ -102,19 +152,8 @@ func (r *Runner) seen(t signin.LogType, missing *loganalytics.TableNotFoundError
 	}
 }
 
-// rowLimit makes an answer cut at the workspace's row limit not pushable
-// when a regular-expression filter's column is in the grouping: the store
-// answers that query as it did before regular expressions were pushed down,
-// rather than the panel failing for a filter it could show.
-func (p *Plan) rowLimit(err error) error {
-	if p.regexLocal && errors.Is(err, loganalytics.ErrRowLimit) {
-		return fmt.Errorf("%w: a regular-expression filter is applied to the answer's rows, grouped by its column, and they are more than the workspace returns: %w", ErrNotPushable, err)
-	}
-	return err
-}
-
 func (r *Runner) ask(ctx context.Context, p *Plan, from, to time.Time) (loganalytics.Answer, error) {
-	a, err := r.Workspace.Aggregate(ctx, p.LogType, p.kqlFor(from, to), from, to)
+	a, err := r.Workspace.Aggregate(ctx, p.LogType, p.KQL(from, to), from, to)
 	if err != nil {
 		return loganalytics.Answer{}, fmt.Errorf("asking the workspace: %w", err)
 	}
@@ -126,44 +165,47 @@ func (r *Runner) ask(ctx context.Context, p *Plan, from, to time.Time) (loganaly
 // queues the rest, and other panels ask too.
 const dayConcurrency = 4
 
-// byDay answers the plan's range in UTC-day parts: settled whole days from
-// the cache (or asked, checked and cached, several at once), the part-day
-// before the first of them and the part not settled each in one query.
-// Only an answer that reads back under the plan is cached, so a failed or
-// malformed answer never poisons the cache.
-func (r *Runner) byDay(ctx context.Context, p *Plan) ([]loganalytics.Answer, error) {
+// byDay hands take the plan's range in UTC-day parts: settled whole days
+// from the cache (or asked, checked and cached, several at once), the
+// part-day before the first of them and the part not settled each in one
+// query. Only an answer that reads back under the plan is cached, so a
+// failed or malformed answer never poisons the cache. Each answer is taken
+// as it arrives and then dropped: a long range holds the days in flight, not
+// all of them.
+func (r *Runner) byDay(ctx context.Context, p *Plan, take func(loganalytics.Answer) error) error {
 	days := settledDays(p.From, p.To, r.now().Add(-r.Settle))
-	if len(days) == 0 {
-		a, err := r.ask(ctx, p, p.From, p.To)
-		if err != nil {
-			return nil, err
-		}
-		return []loganalytics.Answer{a}, nil
+	parts := [][2]time.Time{{p.From, p.To}}
+	if len(days) > 0 {
+		parts = [][2]time.Time{{p.From, days[0]}, {days[len(days)-1].Add(24 * time.Hour), p.To}}
 	}
-	answers := make([]loganalytics.Answer, len(days), len(days)+2)
 	shape := p.Shape()
 	g, dctx := errgroup.WithContext(ctx)
 	g.SetLimit(dayConcurrency)
-	for i, day := range days {
-		g.Go(func() (err error) {
-			answers[i], err = r.day(dctx, p, shape, day)
-			return err
+	for _, day := range days {
+		g.Go(func() error {
+			a, err := r.day(dctx, p, shape, day)
+			if err != nil {
+				return err
+			}
+			return take(a)
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return err
 	}
-	for _, part := range [][2]time.Time{{p.From, days[0]}, {days[len(days)-1].Add(24 * time.Hour), p.To}} {
+	for _, part := range parts {
 		if !part[0].Before(part[1]) {
 			continue
 		}
 		a, err := r.ask(ctx, p, part[0], part[1])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		answers = append(answers, a)
+		if err := take(a); err != nil {
+			return err
+		}
 	}
-	return answers, nil
+	return nil
 }
 
 // settledDays are the UTC days wholly inside [from, to) that ended before
@@ -179,19 +221,38 @@ func settledDays(from, to, settled time.Time) []time.Time {
 	}
 }
 
-// day is a settled day's answer: cached, or asked and cached.
+// day is a settled day's answer: cached, or asked (once for every query
+// that wants it at the same time) and cached. A query that is cancelled
+// stops waiting; the asking goes on for the others.
 func (r *Runner) day(ctx context.Context, p *Plan, shape string, day time.Time) (loganalytics.Answer, error) {
 	key := dayKey(shape, day)
 	if b, ok := r.Cache.Get(key); ok {
-		if a, ok := decodeDay(shape, b); ok && p.readAnswer(&counts{groups: map[string]*group{}}, a) == nil {
+		if a, ok := decodeDay(shape, b); ok && p.rows(a, nil) == nil {
 			return a, nil
 		}
 	}
+	ch := r.asking.DoChan(key, func() (any, error) {
+		return r.askDay(context.WithoutCancel(ctx), p, shape, key, day)
+	})
+	select {
+	case <-ctx.Done():
+		return loganalytics.Answer{}, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return loganalytics.Answer{}, res.Err
+		}
+		return res.Val.(loganalytics.Answer), nil
+	}
+}
+
+// askDay asks the workspace for a settled day and caches the answer once it
+// reads back under the plan.
+func (r *Runner) askDay(ctx context.Context, p *Plan, shape, key string, day time.Time) (loganalytics.Answer, error) {
 	a, err := r.ask(ctx, p, day, day.Add(24*time.Hour))
 	if err != nil {
 		return loganalytics.Answer{}, err
 	}
-	if err := p.readAnswer(&counts{groups: map[string]*group{}}, a); err != nil {
+	if err := p.rows(a, nil); err != nil {
 		return loganalytics.Answer{}, err
 	}
 	r.Cache.Set(key, encodeDay(shape, a))

@@ -28,6 +28,7 @@ const (
 type simWorkspace struct {
 	sim    *graphsim.Server
 	client *loganalytics.Client
+	store  *store.Store
 	engine *query.Engine
 }
 
@@ -60,7 +61,7 @@ func startWorkspace(t *testing.T, o graphsim.WorkspaceOptions) *simWorkspace {
 	}
 	st := store.New(client, store.Config{L1Bytes: 64 << 20, TimeBudget: 5 * time.Minute})
 	t.Cleanup(func() { st.Close() })
-	return &simWorkspace{sim: sim, client: client, engine: query.New(st)}
+	return &simWorkspace{sim: sim, client: client, store: st, engine: query.New(st)}
 }
 
 // countingWorkspace counts the push-down queries and can fail them.

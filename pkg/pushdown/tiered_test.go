@@ -54,7 +54,7 @@ func TestSecondRunnerReadsSettledDaysFromMemcached(t *testing.T) {
 		t.Helper()
 		counted := &countingWorkspace{next: ws.client}
 		r := &Runner{Workspace: counted, Cache: Tiered{L1: NewL1(32 << 20), L2: l2}, Settle: time.Hour}
-		got, err := r.Answer(context.Background(), q, rng, ws.engine.Limits())
+		got, err := ws.engine.Counted(context.Background(), q, rng, r)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,11 +1,11 @@
 package pushdown
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
@@ -15,7 +15,7 @@ import (
 // ErrNotPushable says a query cannot be answered exactly in the workspace;
 // the message names what (a dimension, an operator, a format). Callers fall
 // back to the store, or show the error when the store cannot answer either.
-var ErrNotPushable = errors.New("not answerable in the Log Analytics workspace")
+var ErrNotPushable = fmt.Errorf("%w: not answerable in the Log Analytics workspace", query.ErrNotCounted)
 
 // maxBuckets bounds a pushed-down series, as the engine bounds its own.
 const maxBuckets = 60_000
@@ -46,11 +46,7 @@ type Plan struct {
 	// rows by the decoder's rules; where are the KQL conditions of the others.
 	local []query.Filter
 	where []string
-	// regexLocal says a regular-expression filter is among local: its
-	// column in the grouping may make the answer more rows than the
-	// workspace returns where the store would still answer (Runner.Answer).
-	regexLocal bool
-	query      query.Query
+	query query.Query
 	// Skip says the filters exclude every row of the table: it is not
 	// asked, and adds nothing to the answer.
 	Skip bool
@@ -119,9 +115,6 @@ func translateTable(q query.Query, r query.Range, t signin.LogType) (*Plan, erro
 		// RE2 is not written in KQL: Kusto's "matches regex" anchors,
 		// escapes and treats the empty value differently, and no test of
 		// ours could show the two agree on every expression.
-		if f.Op == query.OpMatch || f.Op == query.OpNotMatch {
-			p.regexLocal = true
-		}
 		cols[name] = true
 		p.local = append(p.local, f)
 	}
@@ -167,6 +160,12 @@ func pushable(q query.Query) error {
 		default: // an operator added to the engine is not pushed down until written here
 			return fmt.Errorf("%w: filter operator %s (on %s)", ErrNotPushable, f.Op, f.Dim)
 		}
+		if !utf8.ValidString(f.Value) {
+			// The query travels as JSON, which carries text: bytes that are
+			// not UTF-8 would arrive as U+FFFD, and the workspace compare
+			// with another value than the engine.
+			return fmt.Errorf("%w: a filter on %s whose value is not UTF-8 text", ErrNotPushable, f.Dim)
+		}
 	}
 	return nil
 }
@@ -194,8 +193,10 @@ func condition(col string, f query.Filter) string {
 	return col + " " + op + " " + Quote(f.Value)
 }
 
-// kqlFor is the query over the sign-ins created in [from, to).
-func (p *Plan) kqlFor(from, to time.Time) string {
+// KQL is the query over the sign-ins created in [from, to): what the
+// workspace is asked, and what `make test-kql` holds against Microsoft's
+// parser.
+func (p *Plan) KQL(from, to time.Time) string {
 	return p.write(fmt.Sprintf("CreatedDateTime >= datetime(%s) and CreatedDateTime < datetime(%s)", kqlTime(from), kqlTime(to)))
 }
 

@@ -22,7 +22,7 @@ func TestKQLShape(t *testing.T) {
 | summarize arg_max(TimeGenerated, *) by Id
 | where AppDisplayName != "Microsoft Teams" and UserPrincipalName startswith_cs "a\"\\"
 | summarize SignIns = count() by AppDisplayName, ClientAppUsed, ResultType, Bucket = bin(CreatedDateTime, 3600s)`
-	if got := p.kqlFor(p.From, p.To); got != want {
+	if got := p.KQL(p.From, p.To); got != want {
 		t.Fatalf("KQL\n%s\nwant\n%s", got, want)
 	}
 }
@@ -47,7 +47,7 @@ func TestKQLInAndRegex(t *testing.T) {
 | summarize arg_max(TimeGenerated, *) by Id
 | where AppDisplayName in ("", "Outlook", "Teams, Web") and ClientAppUsed in ("Browser", "Mobile Apps and Desktop clients")
 | summarize SignIns = count() by ResultType, UserPrincipalName`
-	if got := p.kqlFor(p.From, p.To); got != want {
+	if got := p.KQL(p.From, p.To); got != want {
 		t.Fatalf("KQL\n%s\nwant\n%s", got, want)
 	}
 }
@@ -69,6 +69,18 @@ func TestNotPushable(t *testing.T) {
 		if !errors.Is(err, ErrNotPushable) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%v: %v; want ErrNotPushable naming %q", raw, err, want)
 		}
+	}
+}
+
+// TestNotUTF8IsNotPushable: a value that is not UTF-8 (JSON cannot carry
+// one, but a query may be built in Go) would reach the workspace as U+FFFD:
+// the store answers it.
+func TestNotUTF8IsNotPushable(t *testing.T) {
+	q := parse(t, map[string]any{"filters": []map[string]any{{"key": "app", "op": "=", "value": "Teams"}}})
+	q.Filters[0].Value = "Teams\xff"
+	r := query.Range{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	if _, err := Translate(q, r); !errors.Is(err, ErrNotPushable) || !strings.Contains(err.Error(), "not UTF-8") {
+		t.Fatalf("err %v; want ErrNotPushable naming UTF-8", err)
 	}
 }
 

@@ -63,7 +63,7 @@ func TestAdversarialGroupByIsBounded(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	a, partial, err := e.aggregate(context.Background(), q, r.From, r.To, r.From, r.To.Sub(r.From), 1)
+	a, partial, err := e.aggregate(context.Background(), q, r.From, r.To, r.From, r.To.Sub(r.From), 1, e.scanned)
 	runtime.ReadMemStats(&after)
 	if err != nil || partial != nil {
 		t.Fatal(err, partial)

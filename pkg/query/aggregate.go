@@ -63,6 +63,7 @@ type aggregation struct {
 	started bool              // the reservation was waited for (memory.go)
 	prepaid int64             // reserved at the start, not yet charged to a group
 	err     error             // the guard refused a group: the query fails with it
+	notices []string          // the feed's, for the answer (where it was counted)
 }
 
 // newAggregation bounds the groups by lim.MaxGroups and by lim.MaxCells over
@@ -207,7 +208,7 @@ func (a *aggregation) addMulti(k int32, sl *slot, single bool) {
 		sl.lastBucket = k
 	}
 	for _, g := range a.multi[firstMulti-sl.group] {
-		a.addTo(a.groups[g], k, sl, distinct, single)
+		a.addTo(a.groups[g], k, sl, distinct, single, 1)
 	}
 }
 
@@ -243,12 +244,12 @@ func (a *aggregation) valueOf(g *group) float64 {
 	return a.q.Metric.value(g.whole())
 }
 
-// addTo counts one sign-in of bucket k in group g.
-func (a *aggregation) addTo(g *group, k int32, sl *slot, distinct, single bool) {
+// addTo counts n sign-ins of bucket k in group g.
+func (a *aggregation) addTo(g *group, k int32, sl *slot, distinct, single bool, n int64) {
 	c := &g.cells[k]
-	c.add(sl.outcome)
+	c.addN(sl.outcome, n)
 	if !single {
-		g.total.add(sl.outcome)
+		g.total.addN(sl.outcome, n)
 	}
 	if distinct {
 		c.addDistinct(uint32(sl.value))
@@ -360,18 +361,13 @@ func (a *aggregation) overflowGroup() int32 {
 	return a.overflow
 }
 
-// aggregate runs the scan of q over [from, to) into an aggregation, charged
-// to the engine's memory guard. On success the caller releases the
+// aggregate feeds the sign-ins of q over [from, to) into an aggregation,
+// charged to the engine's memory guard. On success the caller releases the
 // aggregation once its answer is built; on failure nothing stays reserved.
-func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int) (*aggregation, *Partial, error) {
+func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int, f feed) (*aggregation, *Partial, error) {
 	a := newAggregation(q, first, size, buckets, e.limits)
-	a.usePlanCache(e.plans)
 	a.reserve(ctx, e.guard)
-	add := a.add
-	if q.Metric == LastSignIn {
-		add = a.addLast
-	}
-	partial, err := splitPartial(e.scan(ctx, q, from, to, add))
+	partial, err := f(ctx, a, from, to)
 	if a.err != nil {
 		err = a.err // the cause: the scan went on without adding
 	}

@@ -27,6 +27,8 @@ type Engine struct {
 	limits Limits
 	guard  *memoryGuard // process-wide memory ceiling of queries; nil for none (memory.go)
 	plans  *planCache   // plans kept across queries (plancache.go)
+	// routing sends aggregations to a counter (counted.go); nil for none.
+	routing *Routing
 }
 
 // Option configures an Engine.

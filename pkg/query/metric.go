@@ -88,6 +88,12 @@ func (t *tally) add(o signin.Outcome) {
 	t.outcomes[o]++
 }
 
+// addN counts n sign-ins of outcome o: a counted row.
+func (t *tally) addN(o signin.Outcome, n int64) {
+	t.total += n
+	t.outcomes[o] += n
+}
+
 func (t *tally) merge(o tally) {
 	t.total += o.total
 	for i := range t.outcomes {

@@ -113,6 +113,9 @@ func ParseWith(data []byte, lim Limits) (Query, error) {
 		if err := json.Unmarshal(data, &raw); err != nil {
 			return Query{}, fmt.Errorf("%w: query JSON: %s", ErrInvalidQuery, clip.String(err.Error()))
 		}
+		if err := checkKeyCase(data); err != nil {
+			return Query{}, err
+		}
 	}
 	if err := lim.checkFilterBudget(raw.Filters); err != nil {
 		return Query{}, err

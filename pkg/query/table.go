@@ -20,8 +20,12 @@ type TableRow struct {
 // Table answers a table query: the top Limit groups by the metric over the range,
 // largest first, and one "other" row for the rest.
 func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
+	return e.routed(ctx, q, r, e.table)
+}
+
+func (e *Engine) table(ctx context.Context, q Query, r Range, f feed) (Result, error) {
 	span := r.To.Sub(r.From)
-	a, partial, err := e.aggregate(ctx, q, r.From, r.To, r.From, span, 1)
+	a, partial, err := e.aggregate(ctx, q, r.From, r.To, r.From, span, 1, f)
 	if err != nil {
 		return Result{}, err
 	}
@@ -40,7 +44,7 @@ func (e *Engine) Table(ctx context.Context, q Query, r Range) (Result, error) {
 	if len(q.GroupBy) == 0 && len(t.Rows) == 0 {
 		t.Rows = append(t.Rows, TableRow{Labels: []string{}, Value: 0})
 	}
-	res := Result{Table: t, Partial: partial}
+	res := Result{Table: t, Partial: partial, Notices: a.notices}
 	if other != nil {
 		t.Rows = append(t.Rows, TableRow{Labels: other.labels, Value: a.valueOf(other)})
 	}

@@ -16,8 +16,8 @@ type Mark struct {
 // thresholdBuckets answers an annotations query with a threshold: the
 // buckets of its time series where a group's metric exceeds it, oldest
 // first. The groups are the time series' (the top limit by total).
-func (e *Engine) thresholdBuckets(ctx context.Context, q Query, r Range) (Result, error) {
-	res, err := e.TimeSeries(ctx, q, r)
+func (e *Engine) thresholdBuckets(ctx context.Context, q Query, r Range, f feed) (Result, error) {
+	res, err := e.timeSeries(ctx, q, r, f)
 	if err != nil {
 		return Result{}, err
 	}

@@ -35,6 +35,10 @@ type Result struct {
 // TimeSeries answers a timeSeries query: one series per group, the top Limit
 // groups by the metric over the range, the rest folded into "other".
 func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, error) {
+	return e.routed(ctx, q, r, e.timeSeries)
+}
+
+func (e *Engine) timeSeries(ctx context.Context, q Query, r Range, f feed) (Result, error) {
 	size := q.BucketSize(r.Interval)
 	first := r.From.UTC().Truncate(size)
 	n := int((r.To.Sub(first) + size - 1) / size)
@@ -42,7 +46,7 @@ func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, erro
 		return Result{}, fmt.Errorf("%w: %d buckets of %s over the range; at most %d (and half the datasource setting maxCells, %d); choose a larger timeAggregate or a shorter range",
 			ErrInvalidQuery, n, size, maxBuckets, e.limits.MaxCells)
 	}
-	a, partial, err := e.aggregate(ctx, q, r.From, r.To, first, size, n)
+	a, partial, err := e.aggregate(ctx, q, r.From, r.To, first, size, n, f)
 	if err != nil {
 		return Result{}, err
 	}
@@ -60,7 +64,7 @@ func (e *Engine) TimeSeries(ctx context.Context, q Query, r Range) (Result, erro
 	if len(q.GroupBy) == 0 && len(kept) == 0 {
 		kept = []*group{{cells: make([]cell, n)}} // no sign-ins: still one zero series
 	}
-	res := Result{Partial: partial}
+	res := Result{Partial: partial, Notices: a.notices}
 	for _, g := range kept {
 		res.Series = append(res.Series, a.series(g))
 	}

@@ -110,25 +110,32 @@ func chargeValue(acct *memguard.Account, counts map[string]int64, v string) erro
 	return nil
 }
 
-// Run answers any query by its format (or as a variable query).
+// Run answers any query by its format (or as a variable query), counted
+// when the engine's routing says so (WithRouting), else from the store.
 func (e *Engine) Run(ctx context.Context, q Query, r Range) (Result, error) {
+	return e.routed(ctx, q, r, e.answer)
+}
+
+// answer answers q over r by its format; f feeds the aggregating formats.
+// The others read the store's sign-ins one by one: no counter has them.
+func (e *Engine) answer(ctx context.Context, q Query, r Range, f feed) (Result, error) {
 	if q.Variable != nil {
 		return e.Values(ctx, q, r, *q.Variable, "")
 	}
 	switch q.Format {
 	case Table:
-		return e.Table(ctx, q, r)
+		return e.table(ctx, q, r, f)
 	case Grouped:
 		return e.Grouped(ctx, q, r)
 	case Annotations:
 		if q.Threshold != nil {
-			return e.thresholdBuckets(ctx, q, r)
+			return e.thresholdBuckets(ctx, q, r, f)
 		}
 		return e.Logs(ctx, q, r)
 	case Logs:
 		return e.Logs(ctx, q, r)
 	}
-	return e.TimeSeries(ctx, q, r)
+	return e.timeSeries(ctx, q, r, f)
 }
 
 // valuesOf splits a column value as signin.Dimension.Values splits a

@@ -1,6 +1,7 @@
 package kql
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,6 +27,12 @@ func lex(src string) ([]token, *Error) {
 		t, err := l.next()
 		if err != nil {
 			return nil, err
+		}
+		if n := len(toks); t.kind == tokString && n > 0 && toks[n-1].kind == tokString {
+			// Adjacent literals are one: "a" "b" is "ab", as Kusto reads it.
+			toks[n-1].text += " " + t.text
+			toks[n-1].value += t.value
+			continue
 		}
 		toks = append(toks, t)
 		if t.kind == tokEOF {
@@ -77,12 +84,12 @@ func (l *lexer) next() (token, *Error) {
 	}
 	c := l.src[l.i]
 	switch {
+	case isStringStart(l.src[l.i:]):
+		return l.str(start)
 	case isIdentStart(c):
 		return l.ident(start)
 	case isDigit(c):
 		return l.number(start), nil
-	case c == '"' || c == '\'' || (c == '@' && (l.peekByte(1) == '"' || l.peekByte(1) == '\'')):
-		return l.str(start)
 	}
 	for _, p := range twoCharPuncts {
 		if strings.HasPrefix(l.src[l.i:], p) {
@@ -152,48 +159,163 @@ func (l *lexer) number(t token) token {
 	return t
 }
 
-// str reads a string literal: "..." or '...' with backslash escapes, or a
-// verbatim @"..." without them.
+// isStringStart reports whether src starts a string literal: "…" or '…',
+// verbatim @"…", obfuscated h"…" (either, after h or H), or a multi-line
+// ```…``` or ~~~…~~~.
+func isStringStart(src string) bool {
+	if strings.HasPrefix(src, "```") || strings.HasPrefix(src, "~~~") {
+		return true
+	}
+	if len(src) > 0 && (src[0] == 'h' || src[0] == 'H') {
+		src = src[1:]
+	}
+	if len(src) > 0 && src[0] == '@' {
+		src = src[1:]
+	}
+	return len(src) > 0 && (src[0] == '"' || src[0] == '\'')
+}
+
+// str reads a string literal by Kusto's rules, as Microsoft's parser
+// (Kusto.Language) reads them: in "…" and '…' a line break ends nothing but
+// the query's sense (an error), and a backslash starts one of the escapes
+// below (any other is an error); @"…" is verbatim, with the quote doubled to
+// stand for itself; h marks a literal obfuscated in logs, nothing else; a
+// multi-line ```…``` or ~~~…~~~ holds its text as is.
 func (l *lexer) str(t token) (token, *Error) {
-	verbatim := l.src[l.i] == '@'
 	j := l.i
-	if verbatim {
+	if c := l.src[j]; c == 'h' || c == 'H' {
 		j++
 	}
-	quote := l.src[j]
-	j++
-	var b strings.Builder
-	for ; j < len(l.src) && l.src[j] != quote; j++ {
-		c := l.src[j]
-		if c == '\n' {
-			break
-		}
-		if c == '\\' && !verbatim && j+1 < len(l.src) {
-			j++
-			c = unescape(l.src[j])
-		}
-		b.WriteByte(c)
+	var value string
+	var end int
+	var ok bool
+	switch rest := l.src[j:]; {
+	case strings.HasPrefix(rest, "```") || strings.HasPrefix(rest, "~~~"):
+		value, end, ok = multiLine(l.src, j)
+	case rest[0] == '@':
+		value, end, ok = verbatim(l.src, j+1)
+	default:
+		value, end, ok = escaped(l.src, j)
 	}
-	if j >= len(l.src) || l.src[j] != quote {
-		return t, syntaxErr(token{kind: tokString, text: l.src[l.i:j], line: t.line, col: t.col}, "the end of the string literal")
+	if !ok {
+		return t, syntaxErr(token{kind: tokString, text: l.src[l.i:end], line: t.line, col: t.col}, "the end of the string literal")
 	}
-	t.kind, t.text, t.value = tokString, l.src[l.i:j+1], b.String()
-	l.advance(j + 1 - l.i)
+	t.kind, t.text, t.value = tokString, l.src[l.i:end], value
+	l.advance(end - l.i)
 	return t, nil
 }
 
-func unescape(c byte) byte {
-	switch c {
-	case 'n':
-		return '\n'
-	case 't':
-		return '\t'
-	case 'r':
-		return '\r'
+// multiLine reads ```…``` or ~~~…~~~ starting at i: the text between, as is.
+func multiLine(src string, i int) (string, int, bool) {
+	fence := src[i : i+3]
+	k := strings.Index(src[i+3:], fence)
+	if k < 0 {
+		return "", len(src), false
 	}
-	return c // \\, \" and \' stand for themselves
+	return src[i+3 : i+3+k], i + 3 + k + 3, true
+}
+
+// verbatim reads @"…" or @'…' whose quote is at i: no escapes, the quote
+// doubled for itself, no line break.
+func verbatim(src string, i int) (string, int, bool) {
+	quote := src[i]
+	var b strings.Builder
+	for j := i + 1; j < len(src); j++ {
+		switch c := src[j]; {
+		case c == quote && j+1 < len(src) && src[j+1] == quote:
+			b.WriteByte(quote)
+			j++
+		case c == quote:
+			return b.String(), j + 1, true
+		case c == '\n' || c == '\r':
+			return "", j, false
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", len(src), false
+}
+
+// escaped reads "…" or '…' whose quote is at i, decoding its escapes.
+func escaped(src string, i int) (string, int, bool) {
+	quote := src[i]
+	var b strings.Builder
+	for j := i + 1; j < len(src); j++ {
+		switch c := src[j]; c {
+		case quote:
+			return b.String(), j + 1, true
+		case '\n', '\r':
+			return "", j, false
+		case '\\':
+			n, ok := unescape(&b, src[j+1:])
+			if !ok {
+				return "", j, false
+			}
+			j += n
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", len(src), false
+}
+
+// simpleEscapes are the one-letter escapes and what they stand for.
+var simpleEscapes = map[byte]byte{'\\': '\\', '"': '"', '\'': '\'', 'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f', 'v': '\v', 'a': '\a'}
+
+// unescape decodes the escape after a backslash at the start of rest into
+// b, returning how many bytes of rest it took: a one-letter escape, \xHH,
+// \uHHHH, or up to three octal digits (\0 is NUL).
+func unescape(b *strings.Builder, rest string) (int, bool) {
+	if rest == "" {
+		return 0, false
+	}
+	if v, ok := simpleEscapes[rest[0]]; ok {
+		b.WriteByte(v)
+		return 1, true
+	}
+	digits := func(n int, base int) (int, bool) {
+		if len(rest) < 1+n {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(rest[1:1+n], base, 32)
+		b.WriteRune(rune(v))
+		return 1 + n, err == nil
+	}
+	switch c := rest[0]; {
+	case c == 'x':
+		return digits(2, 16)
+	case c == 'u':
+		return digits(4, 16)
+	case c >= '0' && c <= '7':
+		n := 1
+		for n < 3 && n < len(rest) && rest[n] >= '0' && rest[n] <= '7' {
+			n++
+		}
+		v, _ := strconv.ParseUint(rest[:n], 8, 32)
+		b.WriteRune(rune(v))
+		return n, true
+	}
+	return 0, false
 }
 
 func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isIdentPart(c byte) bool  { return isIdentStart(c) || isDigit(c) }
 func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
+
+// StringLiterals lexes src and returns the values of its string literals in
+// order (adjacent ones joined), or the first lexical error: what the
+// simulator reads of a query's literals, held against Microsoft's parser by
+// `make test-kql` on every query the push-down writes.
+func StringLiterals(src string) ([]string, error) {
+	toks, err := lex(src)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range toks {
+		if t.kind == tokString {
+			out = append(out, t.value)
+		}
+	}
+	return out, nil
+}
