@@ -42,12 +42,12 @@ func authError(err error, authority, secret string) error {
 			}
 		}
 	}
-	return &Error{Message: firstLine(full), kind: ErrUnauthorized, auth: true}
+	return newError(Error{Message: firstLine(full)}, ErrUnauthorized, true)
 }
 
 // fromOAuthResponse reads error and error_description (AADSTS…) of a token answer.
 func fromOAuthResponse(resp *http.Response, secret string) error {
-	e := &Error{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("x-ms-request-id"), kind: ErrUnauthorized, auth: true}
+	e := newError(Error{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("x-ms-request-id")}, ErrUnauthorized, true)
 	body, _ := runtime.Payload(resp)
 	var oe oauthError
 	if json.Unmarshal(body, &oe) == nil && (oe.Error != "" || oe.Description != "") {

@@ -214,7 +214,7 @@ func (c Config) withDefaults() Config {
 		c.Observer = nopObserver{}
 	}
 	if c.Sleep == nil {
-		c.Sleep = sleep
+		c.Sleep = azure.Sleep
 	}
 	return c
 }

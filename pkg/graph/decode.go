@@ -9,6 +9,7 @@ import (
 	"time"
 
 	json "github.com/goccy/go-json"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 

@@ -1,30 +1,33 @@
 package graph
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 )
 
-// Classes of failure. Test with errors.Is; each says who has to act.
+// Classes of failure. Test with errors.Is; each says who has to act. They are
+// pkg/azure's, which every Azure service shares, so that one category decides
+// a response's status and advice whichever service failed.
 var (
 	// ErrUnauthorized: Entra ID rejected the credentials (401, invalid_client, AADSTS…).
 	// The admin must fix tenantId, clientId or the secret/certificate.
-	ErrUnauthorized = errors.New("unauthorized")
+	ErrUnauthorized = azure.ErrUnauthorized
 	// ErrForbidden: the app has no permission to read sign-in logs.
-	ErrForbidden = errors.New("forbidden")
+	ErrForbidden = azure.ErrForbidden
 	// ErrNoPremiumLicense: the tenant lacks Entra ID P1/P2, which sign-in logs need.
-	ErrNoPremiumLicense = errors.New("no premium license")
+	ErrNoPremiumLicense = azure.ErrNoPremiumLicense
 	// ErrThrottled: Graph kept answering 429 until the retries ran out.
-	ErrThrottled = errors.New("throttled")
+	ErrThrottled = azure.ErrThrottled
 	// ErrNetwork: Graph or the authority could not be reached (dial, DNS, TLS, reset).
-	ErrNetwork = errors.New("network error")
+	ErrNetwork = azure.ErrNetwork
 	// ErrBadRequest: Graph refused the request (400); a bug or an unsupported filter.
-	ErrBadRequest = errors.New("bad request")
+	ErrBadRequest = azure.ErrBadRequest
 	// ErrUnavailable: Graph kept failing with 5xx until the retries ran out.
-	ErrUnavailable = errors.New("graph unavailable")
+	ErrUnavailable = azure.ErrUnavailable
 	// ErrTimeout: pages kept timing out even at the smallest page size.
-	ErrTimeout = errors.New("timeout")
+	ErrTimeout = azure.ErrTimeout
 )
 
 // hints tell the admin what to do about each class; they end the error text.
@@ -37,45 +40,25 @@ var hints = map[error]string{
 	ErrTimeout:          "Microsoft Graph did not answer in time even for small pages; query a shorter range",
 }
 
-// Error is a failure reported by Microsoft Graph or the Entra ID token endpoint.
-type Error struct {
-	StatusCode int    // HTTP status; 0 when no response arrived
-	Code       string // Graph error.code or OAuth error, e.g. "Authorization_RequestDenied"
-	Message    string // Graph error.message or OAuth error_description
-	RequestID  string // Graph request-id, for Microsoft support
+// Error is a failure reported by Microsoft Graph or the Entra ID token
+// endpoint: pkg/azure's, with Graph's hint for its class.
+type Error = azure.Error
 
-	kind error // one of the Err* classes, or nil
-	auth bool  // reported by the token endpoint, not by Graph
+// Services named in errors.
+const (
+	serviceGraph = "microsoft graph"
+	serviceToken = "entra id token request"
+)
+
+// newError is an *Error of Graph's (or the token endpoint's, when auth),
+// with the admin's hint for its class.
+func newError(e Error, kind error, auth bool) *Error {
+	e.Service, e.Kind, e.Hint = serviceGraph, kind, hints[kind]
+	if auth {
+		e.Service = serviceToken
+	}
+	return &e
 }
-
-// Error renders status, code, message, the admin hint and the request id.
-func (e *Error) Error() string {
-	var b strings.Builder
-	if e.auth {
-		b.WriteString("entra id token request")
-	} else {
-		b.WriteString("microsoft graph")
-	}
-	if e.StatusCode != 0 {
-		fmt.Fprintf(&b, ": status %d", e.StatusCode)
-	}
-	if e.Code != "" {
-		fmt.Fprintf(&b, ": %s", e.Code)
-	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", e.Message)
-	}
-	if h := hints[e.kind]; h != "" {
-		fmt.Fprintf(&b, " (%s)", h)
-	}
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " [request-id %s]", e.RequestID)
-	}
-	return b.String()
-}
-
-// Is makes errors.Is(err, ErrForbidden) and friends work.
-func (e *Error) Is(target error) bool { return e.kind != nil && e.kind == target }
 
 // classifyStatus picks the class of a non-2xx Graph answer.
 func classifyStatus(status int, code, message string) error {
@@ -116,16 +99,6 @@ func networkError(host string, cause error) error {
 	return fmt.Errorf("%w: cannot reach %s: %w", ErrNetwork, host, cause)
 }
 
-// redacted is an error whose text had a secret removed. It keeps the classification
-// of the original but not the original itself, so nothing can unwrap the secret.
-type redacted struct {
-	msg   string
-	cause error
-}
-
-func (r *redacted) Error() string        { return r.msg }
-func (r *redacted) Is(target error) bool { return errors.Is(r.cause, target) }
-
 // redactedText replaces every occurrence of secret in s.
 func redactedText(s, secret string) string {
 	if secret == "" {
@@ -137,9 +110,4 @@ func redactedText(s, secret string) string {
 // redact returns err, or a copy of it without secret when its text contains it.
 // It is the last step of every exported method: a defence in depth should any
 // layer (azidentity, a proxy's error page) ever echo the secret.
-func redact(err error, secret string) error {
-	if err == nil || secret == "" || !strings.Contains(err.Error(), secret) {
-		return err
-	}
-	return &redacted{msg: redactedText(err.Error(), secret), cause: err}
-}
+func redact(err error, secret string) error { return azure.Redact(err, secret) }

@@ -6,6 +6,7 @@ import (
 	"net/http/httptrace"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 )
 
@@ -45,7 +46,7 @@ func traceSent(ctx context.Context, t *pace.Ticket) context.Context {
 // pushBack tells the pacer Graph refused a request with 429: no request of
 // this client (or of anything sharing its pacer) leaves before Retry-After.
 func (c *Client) pushBack(f *failure) {
-	if c.cfg.Pacer != nil && f.reason == reasonThrottled {
-		c.cfg.Pacer.PushBack(f.retryAfter)
+	if c.cfg.Pacer != nil && f.Reason == azure.ReasonThrottled {
+		c.cfg.Pacer.PushBack(f.RetryAfter)
 	}
 }

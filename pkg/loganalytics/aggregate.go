@@ -33,7 +33,7 @@ func (c *Client) Aggregate(ctx context.Context, t signin.LogType, kql string, fr
 		}
 		res, err := c.query(ctx, kql, c.timespan(from, to))
 		if err != nil {
-			if err := r.next(ctx, c.classify(ctx, err, t)); err != nil {
+			if err := r.Next(ctx, &c.classify(ctx, err, t).Failure); err != nil {
 				return Answer{}, c.redact(fmt.Errorf("push-down query: %w", err))
 			}
 			continue

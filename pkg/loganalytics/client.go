@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -137,17 +136,7 @@ func (c *Client) redact(err error) error {
 	c.tokens.mu.Lock()
 	recent := append([]string(nil), c.tokens.recent...)
 	c.tokens.mu.Unlock()
-	msg := err.Error()
-	changed := false
-	for _, tok := range recent {
-		if len(tok) >= 8 && strings.Contains(msg, tok) {
-			msg, changed = strings.ReplaceAll(msg, tok, "[redacted]"), true
-		}
-	}
-	if !changed {
-		return err
-	}
-	return &redacted{msg: msg, cause: err}
+	return azure.Redact(err, recent...)
 }
 
 // arrivalMargin is how long after a request is written the client assumes
@@ -201,7 +190,7 @@ func (p *attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 		return nil, &errAttemptTimeout{d: p.timeout}
 	}
 	if p.pacer != nil && status == http.StatusTooManyRequests {
-		p.pacer.PushBack(retryAfter(resp.Header))
+		p.pacer.PushBack(azure.RetryAfter(resp.Header))
 	}
 	return resp, err
 }

@@ -180,7 +180,7 @@ func (c Config) withDefaults() Config {
 		c.Observer = nopObserver{}
 	}
 	if c.Sleep == nil {
-		c.Sleep = sleep
+		c.Sleep = azure.Sleep
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -205,16 +205,4 @@ func Endpoints(cloudName, override string) (endpoint, audience string, err error
 	u, _ := url.Parse(override)
 	origin := (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
 	return strings.TrimRight(override, "/"), origin, nil
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

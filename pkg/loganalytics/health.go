@@ -66,11 +66,11 @@ func (c *Client) checkTable(ctx context.Context, t signin.LogType) TableStatus {
 			return st
 		}
 		f := c.classify(ctx, err, t)
-		if isTableNotFound(f.err) {
-			st.Err = f.err
+		if isTableNotFound(f.Err) {
+			st.Err = f.Err
 			return st
 		}
-		if err := r.next(ctx, f); err != nil {
+		if err := r.Next(ctx, &f.Failure); err != nil {
 			st.Err = c.redact(err)
 			return st
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/query/azlogs"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
@@ -75,12 +76,12 @@ func (l *lister) fetch(ctx context.Context, from, to time.Time, spent int) error
 		case f.noCreated:
 			continue // querySignIns switched the table to TimeGenerated
 		}
-		if err := r.next(ctx, f); err != nil {
+		if err := r.Next(ctx, &f.Failure); err != nil {
 			return err
 		}
-		if f.reason == reasonTimeout {
+		if f.Reason == azure.ReasonTimeout {
 			if mid, ok := splitPoint(from, to); ok {
-				return l.halves(ctx, from, mid, to, r.n)
+				return l.halves(ctx, from, mid, to, r.Retries())
 			}
 		}
 	}
@@ -158,7 +159,7 @@ func (c *Client) querySignIns(ctx context.Context, t signin.LogType, from, to ti
 	byGenerated := c.byGenerated[t].Load()
 	q, err := signInQuery(t, from, to, byGenerated)
 	if err != nil {
-		return decoded{}, nil, &failure{err: err}
+		return decoded{}, nil, fail(err)
 	}
 	res, err := c.query(withAnswerCap(ctx, listAnswerBytes), q, c.timespan(from, to))
 	var big *answerTooLarge
@@ -179,11 +180,11 @@ func (c *Client) querySignIns(ctx context.Context, t signin.LogType, from, to ti
 	}
 	tab, err := primaryTable(res)
 	if err != nil {
-		return decoded{}, nil, &failure{err: err}
+		return decoded{}, nil, fail(err)
 	}
 	d, err := decodeSignIns(tab, t)
 	if err != nil {
-		return decoded{}, nil, &failure{err: err}
+		return decoded{}, nil, fail(err)
 	}
 	c.cfg.Observer.Decoded(d.rows, len(d.events))
 	return d, nil, nil

@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/budget"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 )
 
@@ -87,22 +85,6 @@ func (ds *Datasource) sourceName() string {
 
 // isAlert reports whether Grafana's alerting sent the request.
 func isAlert(h http.Header) bool { return h.Get("FromAlert") == "true" }
-
-// errorResponse attributes an error as the SDK defines sources: a query the
-// user got wrong or one past a bound is a 400 from downstream (the user's
-// side); a query refused at the memory ceiling is a 429 (try again) the plugin owns;
-// everything else comes from Microsoft Graph or the cache behind it.
-func errorResponse(err error) backend.DataResponse {
-	switch {
-	case errors.Is(err, query.ErrInvalidQuery) || errors.Is(err, query.ErrUnsupported):
-		return backend.DataResponse{Error: err, Status: backend.StatusBadRequest, ErrorSource: backend.ErrorSourceDownstream}
-	case errors.Is(err, memguard.ErrMemory):
-		return backend.DataResponse{Error: err, Status: backend.StatusTooManyRequests, ErrorSource: backend.ErrorSourcePlugin}
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		return backend.DataResponse{Error: err, Status: backend.StatusTimeout, ErrorSource: backend.ErrorSourceDownstream}
-	}
-	return backend.DataResponse{Error: err, Status: backend.StatusBadGateway, ErrorSource: backend.ErrorSourceDownstream}
-}
 
 // linkTarget is where a query's frames link: this datasource in Explore over
 // the query's range, and the Azure portal of its cloud (none for the demo,

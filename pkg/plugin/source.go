@@ -2,8 +2,6 @@ package plugin
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -30,7 +28,7 @@ type graphSource struct {
 
 func (g graphSource) health(ctx context.Context) (bool, string) {
 	if err := g.Probe(ctx); err != nil {
-		return false, healthMessage(err)
+		return false, graphAdvice.of(err)
 	}
 	if g.demo != "" {
 		return true, g.demo
@@ -39,20 +37,3 @@ func (g graphSource) health(ctx context.Context) (bool, string) {
 }
 
 func (graphSource) notices([]signin.LogType) []string { return nil }
-
-// healthMessage tells the admin what to fix for each kind of Graph failure.
-func healthMessage(err error) string {
-	switch {
-	case errors.Is(err, graph.ErrUnauthorized):
-		return "Authentication failed: check the tenant ID, client ID and the client secret or certificate (it may have expired). " + err.Error()
-	case errors.Is(err, graph.ErrNoPremiumLicense):
-		return "The tenant has no Microsoft Entra ID P1 or P2 licence, which Microsoft Graph requires for sign-in logs. " + err.Error()
-	case errors.Is(err, graph.ErrForbidden):
-		return "Access denied: grant the app registration the AuditLog.Read.All and Directory.Read.All application permissions, with admin consent. " + err.Error()
-	case errors.Is(err, graph.ErrNetwork):
-		return "Microsoft Graph could not be reached: check the network, proxy and the cloud / endpoint settings. " + err.Error()
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("Microsoft Graph (or its authority) did not answer within %s: check the network, proxy and the cloud / endpoint settings. %v", healthTimeout, err)
-	}
-	return "Microsoft Graph query failed: " + err.Error()
-}

@@ -84,7 +84,7 @@ func (s *logAnalyticsSource) health(ctx context.Context) (bool, string) {
 		}
 	}
 	if readable == 0 {
-		return false, "Log Analytics query failed: " + logAnalyticsAdvice(statuses[0].Err) + " Tables: " + strings.Join(lines, "; ") + "."
+		return false, workspaceAdvice.of(statuses[0].Err) + " Tables: " + strings.Join(lines, "; ") + "."
 	}
 	head := "Log Analytics workspace " + s.WorkspaceID() + " answered."
 	if s.demo != "" {
@@ -104,23 +104,6 @@ func tableLine(st loganalytics.TableStatus) string {
 		return fmt.Sprintf("%s exists but received no rows in the last %d days (is the %s category still sent here?)", st.Table, int(loganalytics.HealthSpan.Hours()/24), st.Category)
 	}
 	return fmt.Sprintf("%s: %d rows in the last %d days, newest %s", st.Table, st.Rows, int(loganalytics.HealthSpan.Hours()/24), st.Newest.UTC().Format(time.RFC3339))
-}
-
-// logAnalyticsAdvice tells the admin what to fix for a workspace-wide failure.
-func logAnalyticsAdvice(err error) string {
-	switch {
-	case errors.Is(err, loganalytics.ErrUnauthorized):
-		return "authentication failed: check the tenant ID, client ID and the client secret or certificate. " + err.Error()
-	case errors.Is(err, loganalytics.ErrForbidden):
-		return "access denied: give the app registration (or managed identity) the Log Analytics Reader role on the workspace. " + err.Error()
-	case errors.Is(err, loganalytics.ErrWorkspaceNotFound):
-		return "no workspace has this workspaceId: use the Workspace ID of the workspace's Overview page. " + err.Error()
-	case errors.Is(err, loganalytics.ErrNetwork), errors.Is(err, context.DeadlineExceeded):
-		return "the Log Analytics API could not be reached: check the network, proxy and the cloud / endpoint settings. " + err.Error()
-	case err != nil:
-		return err.Error()
-	}
-	return "no table could be read."
 }
 
 // logAnalyticsConfig is the workspace client's configuration: the
