@@ -252,6 +252,8 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
    */
   pushDown?: PushDown;
   pushDownAfterDays?: number;
+  /** Log Analytics only: the largest push-down answer read (MB); a larger one is answered from the cache. */
+  maxAnswerMB?: number;
 
   // Demo source.
   demoSeed?: number;
@@ -328,6 +330,7 @@ export const SETTINGS_DEFAULTS = {
   maxRegexSize: 20000,
   maxCells: 2000000,
   maxRangeDays: 92,
+  maxAnswerMB: 16,
 };
 
 export type SettingsDefaults = typeof SETTINGS_DEFAULTS;

@@ -81,7 +81,7 @@ func (ds *Datasource) checkRange(r query.Range) error {
 // checkRetention refuses ranges Microsoft Graph no longer has: it keeps sign-ins
 // 30 days (P1/P2). The demo tenant and replayed files have no such limit.
 func (ds *Datasource) checkRetention(from time.Time) error {
-	if ds.settings.Source != SourceGraph {
+	if ds.settings.kind().old() != refuseOld {
 		return nil
 	}
 	oldest := time.Now().Add(-time.Duration(ds.settings.RetentionDays) * 24 * time.Hour)
@@ -100,7 +100,7 @@ func (ds *Datasource) reader() query.Reader {
 	case ds.span != nil:
 		from, to := ds.span.first, ds.span.last.Add(time.Nanosecond)
 		return clippedReader{st: ds.store, bounds: func() (time.Time, time.Time) { return from, to }}
-	case ds.settings.Source == SourceLogAnalytics:
+	case ds.settings.kind().old() == clipOld:
 		return clippedReader{st: ds.store, bounds: ds.retained}
 	}
 	return ds.store
@@ -118,7 +118,7 @@ var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 // workspace's retention is the admin's choice, and a range reaching past it
 // still has its recent part.
 func (ds *Datasource) retentionNotice(r query.Range) []string {
-	if ds.settings.Source != SourceLogAnalytics {
+	if ds.settings.kind().old() != clipOld {
 		return nil
 	}
 	if oldest, _ := ds.retained(); r.From.Before(oldest) {

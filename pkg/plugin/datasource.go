@@ -75,7 +75,7 @@ func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	ds := &Datasource{settings: s, counters: &counters{uid: uid}, live: newLiveSlots(s.MaxLiveStreams)}
 	ds.CallResourceHandler = httpadapter.New(ds.resources())
 	conn, demo := s, ""
-	if s.Source == SourceDemo {
+	if !s.kind().tenant() {
 		sim, demoConn, sp, err := startDemo(s)
 		if err != nil {
 			return nil, err

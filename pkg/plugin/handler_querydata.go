@@ -94,7 +94,7 @@ func (ds *Datasource) linkTarget(pc backend.PluginContext, q query.Query, from, 
 	if is := pc.DataSourceInstanceSettings; is != nil {
 		link.UID, link.Name = is.UID, is.Name
 	}
-	if ds.settings.Source != SourceDemo {
+	if ds.settings.kind().tenant() {
 		if cloud, err := azure.LookupCloud(ds.settings.Cloud); err == nil {
 			link.Portal = cloud.Portal
 		}

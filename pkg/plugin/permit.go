@@ -23,7 +23,7 @@ var ErrNotPermitted = errors.New("not permitted by the Grafana server")
 // makes no directory and asks no authority for a token.
 func (srv Server) permit(s Settings) error {
 	var problems []string
-	if s.Source == SourceDemo && s.DemoFile != "" {
+	if s.DemoFile != "" && !s.kind().tenant() {
 		if err := srv.permitPath("demoFile", s.DemoFile); err != nil {
 			problems = append(problems, err.Error())
 		}
@@ -33,7 +33,7 @@ func (srv Server) permit(s Settings) error {
 			problems = append(problems, err.Error())
 		}
 	}
-	if s.Source != SourceDemo {
+	if s.kind().tenant() {
 		problems = append(problems, srv.endpointProblems(s)...)
 		problems = append(problems, srv.identityProblems(s)...)
 	}

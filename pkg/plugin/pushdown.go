@@ -45,13 +45,10 @@ func (s Settings) validatePushDown() error {
 // never for the demo tenant unless set, whose answers stay the cache's, as
 // the Graph demo's are, so both demo APIs answer alike.
 func (s Settings) pushDownMode() string {
-	switch {
-	case s.PushDown != "":
+	if s.PushDown != "" {
 		return s.PushDown
-	case s.Source == SourceLogAnalytics:
-		return PushDownAuto
 	}
-	return PushDownNever
+	return s.kind().pushDown()
 }
 
 // pushDownAfter is the shortest range auto pushes down.

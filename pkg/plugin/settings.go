@@ -169,36 +169,13 @@ func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
 	s.TLSCACert = is.DecryptedSecureJSONData["tlsCACert"]
 	s.CacheSecret = is.DecryptedSecureJSONData["cacheSecret"]
 	s.trim()
-	s.sourceDefaults()
+	s.kind().defaults(&s)
 	return s, s.Validate()
 }
 
 // ReadsLogAnalytics reports whether the sign-ins come through the Log
 // Analytics query API: a workspace, or the demo speaking it.
-func (s Settings) ReadsLogAnalytics() bool {
-	return s.Source == SourceLogAnalytics || (s.Source == SourceDemo && s.DemoAPI == APILogAnalytics)
-}
-
-// sourceDefaults fills the settings whose default depends on the API: a
-// workspace ingests sign-ins minutes after Entra logs them, so its windows
-// stay open longer, and it keeps them as long as its retention says.
-func (s *Settings) sourceDefaults() {
-	if s.DemoAPI == "" {
-		s.DemoAPI = APIGraph
-	}
-	if s.FreshnessMinutes == -1 {
-		s.FreshnessMinutes = 15
-		if s.ReadsLogAnalytics() {
-			s.FreshnessMinutes = 30
-		}
-	}
-	if s.RetentionDays == -1 {
-		s.RetentionDays = 30
-		if s.Source == SourceLogAnalytics {
-			s.RetentionDays = 90
-		}
-	}
-}
+func (s Settings) ReadsLogAnalytics() bool { return s.kind().readsLogAnalytics(s) }
 
 func (s *Settings) trim() {
 	for _, p := range []*string{&s.Source, &s.Cloud, &s.TenantID, &s.ClientID, &s.AuthType, &s.GraphEndpoint, &s.AuthorityHost,
@@ -213,23 +190,11 @@ func (s *Settings) trim() {
 // Validate reports the first setting that cannot work, naming its field.
 // The Graph-specific fields are validated by the Graph client's own Config.
 func (s Settings) Validate() error {
-	switch s.Source {
-	case SourceDemo:
-		switch s.DemoSize {
-		case "small", "medium", "large":
-		default:
-			return fmt.Errorf("%w: demoSize %s; want small, medium or large", ErrSettings, clip.Quote(s.DemoSize))
-		}
-		if s.DemoAPI != APIGraph && s.DemoAPI != APILogAnalytics {
-			return fmt.Errorf("%w: demoApi %s; want %q or %q", ErrSettings, clip.Quote(s.DemoAPI), APIGraph, APILogAnalytics)
-		}
-	case SourceGraph:
-	case SourceLogAnalytics:
-		if !isGUID(s.WorkspaceID) {
-			return fmt.Errorf("%w: workspaceId %s; want the workspace's ID, a GUID such as 00000000-0000-0000-0000-000000000000 (Log Analytics workspace → Overview → Workspace ID)", ErrSettings, clip.Quote(s.WorkspaceID))
-		}
-	default:
+	if _, ok := sourceKinds[s.Source]; !ok {
 		return fmt.Errorf("%w: source %s; want %q, %q or %q", ErrSettings, clip.Quote(s.Source), SourceDemo, SourceGraph, SourceLogAnalytics)
+	}
+	if err := s.kind().validate(s); err != nil {
+		return err
 	}
 	if s.RetentionDays < 1 || s.RetentionDays > 3650 {
 		return fmt.Errorf("%w: retentionDays %d; want 1 to 3650", ErrSettings, s.RetentionDays)

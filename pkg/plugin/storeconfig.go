@@ -66,7 +66,7 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 				iniCacheSecret+", the same on every replica, or the datasource's secure cacheSecret")
 		}
 	}
-	if s.Source == SourceDemo && s.DemoFile != "" {
+	if s.DemoFile != "" && !s.kind().tenant() {
 		// A replayed export is small and may span years: a query over all of it
 		// should be a handful of requests, not one per day.
 		cfg.MaxRun = demoFileRunWindows
@@ -78,19 +78,16 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 // every panel, alert rule, live tail and warming of it share. Graph's is 5 per
 // 10 s (throttleRequests, throttleWindowSeconds); a workspace's 200 per 30 s;
 // the demo has none unless demoThrottle.
-func requestBudget(s Settings) (int, time.Duration) {
-	n, window := s.ThrottleRequests, time.Duration(s.ThrottleWindowSeconds)*time.Second
-	if s.ReadsLogAnalytics() && n == 0 {
-		n, window = logAnalyticsRequests, logAnalyticsWindow
+func requestBudget(s Settings) (int, time.Duration) { return s.kind().budget(s) }
+
+// throttled is a budget of n requests per window, each replaced by its
+// throttle setting when that is set.
+func throttled(s Settings, n int, window time.Duration) (int, time.Duration) {
+	if s.ThrottleRequests > 0 {
+		n = s.ThrottleRequests
 	}
-	if s.Source == SourceDemo && !s.DemoThrottle {
-		n = unthrottled
-	}
-	if n == 0 {
-		n = graphBudgetRequests
-	}
-	if window == 0 {
-		window = graphBudgetWindow
+	if s.ThrottleWindowSeconds > 0 {
+		window = time.Duration(s.ThrottleWindowSeconds) * time.Second
 	}
 	return n, window
 }
@@ -123,33 +120,10 @@ func namespace(s Settings, uid string) string {
 }
 
 // identity is what decides which sign-ins the settings' source fetches, as
-// named values: per source, only the settings that source reads, so that a
-// setting another source would read changes nothing here.
+// named values: only the settings that source reads (sourceKind.identity),
+// so that a setting another source would read changes nothing here.
 func (s Settings) identity() []string {
-	id := []string{"source=" + s.Source}
-	add := func(name, v string) { id = append(id, name+"="+v) }
-	switch s.Source {
-	case SourceDemo:
-		add("demoApi", s.DemoAPI)
-		add("demoSeed", fmt.Sprint(s.DemoSeed))
-		add("demoSize", s.DemoSize)
-		add("demoQuiet", fmt.Sprint(s.DemoQuiet))
-		add("demoFile", s.DemoFile)
-		return id
-	case SourceGraph:
-		add("graphEndpoint", s.GraphEndpoint)
-	case SourceLogAnalytics:
-		add("workspaceId", strings.ToLower(s.WorkspaceID))
-		add("logAnalyticsEndpoint", s.LogAnalyticsEndpoint)
-	}
-	add("cloud", s.Cloud)
-	add("authorityHost", s.AuthorityHost)
-	add("tenantId", s.TenantID)
-	add("clientId", s.ClientID)
-	add("authType", s.AuthType)
-	add("clientSecret", s.ClientSecret)
-	add("clientCertificate", s.ClientCertificate)
-	return id
+	return append([]string{"source=" + s.Source}, s.kind().identity(s)...)
 }
 
 // memcachedEnv names the memcached (L2) of every SignInLens datasource whose
@@ -178,7 +152,7 @@ func l2Secret(s Settings, srv Server) string {
 			return secret
 		}
 	}
-	if s.Source != SourceDemo { // the demo's secret is made up per process
+	if s.kind().tenant() { // the demo's secret is made up per process
 		return s.ClientSecret + s.ClientCertificate
 	}
 	return ""

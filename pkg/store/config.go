@@ -107,12 +107,15 @@ type Config struct {
 	l2Cache cache.Cache
 }
 
+// DefaultL1Bytes is L1Bytes' default: the datasource setting cacheSizeMB's.
+const DefaultL1Bytes = 256 << 20
+
 func (c *Config) applyDefaults() {
 	setDuration(&c.Window, time.Hour)
 	setDuration(&c.Freshness, 15*time.Minute)
 	setDuration(&c.MinRefresh, time.Minute)
 	setDuration(&c.TimeBudget, 30*time.Second)
-	setInt(&c.L1Bytes, 256<<20)
+	setInt(&c.L1Bytes, DefaultL1Bytes)
 	setInt(&c.DiskBytes, 4*c.L1Bytes)
 	setDuration(&c.SealEvery, time.Minute)
 	setInt(&c.PageSize, 1000)

@@ -4,7 +4,7 @@ import { ConfigSection } from '@grafana/plugin-ui';
 import { SettingsDefaults, Source, readsLogAnalytics, settingsDefaults } from '../../types';
 import { ConfigProps, NumberKey, NumberSetting, anySet } from './fields';
 
-/** What the descriptions depend on: the API the sign-ins come through, and the source's retention. */
+/** What the descriptions and the settings shown depend on: the API the sign-ins come through, and the source's retention. */
 interface Context {
   api: string;
   retention?: string;
@@ -15,6 +15,7 @@ const SETTINGS: Array<{
   name: NumberKey & keyof SettingsDefaults;
   label: string;
   description?: string | ((c: Context) => string);
+  logAnalyticsOnly?: boolean;
 }> = [
   {
     name: 'throttleRequests',
@@ -48,6 +49,13 @@ const SETTINGS: Array<{
     label: 'Most regex instructions per query',
     description:
       'Compiled size of all =~ and !~ filters of a query, in RE2 instructions; a larger query is refused with an error naming maxRegexSize',
+  },
+  {
+    name: 'maxAnswerMB',
+    label: 'Largest push-down answer (MB)',
+    description:
+      'Largest answer of the workspace to a pushed-down query that is read; a query whose answer is larger is answered from the cache',
+    logAnalyticsOnly: true,
   },
   {
     name: 'maxRangeDays',
@@ -92,15 +100,17 @@ export function ThrottleSection(props: ConfigProps) {
         SETTINGS.map((s) => s.name)
       )}
     >
-      {SETTINGS.map(({ description, ...s }) => (
-        <NumberSetting
-          key={s.name}
-          props={props}
-          placeholder={String(defaults[s.name])}
-          description={typeof description === 'function' ? description(context) : description}
-          {...s}
-        />
-      ))}
+      {SETTINGS.filter((s) => !s.logAnalyticsOnly || api === 'logAnalytics').map(
+        ({ description, logAnalyticsOnly, ...s }) => (
+          <NumberSetting
+            key={s.name}
+            props={props}
+            placeholder={String(defaults[s.name])}
+            description={typeof description === 'function' ? description(context) : description}
+            {...s}
+          />
+        )
+      )}
     </ConfigSection>
   );
 }
