@@ -127,6 +127,22 @@ func checkManifest(m Manifest, root, version string, files map[string]*zip.File)
 			add("%s is missing or empty", want)
 		}
 	}
+	if f := files[root+"/CHANGELOG.md"]; f != nil && semver.MatchString(m.Info.Version) {
+		if text, err := readText(f); err != nil {
+			add("CHANGELOG.md: %v", err)
+		} else if !datedHeading(text, m.Info.Version) {
+			add("CHANGELOG.md has no heading for %s with its release date (## %s — YYYY-MM-DD)", m.Info.Version, m.Info.Version)
+		}
+	}
+	if f := files[root+"/README.md"]; f != nil {
+		if text, err := readText(f); err != nil {
+			add("README.md: %v", err)
+		} else {
+			for _, l := range RelativeLinks(text) {
+				add("README.md links to %q: the catalog shows the README as the plugin's page, where only https URLs and in-page anchors work", l)
+			}
+		}
+	}
 	for kind, logo := range m.Info.Logos {
 		if files[path.Join(root, logo)] == nil {
 			add("info.logos.%s %q is not in the package", kind, logo)
@@ -165,4 +181,15 @@ func checkBinaries(m Manifest, root string, files map[string]*zip.File) []string
 		}
 	}
 	return problems
+}
+
+// readText reads a text file of the package.
+func readText(f *zip.File) (string, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+	return string(b), err
 }

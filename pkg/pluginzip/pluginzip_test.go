@@ -28,9 +28,10 @@ func writeDist(t *testing.T, change func(dir string)) string {
 		"info":{"version":"1.2.3","logos":{"small":"img/logo.svg","large":"img/logo.svg"},
 		"screenshots":[{"name":"Editor","path":"img/shot.png"}],"links":[{"name":"Docs","url":"https://example.com/docs"}]},
 		"dependencies":{"grafanaDependency":">=12.4.0"}}`, 0o644)
-	for _, f := range []string{"module.js", "README.md", "CHANGELOG.md", "LICENSE", "img/logo.svg", "img/shot.png"} {
+	for _, f := range []string{"module.js", "README.md", "LICENSE", "img/logo.svg", "img/shot.png"} {
 		write(f, "x", 0o644)
 	}
+	write("CHANGELOG.md", "# Changelog\n\n## 1.2.3 — 2026-12-01\n", 0o644)
 	for _, p := range Platforms {
 		write("gpx_sample_"+p, "binary", 0o755)
 	}
@@ -97,6 +98,11 @@ func TestCheckNamesEachProblem(t *testing.T) {
 	f("version", `differs from the package's version "1.2.4"`, nil, testID, "1.2.4")
 	f("module.js", "module.js is missing", rm("module.js"), testID, "1.2.3")
 	f("readme", "README.md is missing", rm("README.md"), testID, "1.2.3")
+	rewrite := func(name, text string) func(string) {
+		return func(dir string) { _ = os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644) }
+	}
+	f("relative link", `README.md links to "docs/x.md"`, rewrite("README.md", "see [x](docs/x.md)"), testID, "1.2.3")
+	f("unreleased", "CHANGELOG.md has no heading for 1.2.3 with its release date", rewrite("CHANGELOG.md", "## 1.2.3 — unreleased\n"), testID, "1.2.3")
 	f("logo", `info.logos.small "img/logo.svg" is not in the package`, rm("img/logo.svg"), testID, "1.2.3")
 	f("screenshot", `screenshot "img/shot.png" is not in the package`, rm("img/shot.png"), testID, "1.2.3")
 	f("placeholder", "placeholder %VERSION%", func(dir string) {
@@ -143,5 +149,20 @@ func TestPackRefusesSymlinks(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Fatal("a failed pack left its zip behind")
+	}
+}
+
+// TestReadmeLinksAreAbsolute: the project's README, which the catalog shows
+// as the plugin's page, links only to https URLs and in-page anchors.
+func TestReadmeLinksAreAbsolute(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if links := RelativeLinks(string(b)); len(links) > 0 {
+		t.Fatalf("README.md links relatively to %q; use https URLs", links)
+	}
+	if got := RelativeLinks("[a](docs/x.md) [b](https://x.y/z) [c](#anchor) ![d](img/e.png \"t\") [f]( ./g.md )"); len(got) != 3 || got[0] != "docs/x.md" || got[1] != "img/e.png" || got[2] != "./g.md" {
+		t.Fatalf("unexpected relative links %q", got)
 	}
 }
