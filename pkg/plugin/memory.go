@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -62,12 +63,17 @@ func reserveCacheMemory(delta int64) {
 	applySoftLimit()
 }
 
+// operatorLimit reports whether the process started with a memory limit of
+// its own (GOMEMLIMIT, which Go reads at start): then it is the operator's,
+// and left alone. Read from the runtime, once, before the plugin sets one.
+var operatorLimit = sync.OnceValue(func() bool { return debug.SetMemoryLimit(-1) != math.MaxInt64 })
+
 // softLimitFor is the soft limit for the queries' ceiling and the caches.
 func softLimitFor(ceiling, caches int64) int64 { return max(2*ceiling, 512<<20) + max(caches, 0) }
 
 // applySoftLimit sets the limit; heapBudget is locked.
 func applySoftLimit() {
-	if os.Getenv("GOMEMLIMIT") != "" {
+	if operatorLimit() {
 		return
 	}
 	debug.SetMemoryLimit(softLimitFor(heapBudget.ceiling, heapBudget.caches))

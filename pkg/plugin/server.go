@@ -20,9 +20,10 @@ import (
 //
 // Grafana passes the keys of the [plugin.signinlens-entra-datasource] section
 // of grafana.ini to the plugin process as GF_PLUGIN_<KEY> environment
-// variables, and its [azure] settings as GFAZPL_* variables (in the
-// environment, and in each request's Grafana config for the plugins listed in
-// [azure] forward_settings_to_plugins).
+// variables, and its [azure] settings as GFAZPL_* variables in each request's
+// Grafana config for the plugins listed in [azure] forward_settings_to_plugins
+// (managed identity also in the environment, the one GFAZPL_ variable the
+// catalog's rules let a plugin read there).
 type Server struct {
 	// AllowedPaths are the directories under which demoFile and cacheDir may
 	// lie (allowed_paths, comma-separated). Empty: no datasource may name a path.
@@ -34,6 +35,10 @@ type Server struct {
 	// CacheSecret keys the datasources' values in memcached (cache_secret),
 	// so that replicas agree on a key that no datasource setting reveals.
 	CacheSecret string
+	// MemcachedAddresses is the memcached of every datasource whose
+	// memcachedAddresses setting is empty (memcached_addresses): in an HA
+	// setup the replicas' memcached is the deployment's, not each datasource's.
+	MemcachedAddresses string
 	// ManagedIdentity and WorkloadIdentity are Grafana's [azure]
 	// managed_identity_enabled and workload_identity_enabled: whether a
 	// datasource may authenticate as the host.
@@ -46,6 +51,7 @@ const (
 	envAllowedPaths         = "GF_PLUGIN_ALLOWED_PATHS"
 	envAllowCustomEndpoints = "GF_PLUGIN_ALLOW_CUSTOM_ENDPOINTS"
 	envCacheSecret          = "GF_PLUGIN_CACHE_SECRET"
+	envMemcachedAddresses   = "GF_PLUGIN_MEMCACHED_ADDRESSES"
 	envQueryMemoryLimitMB   = "GF_PLUGIN_QUERY_MEMORY_LIMIT_MB"
 	envManagedIdentity      = "GFAZPL_MANAGED_IDENTITY_ENABLED"
 	envWorkloadIdentity     = "GFAZPL_WORKLOAD_IDENTITY_ENABLED"
@@ -69,8 +75,8 @@ func ServerFromEnv(ctx context.Context) Server {
 		AllowedPaths:         splitPaths(os.Getenv(envAllowedPaths)),
 		AllowCustomEndpoints: isTrue(os.Getenv(envAllowCustomEndpoints)),
 		CacheSecret:          os.Getenv(envCacheSecret),
+		MemcachedAddresses:   strings.TrimSpace(os.Getenv(envMemcachedAddresses)),
 		ManagedIdentity:      isTrue(os.Getenv(envManagedIdentity)),
-		WorkloadIdentity:     isTrue(os.Getenv(envWorkloadIdentity)),
 	}
 	if cfg := backend.GrafanaConfigFromContext(ctx); cfg != nil {
 		srv.ManagedIdentity = srv.ManagedIdentity || isTrue(cfg.Get(envManagedIdentity))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
@@ -58,7 +57,7 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 		L1Bytes:      s.CacheSizeMB << 20,
 		TimeBudget:   time.Duration(s.QueryTimeBudgetSeconds) * time.Second,
 	}
-	if addrs := memcachedAddresses(s); addrs != "" {
+	if addrs := memcachedAddresses(s, srv); addrs != "" {
 		if secret := l2Secret(s, srv); secret != "" {
 			cfg.MemcachedAddresses, cfg.Secret = addrs, cacheKey(secret, ns)
 		} else {
@@ -126,18 +125,13 @@ func (s Settings) identity() []string {
 	return append([]string{"source=" + s.Source}, s.kind().identity(s)...)
 }
 
-// memcachedEnv names the memcached (L2) of every SignInLens datasource whose
-// memcachedAddresses setting is empty. In an HA setup the replicas' memcached is
-// a property of the deployment rather than of each datasource: one variable in
-// the Grafana pods' environment turns L2 on for all of them.
-const memcachedEnv = "SIGNINLENS_MEMCACHED_ADDRESSES"
-
-// memcachedAddresses is the memcachedAddresses setting, else memcachedEnv.
-func memcachedAddresses(s Settings) string {
+// memcachedAddresses is the memcachedAddresses setting, else the server's
+// memcached_addresses.
+func memcachedAddresses(s Settings, srv Server) string {
 	if s.MemcachedAddress != "" {
 		return s.MemcachedAddress
 	}
-	return strings.TrimSpace(os.Getenv(memcachedEnv))
+	return srv.MemcachedAddresses
 }
 
 // l2Secret is the secret that keys a datasource's values in memcached, which
