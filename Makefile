@@ -50,7 +50,7 @@ package: build-all
 		[ -n "$$GRAFANA_ACCESS_POLICY_TOKEN" ] || { echo "make package SIGN=1: set GRAFANA_ACCESS_POLICY_TOKEN (a Grafana.com access policy token with the plugins:write scope)" >&2; exit 1; }; \
 		npx --yes @grafana/sign-plugin@latest; \
 	fi
-	$(GO) run ./pkg/cmd/pluginzip -dist dist -out artifacts
+	$(GO) run ./cmd/pluginzip -dist dist -out artifacts
 
 ## test: every test — Go (unit and end-to-end through the built binary), frontend,
 ## and the editors in headless Chromium
@@ -99,16 +99,16 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
 
-## bench: the performance figures of pkg/bench as one table of medians (BENCHMARKS.md);
+## bench: the performance figures of internal/bench as one table of medians (BENCHMARKS.md);
 ## about an hour (make bench BENCHFLAGS="-runs 3 -only a,b -v" for fewer)
 BENCHFLAGS ?=
 bench:
-	$(GO) run ./pkg/cmd/bench $(BENCHFLAGS)
+	$(GO) run ./cmd/bench $(BENCHFLAGS)
 
 ## bench-duckdb: figure b with DuckDB as the reference on the same rows, and the ratio
 ## (needs cgo and a C compiler; DuckDB's library comes with its Go module, about 150 MB)
 bench-duckdb:
-	CGO_ENABLED=1 $(GO) run -tags duckdb ./pkg/cmd/bench -only b $(BENCHFLAGS)
+	CGO_ENABLED=1 $(GO) run -tags duckdb ./cmd/bench -only b $(BENCHFLAGS)
 
 clean:
 	rm -rf dist coverage

@@ -92,7 +92,7 @@ func throttled(s Settings, n int, window time.Duration) (int, time.Duration) {
 }
 
 // ShareBudget gives the Graph client the datasource's request budget, as the
-// plugin wires it (and figure e of pkg/bench measures): a pace.Bucket of n
+// plugin wires it (and figure e of internal/bench measures): a pace.Bucket of n
 // requests per window that the client charges for every HTTP attempt to the
 // sign-in endpoints — each page, each retry, the health check's probe — dates
 // by when the request was written, and pushes back by a 429's Retry-After.
