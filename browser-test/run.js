@@ -68,6 +68,10 @@ const STATS = {
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+// product is a harness section's editor alone, without the harness's own
+// output (the last onChange value): what the catalog's screenshots show.
+const product = (section) => section.locator('[data-testid$="-product"]').first();
 const log = (msg) => console.log(`[browser-test ${elapsed()}] ${msg}`);
 
 class CheckFailed extends Error {}
@@ -441,7 +445,7 @@ async function checkQueryEditor(page, backend) {
   check(after.startsWith('Distinct users of interactive sign-ins by app'), `summary after the change: "${after}"`);
 
   await page.mouse.move(0, 0);
-  await section.screenshot({ path: path.join(OUT, 'query-editor.png') });
+  await product(section).screenshot({ path: path.join(OUT, 'query-editor.png') });
 }
 
 /**
@@ -558,7 +562,7 @@ async function checkExploreLogs(page) {
     `filter out value: ${JSON.stringify(query.filters)}`
   );
   await page.mouse.move(0, 0);
-  await section.screenshot({ path: path.join(OUT, 'explore-logs.png') });
+  await product(section).screenshot({ path: path.join(OUT, 'explore-logs.png') });
 }
 
 async function checkVariableQueryEditor(page) {
@@ -590,7 +594,7 @@ async function checkVariableQueryEditor(page) {
   );
 
   await page.mouse.move(0, 0);
-  await section.screenshot({ path: path.join(OUT, 'variable-query-editor.png') });
+  await product(section).screenshot({ path: path.join(OUT, 'variable-query-editor.png') });
 }
 
 async function checkConfigEditor(page) {
@@ -635,7 +639,7 @@ async function checkConfigEditor(page) {
   check((await section.getByLabel(/^Client secret/).count()) === 0, 'Client secret still shown for certificate auth');
 
   await page.mouse.move(0, 0);
-  await section.screenshot({ path: path.join(OUT, 'config-editor.png') });
+  await product(section).screenshot({ path: path.join(OUT, 'config-editor.png') });
 
   // A Log Analytics workspace: its ID (a GUID, else an inline error), the same Entra ID identity.
   await source('Log Analytics workspace').click();

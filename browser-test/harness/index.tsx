@@ -255,7 +255,9 @@ function Panel({ id, title, received, runs, children }: PanelProps) {
   return (
     <section className={styles.panel} data-testid={id}>
       <h2 className={styles.title}>{title}</h2>
-      <div className={styles.editor}>{children}</div>
+      <div className={styles.editor} data-testid={`${id}-product`}>
+        {children}
+      </div>
       <h3 className={styles.subtitle} data-testid={`${id}-counts`}>
         Last onChange value ({counts.join(', ')})
       </h3>
