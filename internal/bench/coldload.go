@@ -48,15 +48,10 @@ const (
 // (about an hour of throttle): its minimum is computed from its sign-in counts
 // instead.
 func ColdLoad(ctx context.Context, o Options) ([]Result, error) {
-	tn, err := newTenant(o.Seed, o.ColdTenant)
+	tn, secret, err := tenantAndSecret(o.Seed, o.ColdTenant)
 	if err != nil {
 		return nil, err
 	}
-	secret, err := secretHex()
-	if err != nil {
-		return nil, err
-	}
-	const clientID = "signinlens-bench"
 	sim, err := graphsim.New(graphsim.Options{Source: graphsim.TenantSource(tn), Throttle: throttleRequests,
 		ThrottleWindow: throttleWindow, Credentials: map[string]string{clientID: secret}})
 	if err != nil {
@@ -212,6 +207,19 @@ func (o *statusObserver) byStatus(status int) int64 {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.statuses[status]
+}
+
+// clientID is the app the benchmarks' simulated tenants know.
+const clientID = "signinlens-bench"
+
+// tenantAndSecret is a synthetic tenant and a client secret for its simulator.
+func tenantAndSecret(seed int64, size string) (*synth.Tenant, string, error) {
+	tn, err := newTenant(seed, size)
+	if err != nil {
+		return nil, "", err
+	}
+	secret, err := secretHex()
+	return tn, secret, err
 }
 
 func secretHex() (string, error) {

@@ -177,15 +177,10 @@ type benchWorkspace struct {
 }
 
 func startWorkspace(seed int64, tenant string, obs loganalytics.Observer) (*benchWorkspace, error) {
-	tn, err := newTenant(seed, tenant)
+	tn, secret, err := tenantAndSecret(seed, tenant)
 	if err != nil {
 		return nil, err
 	}
-	secret, err := secretHex()
-	if err != nil {
-		return nil, err
-	}
-	const clientID = "signinlens-bench"
 	sim, err := graphsim.New(graphsim.Options{Source: graphsim.TenantSource(tn), Credentials: map[string]string{clientID: secret},
 		Workspace: graphsim.WorkspaceOptions{Throttle: workspaceRequests}})
 	if err != nil {

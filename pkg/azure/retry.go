@@ -117,3 +117,18 @@ func RetryAfter(h http.Header) time.Duration {
 	}
 	return 0
 }
+
+// RetryDefaults fills a client's retry settings left at zero: the timeout of
+// one attempt, the retries (negative: none) and how it sleeps between them.
+func RetryDefaults(timeout *time.Duration, defaultTimeout time.Duration, retries *int, defaultRetries int, sleep *func(context.Context, time.Duration) error) {
+	if *timeout == 0 {
+		*timeout = defaultTimeout
+	}
+	if *retries == 0 {
+		*retries = defaultRetries
+	}
+	*retries = max(*retries, 0)
+	if *sleep == nil {
+		*sleep = Sleep
+	}
+}

@@ -201,20 +201,9 @@ func (c Config) withDefaults() Config {
 	if c.PageSize == 0 {
 		c.PageSize = MaxPageSize
 	}
-	if c.RequestTimeout == 0 {
-		c.RequestTimeout = DefaultRequestTimeout
-	}
-	if c.MaxRetries == 0 {
-		c.MaxRetries = DefaultMaxRetries
-	}
-	if c.MaxRetries < 0 {
-		c.MaxRetries = 0
-	}
+	azure.RetryDefaults(&c.RequestTimeout, DefaultRequestTimeout, &c.MaxRetries, DefaultMaxRetries, &c.Sleep)
 	if c.Observer == nil {
 		c.Observer = nopObserver{}
-	}
-	if c.Sleep == nil {
-		c.Sleep = azure.Sleep
 	}
 	return c
 }

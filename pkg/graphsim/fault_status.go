@@ -25,16 +25,26 @@ var faultStatusBodies = map[int]faultStatusBody{
 // badGatewayPage is what a gateway answers when Graph behind it fails.
 const badGatewayPage = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
 
-// writeFaultStatus answers the rule's status.
-func (s *Server) writeFaultStatus(w http.ResponseWriter, r *http.Request, rule *FaultRule) {
+// writeGatewayFault starts a FaultStatus answer as Graph and the workspace
+// have it alike: the rule's Retry-After, and for 502 the gateway's page. It
+// reports whether the answer is written.
+func writeGatewayFault(w http.ResponseWriter, rule *FaultRule) bool {
 	if rule.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(rule.RetryAfter))
 	}
-	if rule.Status == http.StatusBadGateway {
-		w.Header().Set("Content-Type", "text/html")
-		w.Header().Set("Content-Length", strconv.Itoa(len(badGatewayPage)))
-		w.WriteHeader(http.StatusBadGateway)
-		w.Write([]byte(badGatewayPage))
+	if rule.Status != http.StatusBadGateway {
+		return false
+	}
+	w.Header().Set("Content-Type", "text/html")
+	w.Header().Set("Content-Length", strconv.Itoa(len(badGatewayPage)))
+	w.WriteHeader(http.StatusBadGateway)
+	w.Write([]byte(badGatewayPage))
+	return true
+}
+
+// writeFaultStatus answers the rule's status.
+func (s *Server) writeFaultStatus(w http.ResponseWriter, r *http.Request, rule *FaultRule) {
+	if writeGatewayFault(w, rule) {
 		return
 	}
 	b := faultStatusBodies[rule.Status]

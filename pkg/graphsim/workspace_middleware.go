@@ -83,14 +83,7 @@ func (s *Server) injectWorkspaceFaults(next http.Handler) http.Handler {
 // writeWorkspaceFaultStatus answers a FaultStatus rule with the service's
 // body for the status (a gateway's HTML page for 502).
 func (s *Server) writeWorkspaceFaultStatus(w http.ResponseWriter, r *http.Request, rule *FaultRule) {
-	if rule.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(rule.RetryAfter))
-	}
-	if rule.Status == http.StatusBadGateway {
-		w.Header().Set("Content-Type", "text/html")
-		w.Header().Set("Content-Length", strconv.Itoa(len(badGatewayPage)))
-		w.WriteHeader(http.StatusBadGateway)
-		w.Write([]byte(badGatewayPage))
+	if writeGatewayFault(w, rule) {
 		return
 	}
 	s.writeWorkspaceError(w, r, rule.Status, workspaceStatusBodies[rule.Status])

@@ -164,23 +164,12 @@ func (c Config) withDefaults() Config {
 	if c.IngestionAllowance == 0 {
 		c.IngestionAllowance = DefaultIngestionAllowance
 	}
-	if c.RequestTimeout == 0 {
-		c.RequestTimeout = DefaultRequestTimeout
-	}
+	azure.RetryDefaults(&c.RequestTimeout, DefaultRequestTimeout, &c.MaxRetries, DefaultMaxRetries, &c.Sleep)
 	if c.MaxAnswerBytes <= 0 {
 		c.MaxAnswerBytes = DefaultMaxAnswerBytes
 	}
-	if c.MaxRetries == 0 {
-		c.MaxRetries = DefaultMaxRetries
-	}
-	if c.MaxRetries < 0 {
-		c.MaxRetries = 0
-	}
 	if c.Observer == nil {
 		c.Observer = nopObserver{}
-	}
-	if c.Sleep == nil {
-		c.Sleep = azure.Sleep
 	}
 	if c.Now == nil {
 		c.Now = time.Now
