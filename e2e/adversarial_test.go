@@ -31,7 +31,7 @@ import (
 const maxAdversarialRSS = 600 << 20
 
 func adversaryDemo(uid string, extra map[string]any) plugintest.Datasource {
-	jd := map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-"}
+	jd := map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small"}
 	for k, v := range extra {
 		jd[k] = v
 	}

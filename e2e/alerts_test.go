@@ -16,8 +16,8 @@ import (
 // The alert rules' tenants: the small demo tenant of seed 7 with its injected
 // incidents, and the same tenant without them (jsonData demoQuiet).
 var (
-	alertLoud  = plugintest.Datasource{UID: "alert-small7", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-"}}
-	alertQuiet = plugintest.Datasource{UID: "alert-small7-quiet", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "demoQuiet": true, "cacheDir": "-"}}
+	alertLoud  = plugintest.Datasource{UID: "alert-small7", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small"}}
+	alertQuiet = plugintest.Datasource{UID: "alert-small7-quiet", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "demoQuiet": true}}
 )
 
 // TestAlertRulesFile checks the provisioning file: one Grafana-managed group in

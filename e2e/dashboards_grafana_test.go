@@ -36,8 +36,7 @@ var dashNow = time.Date(2026, 11, 24, 11, 52, 30, 0, time.UTC)
 
 // dashSmall7 is the datasource the dashboards are run on: the small demo tenant
 // of seed 7 (the provisioned one is medium; the dashboards must work on both).
-// Persistence is off (cacheDir "-") so no run reads what an earlier one stored.
-var dashSmall7 = plugintest.Datasource{UID: "dash-small7", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-"}}
+var dashSmall7 = plugintest.Datasource{UID: "dash-small7", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small"}}
 
 // dashRequestTimeout bounds one request to the plugin: a stuck query fails its
 // test with a message instead of hanging the package until go test's timeout.

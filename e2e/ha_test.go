@@ -118,7 +118,6 @@ func simulatedTenant(t *testing.T, o graphsim.Options, extra map[string]any) (*g
 	sim, base, ca := startSim(t, o)
 	ds := graphDatasource("sim", base, ca, simClientID, map[string]string{"clientSecret": secret})
 	ds.JSONData["queryTimeBudgetSeconds"] = 120 // the whole week loads within one answer
-	delete(ds.JSONData, "cacheDir")             // the plugin's default, under the test's own XDG_CACHE_HOME
 	for k, v := range extra {
 		ds.JSONData[k] = v
 	}

@@ -29,7 +29,7 @@ func workspaceDatasource(uid, base string, caPEM []byte) plugintest.Datasource {
 	return plugintest.Datasource{UID: uid, Secure: map[string]string{"clientSecret": simSecret, "tlsCACert": string(caPEM)},
 		JSONData: map[string]any{"source": "logAnalytics", "workspaceId": simWorkspaceID, "tenantId": simTenantID,
 			"clientId": simClientID, "authType": "clientSecret", "logAnalyticsEndpoint": base, "authorityHost": base,
-			"cacheDir": "-", "throttleRequests": 10000, "throttleWindowSeconds": 1}}
+			"throttleRequests": 10000, "throttleWindowSeconds": 1}}
 }
 
 // normalised is a response's frames as JSON, with the datasource's uid
@@ -53,8 +53,8 @@ func normalised(t *testing.T, dr backend.DataResponse, uid string) string {
 // closed days.
 func TestLogAnalyticsAnswersAsGraph(t *testing.T) {
 	h := launch(t)
-	viaGraph := plugintest.Datasource{UID: "same-graph", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-"}}
-	viaLA := plugintest.Datasource{UID: "same-la", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-", "demoApi": "logAnalytics"}}
+	viaGraph := plugintest.Datasource{UID: "same-graph", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small"}}
+	viaLA := plugintest.Datasource{UID: "same-la", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "demoApi": "logAnalytics"}}
 	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	from := to.Add(-3 * 24 * time.Hour)
 	queries := []map[string]any{
@@ -156,7 +156,7 @@ func TestLogAnalyticsFaults(t *testing.T) {
 func TestDashboardPanelsThroughLogAnalytics(t *testing.T) {
 	viaGraph := dashLaunch(t)
 	viaLA := viaGraph
-	viaLA.ds = plugintest.Datasource{UID: "dash-small7-la", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-", "demoApi": "logAnalytics"}}
+	viaLA.ds = plugintest.Datasource{UID: "dash-small7-la", JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "demoApi": "logAnalytics"}}
 	panels := 0
 	for file, d := range dashLoad(t) {
 		s := viaGraph.scope(t, d)

@@ -23,7 +23,7 @@ import (
 
 // pushDownDemo is the small demo tenant of seed 7 read through its workspace.
 func pushDownDemo(uid, mode string) plugintest.Datasource {
-	return plugintest.Datasource{UID: uid, JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small", "cacheDir": "-",
+	return plugintest.Datasource{UID: uid, JSONData: map[string]any{"source": "demo", "demoSeed": 7, "demoSize": "small",
 		"demoApi": "logAnalytics", "pushDown": mode}}
 }
 

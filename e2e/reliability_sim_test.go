@@ -59,7 +59,7 @@ func graphDatasource(uid, base string, caPEM []byte, clientID string, secure map
 	return plugintest.Datasource{UID: uid, Secure: s, JSONData: map[string]any{
 		"source": "graph", "tenantId": simTenantID, "clientId": clientID, "authType": authType,
 		"graphEndpoint": base, "authorityHost": base,
-		"cacheDir": "-", "throttleRequests": 10000, "throttleWindowSeconds": 1,
+		"throttleRequests": 10000, "throttleWindowSeconds": 1,
 	}}
 }
 

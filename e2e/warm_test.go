@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -11,12 +12,15 @@ import (
 
 // TestWarmAtStart: a datasource with warmDays loads its last days as soon as
 // it starts, within Graph's throttle, so the first query over them costs no
-// request; the stats resource tells the progress; a restart on the same cache
-// directory finds them on disk and fetches nothing.
+// request; the stats resource tells the progress; a restart sharing its
+// memcached finds them there and fetches nothing.
 func TestWarmAtStart(t *testing.T) {
-	dir := t.TempDir()
+	addr := os.Getenv("SIGNINLENS_TEST_MEMCACHED")
+	if addr == "" {
+		t.Skip("set SIGNINLENS_TEST_MEMCACHED=host:port to run the warm test against memcached")
+	}
 	sim, ds := simulatedTenant(t, graphsim.Options{Throttle: 5, ThrottleWindow: time.Second}, map[string]any{
-		"cacheDir": dir, "throttleRequests": 5, "throttleWindowSeconds": 1, "warmDays": 2,
+		"memcachedAddresses": addr, "throttleRequests": 5, "throttleWindowSeconds": 1, "warmDays": 2,
 	})
 	end := time.Now().UTC().Truncate(time.Hour)
 	start := end.Add(-48 * time.Hour)
@@ -43,14 +47,14 @@ func TestWarmAtStart(t *testing.T) {
 	if after := sim.Stats(); after.Pages != before.Pages {
 		t.Fatalf("a query over the warmed days read %d Graph pages; want 0", after.Pages-before.Pages)
 	}
-	first.Close() // the process saves its cache as it stops
+	first.Close() // the process lets its writes to memcached finish as it stops
 
 	before = sim.Stats()
 	second := launch(t)
 	if st := waitWarm(t, second, ds); st["warmSignIns"] != want {
 		t.Fatalf("warming after the restart found %v sign-ins; want %v", st["warmSignIns"], want)
 	}
-	// Closed windows come from disk. The last hour is still open for 15
+	// Closed windows come from memcached. The last hour is still open for 15
 	// minutes after it ends (freshnessMinutes): open windows are held in
 	// memory only, so a restart then fetches each log type's once more.
 	allowed := int64(0)
@@ -58,7 +62,7 @@ func TestWarmAtStart(t *testing.T) {
 		allowed = int64(len(logTypes))
 	}
 	if after := sim.Stats(); after.Pages-before.Pages > allowed {
-		t.Fatalf("warming after a restart read %d Graph pages; want %d: the closed days are on disk", after.Pages-before.Pages, allowed)
+		t.Fatalf("warming after a restart read %d Graph pages; want %d: the closed days are in memcached", after.Pages-before.Pages, allowed)
 	}
 }
 

@@ -267,6 +267,7 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
   retentionDays?: number;
 
   // Cache.
+  /** No longer used (the plugin keeps nothing on disk); a saved one is shown as such. */
   cacheDir?: string;
   memcachedAddresses?: string;
   cacheSizeMB?: number;

@@ -74,7 +74,7 @@ func Dashboard(ctx context.Context, o Options) ([]Result, error) {
 	defer h.Close()
 	ds := plugintest.Datasource{UID: "bench-overview", JSONData: map[string]any{
 		"source": "demo", "demoSeed": o.Seed, "demoSize": o.Tenant,
-		"cacheDir": "-", "queryTimeBudgetSeconds": 3600}}
+		"queryTimeBudgetSeconds": 3600}}
 	r := &dashRun{h: h, ds: ds, span: time.Duration(o.Days) * 24 * time.Hour}
 
 	start := time.Now()

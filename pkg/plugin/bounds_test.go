@@ -42,7 +42,7 @@ func ask(t *testing.T, ds *Datasource, from, to time.Time, q string) backend.Dat
 // and one of Graph's before its retention are refused at once, as a bad
 // request of the user's, naming the bound.
 func TestRangesAreBounded(t *testing.T) {
-	ds := demo(t, `{"source":"demo","demoSize":"small","cacheDir":"-","maxRangeDays":10}`)
+	ds := demo(t, `{"source":"demo","demoSize":"small","maxRangeDays":10}`)
 	now := time.Now()
 	for _, tc := range []struct {
 		name     string
@@ -71,7 +71,7 @@ func TestRangesAreBounded(t *testing.T) {
 // TestBadQueryIsTheUsersAndEchoesLittle: a megabyte logType is a 400 from
 // downstream whose message quotes a short prefix only.
 func TestBadQueryIsTheUsersAndEchoesLittle(t *testing.T) {
-	ds := demo(t, `{"source":"demo","demoSize":"small","cacheDir":"-"}`)
+	ds := demo(t, `{"source":"demo","demoSize":"small"}`)
 	res := ask(t, ds, time.Now().Add(-time.Hour), time.Now(), `{"logType":"`+strings.Repeat("x", 1<<20)+`"}`)
 	if res.Error == nil || res.Status != backend.StatusBadRequest || res.ErrorSource != backend.ErrorSourceDownstream || len(res.Error.Error()) > 500 {
 		t.Fatalf("status %d, source %q, %d-byte error", res.Status, res.ErrorSource, len(res.Error.Error()))
@@ -81,7 +81,7 @@ func TestBadQueryIsTheUsersAndEchoesLittle(t *testing.T) {
 // TestValuesResourceIsBounded: the values resource refuses what a query
 // would: the year 0001, a range past maxRangeDays.
 func TestValuesResourceIsBounded(t *testing.T) {
-	ds := demo(t, `{"source":"demo","demoSize":"small","cacheDir":"-"}`)
+	ds := demo(t, `{"source":"demo","demoSize":"small"}`)
 	for _, tc := range []struct{ query, want string }{
 		{"key=app&from=0001-01-01T00:00:00Z&to=0001-01-02T00:00:00Z&limit=5", "before Entra ID had sign-ins"},
 		{"key=app&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "maxRangeDays"}} {
@@ -118,7 +118,7 @@ func TestMemcachedNeedsASecret(t *testing.T) {
 			c.Close()
 		}
 	}()
-	jd := `{"source":"demo","demoSize":"small","cacheDir":"-","memcachedAddresses":"` + ln.Addr().String() + `"}`
+	jd := `{"source":"demo","demoSize":"small","memcachedAddresses":"` + ln.Addr().String() + `"}`
 	ds := demo(t, jd)
 	if res := health(t, ds); res.Status != backend.HealthStatusOk || !strings.Contains(res.Message, "memcached is not used") || !strings.Contains(res.Message, "GF_PLUGIN_CACHE_SECRET") {
 		t.Fatalf("health %q; want a note that memcached is off and why", res.Message)
@@ -158,7 +158,7 @@ func TestReplayedReemissionsAreSaid(t *testing.T) {
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ds := demo(t, `{"source":"demo","cacheDir":"-","demoFile":`+quote(file)+`}`)
+	ds := demo(t, `{"source":"demo","demoFile":`+quote(file)+`}`)
 	if res := health(t, ds); !strings.Contains(res.Message, "lists 1 interactive sign-ins more than once") {
 		t.Fatalf("health %q; want the collapsed re-emission said", res.Message)
 	}
@@ -174,7 +174,7 @@ func TestReplayedReemissionsAreSaid(t *testing.T) {
 // TestValidateResource: the editor's code mode gets the message QueryData
 // would give, and nothing runs.
 func TestValidateResource(t *testing.T) {
-	ds := demo(t, `{"source":"demo","demoSize":"small","cacheDir":"-"}`)
+	ds := demo(t, `{"source":"demo","demoSize":"small"}`)
 	for _, tc := range []struct{ body, want string }{
 		{`{"logType":"interactive","metric":"count","groupBy":["app"]}`, `{"error":""}`},
 		{`{"metric":"lastSignIn"}`, `metric lastSignIn is a time, answered by format table only`},
@@ -195,7 +195,7 @@ func TestValidateResource(t *testing.T) {
 }
 
 func TestTailPathIsTheQuerysCanonicalDigest(t *testing.T) {
-	ds := demo(t, `{"source":"demo","demoSize":"small","cacheDir":"-"}`)
+	ds := demo(t, `{"source":"demo","demoSize":"small"}`)
 	path := func(raw string) (string, error) {
 		t.Helper()
 		q, err := ds.tailQuery([]byte(raw))

@@ -165,9 +165,7 @@ func (ds *Datasource) Dispose() {
 	ds.reserved = 0
 	ds.counters.forget()
 	if ds.store != nil {
-		if err := ds.store.Close(); err != nil {
-			log.DefaultLogger.Warn("closing the sign-in cache", "error", err)
-		}
+		ds.store.Close()
 	}
 	if ds.demo != nil {
 		if err := ds.demo.Close(); err != nil {

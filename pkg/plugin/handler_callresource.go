@@ -213,8 +213,6 @@ func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
 		"windowsOpen":       st.WindowsOpen,
 		"l1Hits":            st.L1Hits,
 		"l1Misses":          st.L1Misses,
-		"diskHits":          st.DiskHits,
-		"diskBytes":         st.DiskBytes,
 		"l2Hits":            st.L2Hits,
 		"l2Misses":          st.L2Misses,
 		"l2Errors":          st.L2Errors,

@@ -35,11 +35,7 @@ func (ds *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthReq
 
 // allWarnings are the datasource's warnings and the store's, as they are now.
 func (ds *Datasource) allWarnings() []string {
-	out := append([]string{}, ds.warnings...)
-	if e := ds.store.Stats().SaveError; e != "" {
-		out = append(out, "the cache could not be saved, so a restart refetches it: "+e)
-	}
-	return out
+	return append([]string{}, ds.warnings...)
 }
 
 // demoDescription is the health message of a demo datasource.

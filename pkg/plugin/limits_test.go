@@ -15,7 +15,7 @@ import (
 // group-by; the answer says so, and the rows still add up to every sign-in.
 func TestMaxGroupsSetting(t *testing.T) {
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "limits",
-		JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","maxGroups":50}`)})
+		JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","maxGroups":50}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestMaxGroupsSetting(t *testing.T) {
 // named in the answer's notice, quoted, never dropped in silence.
 func TestIgnoredAdHocFilters(t *testing.T) {
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "adhoc",
-		JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-"}`)})
+		JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small"}`)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func TestConcurrentPanels(t *testing.T) {
 		t.Skip("a load test")
 	}
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "load",
-		JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-"}`)})
+		JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small"}`)})
 	if err != nil {
 		t.Fatal(err)
 	}

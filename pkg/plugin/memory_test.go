@@ -25,7 +25,7 @@ func TestSoftLimitCountsTheCaches(t *testing.T) {
 	processGuard() // sets the limit for the queries' ceiling, once per process
 	before := debug.SetMemoryLimit(-1)
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "softlimit",
-		JSONData: unwarmed(`{"source":"demo","demoSize":"small","cacheDir":"-","cacheSizeMB":300}`)})
+		JSONData: unwarmed(`{"source":"demo","demoSize":"small","cacheSizeMB":300}`)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,11 +28,6 @@ func (srv Server) permit(s Settings) error {
 			problems = append(problems, err.Error())
 		}
 	}
-	if s.CacheDir != "" && s.CacheDir != "-" {
-		if err := srv.permitPath("cacheDir", s.CacheDir); err != nil {
-			problems = append(problems, err.Error())
-		}
-	}
 	if s.kind().tenant() {
 		problems = append(problems, srv.endpointProblems(s)...)
 		problems = append(problems, srv.identityProblems(s)...)

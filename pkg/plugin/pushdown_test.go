@@ -21,11 +21,11 @@ import (
 // store's; a dimension without an exact KQL form falls back to the store
 // quietly under auto and with a notice naming it under always. The Graph demo, and the demo without pushDown, are unaffected.
 func TestPushDownRouting(t *testing.T) {
-	const la = `"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","demoApi":"logAnalytics","warmDays":0`
+	const la = `"source":"demo","demoSeed":7,"demoSize":"small","demoApi":"logAnalytics","warmDays":0`
 	auto := demo(t, `{`+la+`,"pushDown":"auto"}`)
 	always := demo(t, `{`+la+`,"pushDown":"always"}`)
 	never := demo(t, `{`+la+`}`)
-	graph := demo(t, `{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","warmDays":0,"pushDown":"always"}`)
+	graph := demo(t, `{"source":"demo","demoSeed":7,"demoSize":"small","warmDays":0,"pushDown":"always"}`)
 	if graph.pushdown != nil || never.pushdown != nil || auto.pushdown == nil {
 		t.Fatal("only a Log Analytics source with pushDown auto or always pushes down (never by default for the demo)")
 	}
@@ -88,7 +88,7 @@ func TestPushDownSharesSettledDaysInMemcached(t *testing.T) {
 	// Memcached keeps values between runs: a secret of this run's keys them
 	// apart from the last run's.
 	secret := map[string]string{"cacheSecret": fmt.Sprintf("pushdown-l2-%d", time.Now().UnixNano())}
-	jd := fmt.Sprintf(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","demoApi":"logAnalytics","pushDown":"always","memcachedAddresses":%q}`, mc)
+	jd := fmt.Sprintf(`{"source":"demo","demoSeed":7,"demoSize":"small","demoApi":"logAnalytics","pushDown":"always","memcachedAddresses":%q}`, mc)
 	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	from := to.Add(-4 * 24 * time.Hour)
 	const q = `{"logType":"interactive","metric":"failures","groupBy":["app"],"timeAggregate":"1h","limit":5}`

@@ -3,6 +3,8 @@ package plugin
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -12,12 +14,16 @@ import (
 )
 
 // TestRestartKeepsClosedWindows: a datasource answers a closed week, is disposed
-// (as on a Grafana restart or a settings change), and a new instance on the same
-// cache directory answers the same week without a single Graph request.
+// (as on a Grafana restart or a settings change), and a new instance sharing
+// its memcached answers the same week without a single Graph request.
 func TestRestartKeepsClosedWindows(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv(envAllowedPaths, dir) // the server permits the directory
-	settings := backend.DataSourceInstanceSettings{UID: "restart", JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":` + quote(dir) + `}`)}
+	mc := os.Getenv("SIGNINLENS_TEST_MEMCACHED")
+	if mc == "" {
+		t.Skip("set SIGNINLENS_TEST_MEMCACHED=host:port to run against memcached")
+	}
+	t.Setenv(envCacheSecret, "restart-test-secret")         // memcached is used only with a secret
+	uid := fmt.Sprintf("restart-%d", time.Now().UnixNano()) // memcached keeps values between runs
+	settings := backend.DataSourceInstanceSettings{UID: uid, JSONData: unwarmed(`{"source":"demo","demoSeed":7,"demoSize":"small","memcachedAddresses":` + quote(mc) + `}`)}
 	_, to := testclock.Workday(t) // a working day whose windows have all closed
 	req := &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", TimeRange: backend.TimeRange{From: to.Add(-7 * 24 * time.Hour), To: to},
 		Interval: time.Hour, JSON: []byte(`{"logType":"all","format":"table","metric":"count","groupBy":["logType"]}`)}}}

@@ -25,8 +25,8 @@ import (
 // (managed identity also in the environment, the one GFAZPL_ variable the
 // catalog's rules let a plugin read there).
 type Server struct {
-	// AllowedPaths are the directories under which demoFile and cacheDir may
-	// lie (allowed_paths, comma-separated). Empty: no datasource may name a path.
+	// AllowedPaths are the directories under which demoFile may lie
+	// (allowed_paths, comma-separated). Empty: no datasource may name a path.
 	AllowedPaths []string
 	// AllowCustomEndpoints lets a datasource override the Graph, Log Analytics
 	// and authority hosts with others than the three clouds' own
@@ -59,12 +59,13 @@ const (
 
 // The grafana.ini names of the server's settings, for messages.
 const (
-	pluginSection       = "[plugin." + PluginID + "]"
-	iniAllowedPaths     = "allowed_paths in " + pluginSection + " (" + envAllowedPaths + ")"
-	iniCustomEndpoints  = "allow_custom_endpoints = true in " + pluginSection + " (" + envAllowCustomEndpoints + ")"
-	iniCacheSecret      = "cache_secret in " + pluginSection + " (" + envCacheSecret + ")"
-	iniManagedIdentity  = "managed_identity_enabled = true in [azure] of grafana.ini, with " + PluginID + " in [azure] forward_settings_to_plugins"
-	iniWorkloadIdentity = "workload_identity_enabled = true in [azure] of grafana.ini, with " + PluginID + " in [azure] forward_settings_to_plugins"
+	pluginSection         = "[plugin." + PluginID + "]"
+	iniAllowedPaths       = "allowed_paths in " + pluginSection + " (" + envAllowedPaths + ")"
+	iniCustomEndpoints    = "allow_custom_endpoints = true in " + pluginSection + " (" + envAllowCustomEndpoints + ")"
+	iniCacheSecret        = "cache_secret in " + pluginSection + " (" + envCacheSecret + ")"
+	iniMemcachedAddresses = "memcached_addresses in " + pluginSection + " (" + envMemcachedAddresses + ")"
+	iniManagedIdentity    = "managed_identity_enabled = true in [azure] of grafana.ini, with " + PluginID + " in [azure] forward_settings_to_plugins"
+	iniWorkloadIdentity   = "workload_identity_enabled = true in [azure] of grafana.ini, with " + PluginID + " in [azure] forward_settings_to_plugins"
 )
 
 // ServerFromEnv reads the server's settings from the plugin's environment and,

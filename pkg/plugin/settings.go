@@ -70,7 +70,7 @@ type Settings struct {
 	FreshnessMinutes int    `json:"freshnessMinutes"` // how long a window stays open to late sign-ins
 	RefreshSeconds   int    `json:"refreshSeconds"`   // least time between two fetches of an open window; the live tail's period
 	WarmDays         int    `json:"warmDays"`         // loaded in the background when the datasource starts; 0: none
-	CacheDir         string `json:"cacheDir"`         // where closed windows persist; "-" turns persistence off
+	CacheDir         string `json:"cacheDir"`         // no longer used (the disk tier left the plugin): only warned of
 	CacheSizeMB      int    `json:"cacheSizeMB"`      // in-process cache; larger keeps more days without refetching
 	MemcachedAddress string `json:"memcachedAddresses"`
 

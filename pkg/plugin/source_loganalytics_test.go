@@ -14,8 +14,8 @@ import (
 // check reports each of the four tables, and a query answers what the demo
 // answers through Graph.
 func TestDemoSpeaksLogAnalytics(t *testing.T) {
-	la := demo(t, `{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-","demoApi":"logAnalytics"}`)
-	graph := demo(t, `{"source":"demo","demoSeed":7,"demoSize":"small","cacheDir":"-"}`)
+	la := demo(t, `{"source":"demo","demoSeed":7,"demoSize":"small","demoApi":"logAnalytics"}`)
+	graph := demo(t, `{"source":"demo","demoSeed":7,"demoSize":"small"}`)
 	res := health(t, la)
 	for _, table := range []string{"SigninLogs: ", "AADNonInteractiveUserSignInLogs: ", "AADServicePrincipalSignInLogs: ", "AADManagedIdentitySignInLogs: "} {
 		if res.Status != backend.HealthStatusOk || !strings.Contains(res.Message, table) {

@@ -3,12 +3,8 @@ package plugin
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/signinlens/signinlens-entra-datasource/pkg/clip"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
@@ -38,20 +34,18 @@ const maxRunWindows = 24
 // demoFileRunWindows is the run length for a replayed file: a year of hours.
 const demoFileRunWindows = 24 * 366
 
-// storeConfig turns settings into the store's configuration. It makes and
-// checks the cache directory the settings name (the server has permitted it),
-// and turns memcached off, with a warning, when no secret keys its values.
+// storeConfig turns settings into the store's configuration. It turns
+// memcached off, with a warning, when no secret keys its values, and says
+// that a cacheDir the settings still name is no longer used.
 func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Config, error) {
 	ns := namespace(s, uid)
-	dir, err := cacheDir(s)
-	if err != nil {
-		return store.Config{}, err
+	if s.CacheDir != "" && s.CacheDir != "-" {
+		ds.warnings = append(ds.warnings, "cacheDir is no longer used: a plugin may not write to the server's disk (Grafana's catalog rules); closed windows outlive a restart in memcached (memcachedAddresses, or the server's "+iniMemcachedAddresses+")")
 	}
 	cfg := store.Config{
 		Freshness:    s.Freshness(),
 		MinRefresh:   s.Refresh(),
 		Namespace:    ns,
-		Dir:          dir,
 		MetricsLabel: uid,
 		MaxRun:       maxRunWindows,
 		L1Bytes:      s.CacheSizeMB << 20,
@@ -161,41 +155,4 @@ func cacheKey(secret, ns string) []byte {
 	h.Write([]byte{0})
 	h.Write([]byte(ns))
 	return h.Sum(nil)
-}
-
-// cacheDir is where closed windows persist across restarts: the setting, or a
-// directory under the OS cache directory; "-" turns persistence off. A
-// directory the settings name (the server has permitted it) is made if need be
-// and must be writable: a cache that cannot be saved would be refetched from
-// Microsoft Graph after every restart, with only a log line to say why.
-func cacheDir(s Settings) (string, error) {
-	switch s.CacheDir {
-	case "-":
-		return "", nil
-	case "":
-		base, err := os.UserCacheDir()
-		if err != nil {
-			base = os.TempDir()
-		}
-		return filepath.Join(base, "signinlens"), nil
-	}
-	if err := writableDir(s.CacheDir); err != nil {
-		return "", fmt.Errorf("%w: cacheDir %s: %v", ErrSettings, clip.Quote(s.CacheDir), err)
-	}
-	return s.CacheDir, nil
-}
-
-// writableDir makes dir if it does not exist and checks that a file can be
-// written in it.
-func writableDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("cannot be made a directory: %w", err)
-	}
-	f, err := os.CreateTemp(dir, ".signinlens-probe-*")
-	if err != nil {
-		return fmt.Errorf("is not writable: %w", err)
-	}
-	name := f.Name()
-	f.Close()
-	return os.Remove(name)
 }

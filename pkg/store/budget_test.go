@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"errors"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/budget"
 	"testing"
 	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/budget"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )

@@ -58,13 +58,6 @@ type Config struct {
 	// blocks and the profile tables they use. Default 256 MB, about eight
 	// million sign-ins at 32 B each (BENCHMARKS.md, c).
 	L1Bytes int
-	// Dir, when set, keeps every closed window fetched in a file of its own,
-	// read back after a restart or once memory let the window go. Each
-	// namespace gets its own subdirectory.
-	Dir string
-	// DiskBytes bounds the window files in Dir; the least recently written
-	// go first. Default four times L1Bytes.
-	DiskBytes int
 	// SealEvery is how often the profile tables of past days that took no
 	// new profiles since the last round free their intern indexes (about a
 	// third of their memory; block.Profiles.SealIfIdle). Default a minute.
@@ -116,7 +109,6 @@ func (c *Config) applyDefaults() {
 	setDuration(&c.MinRefresh, time.Minute)
 	setDuration(&c.TimeBudget, 30*time.Second)
 	setInt(&c.L1Bytes, DefaultL1Bytes)
-	setInt(&c.DiskBytes, 4*c.L1Bytes)
 	setDuration(&c.SealEvery, time.Minute)
 	setInt(&c.PageSize, 1000)
 	setInt(&c.MaxRun, 6)

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 )
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 
 	"github.com/grafana/dskit/cache"

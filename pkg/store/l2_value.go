@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 )
 

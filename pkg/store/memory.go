@@ -10,9 +10,9 @@ import (
 // them in the process. A decoded window costs about what its encoding would
 // (BENCHMARKS.md, c: a time, an id and a profile id, 24 bytes, and a share of
 // its day's profile table), so there is no second, encoded copy beside it;
-// Config.Dir and memcached hold encodings outside the process. Least recently
-// used windows leave first once the blocks and the profile tables they use
-// pass the limit; the disk tier still has them. Callers hold Store.mu.
+// memcached holds encodings outside the process. Least recently used windows
+// leave first once the blocks and the profile tables they use pass the limit;
+// memcached, when there is one, still has them. Callers hold Store.mu.
 type memory struct {
 	limit  int64
 	bytes  int64 // of the blocks' columns

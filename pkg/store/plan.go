@@ -1,8 +1,9 @@
 package store
 
 import (
-	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )

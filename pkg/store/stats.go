@@ -4,52 +4,38 @@ import "sync/atomic"
 
 // counters are the store's running totals.
 type counters struct {
-	l1Hits, l1Misses, diskHits, l2Hits, l2Misses, requests atomic.Int64
-	l2Errors, l2Rejected, l2Waits                          atomic.Int64
-	abandoned                                              atomic.Int64           // fetches cancelled because every query waiting for them was
-	saveError                                              atomic.Pointer[string] // why the last write to Config.Dir failed; nil after a success
+	l1Hits, l1Misses, l2Hits, l2Misses, requests atomic.Int64
+	l2Errors, l2Rejected, l2Waits                atomic.Int64
+	abandoned                                    atomic.Int64 // fetches cancelled because every query waiting for them was
 }
 
 // Stats are the store's counts for the stats resource.
 type Stats struct {
-	SaveError      string // why the last write to Config.Dir failed; empty when the last succeeded
-	WindowsCached  int64  // closed windows held in memory
-	EventsCached   int64  // sign-ins in them
-	WindowsPending int64  // windows being loaded
-	WindowsOpen    int64  // open windows held in memory
-	L1Hits         int64  // closed windows answered from memory
-	L1Misses       int64  // closed windows memory did not hold
-	DiskHits       int64  // windows read from Config.Dir
-	DiskBytes      int64  // of the window files in Config.Dir
-	L2Hits         int64  // windows read from memcached
-	L2Misses       int64  // windows looked up in memcached and not found or unusable
-	L2Errors       int64  // memcached operations that failed; the source answered instead
-	L2Rejected     int64  // memcached values that failed authentication or decoding
-	L2Waits        int64  // windows waited for while another replica fetched them
-	BytesCached    int64  // memory of the closed windows held: their blocks and profile tables
-	SourceRequests int64  // requests made to the source, pages included
-	Abandoned      int64  // fetches cancelled because every query waiting for them was
+	WindowsCached  int64 // closed windows held in memory
+	EventsCached   int64 // sign-ins in them
+	WindowsPending int64 // windows being loaded
+	WindowsOpen    int64 // open windows held in memory
+	L1Hits         int64 // closed windows answered from memory
+	L1Misses       int64 // closed windows memory did not hold
+	L2Hits         int64 // windows read from memcached
+	L2Misses       int64 // windows looked up in memcached and not found or unusable
+	L2Errors       int64 // memcached operations that failed; the source answered instead
+	L2Rejected     int64 // memcached values that failed authentication or decoding
+	L2Waits        int64 // windows waited for while another replica fetched them
+	BytesCached    int64 // memory of the closed windows held: their blocks and profile tables
+	SourceRequests int64 // requests made to the source, pages included
+	Abandoned      int64 // fetches cancelled because every query waiting for them was
 }
 
 // Stats returns the store's counts.
 func (s *Store) Stats() Stats {
 	st := Stats{
-		L1Hits: s.counts.l1Hits.Load(), L1Misses: s.counts.l1Misses.Load(), DiskHits: s.counts.diskHits.Load(),
+		L1Hits: s.counts.l1Hits.Load(), L1Misses: s.counts.l1Misses.Load(),
 		L2Hits: s.counts.l2Hits.Load(), L2Misses: s.counts.l2Misses.Load(), SourceRequests: s.counts.requests.Load(),
 		L2Errors: s.counts.l2Errors.Load(), L2Rejected: s.counts.l2Rejected.Load(), L2Waits: s.counts.l2Waits.Load(), Abandoned: s.counts.abandoned.Load(),
 	}
-	if msg := s.counts.saveError.Load(); msg != nil {
-		st.SaveError = *msg
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, t := range s.tiers {
-		if d, ok := t.(*disk); ok {
-			d.mu.Lock()
-			st.DiskBytes = d.bytes
-			d.mu.Unlock()
-		}
-	}
 	st.WindowsCached = int64(len(s.mem.items))
 	st.EventsCached = int64(s.mem.events)
 	st.BytesCached = s.mem.size()

@@ -4,12 +4,11 @@
 //
 //   - L1, memory: the decoded blocks of closed windows, the process's one copy
 //     of them, least recently used out first (memory.go);
-//   - disk: with Config.Dir, every closed window fetched, encoded, one file
-//     each, so a restart or a window memory let go is read back (disk.go;
-//     the encoding is package block's);
-//   - L2: the same encoded windows in memcached, sealed, shared by Grafana
-//     replicas, with leases so that replicas fetch a window once (l2*.go);
-//     disk and L2 are tiers behind one interface (tier.go);
+//   - L2: the encoded windows (package block's codec) in memcached, sealed,
+//     shared by Grafana replicas and outliving a restart of the plugin, with
+//     leases so that replicas fetch a window once (l2*.go), a tier behind one
+//     interface (tier.go). There is no disk tier: a plugin may not touch the
+//     file system (Grafana's catalog rules);
 //   - the source, which paces itself within the datasource's request budget,
 //     with adjacent missing windows fetched by one paged request (fetch.go).
 //
@@ -20,7 +19,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -46,7 +44,7 @@ type Store struct {
 	metrics *metrics
 	counts  counters
 	tables  *block.Tables // profile tables shared by the blocks of a log type and day
-	tiers   []tier        // outside memory, asked in order on a miss: disk, L2
+	tiers   []tier        // outside memory, asked in order on a miss: L2
 
 	// ctx is cancelled by Close: it stops background fetches and seal rounds.
 	ctx       context.Context
@@ -54,7 +52,6 @@ type Store struct {
 	wg        sync.WaitGroup
 	closed    atomic.Bool
 	closeOnce sync.Once
-	closeErr  error
 
 	mu      sync.Mutex
 	pending map[string]*entry      // windows being loaded
@@ -93,8 +90,7 @@ type openWindow struct {
 	fetched time.Time
 }
 
-// New returns a store that reads from src, and from the windows saved in
-// cfg.Dir before; damaged files are misses.
+// New returns a store that reads from src, and from memcached when cfg names one.
 func New(src Source, cfg Config) *Store {
 	cfg.applyDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -106,9 +102,6 @@ func New(src Source, cfg Config) *Store {
 		pending: make(map[string]*entry), mem: newMemory(cfg.L1Bytes),
 		open: make(map[string]*openWindow),
 	}
-	if cfg.Dir != "" {
-		s.tiers = append(s.tiers, openDisk(s))
-	}
 	if s.startL2(); s.l2 != nil {
 		s.tiers = append(s.tiers, memcachedTier{s})
 	}
@@ -119,9 +112,8 @@ func New(src Source, cfg Config) *Store {
 
 // Close stops background fetches, lets writes to memcached finish (at most
 // l2WriteTimeout) and releases its leases. Scans after Close fail with
-// ErrClosed. Close is safe to call more than once; it returns why the last
-// write to Config.Dir failed, if it did.
-func (s *Store) Close() error {
+// ErrClosed. Close is safe to call more than once.
+func (s *Store) Close() {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
 		s.cancel()
@@ -129,15 +121,11 @@ func (s *Store) Close() error {
 		for _, t := range s.tiers {
 			t.close()
 		}
-		if msg := s.counts.saveError.Load(); msg != nil {
-			s.closeErr = errors.New(*msg)
-		}
 		s.mu.Lock()
 		s.mem = newMemory(s.cfg.L1Bytes) // queries may still hold the store
 		s.mu.Unlock()
 		s.metrics.forget()
 	})
-	return s.closeErr
 }
 
 // Scan calls fn with the block of each window overlapping [from, to), oldest

@@ -1,10 +1,15 @@
 package store
 
+import (
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+)
+
 // tier is a place outside the process's memory that keeps closed windows
-// encoded: the disk (Config.Dir, disk.go) and memcached
-// (Config.MemcachedAddresses, l2*.go). On a memory miss the store asks its
-// tiers in order, the disk first; a window fetched from the source is encoded
-// once and written to each. A tier never fails a query: what it cannot read
+// encoded: memcached (Config.MemcachedAddresses, l2*.go). On a memory miss
+// the store asks its tiers in order; a window fetched from the source is
+// encoded once and written to each. A tier never fails a query: what it cannot read
 // is a miss, what it cannot write is counted and logged.
 //
 // The tiers take and settle the store's jobs rather than returning blocks, as
@@ -38,3 +43,14 @@ func (memcachedTier) local() bool                 { return false }
 func (m memcachedTier) lookup(jobs []*job) []*job { return m.s.lookupL2(jobs, true) }
 func (m memcachedTier) keep(ws []written)         { m.s.storeL2(ws) }
 func (m memcachedTier) close()                    { m.s.l2.close() }
+
+// encode encodes a closed window for the tiers. An encoding failure only
+// costs their copies (nil is returned): the block is still held in memory.
+func (s *Store) encode(key string, b *block.Block) []byte {
+	data, err := block.Encode(nil, key, b)
+	if err != nil {
+		log.DefaultLogger.Warn("Not caching a sign-in window outside memory", "key", key, "error", err)
+		return nil
+	}
+	return data
+}

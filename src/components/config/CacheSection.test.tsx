@@ -8,20 +8,18 @@ import { renderConfig } from './testing';
 
 describe('CacheSection', () => {
   it('opens when settings are saved, with the defaults as placeholders', () => {
-    renderConfig(CacheSection, { cacheDir: '/var/cache/sl', freshnessMinutes: 30 });
+    renderConfig(CacheSection, { freshnessMinutes: 30 });
     expect(screen.getByLabelText(startsWith('Memory cache size (MB)'))).toHaveAttribute('placeholder', '256');
     expect(screen.getByLabelText(startsWith('Freshness (minutes)'))).toHaveValue(30);
-    expect(screen.getByLabelText(startsWith('Cache directory'))).toHaveValue('/var/cache/sl');
-    expect(screen.getByLabelText(startsWith('Cache directory'))).toHaveAccessibleName(/allowed_paths/);
+    expect(screen.queryByText('Cache directory is no longer used')).not.toBeInTheDocument();
     expect(screen.getByLabelText(startsWith('Memcached secret'))).toHaveAccessibleName(/cache_secret/);
   });
 
   it('saves numbers as numbers and text as text', async () => {
     const { user, latest } = renderConfig(CacheSection);
-    expect(screen.queryByLabelText(startsWith('Cache directory'))).not.toBeInTheDocument();
+    expect(screen.queryByLabelText(startsWith('Memcached addresses'))).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Expand section Cache' }));
     await user.type(screen.getByLabelText(startsWith('Memory cache size (MB)')), '512');
-    await user.type(screen.getByLabelText(startsWith('Cache directory')), '/var/lib/grafana/sl');
     await user.type(screen.getByLabelText(startsWith('Memcached addresses')), 'mc-1:11211,mc-2:11211');
     await user.type(screen.getByLabelText(startsWith('Freshness (minutes)')), '20');
     expect(screen.getByLabelText(startsWith('Refresh (seconds)'))).toHaveAttribute('placeholder', '60');
@@ -29,12 +27,18 @@ describe('CacheSection', () => {
     await user.type(screen.getByLabelText(startsWith('Live tails')), '5');
     expect(latest().jsonData).toEqual({
       cacheSizeMB: 512,
-      cacheDir: '/var/lib/grafana/sl',
       memcachedAddresses: 'mc-1:11211,mc-2:11211',
       freshnessMinutes: 20,
       refreshSeconds: 30,
       maxLiveStreams: 5,
     });
+  });
+
+  it('says a saved cache directory is no longer used, and what replaced it', () => {
+    renderConfig(CacheSection, { cacheDir: '/var/cache/sl' });
+    expect(screen.getByText('Cache directory is no longer used')).toBeInTheDocument();
+    expect(screen.getByText(/memcached_addresses/)).toBeInTheDocument();
+    expect(screen.getByText(/\/var\/cache\/sl/)).toBeInTheDocument();
   });
 
   it("shows the source's freshness default: later through Log Analytics", () => {

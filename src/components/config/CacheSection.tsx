@@ -1,5 +1,6 @@
 import React from 'react';
 import { ConfigSection } from '@grafana/plugin-ui';
+import { Alert } from '@grafana/ui';
 
 import { settingsDefaults } from '../../types';
 import { ConfigProps, IniSetting, NumberSetting, SecretSetting, TextSetting, anySet } from './fields';
@@ -13,6 +14,7 @@ export function CacheSection(props: ConfigProps) {
       isCollapsible
       isInitiallyOpen={anySet(
         props,
+        // a saved cacheDir opens the section on its notice
         [
           'cacheSizeMB',
           'cacheDir',
@@ -32,19 +34,13 @@ export function CacheSection(props: ConfigProps) {
         description="In-memory cache per data source; larger keeps longer ranges without refetching"
         placeholder={String(defaults.cacheSizeMB)}
       />
-      <TextSetting
-        props={props}
-        name="cacheDir"
-        label="Cache directory"
-        description={
-          <>
-            Absolute path of a directory on the Grafana server where closed time windows are saved, so a restart does
-            not fetch them again; it must be under a directory the server admin allowed with{' '}
-            <IniSetting setting="allowed_paths" />. Empty: the OS cache directory; - turns saving off
-          </>
-        }
-        placeholder="~/.cache/signinlens"
-      />
+      {props.options.jsonData.cacheDir && props.options.jsonData.cacheDir !== '-' && (
+        <Alert severity="info" title="Cache directory is no longer used">
+          SignInLens keeps nothing on the Grafana server&apos;s disk: closed time windows outlive a restart in memcached
+          (the addresses below, or <IniSetting setting="memcached_addresses" /> for every data source). The saved
+          cacheDir ({props.options.jsonData.cacheDir}) is ignored.
+        </Alert>
+      )}
       <TextSetting
         props={props}
         name="memcachedAddresses"

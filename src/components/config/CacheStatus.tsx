@@ -19,8 +19,6 @@ export interface CacheCounters {
   windowsPending: number;
   l1Hits: number;
   l1Misses: number;
-  diskHits?: number;
-  diskBytes?: number;
   l2Hits: number;
   l2Misses: number;
   /** Warming the last warmDays at start: windows to load, loaded, given up; sign-ins; seconds left (-1 unknown). */
@@ -41,8 +39,6 @@ const rows: Array<[keyof CacheCounters, string]> = [
   ['graphRetries', 'Retries'],
   ['l1Hits', 'Memory hits'],
   ['l1Misses', 'Memory misses'],
-  ['diskHits', 'Disk hits'],
-  ['diskBytes', 'Bytes on disk'],
   ['l2Hits', 'Memcached hits'],
   ['l2Misses', 'Memcached misses'],
 ];
