@@ -1,5 +1,5 @@
 import React, { useState } from 'react';
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import { choose } from '../test/combobox';
@@ -65,9 +65,12 @@ describe('VariableQueryEditor', () => {
     await user.type(screen.getByLabelText('Value of Status'), 'success');
     await user.tab();
 
-    // Suggestions follow what was typed.
-    expect(getValues).toHaveBeenCalledWith(
-      expect.objectContaining({ key: 'status', logType: 'nonInteractive', prefix: 'success' })
+    // Suggestions follow what was typed (the Combobox asks, debounced: on a
+    // loaded machine after the tab).
+    await waitFor(() =>
+      expect(getValues).toHaveBeenCalledWith(
+        expect.objectContaining({ key: 'status', logType: 'nonInteractive', prefix: 'success' })
+      )
     );
     expect(latest()).toEqual({
       refId: 'A',
