@@ -269,26 +269,16 @@ func TestForeignAuthorityThroughTheBinary(t *testing.T) {
 }
 
 // TestDemoFileDevZero: demoFile /dev/zero once crashed the plugin after Save
-// & Test. Without the server's allowed_paths nothing is opened; with /dev
-// allowed, it is refused as not a regular file. The process answers on.
+// & Test. The plugin reads no file now: a datasource naming one is refused,
+// naming what replaced it, and the process answers on.
 func TestDemoFileDevZero(t *testing.T) {
-	for _, env := range [][]string{nil, {"GF_PLUGIN_ALLOWED_PATHS=/dev"}} {
-		h, err := plugintest.Launch(pluginBin, append(env, "XDG_CACHE_HOME="+t.TempDir()), testLog(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ds := adversaryDemo("dev-zero", map[string]any{"demoFile": "/dev/zero"})
-		res, err := h.CheckHealth(context.Background(), &backend.CheckHealthRequest{PluginContext: ds.PluginContext()})
-		want := "GF_PLUGIN_ALLOWED_PATHS"
-		if env != nil {
-			want = "not a regular file"
-		}
-		if err != nil || res.Status != backend.HealthStatusError || !strings.Contains(res.Message, want) {
-			t.Fatalf("env %v: %v %q; want an error naming %q", env, err, res.Message, want)
-		}
-		stillAnswers(t, h, adversaryDemo("after-dev-zero", nil))
-		h.Close()
+	h := launch(t)
+	ds := adversaryDemo("dev-zero", map[string]any{"demoFile": "/dev/zero"})
+	res, err := h.CheckHealth(context.Background(), &backend.CheckHealthRequest{PluginContext: ds.PluginContext()})
+	if err != nil || res.Status != backend.HealthStatusError || !strings.Contains(res.Message, "graphsim serve --tls --file") {
+		t.Fatalf("%v %q; want an error naming graphsim serve --file", err, res.Message)
 	}
+	stillAnswers(t, h, adversaryDemo("after-dev-zero", nil))
 }
 
 // TestMemoryCeilingQueuesOrRefuses: with query_memory_limit_mb 200, six

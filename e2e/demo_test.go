@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,16 +34,10 @@ const e2eCacheSecret = "e2e-server-cache-secret-5b0f7c"
 
 // serverEnv is what the tests' Grafana server admin allows the plugin (the
 // [plugin.signinlens-entra-datasource] section, as Grafana passes it): custom
-// endpoints, since the tests' Graph is a local simulator; paths under the
-// temporary directory and the package's testdata; a cache secret.
+// endpoints, since the tests' Graph is a local simulator, and a cache secret.
 func serverEnv(t *testing.T) []string {
 	t.Helper()
-	testdata, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return []string{"GF_PLUGIN_ALLOW_CUSTOM_ENDPOINTS=true", "GF_PLUGIN_ALLOWED_PATHS=" + os.TempDir() + "," + testdata,
-		"GF_PLUGIN_CACHE_SECRET=" + e2eCacheSecret}
+	return []string{"GF_PLUGIN_ALLOW_CUSTOM_ENDPOINTS=true", "GF_PLUGIN_CACHE_SECRET=" + e2eCacheSecret}
 }
 
 // testLog shows the plugin's log with -v.

@@ -258,8 +258,8 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
   // Demo source.
   demoSeed?: number;
   demoSize?: DemoSize;
+  /** No longer read (the plugin reads no file): the config editor says what replaced it. */
   demoFile?: string;
-  demoFileMaxMB?: number;
   demoThrottle?: boolean;
   demoApi?: DemoApi;
 
@@ -316,7 +316,6 @@ export const SETTINGS_DEFAULTS = {
   demoApi: 'graph' as DemoApi,
   pushDown: 'never' as PushDown,
   pushDownAfterDays: 7,
-  demoFileMaxMB: 256,
   retentionDays: 30,
   cacheSizeMB: 256,
   freshnessMinutes: 15,

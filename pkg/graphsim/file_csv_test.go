@@ -112,7 +112,7 @@ func servedJSON(t *testing.T, src Source, lt signin.LogType, hour time.Time, id 
 // TestFileSourceLogAnalyticsCSV replays a union export of the four tables
 // (UTF-8 BOM, CRLF, multi-line JSON cells, _dynamic/_string twin columns).
 func TestFileSourceLogAnalyticsCSV(t *testing.T) {
-	src, err := LoadFile("testdata/loganalytics.csv")
+	src, err := loadFile("testdata/loganalytics.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestFileSourceLogAnalyticsCSV(t *testing.T) {
 // order, multi-line JSON compacted, workspace columns and unknown columns
 // dropped, signInEventTypes from the table.
 func TestCSVConvertedObjects(t *testing.T) {
-	src, err := LoadFile("testdata/loganalytics.csv")
+	src, err := loadFile("testdata/loganalytics.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestFileSourceDiagnosticExample(t *testing.T) {
 	checkFileTypes(t, path, map[signin.LogType][]wantRecord{
 		signin.Interactive: {{"dx-01", "2026-01-13T05:30:12.3456789Z", 50140}},
 	})
-	src, err := LoadFile(path)
+	src, err := loadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

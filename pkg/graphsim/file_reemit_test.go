@@ -33,8 +33,9 @@ func TestReplayKeepsTheLatestVersion(t *testing.T) {
 			t.Fatalf("r-1 served with error code %d; want its latest version's 50126", r.ErrorCode)
 		}
 	}
-	got := Collapsed(src)
-	if got[signin.Interactive] != 2 || got[signin.NonInteractive] != 0 {
+	replay, ok := ReplayOf(src)
+	got := replay.Collapsed
+	if !ok || got["interactive"] != 2 || got["nonInteractive"] != 0 {
 		t.Fatalf("collapsed %v; want 2 interactive", got)
 	}
 }

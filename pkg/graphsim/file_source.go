@@ -3,7 +3,6 @@ package graphsim
 import (
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"time"
 
@@ -15,67 +14,6 @@ type fileSource struct {
 	hours       map[hourKey][]Record
 	first, last time.Time // the oldest and newest sign-in
 	collapsed   map[signin.LogType]int
-}
-
-// DefaultMaxFileBytes bounds a file LoadFile reads: it is decoded whole.
-const DefaultMaxFileBytes = 256 << 20
-
-// LoadFile reads a file of at most DefaultMaxFileBytes for FileSource.
-func LoadFile(path string) (Source, error) { return LoadFileLimited(path, DefaultMaxFileBytes) }
-
-// LoadFileLimited reads a regular file of at most maxBytes for FileSource. A
-// device, pipe or directory is refused before it is read: /dev/zero never
-// ends, and a FIFO would block the caller.
-func LoadFileLimited(path string, maxBytes int64) (Source, error) {
-	// Stat before opening: opening a FIFO blocks until it has a writer.
-	if err := checkRegular(path, os.Stat, maxBytes); err != nil {
-		return nil, err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("graphsim: read sign-in file: %w", err)
-	}
-	defer f.Close()
-	if err := checkRegular(path, func(string) (os.FileInfo, error) { return f.Stat() }, maxBytes); err != nil {
-		return nil, err // replaced between the two looks
-	}
-	// The file may grow after Stat: read one byte past the bound to tell.
-	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("graphsim: read sign-in file: %w", err)
-	}
-	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("graphsim: %s is larger than %d MB", path, maxBytes>>20)
-	}
-	src, err := fileSourceOf(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return src, nil
-}
-
-func checkRegular(path string, stat func(string) (os.FileInfo, error), maxBytes int64) error {
-	info, err := stat(path)
-	if err != nil {
-		return fmt.Errorf("graphsim: read sign-in file: %w", err)
-	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("graphsim: %s is not a regular file", path)
-	}
-	if info.Size() > maxBytes {
-		return fmt.Errorf("graphsim: %s is %d MB; at most %d MB", path, info.Size()>>20, maxBytes>>20)
-	}
-	return nil
-}
-
-// Span reports the times of the oldest and newest sign-in of a replayed file;
-// ok is false for other sources, which have no bounds of their own.
-func Span(src Source) (first, last time.Time, ok bool) {
-	fs, isFile := src.(*fileSource)
-	if !isFile || fs.first.IsZero() {
-		return time.Time{}, time.Time{}, false
-	}
-	return fs.first, fs.last, true
 }
 
 // FileSource replays Graph sign-in objects exactly as a file holds them. It
@@ -150,16 +88,6 @@ func latestVersions(recs []Record, collapsed map[signin.LogType]int) []Record {
 		}
 	}
 	return out
-}
-
-// Collapsed reports, per log type, how many records of a replayed file
-// repeated an id and were counted once (nil for other sources).
-func Collapsed(src Source) map[signin.LogType]int {
-	fs, ok := src.(*fileSource)
-	if !ok {
-		return nil
-	}
-	return fs.collapsed
 }
 
 // Hour implements Source.

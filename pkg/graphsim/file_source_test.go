@@ -23,9 +23,9 @@ type wantRecord struct {
 // order, and that each record's bytes are a verbatim object of the file.
 func checkFileTypes(t *testing.T, path string, want map[signin.LogType][]wantRecord) {
 	t.Helper()
-	src, err := LoadFile(path)
+	src, err := loadFile(path)
 	if err != nil {
-		t.Fatalf("LoadFile(%s): %v", path, err)
+		t.Fatalf("loadFile(%s): %v", path, err)
 	}
 	file, err := os.ReadFile(path)
 	if err != nil {
@@ -66,7 +66,7 @@ func TestFileSourceBareArrayWithBOM(t *testing.T) {
 		signin.Interactive:     {{"b-01", "2026-01-13T10:00:01Z", 0}},
 		signin.ManagedIdentity: {{"b-02", "2026-01-13T09:00:00.12Z", 0}},
 	})
-	src, err := LoadFile("testdata/array_bom.json")
+	src, err := loadFile("testdata/array_bom.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestFileSourceDiagnosticSettings(t *testing.T) {
 		signin.ServicePrincipal: {{"d-03", "2026-01-13T06:00:02Z", 0}},
 		signin.ManagedIdentity:  {{"d-04", "2026-01-13T06:00:03Z", 0}},
 	})
-	src, err := LoadFile("testdata/diagnostic.jsonl")
+	src, err := loadFile("testdata/diagnostic.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}

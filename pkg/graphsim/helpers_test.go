@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -255,4 +256,14 @@ func signInsURL(version string, opts ...string) string {
 		q.Set(opts[i], opts[i+1])
 	}
 	return "/" + version + "/auditLogs/signIns?" + q.Encode()
+}
+
+// loadFile is what `graphsim serve --file` does with a file, for tests.
+func loadFile(path string) (Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return FileSource(f)
 }

@@ -24,6 +24,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		if s.allowMethod(w, r, http.MethodPost) {
 			s.serveToken(w, r, segs[0])
 		}
+	case strings.EqualFold("/"+strings.Join(segs, "/"), ReplayPath):
+		if s.allowMethod(w, r, http.MethodGet) {
+			s.serveReplay(w, r)
+		}
 	case matchPath(segs, "_sim", "stats"):
 		if s.allowMethod(w, r, http.MethodGet) {
 			writeJSON(w, http.StatusOK, s.Stats())

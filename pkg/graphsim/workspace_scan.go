@@ -53,8 +53,8 @@ func (ws *workspace) eachRow(q *wsQuery, fn func(laRow) bool) error {
 // tenant for WorkspaceRetention.
 func (ws *workspace) hours(q *wsQuery) (time.Time, time.Time) {
 	lo, hi := q.now.Add(-WorkspaceRetention), q.now.Add(-ingestMin+time.Nanosecond)
-	if first, last, ok := Span(ws.src); ok {
-		lo, hi = first, minTime(hi, last.Add(time.Nanosecond))
+	if replay, ok := ReplayOf(ws.src); ok {
+		lo, hi = replay.First, minTime(hi, replay.Last.Add(time.Nanosecond))
 	}
 	lag := maxIngestLag + ws.late.LateBy
 	lo, hi = narrowCreated(lo, hi, q.plan.Created, 0, 0)

@@ -8,9 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -172,79 +169,18 @@ const (
 	fallbackDefault = 1 << 30
 )
 
-// DefaultLimit is a ceiling for a server that sets none: 25% of the memory
-// available to the process (its cgroup's limit when set and smaller than the
-// host's memory), at least 256 MiB; 1 GiB when neither can be read (not Linux).
-// A quarter, because the plugin is not alone: Grafana itself usually runs on
-// the same host or container, and the plugin's own sign-in cache (cacheSizeMB)
-// and the answers being encoded take their share beside the queries' work.
-func DefaultLimit() int64 { return defaultLimit(os.ReadFile) }
-
-func defaultLimit(read func(string) ([]byte, error)) int64 {
-	avail := memTotal(read)
-	if c := cgroupLimit(read); c > 0 && (avail <= 0 || c < avail) {
-		avail = c
-	}
-	if avail <= 0 {
+// DefaultLimit is a ceiling for a server that sets none: a quarter of the
+// process's memory limit when its operator set one (GOMEMLIMIT; 0 or less
+// for none), at least 256 MiB; else 1 GiB. A quarter, because the plugin is
+// not alone: Grafana itself usually runs on the same host or container, and
+// the plugin's own sign-in cache (cacheSizeMB) and the answers being encoded
+// take their share beside the queries' work. The host's and the cgroup's
+// memory are not read: that would mean reading /proc and /sys, and a plugin
+// may not read the server's files (Grafana's catalog rules); the server admin
+// sets query_memory_limit_mb on a host where 1 GiB is too much or too little.
+func DefaultLimit(operatorLimit int64) int64 {
+	if operatorLimit <= 0 {
 		return fallbackDefault
 	}
-	return max(avail/4, minDefault)
-}
-
-// cgroupLimit returns the memory limit of the process's cgroup (v2, then v1),
-// 0 when there is none. An unlimited v1 group reads as a huge number, which
-// the caller's "smaller than the host" check discards.
-func cgroupLimit(read func(string) ([]byte, error)) int64 {
-	paths := []string{"/sys/fs/cgroup/memory.max"}
-	if own := ownCgroup(read); own != "" && own != "/" {
-		// Without a cgroup namespace the root file is the host's; the
-		// process's own group is under its path.
-		paths = append([]string{"/sys/fs/cgroup" + own + "/memory.max"}, paths...)
-	}
-	paths = append(paths, "/sys/fs/cgroup/memory/memory.limit_in_bytes")
-	for _, p := range paths {
-		data, err := read(p)
-		if err != nil {
-			continue
-		}
-		s := strings.TrimSpace(string(data))
-		if s == "max" {
-			return 0
-		}
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
-			return n
-		}
-	}
-	return 0
-}
-
-// ownCgroup returns the process's cgroup v2 path ("0::/path" in /proc/self/cgroup).
-func ownCgroup(read func(string) ([]byte, error)) string {
-	data, err := read("/proc/self/cgroup")
-	if err != nil {
-		return ""
-	}
-	for line := range strings.Lines(string(data)) {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "0::"); ok {
-			return rest
-		}
-	}
-	return ""
-}
-
-// memTotal returns the host's physical memory from /proc/meminfo, 0 if unknown.
-func memTotal(read func(string) ([]byte, error)) int64 {
-	data, err := read("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(data)) {
-		fields := strings.Fields(line)
-		if len(fields) >= 2 && fields[0] == "MemTotal:" {
-			if kb, err := strconv.ParseInt(fields[1], 10, 64); err == nil {
-				return kb << 10
-			}
-		}
-	}
-	return 0
+	return max(operatorLimit/4, minDefault)
 }

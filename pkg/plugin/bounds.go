@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
@@ -24,15 +23,6 @@ var earliest = time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC)
 type span struct {
 	first, last time.Time
 	collapsed   map[signin.LogType]int
-}
-
-// fileSpan is the span of a replayed file, nil for the synthetic tenant.
-func fileSpan(src graphsim.Source) *span {
-	first, last, ok := graphsim.Span(src)
-	if !ok {
-		return nil
-	}
-	return &span{first: first, last: last, collapsed: graphsim.Collapsed(src)}
 }
 
 // collapsedNotices say, for the log types of a query, that the replayed file

@@ -3,11 +3,8 @@ package plugin
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -142,32 +139,6 @@ func TestEndpointPortsAreValidated(t *testing.T) {
 	refused(t, newInstance(t, `{"source":"graph","tenantId":"t","clientId":"c","graphEndpoint":"https://127.0.0.1:99999"}`, map[string]string{"clientSecret": "s"}), `port "99999"; want 1 to 65535`)
 	if d := time.Since(start); d > 2*time.Second {
 		t.Fatalf("took %s", d)
-	}
-}
-
-// TestReplayedReemissionsAreSaid: a replayed Log Analytics export that lists
-// a sign-in twice counts it once, and the answer and the health check say so.
-func TestReplayedReemissionsAreSaid(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv(envAllowedPaths, dir)
-	file := filepath.Join(dir, "export.csv")
-	csv := "Id,CreatedDateTime,TimeGenerated,Type,ResultType\n" +
-		"r-1,2026-01-13T07:00:01Z,2026-01-13T07:40:00Z,SigninLogs,50126\n" +
-		"r-1,2026-01-13T07:00:01Z,2026-01-13T07:02:00Z,SigninLogs,0\n" +
-		"r-2,2026-01-13T07:10:00Z,2026-01-13T07:12:00Z,SigninLogs,0\n"
-	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ds := demo(t, `{"source":"demo","demoFile":`+quote(file)+`}`)
-	if res := health(t, ds); !strings.Contains(res.Message, "lists 1 interactive sign-ins more than once") {
-		t.Fatalf("health %q; want the collapsed re-emission said", res.Message)
-	}
-	from := time.Date(2026, 1, 13, 0, 0, 0, 0, time.UTC)
-	res := ask(t, ds, from, from.Add(24*time.Hour), `{"format":"table","metric":"failures"}`)
-	v, _ := res.Frames[0].Fields[0].ConcreteAt(0)
-	notices := fmt.Sprint(res.Frames[0].Meta.Notices)
-	if v != 1.0 || !strings.Contains(notices, "counted once, in its latest version") {
-		t.Fatalf("%v failures, notices %s; want 1 (r-1's latest version failed) and a notice", v, notices)
 	}
 }
 

@@ -40,7 +40,7 @@ type Datasource struct {
 	store    *store.Store
 	engine   *query.Engine
 	demo     *graphsim.Server // nil unless source is demo
-	span     *span            // the times a replayed file holds; nil for other sources
+	span     *span            // what a replayed file holds (replay.go); nil for other sources
 	counters *counters
 	live     *liveSlots       // the live tails running (stream.go)
 	warm     *warmProgress    // loading the last warmDays at start (warm.go)
@@ -62,7 +62,7 @@ func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (
 	if err != nil {
 		return &brokenDatasource{err: err}, nil
 	}
-	ds, err := newDatasource(s, ServerFromEnv(ctx), is.UID)
+	ds, err := newDatasource(ctx, s, ServerFromEnv(ctx), is.UID)
 	if err != nil {
 		log.DefaultLogger.Error("SignInLens datasource could not start", "uid", is.UID, "error", err)
 		return &brokenDatasource{err: err}, nil
@@ -71,16 +71,18 @@ func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (
 }
 
 // newDatasource builds a datasource whose settings the server permits.
-func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
+func newDatasource(ctx context.Context, s Settings, srv Server, uid string) (*Datasource, error) {
 	ds := &Datasource{settings: s, counters: &counters{uid: uid}, live: newLiveSlots(s.MaxLiveStreams)}
 	ds.CallResourceHandler = httpadapter.New(ds.resources())
 	conn, demo := s, ""
-	if !s.kind().tenant() {
-		sim, demoConn, sp, err := startDemo(s)
+	if s.kind().tenant() {
+		ds.span = ds.askReplay(ctx, s)
+	} else {
+		sim, demoConn, err := startDemo(s)
 		if err != nil {
 			return nil, err
 		}
-		ds.demo, conn, ds.span, demo = sim, demoConn, sp, demoDescription(s, sp)
+		ds.demo, conn, demo = sim, demoConn, demoDescription(s)
 	}
 	scfg, err := ds.storeConfig(s, srv, uid)
 	if err != nil {
@@ -94,7 +96,9 @@ func newDatasource(s Settings, srv Server, uid string) (*Datasource, error) {
 	}
 	ds.src = src
 	ds.store = store.New(src, scfg)
-	ds.pushdown = newPushDown(s, src, scfg.L1Bytes, ds.store.SideCache(pushDownSpace))
+	if ds.span == nil { // a replay is small and clipped to its span: the store answers it
+		ds.pushdown = newPushDown(s, src, scfg.L1Bytes, ds.store.SideCache(pushDownSpace))
+	}
 	ds.reserved = int64(scfg.L1Bytes)
 	if ds.pushdown != nil {
 		ds.reserved += int64(pushDownCacheBytes(scfg.L1Bytes))
@@ -124,7 +128,7 @@ func (ds *Datasource) newSource(s, conn Settings, demo string, scfg store.Config
 		if err != nil {
 			return nil, scfg, err
 		}
-		cfg.Pacer = pace.New(requestBudget(s))
+		cfg.Pacer = pace.New(ds.requestBudget(s))
 		cfg.MaxAnswerBytes = int64(s.MaxAnswerMB) << 20
 		client, err := loganalytics.New(cfg)
 		if err != nil {
@@ -134,7 +138,7 @@ func (ds *Datasource) newSource(s, conn Settings, demo string, scfg store.Config
 	}
 	cfg := graphConfig(conn)
 	cfg.Observer = ds.counters
-	n, window := requestBudget(s)
+	n, window := ds.requestBudget(s)
 	cfg = ShareBudget(cfg, n, window)
 	client, err := graph.New(cfg)
 	if err != nil {

@@ -62,7 +62,7 @@ func TestSettingsDefaultsGolden(t *testing.T) {
 func effectiveDefaults(s Settings) map[string]any {
 	throttled := s
 	throttled.DemoThrottle = true // the demo's budget when throttled; unthrottled it has none
-	n, window := requestBudget(throttled)
+	n, window := (&Datasource{}).requestBudget(throttled)
 	lim := query.New(nil, query.WithLimits(s.Limits())).Limits()
 	d := map[string]any{
 		"cloud": s.Cloud, "authType": s.AuthType,
@@ -75,7 +75,7 @@ func effectiveDefaults(s Settings) map[string]any {
 		"maxRangeDays": s.MaxRangeDays, "maxAnswerMB": loganalytics.DefaultMaxAnswerBytes >> 20,
 	}
 	if !s.kind().tenant() { // the demo's own settings, and the source's default
-		d["source"], d["demoSeed"], d["demoSize"], d["demoApi"], d["demoFileMaxMB"] = s.Source, s.DemoSeed, s.DemoSize, s.DemoAPI, s.DemoFileMaxMB
+		d["source"], d["demoSeed"], d["demoSize"], d["demoApi"] = s.Source, s.DemoSeed, s.DemoSize, s.DemoAPI
 	}
 	return d
 }

@@ -25,13 +25,16 @@ const demoWorkspaceID = "00000000-0000-4000-8000-0000000de7a1"
 // startDemo starts the built-in simulator on loopback over TLS and returns the
 // settings that reach it: the demo goes through the same clients, auth and
 // paging code as a real tenant or workspace — there is no second code path.
-func startDemo(s Settings) (*graphsim.Server, Settings, *span, error) {
-	src, err := demoSource(s)
-	if err != nil {
-		return nil, Settings{}, nil, err
+func startDemo(s Settings) (*graphsim.Server, Settings, error) {
+	newTenant := synth.New
+	if s.DemoQuiet {
+		newTenant = synth.NewQuiet
 	}
-	sim, conn, err := serveDemo(s, src)
-	return sim, conn, fileSpan(src), err
+	tenant, err := newTenant(s.DemoSeed, s.DemoSize)
+	if err != nil {
+		return nil, Settings{}, fmt.Errorf("%w: %v", ErrSettings, err)
+	}
+	return serveDemo(s, graphsim.TenantSource(tenant))
 }
 
 // serveDemo serves src on loopback as a Graph tenant and a Log Analytics
@@ -59,26 +62,6 @@ func serveDemo(s Settings, src graphsim.Source) (*graphsim.Server, Settings, err
 	conn.GraphEndpoint, conn.AuthorityHost, conn.LogAnalyticsEndpoint = url, url, url
 	conn.WorkspaceID, conn.TLSCACert = demoWorkspaceID, string(sim.CACertPEM())
 	return sim, conn, nil
-}
-
-// demoSource is the replayed file when demoFile is set, else the synthetic tenant.
-func demoSource(s Settings) (graphsim.Source, error) {
-	if s.DemoFile != "" {
-		src, err := graphsim.LoadFileLimited(s.DemoFile, int64(s.DemoFileMaxMB)<<20)
-		if err != nil {
-			return nil, fmt.Errorf("%w: demoFile: %v (the datasource setting demoFileMaxMB bounds its size)", ErrSettings, err)
-		}
-		return src, nil
-	}
-	newTenant := synth.New
-	if s.DemoQuiet {
-		newTenant = synth.NewQuiet
-	}
-	tenant, err := newTenant(s.DemoSeed, s.DemoSize)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrSettings, err)
-	}
-	return graphsim.TenantSource(tenant), nil
 }
 
 func randomSecret() (string, error) {

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-
-	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
 // healthTimeout bounds Save & Test: an admin waiting a minute for a retry
@@ -27,6 +25,7 @@ func (ds *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthReq
 	if !ok {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: msg}, nil
 	}
+	msg += ds.span.describe()
 	if w := ds.allWarnings(); len(w) > 0 {
 		msg += " Note: " + strings.Join(w, "; ") + "."
 	}
@@ -39,23 +38,10 @@ func (ds *Datasource) allWarnings() []string {
 }
 
 // demoDescription is the health message of a demo datasource.
-func demoDescription(s Settings, sp *span) string {
-	msg := demoBase(s)
-	if sp != nil {
-		if n := sp.collapsedNotices(signin.LogTypes); len(n) > 0 {
-			msg += " Note: " + strings.Join(n, "; ") + "."
-		}
-	}
-	return msg
-}
-
-func demoBase(s Settings) string {
+func demoDescription(s Settings) string {
 	api := "Microsoft Graph"
 	if s.DemoAPI == APILogAnalytics {
 		api = "Log Analytics"
-	}
-	if s.DemoFile != "" {
-		return fmt.Sprintf("Demo tenant: replaying %s through the built-in %s simulator. No Azure account is used.", s.DemoFile, api)
 	}
 	return fmt.Sprintf("Demo tenant (seed %d, size %s): the built-in %s simulator answered. No Azure account is used.", s.DemoSeed, s.DemoSize, api)
 }

@@ -17,9 +17,10 @@ import (
 // datasource of this process: one process serves them all, and a query that
 // took it out of memory would take every dashboard and alert rule with it. The
 // server admin sets it with query_memory_limit_mb (GF_PLUGIN_QUERY_MEMORY_LIMIT_MB);
-// the default is a share of the host's memory (memguard.DefaultLimit).
+// the default is a share of the operator's GOMEMLIMIT, else 1 GiB
+// (memguard.DefaultLimit).
 var processGuard = sync.OnceValue(func() *memguard.Guard {
-	limit := memguard.DefaultLimit()
+	limit := memguard.DefaultLimit(operatorLimit())
 	if raw := strings.TrimSpace(os.Getenv(envQueryMemoryLimitMB)); raw != "" {
 		mb, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || mb < 16 {
@@ -63,17 +64,22 @@ func reserveCacheMemory(delta int64) {
 	applySoftLimit()
 }
 
-// operatorLimit reports whether the process started with a memory limit of
-// its own (GOMEMLIMIT, which Go reads at start): then it is the operator's,
-// and left alone. Read from the runtime, once, before the plugin sets one.
-var operatorLimit = sync.OnceValue(func() bool { return debug.SetMemoryLimit(-1) != math.MaxInt64 })
+// operatorLimit is the memory limit the process started with (GOMEMLIMIT,
+// which Go reads at start), 0 for none: it is the operator's, and left
+// alone. Read from the runtime, once, before the plugin sets one.
+var operatorLimit = sync.OnceValue(func() int64 {
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		return limit
+	}
+	return 0
+})
 
 // softLimitFor is the soft limit for the queries' ceiling and the caches.
 func softLimitFor(ceiling, caches int64) int64 { return max(2*ceiling, 512<<20) + max(caches, 0) }
 
 // applySoftLimit sets the limit; heapBudget is locked.
 func applySoftLimit() {
-	if operatorLimit() {
+	if operatorLimit() > 0 {
 		return
 	}
 	debug.SetMemoryLimit(softLimitFor(heapBudget.ceiling, heapBudget.caches))

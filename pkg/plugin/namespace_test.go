@@ -13,7 +13,7 @@ import (
 func TestNamespaceFollowsWhatIsFetched(t *testing.T) {
 	credential := []string{"cloud", "authorityHost", "tenantId", "clientId", "authType", "clientSecret", "clientCertificate"}
 	fetched := map[string][]string{
-		SourceDemo:         {"source", "demoApi", "demoSeed", "demoSize", "demoQuiet", "demoFile"},
+		SourceDemo:         {"source", "demoApi", "demoSeed", "demoSize", "demoQuiet"},
 		SourceGraph:        append([]string{"source", "graphEndpoint"}, credential...),
 		SourceLogAnalytics: append([]string{"source", "workspaceId", "logAnalyticsEndpoint"}, credential...),
 	}

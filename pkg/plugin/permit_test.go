@@ -65,41 +65,17 @@ func refused(t *testing.T, inst any, want string) {
 	}
 }
 
-// TestDemoFileNeedsTheServersPermission: without allowed_paths no file is
-// opened (a FIFO would block an open), and the health check names the
-// server setting; a file under an allowed directory replays; a link out of
-// it, a relative path, a device and a file past demoFileMaxMB are refused.
-func TestDemoFileNeedsTheServersPermission(t *testing.T) {
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "pipe.json")
+// TestDemoFileIsRefusedNamingItsReplacement: a demo datasource that still
+// names a demoFile (the plugin reads no file since Grafana's catalog rules)
+// is refused, not served the synthetic tenant in the export's place, and the
+// health check says what replaced it. Nothing is opened: a FIFO would block.
+func TestDemoFileIsRefusedNamingItsReplacement(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "pipe.json")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	refused(t, newInstance(t, `{"source":"demo","demoFile":`+quote(fifo)+`}`, nil), "allowed_paths in [plugin.signinlens-entra-datasource] (GF_PLUGIN_ALLOWED_PATHS)")
-
-	t.Setenv(envAllowedPaths, dir)
-	refused(t, newInstance(t, `{"source":"demo","demoFile":`+quote(fifo)+`}`, nil), "not a regular file")
-	refused(t, newInstance(t, `{"source":"demo","demoFile":"signins.json"}`, nil), "must be an absolute path")
-	link := filepath.Join(dir, "passwd.json")
-	if err := os.Symlink("/etc/passwd", link); err != nil {
-		t.Fatal(err)
-	}
-	refused(t, newInstance(t, `{"source":"demo","demoFile":`+quote(link)+`}`, nil), "is not under a directory the server allows")
-
-	big := filepath.Join(dir, "big.json")
-	if err := os.WriteFile(big, []byte(`[`+strings.Repeat(" ", 2<<20)+`]`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	refused(t, newInstance(t, `{"source":"demo","demoFileMaxMB":1,"demoFile":`+quote(big)+`}`, nil), "demoFileMaxMB")
-
-	good := filepath.Join(dir, "one.json")
-	one := `{"value":[{"id":"a","createdDateTime":"2026-03-02T10:00:00Z","signInEventTypes":["interactiveUser"],"status":{"errorCode":0}}]}`
-	if err := os.WriteFile(good, []byte(one), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if res := health(t, newInstance(t, `{"source":"demo","demoFile":`+quote(good)+`}`, nil)); res.Status != backend.HealthStatusOk {
-		t.Fatalf("an allowed file: %q", res.Message)
-	}
+	refused(t, newInstance(t, `{"source":"demo","demoFile":`+quote(fifo)+`}`, nil), "demoFile is no longer read")
+	refused(t, newInstance(t, `{"source":"demo","demoFile":"/dev/zero"}`, nil), "graphsim serve --tls --file")
 }
 
 // TestCacheDirIsNoLongerUsed: a datasource that still names a cacheDir (the

@@ -3,7 +3,6 @@ package plugin
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -25,9 +24,6 @@ import (
 // (managed identity also in the environment, the one GFAZPL_ variable the
 // catalog's rules let a plugin read there).
 type Server struct {
-	// AllowedPaths are the directories under which demoFile may lie
-	// (allowed_paths, comma-separated). Empty: no datasource may name a path.
-	AllowedPaths []string
 	// AllowCustomEndpoints lets a datasource override the Graph, Log Analytics
 	// and authority hosts with others than the three clouds' own
 	// (allow_custom_endpoints = true).
@@ -48,7 +44,6 @@ type Server struct {
 
 // Environment variables of the server's settings.
 const (
-	envAllowedPaths         = "GF_PLUGIN_ALLOWED_PATHS"
 	envAllowCustomEndpoints = "GF_PLUGIN_ALLOW_CUSTOM_ENDPOINTS"
 	envCacheSecret          = "GF_PLUGIN_CACHE_SECRET"
 	envMemcachedAddresses   = "GF_PLUGIN_MEMCACHED_ADDRESSES"
@@ -60,7 +55,6 @@ const (
 // The grafana.ini names of the server's settings, for messages.
 const (
 	pluginSection         = "[plugin." + PluginID + "]"
-	iniAllowedPaths       = "allowed_paths in " + pluginSection + " (" + envAllowedPaths + ")"
 	iniCustomEndpoints    = "allow_custom_endpoints = true in " + pluginSection + " (" + envAllowCustomEndpoints + ")"
 	iniCacheSecret        = "cache_secret in " + pluginSection + " (" + envCacheSecret + ")"
 	iniMemcachedAddresses = "memcached_addresses in " + pluginSection + " (" + envMemcachedAddresses + ")"
@@ -73,7 +67,6 @@ const (
 // forwards it.
 func ServerFromEnv(ctx context.Context) Server {
 	srv := Server{
-		AllowedPaths:         splitPaths(os.Getenv(envAllowedPaths)),
 		AllowCustomEndpoints: isTrue(os.Getenv(envAllowCustomEndpoints)),
 		CacheSecret:          os.Getenv(envCacheSecret),
 		MemcachedAddresses:   strings.TrimSpace(os.Getenv(envMemcachedAddresses)),
@@ -84,19 +77,6 @@ func ServerFromEnv(ctx context.Context) Server {
 		srv.WorkloadIdentity = srv.WorkloadIdentity || isTrue(cfg.Get(envWorkloadIdentity))
 	}
 	return srv
-}
-
-// splitPaths reads allowed_paths: absolute directories separated by commas
-// (or the OS path-list separator). Relative entries are ignored: they would
-// depend on Grafana's working directory.
-func splitPaths(raw string) []string {
-	var out []string
-	for _, p := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == os.PathListSeparator }) {
-		if p = strings.TrimSpace(p); filepath.IsAbs(p) {
-			out = append(out, filepath.Clean(p))
-		}
-	}
-	return out
 }
 
 func isTrue(s string) bool {

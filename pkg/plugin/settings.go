@@ -52,13 +52,12 @@ type Settings struct {
 	MaxAnswerMB int `json:"maxAnswerMB"`
 
 	// Demo source.
-	DemoSeed      int64  `json:"demoSeed"`
-	DemoSize      string `json:"demoSize"`
-	DemoFile      string `json:"demoFile"` // an absolute path under the server's allowed_paths
-	DemoFileMaxMB int    `json:"demoFileMaxMB"`
-	DemoThrottle  bool   `json:"demoThrottle"`
-	DemoQuiet     bool   `json:"demoQuiet"` // the synthetic tenant without its injected attacks
-	DemoAPI       string `json:"demoApi"`   // the API the demo tenant speaks: graph (default) or logAnalytics
+	DemoSeed     int64  `json:"demoSeed"`
+	DemoSize     string `json:"demoSize"`
+	DemoFile     string `json:"demoFile"` // no longer read: refused, naming its replacement (demoFileRemoved)
+	DemoThrottle bool   `json:"demoThrottle"`
+	DemoQuiet    bool   `json:"demoQuiet"` // the synthetic tenant without its injected attacks
+	DemoAPI      string `json:"demoApi"`   // the API the demo tenant speaks: graph (default) or logAnalytics
 
 	// RetentionDays is how far back the source keeps sign-ins: Graph 30 days
 	// with Entra ID P1/P2 (older ranges are refused); a workspace what its
@@ -126,9 +125,6 @@ const (
 	// DefaultMaxRangeDays is a quarter: Graph keeps 30 days, and a longer
 	// range of the synthetic demo tenant is minutes of generating.
 	DefaultMaxRangeDays = 92
-	// DefaultDemoFileMaxMB bounds a replayed export, which is decoded whole
-	// into memory (a few times its size).
-	DefaultDemoFileMaxMB = 256
 )
 
 // Limits are the datasource's bounds of one query.
@@ -157,7 +153,7 @@ const DefaultWarmDays = 7
 // LoadSettings reads an instance's settings, fills defaults and validates them.
 func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
 	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret",
-		DemoFileMaxMB: DefaultDemoFileMaxMB, MaxRangeDays: DefaultMaxRangeDays, FreshnessMinutes: -1, RetentionDays: -1,
+		MaxRangeDays: DefaultMaxRangeDays, FreshnessMinutes: -1, RetentionDays: -1,
 		RefreshSeconds: DefaultRefreshSeconds, MaxLiveStreams: DefaultMaxLiveStreams, WarmDays: DefaultWarmDays}
 	if len(is.JSONData) > 0 {
 		if err := json.Unmarshal(is.JSONData, &s); err != nil {
@@ -223,7 +219,6 @@ func (s Settings) Validate() error {
 		{"maxRegexSize", s.MaxRegexSize, 0, 10_000_000},
 		{"maxRangeDays", s.MaxRangeDays, 1, 3660},
 		{"maxAnswerMB", s.MaxAnswerMB, 0, 1024},
-		{"demoFileMaxMB", s.DemoFileMaxMB, 1, 64 << 10},
 	} {
 		if r.v < r.min || r.v > r.max {
 			return fmt.Errorf("%w: %s %d; want %d to %d", ErrSettings, r.name, r.v, r.min, r.max)

@@ -32,6 +32,9 @@ type sourceKind interface {
 	old() oldRanges
 	// pushDown is the pushDown setting's default.
 	pushDown() string
+	// endpoint is the custom endpoint the sign-ins are read from, "" for the
+	// cloud's own: a custom one may replay a file (replay.go).
+	endpoint(s Settings) string
 	// tenant says the sign-ins are a real tenant's: they are in the Azure
 	// portal, the server's permissions apply, the credential has a secret.
 	tenant() bool
@@ -104,12 +107,17 @@ func (demoKind) validate(s Settings) error {
 	if s.DemoAPI != APIGraph && s.DemoAPI != APILogAnalytics {
 		return fmt.Errorf("%w: demoApi %s; want %q or %q", ErrSettings, clip.Quote(s.DemoAPI), APIGraph, APILogAnalytics)
 	}
+	if s.DemoFile != "" {
+		// Refused rather than ignored: the synthetic tenant in its place
+		// would pass for the export.
+		return fmt.Errorf("%w: %s", ErrSettings, demoFileRemoved)
+	}
 	return nil
 }
 
 func (demoKind) identity(s Settings) []string {
 	return []string{"demoApi=" + s.DemoAPI, fmt.Sprint("demoSeed=", s.DemoSeed), "demoSize=" + s.DemoSize,
-		fmt.Sprint("demoQuiet=", s.DemoQuiet), "demoFile=" + s.DemoFile}
+		fmt.Sprint("demoQuiet=", s.DemoQuiet)}
 }
 
 func (demoKind) readsLogAnalytics(s Settings) bool { return s.DemoAPI == APILogAnalytics }
@@ -128,8 +136,9 @@ func (k demoKind) budget(s Settings) (int, time.Duration) {
 func (demoKind) old() oldRanges { return keepOld }
 
 // pushDown: never, so that the demo's two APIs answer alike from the cache.
-func (demoKind) pushDown() string { return PushDownNever }
-func (demoKind) tenant() bool     { return false }
+func (demoKind) pushDown() string         { return PushDownNever }
+func (demoKind) tenant() bool             { return false }
+func (demoKind) endpoint(Settings) string { return "" }
 
 // graphKind is Microsoft Graph.
 type graphKind struct{}
@@ -148,9 +157,10 @@ func (graphKind) readsLogAnalytics(Settings) bool { return false }
 func (graphKind) budget(s Settings) (int, time.Duration) {
 	return throttled(s, graphBudgetRequests, graphBudgetWindow)
 }
-func (graphKind) old() oldRanges   { return refuseOld }
-func (graphKind) pushDown() string { return PushDownNever }
-func (graphKind) tenant() bool     { return true }
+func (graphKind) old() oldRanges             { return refuseOld }
+func (graphKind) pushDown() string           { return PushDownNever }
+func (graphKind) tenant() bool               { return true }
+func (graphKind) endpoint(s Settings) string { return s.GraphEndpoint }
 
 // workspaceKind is a Log Analytics workspace.
 type workspaceKind struct{}
@@ -176,6 +186,7 @@ func (workspaceKind) readsLogAnalytics(Settings) bool { return true }
 func (workspaceKind) budget(Settings) (int, time.Duration) {
 	return logAnalyticsRequests, logAnalyticsWindow
 }
-func (workspaceKind) old() oldRanges   { return clipOld }
-func (workspaceKind) pushDown() string { return PushDownAuto }
-func (workspaceKind) tenant() bool     { return true }
+func (workspaceKind) old() oldRanges             { return clipOld }
+func (workspaceKind) pushDown() string           { return PushDownAuto }
+func (workspaceKind) tenant() bool               { return true }
+func (workspaceKind) endpoint(s Settings) string { return s.LogAnalyticsEndpoint }

@@ -31,8 +31,8 @@ const (
 // loses at most a day of progress.
 const maxRunWindows = 24
 
-// demoFileRunWindows is the run length for a replayed file: a year of hours.
-const demoFileRunWindows = 24 * 366
+// replayRunWindows is the run length for a replayed file: a year of hours.
+const replayRunWindows = 24 * 366
 
 // storeConfig turns settings into the store's configuration. It turns
 // memcached off, with a warning, when no secret keys its values, and says
@@ -59,10 +59,10 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 				iniCacheSecret+", the same on every replica, or the datasource's secure cacheSecret")
 		}
 	}
-	if s.DemoFile != "" && !s.kind().tenant() {
+	if ds.span != nil {
 		// A replayed export is small and may span years: a query over all of it
 		// should be a handful of requests, not one per day.
-		cfg.MaxRun = demoFileRunWindows
+		cfg.MaxRun = replayRunWindows
 	}
 	return cfg, nil
 }
@@ -71,7 +71,14 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 // every panel, alert rule, live tail and warming of it share. Graph's is 5 per
 // 10 s (throttleRequests, throttleWindowSeconds); a workspace's 200 per 30 s;
 // the demo has none unless demoThrottle.
-func requestBudget(s Settings) (int, time.Duration) { return s.kind().budget(s) }
+// A replay (replay.go) is a simulator of the admin's own, with no budget of
+// Graph's unless the throttle settings set one.
+func (ds *Datasource) requestBudget(s Settings) (int, time.Duration) {
+	if ds.span != nil && s.ThrottleRequests == 0 {
+		return unthrottled, graphBudgetWindow
+	}
+	return s.kind().budget(s)
+}
 
 // throttled is a budget of n requests per window, each replaced by its
 // throttle setting when that is set.

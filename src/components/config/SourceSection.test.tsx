@@ -20,8 +20,7 @@ describe('SourceSection', () => {
     expect(screen.getByText(/both show the same tenant/)).toBeInTheDocument();
     expect(screen.getByLabelText(startsWith('Seed'))).toHaveAttribute('placeholder', '1');
     expect(screen.getByRole('radio', { name: 'Medium' })).toBeChecked();
-    expect(screen.getByLabelText(startsWith('Largest replay file (MB)'))).toHaveAttribute('placeholder', '256');
-    expect(screen.getByLabelText(startsWith('Replay file'))).toHaveAccessibleName(/allowed_paths/);
+    expect(screen.queryByText(/Replay files are no longer read/)).not.toBeInTheDocument();
   });
 
   it('writes the demo options into jsonData', async () => {
@@ -29,15 +28,11 @@ describe('SourceSection', () => {
     await user.click(radio('Demo API', 'Log Analytics workspace'));
     await user.type(screen.getByLabelText(startsWith('Seed')), '42');
     await user.click(screen.getByRole('radio', { name: 'Large' }));
-    await user.type(screen.getByLabelText(startsWith('Replay file')), '/data/sign-ins 2026.json');
-    await user.type(screen.getByLabelText(startsWith('Largest replay file (MB)')), '1024');
     await user.click(screen.getByLabelText(startsWith('Simulate throttling')));
     expect(latest().jsonData).toEqual({
       demoApi: 'logAnalytics',
       demoSeed: 42,
       demoSize: 'large',
-      demoFile: '/data/sign-ins 2026.json',
-      demoFileMaxMB: 1024,
       demoThrottle: true,
     });
   });
@@ -85,13 +80,20 @@ describe('SourceSection', () => {
       source: 'demo',
       demoApi: 'logAnalytics',
       demoSize: 'small',
-      demoFile: '/x.json',
       demoThrottle: true,
     });
     expect(radio('Demo API', 'Log Analytics workspace')).toBeChecked();
     expect(screen.getByRole('radio', { name: 'Small' })).toBeChecked();
-    expect(screen.getByLabelText(startsWith('Replay file'))).toHaveValue('/x.json');
     expect(screen.getByLabelText(startsWith('Simulate throttling'))).toBeChecked();
+  });
+
+  it('says what replaced a saved replay file, and forgets it on request', async () => {
+    const { user, latest } = renderConfig(SourceSection, { source: 'demo', demoFile: '/var/lib/grafana/x.json' });
+    const alert = screen.getByRole('alert', { name: 'Replay files are no longer read by the plugin' });
+    expect(alert).toHaveTextContent('/var/lib/grafana/x.json');
+    expect(alert).toHaveTextContent('graphsim serve --tls --file <export>');
+    await user.click(within(alert).getByRole('button', { name: 'Forget the replay file' }));
+    expect(latest().jsonData.demoFile).toBeUndefined();
   });
 
   it('renders a saved workspace ID, spaces and all', () => {

@@ -1,6 +1,6 @@
 import React, { useId } from 'react';
 import { ConfigSection } from '@grafana/plugin-ui';
-import { Combobox, Field, RadioButtonGroup, Switch } from '@grafana/ui';
+import { Alert, Button, Combobox, Field, RadioButtonGroup, Switch } from '@grafana/ui';
 
 import {
   DemoApi,
@@ -13,7 +13,7 @@ import {
   readsLogAnalytics,
   settingsDefaults,
 } from '../../types';
-import { ConfigProps, GUID_PLACEHOLDER, IniSetting, NumberSetting, TextSetting, isGuid, setJsonData } from './fields';
+import { ConfigProps, GUID_PLACEHOLDER, NumberSetting, TextSetting, isGuid, setJsonData } from './fields';
 
 const SOURCES: Array<Option<Source>> = [
   { value: 'demo', label: 'Demo tenant', description: 'A simulated tenant built in: no Azure account needed' },
@@ -148,25 +148,7 @@ function DemoOptions(props: ConfigProps) {
           onChange={(v) => setJsonData(props, 'demoSize', v)}
         />
       </Field>
-      <TextSetting
-        props={props}
-        name="demoFile"
-        label="Replay file"
-        description={
-          <>
-            Optional: absolute path on the Grafana server to a sign-in export (Graph JSON) to serve instead of synthetic
-            data. It must be under a directory the server admin allowed with <IniSetting setting="allowed_paths" />.
-          </>
-        }
-        placeholder="/var/lib/grafana/signins.json"
-      />
-      <NumberSetting
-        props={props}
-        name="demoFileMaxMB"
-        label="Largest replay file (MB)"
-        description="A larger replay file is refused with an error naming demoFileMaxMB"
-        placeholder={String(SETTINGS_DEFAULTS.demoFileMaxMB)}
-      />
+      {jsonData.demoFile && <ReplayFileRemoved {...props} />}
       <Field
         label="Simulate throttling"
         description="Answer like the API under load (429 with Retry-After), to see how dashboards cope"
@@ -178,5 +160,22 @@ function DemoOptions(props: ConfigProps) {
         />
       </Field>
     </>
+  );
+}
+
+/**
+ * The plugin reads no file of the server's (Grafana's catalog rules): a saved
+ * demoFile is refused by the backend, and this says what replaced it.
+ */
+function ReplayFileRemoved(props: ConfigProps) {
+  return (
+    <Alert severity="warning" title="Replay files are no longer read by the plugin">
+      This data source still names the replay file {props.options.jsonData.demoFile}, so it does not start. Serve the
+      export with <code>graphsim serve --tls --file &lt;export&gt;</code> and read it through a Microsoft Graph data
+      source pointed at the address it prints (README, &ldquo;Replaying an export&rdquo;).{' '}
+      <Button size="sm" variant="secondary" onClick={() => setJsonData(props, 'demoFile', undefined)}>
+        Forget the replay file
+      </Button>
+    </Alert>
   );
 }

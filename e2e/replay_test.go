@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -35,9 +38,11 @@ func logTypeOf(r fileSignIn) string {
 	return "interactive"
 }
 
-// TestDemoFileHourlyCounts replays a bare JSON array with a UTF-8 BOM and compares
-// the plugin's hourly counts with a count done here over the same file.
-func TestDemoFileHourlyCounts(t *testing.T) {
+// TestReplayedExportHourlyCounts replays a bare JSON array with a UTF-8 BOM as
+// a user does — `graphsim serve --tls --file`, a Graph datasource pointed at
+// it — and compares the plugin's hourly counts, over a range long past
+// Graph's retention, with a count done here over the same file.
+func TestReplayedExportHourlyCounts(t *testing.T) {
 	path, err := filepath.Abs("testdata/export-bom.json")
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +70,8 @@ func TestDemoFileHourlyCounts(t *testing.T) {
 	}
 
 	h := launch(t)
-	ds := plugintest.Datasource{UID: "file", JSONData: map[string]any{"source": "demo", "demoFile": path}}
+	base, caPEM := serveFile(t, path)
+	ds := graphDatasource("file", base, caPEM, "replay-app", map[string]string{"clientSecret": "any"})
 	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	to := from.Add(24 * time.Hour)
 	for _, lt := range logTypes {
@@ -82,6 +88,37 @@ func TestDemoFileHourlyCounts(t *testing.T) {
 		checkHourly(t, lt+"/count", resp.Responses["count"], want[lt], from, to)
 		checkHourly(t, lt+"/failures", resp.Responses["failures"], wantFailures[lt], from, to)
 	}
+}
+
+// serveFile runs `graphsim serve --tls --file path` as a user would and
+// returns its URL and CA certificate.
+func serveFile(t *testing.T, path string) (string, []byte) {
+	t.Helper()
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	cmd := exec.Command(graphsimBin, "serve", "--tls", "--ca-file", caFile, "--file", path)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = testLog(t)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		t.Fatalf("graphsim serve printed no URL: %v", lines.Err())
+	}
+	base := lines.Text()
+	if !lines.Scan() || lines.Text() != caFile {
+		t.Fatalf("graphsim serve did not print its CA file: %q", lines.Text())
+	}
+	go io.Copy(io.Discard, stdout)
+	caPEM, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base, caPEM
 }
 
 func add(m map[string]map[int64]float64, lt string, hour int64) {
