@@ -43,5 +43,5 @@ func (a *appendOnly[T]) add(v T) uint32 {
 	}
 	(*a.dir.Load())[i>>chunkBits][i&(chunkLen-1)] = v
 	a.n++
-	return uint32(i)
+	return uint32(i) // #nosec G115 -- i < n, the count of values held, which the caller keeps below 2^32 (profile codes are uint32)
 }

@@ -82,7 +82,7 @@ func (b *Block) localProfiles() ([]signin.Event, []uint32) {
 	for i, id := range b.Profile.appendTo(nil) {
 		l, ok := local[id]
 		if !ok {
-			l = uint32(len(profiles))
+			l = uint32(len(profiles)) // #nosec G115 -- a block holds at most a window of sign-ins, far fewer than 2^32 profiles
 			local[id] = l
 			profiles = append(profiles, *b.Profiles.At(id))
 		}
@@ -105,7 +105,7 @@ func appendTimes(dst []byte, times []int64) []byte {
 	}
 	unit := uint64(0)
 	for _, t := range times[1:] {
-		unit = gcd(unit, uint64(t-times[0]))
+		unit = gcd(unit, uint64(t-times[0])) // #nosec G115 -- Encode refuses unsorted times, so t-times[0] >= 0
 	}
 	if unit == 0 {
 		unit = 1
@@ -113,7 +113,7 @@ func appendTimes(dst []byte, times []int64) []byte {
 	dst = binary.AppendVarint(dst, times[0])
 	dst = binary.AppendUvarint(dst, unit)
 	for i := 1; i < len(times); i++ {
-		dst = binary.AppendUvarint(dst, uint64(times[i]-times[i-1])/unit)
+		dst = binary.AppendUvarint(dst, uint64(times[i]-times[i-1])/unit) // #nosec G115 -- Encode refuses unsorted times, so the delta is >= 0
 	}
 	return dst
 }

@@ -111,21 +111,21 @@ func (r *reader) string() string { return string(r.bytes(r.uvarint())) }
 // least each item costs, so a damaged length cannot make decoding allocate gigabytes.
 func (r *reader) count(minBytes int) int {
 	n := r.uvarint()
-	if n > uint64(len(r.buf)/minBytes) {
+	if n > uint64(len(r.buf)/minBytes) { // #nosec G115 -- len(r.buf)/minBytes is a non-negative int
 		r.fail("count %d exceeds what %d bytes can hold", n, len(r.buf))
 		return 0
 	}
-	return int(n)
+	return int(n) // #nosec G115 -- n <= len(r.buf), checked just above
 }
 
 // index reads a dictionary index and checks it against the dictionary's size.
 func (r *reader) index(size int) uint32 {
 	j := r.uvarint()
-	if j >= uint64(size) {
+	if j >= uint64(size) { // #nosec G115 -- size is a dictionary length, non-negative
 		r.fail("index %d out of %d", j, size)
 		return 0
 	}
-	return uint32(j)
+	return uint32(j) // #nosec G115 -- j < size <= 2^32, checked just above
 }
 
 // block reads a block with its profiles apart: Profile holds indexes into them.
@@ -173,11 +173,11 @@ func (r *reader) times(start, end int64) []int64 {
 	times = append(times, t)
 	for i := 1; i < n && r.err == nil; i++ {
 		d := r.uvarint()
-		if d > uint64(end-1-t)/unit {
+		if d > uint64(end-1-t)/unit { // #nosec G115 -- t < end, checked for every time read, so end-1-t >= 0
 			r.fail("time %d steps past the window end", i)
 			break
 		}
-		t += int64(d * unit)
+		t += int64(d * unit) // #nosec G115 -- d*unit <= end-1-t, checked just above: no overflow, no wrap
 		times = append(times, t)
 	}
 	return times
@@ -190,7 +190,7 @@ func (r *reader) ids(n int) IDs {
 	}
 	switch mode {
 	case idsUUID:
-		raw := r.bytes(uint64(n) * 16)
+		raw := r.bytes(uint64(n) * 16) // #nosec G115 -- n <= len(r.buf) (count), so n*16 fits
 		if raw == nil {
 			return IDs{}
 		}

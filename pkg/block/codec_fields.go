@@ -23,7 +23,15 @@ func numField(f func(e *signin.Event) *float64) *profileField { return &profileF
 func triField(f func(e *signin.Event) *signin.Tristate) *profileField {
 	return &profileField{
 		get: func(e *signin.Event) uint64 { return uint64(*f(e)) },
-		set: func(e *signin.Event, v uint64) bool { *f(e) = signin.Tristate(v); return v <= uint64(signin.True) },
+		set: func(e *signin.Event, v uint64) bool {
+			// Read from the cache: a value past True is damage, refused
+			// before it is narrowed.
+			if v > uint64(signin.True) {
+				return false
+			}
+			*f(e) = signin.Tristate(v)
+			return true
+		},
 	}
 }
 
@@ -137,5 +145,5 @@ func (f *profileField) copy(dst, src *signin.Event) {
 	}
 }
 
-func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
+func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) } // #nosec G115 -- zigzag encoding: the bit pattern is the point
 func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }

@@ -172,7 +172,7 @@ func (r *reader) group(g []*profileField, ps []signin.Event, strs [][]string, nu
 
 // inRange reports whether v indexes a dictionary of size entries and fails the read if not.
 func (r *reader) inRange(v uint64, size int) bool {
-	if v < uint64(size) {
+	if v < uint64(size) { // #nosec G115 -- size is a dictionary length, non-negative
 		return true
 	}
 	r.fail("index %d out of %d", v, size)
@@ -189,7 +189,7 @@ func (r *reader) profileIndexes(n, profiles int) []uint32 {
 			v = next + 1
 			next++
 		}
-		if v > uint64(profiles) {
+		if v > uint64(profiles) { // #nosec G115 -- profiles is a slice length, non-negative
 			r.fail("profile index %d out of %d", v-1, profiles)
 			break
 		}

@@ -50,11 +50,11 @@ func (t *Profiles) Column(name string, value func(*signin.Event) string) *Column
 	}
 	var e signin.Event
 	for p := len(next.Codes); p < n; p++ {
-		t.Load(uint32(p), &e)
+		t.Load(uint32(p), &e) // #nosec G115 -- p < the table's profiles, fewer than 2^32 (codes are uint32)
 		v := value(&e)
 		code, ok := cb.index[v]
 		if !ok {
-			code = uint32(len(next.Values))
+			code = uint32(len(next.Values)) // #nosec G115 -- a column has at most one value per profile, fewer than 2^32
 			cb.index[v] = code
 			next.Values = append(next.Values, v)
 		}

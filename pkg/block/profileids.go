@@ -18,7 +18,7 @@ func newProfileIDs(ids []uint32) ProfileIDs {
 	}
 	narrow := make([]uint16, len(ids))
 	for i, id := range ids {
-		narrow[i] = uint16(id)
+		narrow[i] = uint16(id) // #nosec G115 -- every id is <= 0xffff, checked in the loop above
 	}
 	return ProfileIDs{narrow: narrow}
 }

@@ -117,7 +117,7 @@ func (t *Profiles) Load(id uint32, dst *signin.Event) {
 	*dst = signin.Event{}
 	row := t.rows.at(id)
 	for g, fields := range profileGroups {
-		base := row[g] * uint32(len(fields))
+		base := row[g] * uint32(len(fields)) // #nosec G115 -- a group has a handful of fields
 		for k, f := range fields {
 			c := t.groups[g].codes.at(base + uint32(k))
 			switch {
@@ -240,10 +240,10 @@ func (t *Profiles) reindex() {
 	t.sealed = false
 	for i := range t.dicts {
 		d := &t.dicts[i]
-		for c := range uint32(d.strs.n) {
+		for c := range uint32(d.strs.n) { // #nosec G115 -- a dictionary holds fewer than 2^32 values (its codes are uint32)
 			d.strIndex[d.strs.at(c)] = c
 		}
-		for c := range uint32(d.nums.n) {
+		for c := range uint32(d.nums.n) { // #nosec G115 -- a dictionary holds fewer than 2^32 values (its codes are uint32)
 			d.numIndex[math.Float64bits(d.nums.at(c))] = c
 		}
 		t.indexed((d.strs.n + d.nums.n) * mapEntryBytes)
@@ -251,7 +251,7 @@ func (t *Profiles) reindex() {
 	var key []byte
 	for g, fields := range profileGroups {
 		d := &t.groups[g]
-		w := uint32(len(fields))
+		w := uint32(len(fields)) // #nosec G115 -- a group has a handful of fields
 		for j := range d.n {
 			key = key[:0]
 			for k := range w {
@@ -297,7 +297,7 @@ func (t *Profiles) code(f *profileField, e *signin.Event) uint32 {
 		}
 		return c
 	}
-	return uint32(f.get(e)) // small integers; an error code's zigzag fits 32 bits
+	return uint32(f.get(e)) // #nosec G115 -- small integers; an error code's zigzag fits 32 bits
 }
 
 // tuple returns the index in group g of the tuple whose codes key holds,
@@ -310,7 +310,7 @@ func (t *Profiles) tuple(g int, key []byte) uint32 {
 	j := d.n
 	for r := bytes.NewReader(key); r.Len() > 0; {
 		c, _ := binary.ReadUvarint(r)
-		d.codes.add(uint32(c))
+		d.codes.add(uint32(c)) // #nosec G115 -- the key is built here from uint32 codes (tupleKey), never read from outside
 		t.size.Add(4)
 	}
 	d.index[string(key)] = j

@@ -33,22 +33,22 @@ func newTimes(times []int64) Times {
 	base := times[0]
 	var unit uint64
 	for _, t := range times[1:] {
-		unit = gcd(unit, uint64(t-base))
+		unit = gcd(unit, uint64(t-base)) // #nosec G115 -- times are sorted (checked below before use), so t-base >= 0; unsorted ones take the wide form
 	}
 	if unit == 0 {
 		unit = 1
 	}
-	if !slices.IsSorted(times) || uint64(times[len(times)-1]-base)/unit>>32 > maxSteps {
+	if !slices.IsSorted(times) || uint64(times[len(times)-1]-base)/unit>>32 > maxSteps { // #nosec G115 -- the last time is the largest of sorted times, so the difference is >= 0
 		// Out of order, the ticks would wrap; Encode refuses such a block.
 		return Times{wide: append([]int64(nil), times...)}
 	}
 	ts := Times{base: base, unit: int64(unit), ticks: make([]uint32, len(times))}
 	for i, t := range times {
-		v := uint64(t-base) / unit
+		v := uint64(t-base) / unit // #nosec G115 -- times are sorted here (checked above), so t-base >= 0
 		for uint64(len(ts.steps)) < v>>32 {
 			ts.steps = append(ts.steps, int32(i))
 		}
-		ts.ticks[i] = uint32(v)
+		ts.ticks[i] = uint32(v) // #nosec G115 -- the low 32 bits: steps hold the high part
 	}
 	return ts
 }
@@ -69,7 +69,7 @@ func (t *Times) At(i int) int64 {
 	v := int64(t.ticks[i])
 	if len(t.steps) > 0 {
 		// The steps at or before i: a handful in an hour, hundreds in a day.
-		k, _ := slices.BinarySearch(t.steps, int32(i)+1)
+		k, _ := slices.BinarySearch(t.steps, int32(i)+1) // #nosec G115 -- i < the block's length, under 2^31 (ticks are indexed by int32 steps)
 		v += int64(k) << 32
 	}
 	return t.base + v*t.unit

@@ -47,7 +47,7 @@ type Error = azure.Error
 // Services named in errors.
 const (
 	serviceGraph = "microsoft graph"
-	serviceToken = "entra id token request"
+	serviceToken = "entra id token request" // #nosec G101 -- a label in messages, not a secret
 )
 
 // newError is an *Error of Graph's (or the token endpoint's, when auth),

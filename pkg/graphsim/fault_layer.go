@@ -37,7 +37,7 @@ type ruleState struct {
 func newFaultState(f Faults) *faultState {
 	st := &faultState{dups: newDupStore()}
 	for _, r := range f.Rules {
-		st.rules = append(st.rules, ruleState{FaultRule: r, rng: rand.New(rand.NewPCG(uint64(r.Seed), 0x5eed))})
+		st.rules = append(st.rules, ruleState{FaultRule: r, rng: rand.New(rand.NewPCG(uint64(r.Seed), 0x5eed))}) // #nosec G115 G404 -- faults replay by seed: a seed's bit pattern, reproducible on purpose, not a secret
 	}
 	return st
 }

@@ -8,7 +8,7 @@ import (
 
 // jwtBearerAssertion is the client_assertion_type of certificate and
 // workload-identity credentials.
-const jwtBearerAssertion = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+const jwtBearerAssertion = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" // #nosec G101 -- a standard OAuth URN, not a secret
 
 // tokenRequest is the form of a client-credentials token request.
 type tokenRequest struct {

@@ -45,7 +45,7 @@ type Server struct {
 // Environment variables of the server's settings.
 const (
 	envAllowCustomEndpoints = "GF_PLUGIN_ALLOW_CUSTOM_ENDPOINTS"
-	envCacheSecret          = "GF_PLUGIN_CACHE_SECRET"
+	envCacheSecret          = "GF_PLUGIN_CACHE_SECRET" // #nosec G101 -- the name of a setting, not a secret
 	envMemcachedAddresses   = "GF_PLUGIN_MEMCACHED_ADDRESSES"
 	envQueryMemoryLimitMB   = "GF_PLUGIN_QUERY_MEMORY_LIMIT_MB"
 	envManagedIdentity      = "GFAZPL_MANAGED_IDENTITY_ENABLED"

@@ -122,7 +122,7 @@ func (a *aggregation) planProfile(sl *slot, t *block.Profiles, p uint32) {
 	sl.outcome = t.Outcome(p)
 	if a.distinct != nil {
 		if id := a.distinct.of(t, p); a.distinct.values[id] != "" {
-			sl.value = int32(id)
+			sl.value = int32(id) // #nosec G115 -- value ids are under maxCells-bounded tables, far below 2^31
 		}
 	}
 	sl.group = a.groupOf(t, p) // filteredOut when the memory guard refused the group
@@ -144,7 +144,7 @@ func (a *aggregation) add(b *block.Block, lo, hi int) {
 	}
 	pl := a.planOf(b.Profiles)
 	for lo < hi {
-		k := int32((b.Times.At(lo) - a.first) / a.size)
+		k := int32((b.Times.At(lo) - a.first) / a.size) // #nosec G115 -- the time lies in the query's range: k < buckets <= maxCells (at most 10^8)
 		end := hi
 		if a.buckets > 1 {
 			end = b.Times.SearchRange(lo, hi, a.first+int64(k+1)*a.size)
@@ -252,9 +252,9 @@ func (a *aggregation) addTo(g *group, k int32, sl *slot, distinct, single bool, 
 		g.total.addN(sl.outcome, n)
 	}
 	if distinct {
-		c.addDistinct(uint32(sl.value))
+		c.addDistinct(uint32(sl.value)) // #nosec G115 -- sl.value >= 0 here: set only from an id
 		if !single {
-			g.total.addDistinct(uint32(sl.value))
+			g.total.addDistinct(uint32(sl.value)) // #nosec G115 -- sl.value >= 0 here: set only from an id
 		}
 	}
 }
@@ -334,7 +334,7 @@ func (a *aggregation) newGroup(labels func() []string) int32 {
 	if !a.charge(seriesBytes(a.buckets, l)) {
 		return filteredOut
 	}
-	gid := int32(len(a.groups))
+	gid := int32(len(a.groups)) // #nosec G115 -- groups <= maxGroups (at most 2*10^6) plus other
 	a.groups = append(a.groups, &group{labels: l, cells: make([]cell, a.buckets)})
 	return gid
 }
@@ -355,7 +355,7 @@ func (a *aggregation) overflowGroup() int32 {
 		if other == nil {
 			return filteredOut // refused by the memory guard
 		}
-		a.overflow = int32(len(a.groups))
+		a.overflow = int32(len(a.groups)) // #nosec G115 -- groups <= maxGroups (at most 2*10^6) plus other
 		a.groups = append(a.groups, other)
 	}
 	return a.overflow

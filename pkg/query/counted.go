@@ -141,7 +141,7 @@ func counted(plan Counting) feed {
 				a.charge(size - held + countedRowBytes)
 				held = size
 			}
-			a.addCounted(t, p, int32(k), n)
+			a.addCounted(t, p, int32(k), n) // #nosec G115 -- 0 <= k < buckets <= maxCells (at most 10^8), checked above
 			return a.err
 		})
 		a.notices = append(a.notices, notices...)

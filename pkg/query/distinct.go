@@ -62,7 +62,7 @@ func (d *distinctSet) merge(o *distinctSet) {
 		for w, word := range o.bits {
 			for word != 0 {
 				b := bits.TrailingZeros64(word)
-				d.add(uint32(w*64 + b))
+				d.add(uint32(w*64 + b)) // #nosec G115 -- a bit of a set of uint32 ids
 				word &= word - 1
 			}
 		}

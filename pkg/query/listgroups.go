@@ -76,7 +76,7 @@ func (a *aggregation) groupSet(gids []int32) int32 {
 	slices.Sort(gids)
 	key := make([]byte, 0, 4*len(gids))
 	for _, g := range gids {
-		key = binary.LittleEndian.AppendUint32(key, uint32(g))
+		key = binary.LittleEndian.AppendUint32(key, uint32(g)) // #nosec G115 -- group ids are >= 0 and <= maxGroups
 	}
 	if a.multiOf == nil {
 		a.multiOf = make(map[string]int32)
@@ -84,7 +84,7 @@ func (a *aggregation) groupSet(gids []int32) int32 {
 	if i, ok := a.multiOf[string(key)]; ok {
 		return firstMulti - i
 	}
-	i := int32(len(a.multi))
+	i := int32(len(a.multi)) // #nosec G115 -- multi-valued groups <= maxGroups (at most 2*10^6)
 	a.multi = append(a.multi, gids)
 	a.multiOf[string(key)] = i
 	return firstMulti - i

@@ -228,7 +228,7 @@ func (tp *tablePlan) extend(t *block.Profiles, n int) (s *planSnap, grown int64)
 	// table (its verdicts are per table), and the cache must never keep a
 	// table of evicted windows alive. Its verdicts cost once per value.
 	filter := newProfileFilter(tp.filters)
-	for p := uint32(len(next.profiles)); int(p) < n; p++ {
+	for p := uint32(len(next.profiles)); int(p) < n; p++ { // #nosec G115 -- a table holds fewer than 2^32 profiles (codes are uint32)
 		next.profiles = append(next.profiles, tp.planProfile(t, filter, cols, p, next))
 	}
 	next.codes = tp.codes(cols, next)
@@ -246,7 +246,7 @@ func (tp *tablePlan) planProfile(t *block.Profiles, filter *profileFilter, cols 
 	switch len(cols) {
 	case 0:
 	case 1:
-		code = int32(cols[0].Codes[p])
+		code = int32(cols[0].Codes[p]) // #nosec G115 -- a column has fewer values than the table's profiles, well below 2^31
 	default:
 		code = tp.tupleCode(cols, p, s)
 	}
@@ -259,12 +259,12 @@ func (tp *tablePlan) tupleCode(cols []*block.Column, p uint32, s *planSnap) int3
 	tp.key = tp.key[:0]
 	for _, col := range cols {
 		c := col.Codes[p]
-		tp.key = append(tp.key, byte(c), byte(c>>8), byte(c>>16), byte(c>>24))
+		tp.key = append(tp.key, byte(c), byte(c>>8), byte(c>>16), byte(c>>24)) // #nosec G115 -- the four bytes of a uint32 code
 	}
 	if code, ok := tp.tupleOf[string(tp.key)]; ok {
 		return code
 	}
-	code := int32(len(tp.tupleOf))
+	code := int32(len(tp.tupleOf)) // #nosec G115 -- tuples are at most the table's profiles, well below 2^31
 	tp.tupleOf[string(tp.key)] = code
 	for _, col := range cols {
 		s.tuples = append(s.tuples, col.Codes[p])
@@ -293,7 +293,7 @@ func (s *planSnap) columnCodes(code int32, dims int, buf []uint32) []uint32 {
 	switch dims {
 	case 0:
 	case 1:
-		buf = append(buf, uint32(code))
+		buf = append(buf, uint32(code)) // #nosec G115 -- code >= 0: a column code
 	default:
 		buf = append(buf, s.tuples[int(code)*dims:int(code+1)*dims]...)
 	}

@@ -89,7 +89,7 @@ func (v *valueIDs) lookupIn(tc *tableCodes, c uint32, add bool) (id uint32, ok b
 		id, ok = v.idOf(s), true
 	}
 	if ok {
-		tc.ids[c] = int32(id)
+		tc.ids[c] = int32(id) // #nosec G115 -- ids are at most the dictionary's values, well below 2^31
 	}
 	return id, ok
 }
@@ -156,7 +156,7 @@ func (v *valueIDs) idOf(s string) uint32 {
 	if id, ok := v.ids[s]; ok {
 		return id
 	}
-	id := uint32(len(v.values))
+	id := uint32(len(v.values)) // #nosec G115 -- the dictionary holds at most the cache's values, well below 2^32
 	v.ids[s] = id
 	v.values = append(v.values, s)
 	return id

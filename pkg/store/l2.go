@@ -251,8 +251,8 @@ func (l *l2) seal(logical string, plain []byte) []byte {
 	ns := l.aead.NonceSize()
 	out := make([]byte, 1+ns, 1+ns+len(plain)+l.aead.Overhead())
 	out[0] = sealVersion
-	_, _ = rand.Read(out[1:]) // never fails (crypto/rand)
-	return l.aead.Seal(out, out[1:1+ns], plain, []byte(logical))
+	_, _ = rand.Read(out[1:])                                    // never fails (crypto/rand)
+	return l.aead.Seal(out, out[1:1+ns], plain, []byte(logical)) // #nosec G407 -- the nonce is random per value (crypto/rand) and written in out[1:1+ns]
 }
 
 // open returns the plaintext of a value sealed for logical key, or an error

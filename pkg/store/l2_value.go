@@ -86,7 +86,7 @@ func (l *l2) split(key string, data []byte) ([]l2Item, error) {
 	_, _ = rand.Read(gen) // never fails (crypto/rand)
 	m := append(manifestHead(modeParts), gen...)
 	m = binary.AppendUvarint(m, uint64(len(data)))
-	m = binary.AppendUvarint(m, uint64(n))
+	m = binary.AppendUvarint(m, uint64(n)) // #nosec G115 -- n is a count of parts, non-negative
 	items := make([]l2Item, 0, n+1)
 	for i := 0; i < n; i++ {
 		part := data[i*l.partMax : min((i+1)*l.partMax, len(data))]

@@ -278,7 +278,7 @@ func unescape(b *strings.Builder, rest string) (int, bool) {
 			return 0, false
 		}
 		v, err := strconv.ParseUint(rest[1:1+n], base, 32)
-		b.WriteRune(rune(v))
+		b.WriteRune(rune(v)) // #nosec G115 -- at most 4 hex digits (\u) or 2 (\x): v <= 0xffff
 		return 1 + n, err == nil
 	}
 	switch c := rest[0]; {
@@ -292,7 +292,7 @@ func unescape(b *strings.Builder, rest string) (int, bool) {
 			n++
 		}
 		v, _ := strconv.ParseUint(rest[:n], 8, 32)
-		b.WriteRune(rune(v))
+		b.WriteRune(rune(v)) // #nosec G115 -- at most 3 octal digits: v <= 0777
 		return n, true
 	}
 	return 0, false

@@ -54,7 +54,7 @@ func weekday(day int64) int64 {
 // 1.5% of days; guests drop in on about a third of weekdays. On 5% of days
 // one desktop session goes bad and fails its refreshes all day.
 func (p *population) plan(tenantKey uint64, u *user, day int64) dayPlan {
-	key := derive(tenantKey, streamDay, uint64(u.index), uint64(day))
+	key := derive(tenantKey, streamDay, uint64(u.index), uint64(day)) // #nosec G115 -- a key's bit pattern
 	r := newRng(key)
 	pl := dayPlan{key: key, failing: -1}
 	weekend := weekday(day) >= 5

@@ -19,7 +19,7 @@ func newDesktop(r *rng, first string) (device, *platform) {
 	case "Windows 10":
 		switch r.pick([]float64{50, 45, 5}) {
 		case 0:
-			d = registered(r, string(appendUint([]byte("CTS-LT-"), uint64(10000+r.intn(90000)))), trustHybrid, 0.96)
+			d = registered(r, string(appendUint([]byte("CTS-LT-"), uint64(10000+r.intn(90000)))), trustHybrid, 0.96) // #nosec G115 -- intn returns [0, n)
 		case 1:
 			d = registered(r, "DESKTOP-"+randomUpper(r, 7), trustJoined, 0.96)
 		}

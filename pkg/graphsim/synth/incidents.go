@@ -146,7 +146,7 @@ func (t *Tenant) incidentDrafts(h int64) []draft {
 // incidentEvents builds incident i of the week starting at ws, in time order.
 // It depends on the population, so on the size too.
 func (t *Tenant) incidentEvents(i int, ws int64) []incidentEvent {
-	r := newRng(derive(t.key, streamIncident, uint64(i), uint64(ws)))
+	r := newRng(derive(t.key, streamIncident, uint64(i), uint64(ws))) // #nosec G115 -- a key's bit pattern
 	start := ws + t.schedule[i]
 	switch incidentKinds[i] {
 	case PasswordSpray:

@@ -56,7 +56,7 @@ func (t *Tenant) userAttempts(ds []draft, u *user, pl *dayPlan, h int64) []draft
 // attempt builds attempt j of the day and, if it was interrupted or mistyped,
 // the successful retry that follows, sharing its correlation id.
 func (t *Tenant) attempt(ds []draft, u *user, pl *dayPlan, j int, at int64, mobile bool, h int64) []draft {
-	r := newRng(derive(pl.key, subAttempt, uint64(j)))
+	r := newRng(derive(pl.key, subAttempt, uint64(j))) // #nosec G115 -- a key's bit pattern
 	pair, dev, net := t.attemptTarget(&r, u, pl, j, mobile)
 	st := outcomeStatuses[r.pick(outcomeWeights)]
 	corr := r.uuid()

@@ -55,7 +55,7 @@ func azureNet(r *rng) *netContext {
 // city, flagged by the tenant's "High-risk countries" named location.
 func attackNet(r *rng, c *city) *netContext {
 	prefix := attackNets[r.intn(len(attackNets))]
-	ip := string(appendUint([]byte(prefix), uint64(1+r.intn(254))))
+	ip := string(appendUint([]byte(prefix), uint64(1+r.intn(254)))) // #nosec G115 -- intn returns [0, n)
 	return &netContext{
 		ip:  ip,
 		asn: hostingASNs[r.intn(len(hostingASNs))],

@@ -39,7 +39,7 @@ func (rot *rotation) base(b *SignIn, at int64) *SignIn {
 		return rec.(*SignIn)
 	}
 	rec := *b
-	k := derive(rot.key, uint64(n))
+	k := derive(rot.key, uint64(n)) // #nosec G115 -- a key's bit pattern
 	rec.ServicePrincipalCredentialKeyID = uuidOf(k).String()
 	rec.ServicePrincipalCredentialThumbprint = ""
 	if rot.certificate {

@@ -88,7 +88,7 @@ func (t *Tenant) Hour(lt signin.LogType, hour time.Time) []SignIn {
 	default:
 		return nil
 	}
-	return finish(ds, derive(t.key, streamRecordID, uint64(lt), uint64(h)), h)
+	return finish(ds, derive(t.key, streamRecordID, uint64(lt), uint64(h)), h) // #nosec G115 -- a key's bit pattern
 }
 
 // Range returns the sign-ins of log type lt created in [from, to), newest

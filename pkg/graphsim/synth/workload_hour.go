@@ -27,7 +27,7 @@ func (j *job) appendRuns(ds []draft, failRate float64, h int64) []draft {
 		if scheduled >= h+hourTk {
 			return ds
 		}
-		r := newRng(derive(j.key, subRun, uint64(n)))
+		r := newRng(derive(j.key, subRun, uint64(n))) // #nosec G115 -- a key's bit pattern
 		at := scheduled + r.span(0, runLag)
 		if at < h || at >= h+hourTk || (j.businessHours && !inBusinessHours(at)) {
 			continue
@@ -50,7 +50,7 @@ func (j *job) appendRuns(ds []draft, failRate float64, h int64) []draft {
 // secretExpired reports whether the job's client secret is expired on a UTC
 // day, which makes every run that day fail with 7000222.
 func secretExpired(key uint64, day int64) bool {
-	r := newRng(derive(key, subSecretExpiry, uint64(day)))
+	r := newRng(derive(key, subSecretExpiry, uint64(day))) // #nosec G115 -- a key's bit pattern
 	return r.chance(secretExpiryRate)
 }
 
