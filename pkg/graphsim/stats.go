@@ -11,7 +11,7 @@ import (
 // Stats counts what the simulator served. Tests use it to check that a client
 // made the requests it should (no more pages than needed, retries after 429).
 type Stats struct {
-	Requests      int64            `json:"requests"`      // every request but /_sim/*
+	Requests      int64            `json:"requests"`      // every request but /_sim/* and ReplayPath
 	ByStatus      map[string]int64 `json:"byStatus"`      // by HTTP status code
 	SignInsServed int64            `json:"signInsServed"` // records in successful pages
 	Pages         int64            `json:"pages"`         // successful sign-in pages
@@ -61,7 +61,8 @@ func (c *statsCounter) snapshot() Stats {
 // /_sim/ endpoints are left out so that reading the stats does not change them.
 func (s *Server) countRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(strings.ToLower(r.URL.Path), "/_sim/") {
+		if p := strings.ToLower(r.URL.Path); strings.HasPrefix(p, "/_sim/") || p == ReplayPath {
+			// The simulator's own paths: not the traffic of Graph or a workspace.
 			next.ServeHTTP(w, r)
 			return
 		}
