@@ -13,8 +13,8 @@ import (
 // sourceFlags choose where the sign-ins come from: a file to replay, or a
 // synthetic tenant by seed and size.
 type sourceFlags struct {
-	seed  int64
-	size  string
+	seed      int64
+	size      string
 	file      string
 	maxFileMB int
 	quiet     bool

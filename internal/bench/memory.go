@@ -111,7 +111,7 @@ func memoryOf(ctx context.Context, set eventSet, from, to time.Time, cacheBytes 
 		return memUse{}, fmt.Errorf("bench: the store holds no sign-ins")
 	}
 	return memUse{signIns: s.EventsCached, profiles: profiles, windows: s.WindowsCached, storeBytes: s.BytesCached,
-		heapBytes: int64(after.HeapAlloc) - int64(before.HeapAlloc), columnBytes: columns}, nil
+		heapBytes: int64(after.HeapAlloc) - int64(before.HeapAlloc), columnBytes: columns}, nil // #nosec G115 -- heap sizes, far below 2^63
 }
 
 // profileTables collects the profile tables of scanned blocks, to count the

@@ -111,7 +111,8 @@ func (r *reader) string() string { return string(r.bytes(r.uvarint())) }
 // least each item costs, so a damaged length cannot make decoding allocate gigabytes.
 func (r *reader) count(minBytes int) int {
 	n := r.uvarint()
-	if n > uint64(len(r.buf)/minBytes) { // #nosec G115 -- len(r.buf)/minBytes is a non-negative int
+	// #nosec G115 -- len(r.buf)/minBytes is a non-negative int
+	if n > uint64(len(r.buf)/minBytes) {
 		r.fail("count %d exceeds what %d bytes can hold", n, len(r.buf))
 		return 0
 	}
@@ -121,7 +122,8 @@ func (r *reader) count(minBytes int) int {
 // index reads a dictionary index and checks it against the dictionary's size.
 func (r *reader) index(size int) uint32 {
 	j := r.uvarint()
-	if j >= uint64(size) { // #nosec G115 -- size is a dictionary length, non-negative
+	// #nosec G115 -- size is a dictionary length, non-negative
+	if j >= uint64(size) {
 		r.fail("index %d out of %d", j, size)
 		return 0
 	}
@@ -173,7 +175,8 @@ func (r *reader) times(start, end int64) []int64 {
 	times = append(times, t)
 	for i := 1; i < n && r.err == nil; i++ {
 		d := r.uvarint()
-		if d > uint64(end-1-t)/unit { // #nosec G115 -- t < end, checked for every time read, so end-1-t >= 0
+		// #nosec G115 -- t < end, checked for every time read, so end-1-t >= 0
+		if d > uint64(end-1-t)/unit {
 			r.fail("time %d steps past the window end", i)
 			break
 		}

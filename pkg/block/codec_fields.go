@@ -146,4 +146,4 @@ func (f *profileField) copy(dst, src *signin.Event) {
 }
 
 func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) } // #nosec G115 -- zigzag encoding: the bit pattern is the point
-func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }    // #nosec G115 -- zigzag decoding: the bit pattern is the point

@@ -172,7 +172,8 @@ func (r *reader) group(g []*profileField, ps []signin.Event, strs [][]string, nu
 
 // inRange reports whether v indexes a dictionary of size entries and fails the read if not.
 func (r *reader) inRange(v uint64, size int) bool {
-	if v < uint64(size) { // #nosec G115 -- size is a dictionary length, non-negative
+	// #nosec G115 -- size is a dictionary length, non-negative
+	if v < uint64(size) {
 		return true
 	}
 	r.fail("index %d out of %d", v, size)
@@ -189,11 +190,12 @@ func (r *reader) profileIndexes(n, profiles int) []uint32 {
 			v = next + 1
 			next++
 		}
-		if v > uint64(profiles) { // #nosec G115 -- profiles is a slice length, non-negative
+		// #nosec G115 -- profiles is a slice length, non-negative
+		if v > uint64(profiles) {
 			r.fail("profile index %d out of %d", v-1, profiles)
 			break
 		}
-		out = append(out, uint32(v-1))
+		out = append(out, uint32(v-1)) // #nosec G115 -- 1 <= v <= profiles, checked above
 	}
 	return out
 }

@@ -119,7 +119,7 @@ func (t *Profiles) Load(id uint32, dst *signin.Event) {
 	for g, fields := range profileGroups {
 		base := row[g] * uint32(len(fields)) // #nosec G115 -- a group has a handful of fields
 		for k, f := range fields {
-			c := t.groups[g].codes.at(base + uint32(k))
+			c := t.groups[g].codes.at(base + uint32(k)) // #nosec G115 -- k indexes a group's handful of fields
 			switch {
 			case f.str != nil:
 				*f.str(dst) = t.dicts[f.dict].strs.at(c)
@@ -240,10 +240,12 @@ func (t *Profiles) reindex() {
 	t.sealed = false
 	for i := range t.dicts {
 		d := &t.dicts[i]
-		for c := range uint32(d.strs.n) { // #nosec G115 -- a dictionary holds fewer than 2^32 values (its codes are uint32)
+		// #nosec G115 -- a dictionary holds fewer than 2^32 values (its codes are uint32)
+		for c := range uint32(d.strs.n) {
 			d.strIndex[d.strs.at(c)] = c
 		}
-		for c := range uint32(d.nums.n) { // #nosec G115 -- a dictionary holds fewer than 2^32 values (its codes are uint32)
+		// #nosec G115 -- a dictionary holds fewer than 2^32 values (its codes are uint32)
+		for c := range uint32(d.nums.n) {
 			d.numIndex[math.Float64bits(d.nums.at(c))] = c
 		}
 		t.indexed((d.strs.n + d.nums.n) * mapEntryBytes)

@@ -38,15 +38,16 @@ func newTimes(times []int64) Times {
 	if unit == 0 {
 		unit = 1
 	}
-	if !slices.IsSorted(times) || uint64(times[len(times)-1]-base)/unit>>32 > maxSteps { // #nosec G115 -- the last time is the largest of sorted times, so the difference is >= 0
+	// #nosec G115 -- the last time is the largest of sorted times, so the difference is >= 0
+	if !slices.IsSorted(times) || uint64(times[len(times)-1]-base)/unit>>32 > maxSteps {
 		// Out of order, the ticks would wrap; Encode refuses such a block.
 		return Times{wide: append([]int64(nil), times...)}
 	}
-	ts := Times{base: base, unit: int64(unit), ticks: make([]uint32, len(times))}
+	ts := Times{base: base, unit: int64(unit), ticks: make([]uint32, len(times))} // #nosec G115 -- unit divides a difference of two times in a window: far below 2^63
 	for i, t := range times {
 		v := uint64(t-base) / unit // #nosec G115 -- times are sorted here (checked above), so t-base >= 0
 		for uint64(len(ts.steps)) < v>>32 {
-			ts.steps = append(ts.steps, int32(i))
+			ts.steps = append(ts.steps, int32(i)) // #nosec G115 -- i indexes a window's sign-ins, far fewer than 2^31
 		}
 		ts.ticks[i] = uint32(v) // #nosec G115 -- the low 32 bits: steps hold the high part
 	}

@@ -38,10 +38,10 @@ type rowVersion struct {
 // re-emitted one. late delays both, for the sign-ins Faults.IsLate picks.
 func versionsOf(rec *Record, reemits bool, late time.Duration) []rowVersion {
 	h := hashID("ingest/", rec.ID)
-	first := rec.Created.Add(ingestMin + late + time.Duration(h%uint64(ingestSpread/100))*100)
+	first := rec.Created.Add(ingestMin + late + time.Duration(h%uint64(ingestSpread/100))*100) // #nosec G115 -- a remainder below ingestSpread/100
 	v := []rowVersion{{ingested: first}}
 	if r := hashID("re-emit/", rec.ID); reemits && r%10000 < reemitPerTenThousand {
-		again := reemitMin + time.Duration(r/10000%uint64(reemitSpread/time.Second))*time.Second
+		again := reemitMin + time.Duration(r/10000%uint64(reemitSpread/time.Second))*time.Second // #nosec G115 -- a remainder below reemitSpread in seconds
 		v[0].earlier = true
 		v = append(v, rowVersion{ingested: first.Add(again)})
 	}

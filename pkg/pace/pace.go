@@ -210,7 +210,8 @@ func (t *Ticket) Sent(at time.Time) {
 	// tat is the max-plus fold of every charge time: max over tickets k of
 	// (time of k + (tickets from k on) × every). Moving one ticket's time
 	// later raises its term only.
-	if c := at.Add(time.Duration(b.issued-t.seq+1) * b.every); c.After(b.tat) { // #nosec G115 -- issued >= seq: tickets are numbered as issued; the count is small
+	// #nosec G115 -- issued >= seq: tickets are numbered as issued; the count is small
+	if c := at.Add(time.Duration(b.issued-t.seq+1) * b.every); c.After(b.tat) {
 		b.tat = c
 		b.respace()
 	}

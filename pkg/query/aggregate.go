@@ -191,9 +191,9 @@ func addRun[ID uint16 | uint32](a *aggregation, pl []slot, t *block.Profiles, id
 		}
 		if sl.value >= 0 && sl.lastBucket != k {
 			sl.lastBucket = k
-			c.addDistinct(uint32(sl.value))
+			c.addDistinct(uint32(sl.value)) // #nosec G115 -- sl.value >= 0 here: set only from an id
 			if !single {
-				g.total.addDistinct(uint32(sl.value))
+				g.total.addDistinct(uint32(sl.value)) // #nosec G115 -- sl.value >= 0 here: set only from an id
 			}
 		}
 	}

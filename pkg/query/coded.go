@@ -99,7 +99,7 @@ func addCodedRun[ID uint16 | uint32](a *aggregation, ct *codedTable, t *block.Pr
 				continue
 			}
 		}
-		o := signin.Outcome(v & 3)
+		o := signin.Outcome(v & 3) // #nosec G115 -- v >= 0 here; v&3 is an outcome, 0 to 3
 		g := a.groups[gid]
 		g.cells[k].add(o)
 		if !single {
@@ -129,7 +129,7 @@ func addCodedDistinctRun[ID uint16 | uint32](a *aggregation, ct *codedTable, t *
 				continue
 			}
 		}
-		o := signin.Outcome(v & 3)
+		o := signin.Outcome(v & 3) // #nosec G115 -- v >= 0 here; v&3 is an outcome, 0 to 3
 		g := a.groups[gid]
 		c := &g.cells[k]
 		c.add(o)
@@ -142,9 +142,9 @@ func addCodedDistinctRun[ID uint16 | uint32](a *aggregation, ct *codedTable, t *
 		}
 		if d.value >= 0 && d.lastBucket != k {
 			d.lastBucket = k
-			c.addDistinct(uint32(d.value))
+			c.addDistinct(uint32(d.value)) // #nosec G115 -- d.value >= 0 here: set only from an id
 			if !single {
-				g.total.addDistinct(uint32(d.value))
+				g.total.addDistinct(uint32(d.value)) // #nosec G115 -- d.value >= 0 here: set only from an id
 			}
 		}
 	}

@@ -228,7 +228,8 @@ func (tp *tablePlan) extend(t *block.Profiles, n int) (s *planSnap, grown int64)
 	// table (its verdicts are per table), and the cache must never keep a
 	// table of evicted windows alive. Its verdicts cost once per value.
 	filter := newProfileFilter(tp.filters)
-	for p := uint32(len(next.profiles)); int(p) < n; p++ { // #nosec G115 -- a table holds fewer than 2^32 profiles (codes are uint32)
+	// #nosec G115 -- a table holds fewer than 2^32 profiles (codes are uint32)
+	for p := uint32(len(next.profiles)); int(p) < n; p++ {
 		next.profiles = append(next.profiles, tp.planProfile(t, filter, cols, p, next))
 	}
 	next.codes = tp.codes(cols, next)

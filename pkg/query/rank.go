@@ -28,7 +28,7 @@ func labelOf(v string) string {
 func (a *aggregation) ranked(limit int) (kept []*group, other *group) {
 	groups := make([]*group, 0, len(a.groups))
 	for i, g := range a.groups {
-		if int32(i) != a.overflow { // the overflow is no real group: it always goes to "other"
+		if i != int(a.overflow) { // the overflow is no real group: it always goes to "other"
 			groups = append(groups, g)
 		}
 	}

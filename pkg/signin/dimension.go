@@ -80,7 +80,7 @@ var dimensionNames = [numDimensions]string{
 func Dimensions() []Dimension {
 	ds := make([]Dimension, numDimensions)
 	for i := range ds {
-		ds[i] = Dimension(i)
+		ds[i] = Dimension(i) // #nosec G115 -- i indexes the few dimensions
 	}
 	return ds
 }
@@ -97,7 +97,7 @@ func (d Dimension) String() string {
 func ParseDimension(s string) (Dimension, error) {
 	for i, name := range dimensionNames {
 		if s == name {
-			return Dimension(i), nil
+			return Dimension(i), nil // #nosec G115 -- i indexes the few dimensions
 		}
 	}
 	return 0, fmt.Errorf("unknown dimension %s; want one of %s", clip.Quote(s), strings.Join(dimensionNames[:], ", "))

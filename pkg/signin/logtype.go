@@ -49,7 +49,7 @@ func (t LogType) GraphEventType() string {
 func ParseLogType(s string) (LogType, error) {
 	for i, name := range logTypeNames {
 		if s == name {
-			return LogType(i), nil
+			return LogType(i), nil // #nosec G115 -- i indexes the four log types
 		}
 	}
 	return 0, fmt.Errorf("unknown logType %s; want one of %s", clip.Quote(s), strings.Join(logTypeNames[:], ", "))
@@ -60,7 +60,7 @@ func ParseLogType(s string) (LogType, error) {
 func LogTypeFromGraph(s string) (LogType, bool) {
 	for i, name := range graphEventTypes {
 		if strings.EqualFold(s, name) {
-			return LogType(i), true
+			return LogType(i), true // #nosec G115 -- i indexes the four log types
 		}
 	}
 	return 0, false

@@ -123,14 +123,14 @@ func (l *l2) parseManifest(key string, sealed []byte) (manifest, error) {
 	default:
 		return manifest{}, fmt.Errorf("%w: unknown L2 manifest mode", ErrBadEntry)
 	}
-	m := manifest{gen: r.Bytes(genSize), total: int(min(r.Uvarint(), block.MaxSection))}
+	m := manifest{gen: r.Bytes(genSize), total: int(min(r.Uvarint(), block.MaxSection))} // #nosec G115 -- min with block.MaxSection bounds it
 	n := r.Uvarint()
 	if r.Err() == nil && (n == 0 || n > maxParts) {
 		r.Fail("%d parts", n)
 	}
 	sum := 0
 	for i := uint64(0); i < n && r.Err() == nil; i++ {
-		p := partRef{size: int(min(r.Uvarint(), block.MaxSection))}
+		p := partRef{size: int(min(r.Uvarint(), block.MaxSection))} // #nosec G115 -- min with block.MaxSection bounds it
 		copy(p.sum[:], r.Bytes(sha256.Size))
 		sum += p.size
 		m.parts = append(m.parts, p)

@@ -37,7 +37,7 @@ type sortKey struct {
 func finish(ds []draft, hourKey uint64, h int64) []SignIn {
 	keys := make([]sortKey, len(ds))
 	for i := range ds {
-		keys[i] = sortKey{tick: ds[i].tick, id: uuidOf(derive(hourKey, uint64(i))), draft: i}
+		keys[i] = sortKey{tick: ds[i].tick, id: uuidOf(derive(hourKey, uint64(i))), draft: i} // #nosec G115 -- a key's bit pattern
 	}
 	slices.SortFunc(keys, newestFirst)
 	return build(ds, keys, h)

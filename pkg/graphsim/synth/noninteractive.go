@@ -29,7 +29,7 @@ func (t *Tenant) nonInteractive(h int64) []draft {
 // opened some time in the day and kept for one to five hours.
 func deskRefreshes(ds []draft, u *user, pl *dayPlan, h int64) []draft {
 	for i, s := range u.sessions {
-		key := derive(pl.key, subDeskSession, uint64(i))
+		key := derive(pl.key, subDeskSession, uint64(i)) // #nosec G115 -- a key's bit pattern
 		r := newRng(key)
 		var begin, end int64
 		if i < u.coreSessions {
@@ -54,7 +54,7 @@ func deskRefreshes(ds []draft, u *user, pl *dayPlan, h int64) []draft {
 // on days off half of them are opened at all, for a few hours.
 func phoneRefreshes(ds []draft, u *user, pl *dayPlan, h int64) []draft {
 	for i, s := range u.mobileSessions {
-		key := derive(pl.key, subPhoneSession, uint64(i))
+		key := derive(pl.key, subPhoneSession, uint64(i)) // #nosec G115 -- a key's bit pattern
 		r := newRng(key)
 		begin, end := pl.phoneFrom+r.span(0, 30*minute), pl.phoneTo
 		if !pl.works {
@@ -80,7 +80,7 @@ func appendRefreshes(ds []draft, d draft, key uint64, begin, end, h int64) []dra
 			return ds
 		}
 		if k > 0 {
-			at += int64(derive(key, subRefresh, uint64(k))%uint64(2*refreshJitter)) - refreshJitter
+			at += int64(derive(key, subRefresh, uint64(k))%uint64(2*refreshJitter)) - refreshJitter // #nosec G115 -- a remainder below 2*refreshJitter
 		}
 		if at >= h && at < h+hourTk && at < end {
 			d.tick = at - h

@@ -81,7 +81,7 @@ func (p *population) buildUsers(key uint64, prof profile) {
 	taken := map[string]int{}
 	p.users = make([]*user, prof.users)
 	for i := range p.users {
-		r := newRng(derive(key, streamUser, uint64(i)))
+		r := newRng(derive(key, streamUser, uint64(i))) // #nosec G115 -- a key's bit pattern
 		u := p.newUser(&r, i, r.chance(prof.guestShare), taken)
 		p.users[i] = u
 		if !u.guest {
@@ -93,12 +93,12 @@ func (p *population) buildUsers(key uint64, prof profile) {
 func (p *population) buildWorkloads(key uint64, prof profile) {
 	taken := map[string]int{}
 	for i := range prof.servicePrincipals {
-		k := derive(key, streamServicePrincipal, uint64(i))
+		k := derive(key, streamServicePrincipal, uint64(i)) // #nosec G115 -- a key's bit pattern
 		r := newRng(k)
 		p.servicePrincipals = append(p.servicePrincipals, p.newServicePrincipal(&r, k, taken)...)
 	}
 	for i := range prof.managedIdentities {
-		k := derive(key, streamManagedIdentity, uint64(i))
+		k := derive(key, streamManagedIdentity, uint64(i)) // #nosec G115 -- a key's bit pattern
 		r := newRng(k)
 		p.managedIdentities = append(p.managedIdentities, p.newManagedIdentity(&r, k, taken)...)
 	}
@@ -129,6 +129,7 @@ func (p *population) buildChoices(r *rng) {
 	for ro := range p.deskChoices {
 		t := &p.deskChoices[ro]
 		for _, c := range deskInteractive {
+			// #nosec G115 -- ro is one of the few roles
 			if c.needs == roleStaff || c.needs == role(ro) || (role(ro) == roleAdmin && c.needs == roleDeveloper) {
 				t.add(c.pair, c.weight)
 			}

@@ -24,9 +24,9 @@ type rotation struct {
 
 func newRotation(spKey uint64, certificate bool, job int) *rotation {
 	k := derive(spKey, subRotation)
-	rot := &rotation{key: k, certificate: certificate, phase: int64(k % uint64(rotationPeriod))}
+	rot := &rotation{key: k, certificate: certificate, phase: int64(k % uint64(rotationPeriod))} // #nosec G115 -- a remainder below rotationPeriod
 	if job == 0 && k>>32%8 == 0 {
-		rot.lag = (2 + int64(k>>40%19)) * dayTk // 2 to 20 days
+		rot.lag = (2 + int64(k>>40%19)) * dayTk // #nosec G115 -- a remainder below 19: 2 to 20 days
 	}
 	return rot
 }

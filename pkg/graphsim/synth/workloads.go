@@ -124,7 +124,7 @@ func (p *population) newJobs(r *rng, key uint64, rec *SignIn, resources []app, w
 		base.ResourceID, base.ResourceDisplayName = res.id, res.name
 		interval := jobIntervals[r.pick(jobWeights)]
 		jobs[i] = &job{
-			key:           derive(key, uint64(i)),
+			key:           derive(key, uint64(i)), // #nosec G115 -- a key's bit pattern
 			base:          &base,
 			interval:      interval,
 			phase:         r.span(0, interval),
