@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
@@ -188,7 +189,7 @@ type statusObserver struct {
 	statuses map[int]int64
 }
 
-var _ graph.Observer = (*statusObserver)(nil)
+var _ azure.Observer = (*statusObserver)(nil)
 
 func (o *statusObserver) Request(status int, _ time.Duration) {
 	o.requests.Add(1)
@@ -200,8 +201,8 @@ func (o *statusObserver) Request(status int, _ time.Duration) {
 	o.mu.Unlock()
 }
 
-func (o *statusObserver) Retry(string)     { o.retries.Add(1) }
-func (o *statusObserver) Decoded(int, int) {}
+func (o *statusObserver) Retry(string)          { o.retries.Add(1) }
+func (o *statusObserver) Decoded(azure.Decoded) {}
 
 func (o *statusObserver) byStatus(status int) int64 {
 	o.mu.Lock()

@@ -100,7 +100,7 @@ func workspaceLoad(ctx context.Context, o Options) (*wsLoad, error) {
 // trusting its CA, and a pace bucket of the service's throttle. The
 // queries' client only has body wrapped around its transport, to count the
 // bytes of the answers.
-func workspaceClient(url string, caPEM []byte, clientID, secret string, obs loganalytics.Observer, body *countingTransport) (*loganalytics.Client, *pace.Bucket, error) {
+func workspaceClient(url string, caPEM []byte, clientID, secret string, obs azure.Observer, body *countingTransport) (*loganalytics.Client, *pace.Bucket, error) {
 	hc, err := azure.HTTPClient(caPEM)
 	if err != nil {
 		return nil, nil, err
@@ -178,7 +178,7 @@ type wsObserver struct {
 	rows   atomic.Int64
 }
 
-var _ loganalytics.Observer = (*wsObserver)(nil)
+var _ azure.Observer = (*wsObserver)(nil)
 
 func (o *wsObserver) Retry(reason string) {
 	o.retries.Add(1)
@@ -187,7 +187,7 @@ func (o *wsObserver) Retry(reason string) {
 	}
 }
 
-func (o *wsObserver) Decoded(rows, _ int) { o.rows.Add(int64(rows)) }
+func (o *wsObserver) Decoded(d azure.Decoded) { o.rows.Add(int64(d.Rows)) }
 
 // countingTransport counts the bytes of the response bodies it carries.
 type countingTransport struct {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
@@ -176,7 +177,7 @@ type benchWorkspace struct {
 	body   *countingTransport // counts the answers' bytes
 }
 
-func startWorkspace(seed int64, tenant string, obs loganalytics.Observer) (*benchWorkspace, error) {
+func startWorkspace(seed int64, tenant string, obs azure.Observer) (*benchWorkspace, error) {
 	tn, secret, err := tenantAndSecret(seed, tenant)
 	if err != nil {
 		return nil, err

@@ -77,7 +77,7 @@ func (c *Client) attempt(ctx context.Context, req pageRequest, t signin.LogType)
 		}
 		return page{}, f
 	}
-	c.cfg.Observer.Decoded(len(events), len(resp.body))
+	c.cfg.Observer.Decoded(azure.Decoded{Events: len(events), Rows: len(events), Bytes: len(resp.body)})
 	return page{events: events, next: next}, nil
 }
 

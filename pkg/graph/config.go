@@ -71,7 +71,7 @@ type Config struct {
 	// then the caller's business.
 	HTTPClient *http.Client
 	// Observer receives request, retry and decoding events for metrics; nil for none.
-	Observer Observer
+	Observer azure.Observer
 	// Pacer, when set, is the request budget shared with everything else that
 	// reads this tenant's sign-in logs (the plugin's store): the client takes a
 	// token before each HTTP attempt to the sign-in endpoints — each page, each
@@ -203,7 +203,7 @@ func (c Config) withDefaults() Config {
 	}
 	azure.RetryDefaults(&c.RequestTimeout, DefaultRequestTimeout, &c.MaxRetries, DefaultMaxRetries, &c.Sleep)
 	if c.Observer == nil {
-		c.Observer = nopObserver{}
+		c.Observer = azure.NopObserver{}
 	}
 	return c
 }

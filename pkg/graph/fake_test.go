@@ -15,6 +15,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
@@ -82,9 +83,9 @@ func (r *recorder) Retry(reason string) {
 	r.retries = append(r.retries, reason)
 	r.mu.Unlock()
 }
-func (r *recorder) Decoded(events, _ int) {
+func (r *recorder) Decoded(d azure.Decoded) {
 	r.mu.Lock()
-	r.decoded = append(r.decoded, events)
+	r.decoded = append(r.decoded, d.Events)
 	r.mu.Unlock()
 }
 func (r *recorder) sleep(ctx context.Context, d time.Duration) error {

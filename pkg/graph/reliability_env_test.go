@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/synth"
@@ -81,7 +82,7 @@ func (o *simObserver) Retry(reason string) {
 	o.retries = append(o.retries, reason)
 }
 
-func (o *simObserver) Decoded(int, int) {}
+func (o *simObserver) Decoded(azure.Decoded) {}
 
 func (o *simObserver) sleep(ctx context.Context, d time.Duration) error {
 	o.mu.Lock()

@@ -151,7 +151,7 @@ const arrivalMargin = 200 * time.Millisecond
 type attemptPolicy struct {
 	pacer   *pace.Bucket
 	timeout time.Duration
-	obs     Observer
+	obs     azure.Observer
 }
 
 // errAttemptTimeout marks an attempt cut by RequestTimeout.

@@ -98,7 +98,7 @@ type Config struct {
 	// DefaultMaxAnswerBytes. An answer past it fails with ErrTooLarge.
 	MaxAnswerBytes int64
 	// Observer receives request, retry and decoding events; nil for none.
-	Observer Observer
+	Observer azure.Observer
 	// Sleep waits between retries; nil means a timer. Tests inject one.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Now is the clock that caps timespans; nil means time.Now.
@@ -169,7 +169,7 @@ func (c Config) withDefaults() Config {
 		c.MaxAnswerBytes = DefaultMaxAnswerBytes
 	}
 	if c.Observer == nil {
-		c.Observer = nopObserver{}
+		c.Observer = azure.NopObserver{}
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -19,6 +19,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
@@ -127,10 +128,10 @@ func (r *recorder) Retry(reason string) {
 	defer r.mu.Unlock()
 	r.retries = append(r.retries, reason)
 }
-func (r *recorder) Decoded(rows, events int) {
+func (r *recorder) Decoded(d azure.Decoded) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.decoded = append(r.decoded, [2]int{rows, events})
+	r.decoded = append(r.decoded, [2]int{d.Rows, d.Events})
 }
 func (r *recorder) sleep(ctx context.Context, d time.Duration) error {
 	r.mu.Lock()

@@ -186,7 +186,7 @@ func (c *Client) querySignIns(ctx context.Context, t signin.LogType, from, to ti
 	if err != nil {
 		return decoded{}, nil, fail(err)
 	}
-	c.cfg.Observer.Decoded(d.rows, len(d.events))
+	c.cfg.Observer.Decoded(azure.Decoded{Events: len(d.events), Rows: d.rows})
 	return d, nil, nil
 }
 

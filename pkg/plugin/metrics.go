@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
 )
 
 // Prometheus metrics on the default registry, which the SDK serves to Grafana's
@@ -39,7 +40,7 @@ var (
 )
 
 // counters is one datasource's share of the metrics, kept also as plain numbers
-// for the stats resource. It implements graph.Observer.
+// for the stats resource. It implements azure.Observer, for Graph and a workspace alike.
 type counters struct {
 	uid       string
 	requests  atomic.Int64
@@ -67,11 +68,11 @@ func (c *counters) Retry(reason string) {
 	graphRetries.WithLabelValues(c.uid, reason).Inc()
 }
 
-func (c *counters) Decoded(events, bytes int) {
-	c.events.Add(int64(events))
-	c.bytes.Add(int64(bytes))
-	eventsDecoded.WithLabelValues(c.uid).Add(float64(events))
-	bytesDecoded.WithLabelValues(c.uid).Add(float64(bytes))
+func (c *counters) Decoded(d azure.Decoded) {
+	c.events.Add(int64(d.Events))
+	c.bytes.Add(int64(d.Bytes))
+	eventsDecoded.WithLabelValues(c.uid).Add(float64(d.Events))
+	bytesDecoded.WithLabelValues(c.uid).Add(float64(d.Bytes))
 }
 
 // forget drops the datasource's series when the instance goes away, so a

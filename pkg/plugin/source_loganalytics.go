@@ -129,13 +129,5 @@ func logAnalyticsConfig(s Settings, c *counters) (loganalytics.Config, error) {
 		return loganalytics.Config{}, fmt.Errorf("authType %s: %w", s.AuthType, err)
 	}
 	return loganalytics.Config{WorkspaceID: s.WorkspaceID, Cloud: s.Cloud, Endpoint: s.LogAnalyticsEndpoint,
-		Credential: tc, HTTPClient: hc, Observer: logAnalyticsObserver{c}}, nil
+		Credential: tc, HTTPClient: hc, Observer: c}, nil
 }
-
-// logAnalyticsObserver feeds the datasource's counters: a decoded answer
-// counts its sign-ins (its size is not known once decoded).
-type logAnalyticsObserver struct{ c *counters }
-
-func (o logAnalyticsObserver) Request(status int, d time.Duration) { o.c.Request(status, d) }
-func (o logAnalyticsObserver) Retry(reason string)                 { o.c.Retry(reason) }
-func (o logAnalyticsObserver) Decoded(_, events int)               { o.c.Decoded(events, 0) }
