@@ -15,8 +15,6 @@ import (
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pushdown"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
@@ -89,7 +87,7 @@ func newDatasource(ctx context.Context, s Settings, srv Server, uid string) (*Da
 		ds.Dispose()
 		return nil, err
 	}
-	src, scfg, err := ds.newSource(s, conn, demo, scfg)
+	src, err := ds.newSource(s, conn, demo)
 	if err != nil {
 		ds.Dispose()
 		return nil, fmt.Errorf("%w: %v", ErrSettings, err)
@@ -122,29 +120,9 @@ func planCacheBytes(cacheBytes int) int64 { return int64(max(cacheBytes/8, 16<<2
 // newSource builds the client of the API the settings read, connected as
 // conn says (the settings themselves, or the demo tenant's), sharing one
 // request budget with the store.
-func (ds *Datasource) newSource(s, conn Settings, demo string, scfg store.Config) (source, store.Config, error) {
-	if s.ReadsLogAnalytics() {
-		cfg, err := logAnalyticsConfig(conn, ds.counters)
-		if err != nil {
-			return nil, scfg, err
-		}
-		cfg.Pacer = pace.New(ds.requestBudget(s))
-		cfg.MaxAnswerBytes = int64(s.MaxAnswerMB) << 20
-		client, err := loganalytics.New(cfg)
-		if err != nil {
-			return nil, scfg, err
-		}
-		return newLogAnalyticsSource(client, demo), scfg, nil
-	}
-	cfg := graphConfig(conn)
-	cfg.Observer = ds.counters
+func (ds *Datasource) newSource(s, conn Settings, demo string) (source, error) {
 	n, window := ds.requestBudget(s)
-	cfg = ShareBudget(cfg, n, window)
-	client, err := graph.New(cfg)
-	if err != nil {
-		return nil, scfg, err
-	}
-	return graphSource{Client: client, demo: demo}, scfg, nil
+	return s.kind().api(s).connect(s, conn, ds.counters, n, window, demo)
 }
 
 func graphConfig(s Settings) graph.Config {

@@ -76,12 +76,7 @@ func (ds *Datasource) query(ctx context.Context, cq concurrent.Query) backend.Da
 }
 
 // sourceName names where sign-ins come from, for messages.
-func (ds *Datasource) sourceName() string {
-	if ds.settings.ReadsLogAnalytics() {
-		return "the Log Analytics workspace"
-	}
-	return "Microsoft Graph"
-}
+func (ds *Datasource) sourceName() string { return ds.settings.kind().api(ds.settings).name() }
 
 // isAlert reports whether Grafana's alerting sent the request.
 func isAlert(h http.Header) bool { return h.Get("FromAlert") == "true" }

@@ -169,10 +169,6 @@ func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
 	return s, s.Validate()
 }
 
-// ReadsLogAnalytics reports whether the sign-ins come through the Log
-// Analytics query API: a workspace, or the demo speaking it.
-func (s Settings) ReadsLogAnalytics() bool { return s.kind().readsLogAnalytics(s) }
-
 func (s *Settings) trim() {
 	for _, p := range []*string{&s.Source, &s.Cloud, &s.TenantID, &s.ClientID, &s.AuthType, &s.GraphEndpoint, &s.AuthorityHost,
 		&s.WorkspaceID, &s.LogAnalyticsEndpoint, &s.DemoSize, &s.DemoFile, &s.DemoAPI, &s.CacheDir, &s.MemcachedAddress} {

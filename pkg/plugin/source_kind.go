@@ -22,8 +22,8 @@ type sourceKind interface {
 	// identity names, with their values, the settings that decide which
 	// sign-ins the source fetches, and its credential: the cache's namespace.
 	identity(s Settings) []string
-	// readsLogAnalytics says the sign-ins come through the Log Analytics API.
-	readsLogAnalytics(s Settings) bool
+	// api is the API the sign-ins come through.
+	api(s Settings) sourceAPI
 	// budget is the request budget every panel, alert rule, live tail and
 	// warming of the datasource shares: the source's, or the throttle
 	// settings where set.
@@ -70,14 +70,10 @@ func entraIdentity(s Settings) []string {
 		"authType=" + s.AuthType, "clientSecret=" + s.ClientSecret, "clientCertificate=" + s.ClientCertificate}
 }
 
-// defaultFreshness fills freshnessMinutes: a workspace ingests sign-ins
-// minutes after Entra logs them, so its windows stay open longer.
-func defaultFreshness(s *Settings, logAnalytics bool) {
+// defaultFreshness fills freshnessMinutes with the API's.
+func defaultFreshness(s *Settings, api sourceAPI) {
 	if s.FreshnessMinutes == -1 {
-		s.FreshnessMinutes = 15
-		if logAnalytics {
-			s.FreshnessMinutes = 30
-		}
+		s.FreshnessMinutes = api.freshnessMinutes()
 	}
 }
 
@@ -94,7 +90,7 @@ func (demoKind) defaults(s *Settings) {
 	if s.DemoAPI == "" {
 		s.DemoAPI = APIGraph
 	}
-	defaultFreshness(s, s.DemoAPI == APILogAnalytics)
+	defaultFreshness(s, demoKind{}.api(*s))
 	defaultRetention(s, 30)
 }
 
@@ -120,17 +116,19 @@ func (demoKind) identity(s Settings) []string {
 		fmt.Sprint("demoQuiet=", s.DemoQuiet)}
 }
 
-func (demoKind) readsLogAnalytics(s Settings) bool { return s.DemoAPI == APILogAnalytics }
+func (demoKind) api(s Settings) sourceAPI {
+	if s.DemoAPI == APILogAnalytics {
+		return workspaceAPI{}
+	}
+	return graphAPI{}
+}
 
 // budget: the demo has none unless demoThrottle, then Graph's or a workspace's.
 func (k demoKind) budget(s Settings) (int, time.Duration) {
 	if !s.DemoThrottle {
 		return unthrottled, graphBudgetWindow
 	}
-	if k.readsLogAnalytics(s) {
-		return workspaceKind{}.budget(s)
-	}
-	return graphKind{}.budget(s)
+	return k.api(s).budget(s)
 }
 
 func (demoKind) old() oldRanges { return keepOld }
@@ -144,29 +142,25 @@ func (demoKind) endpoint(Settings) string { return "" }
 type graphKind struct{}
 
 func (graphKind) defaults(s *Settings) {
-	defaultFreshness(s, false)
+	defaultFreshness(s, graphAPI{})
 	defaultRetention(s, 30)
 }
 func (graphKind) validate(Settings) error { return nil } // the Graph client's Config validates its fields
 func (graphKind) identity(s Settings) []string {
 	return append([]string{"graphEndpoint=" + s.GraphEndpoint}, entraIdentity(s)...)
 }
-func (graphKind) readsLogAnalytics(Settings) bool { return false }
-
-// budget: Graph's 5 requests per 10 s for sign-in reports.
-func (graphKind) budget(s Settings) (int, time.Duration) {
-	return throttled(s, graphBudgetRequests, graphBudgetWindow)
-}
-func (graphKind) old() oldRanges             { return refuseOld }
-func (graphKind) pushDown() string           { return PushDownNever }
-func (graphKind) tenant() bool               { return true }
-func (graphKind) endpoint(s Settings) string { return s.GraphEndpoint }
+func (graphKind) api(Settings) sourceAPI                   { return graphAPI{} }
+func (k graphKind) budget(s Settings) (int, time.Duration) { return k.api(s).budget(s) }
+func (graphKind) old() oldRanges                           { return refuseOld }
+func (graphKind) pushDown() string                         { return PushDownNever }
+func (graphKind) tenant() bool                             { return true }
+func (graphKind) endpoint(s Settings) string               { return s.GraphEndpoint }
 
 // workspaceKind is a Log Analytics workspace.
 type workspaceKind struct{}
 
 func (workspaceKind) defaults(s *Settings) {
-	defaultFreshness(s, true)
+	defaultFreshness(s, workspaceAPI{})
 	defaultRetention(s, 90) // what a Sentinel workspace keeps by default
 }
 
@@ -180,13 +174,9 @@ func (workspaceKind) validate(s Settings) error {
 func (workspaceKind) identity(s Settings) []string {
 	return append([]string{"workspaceId=" + strings.ToLower(s.WorkspaceID), "logAnalyticsEndpoint=" + s.LogAnalyticsEndpoint}, entraIdentity(s)...)
 }
-func (workspaceKind) readsLogAnalytics(Settings) bool { return true }
-
-// budget: Log Analytics' documented rate, about 200 queries per 30 s per user.
-func (workspaceKind) budget(Settings) (int, time.Duration) {
-	return logAnalyticsRequests, logAnalyticsWindow
-}
-func (workspaceKind) old() oldRanges             { return clipOld }
-func (workspaceKind) pushDown() string           { return PushDownAuto }
-func (workspaceKind) tenant() bool               { return true }
-func (workspaceKind) endpoint(s Settings) string { return s.LogAnalyticsEndpoint }
+func (workspaceKind) api(Settings) sourceAPI                   { return workspaceAPI{} }
+func (k workspaceKind) budget(s Settings) (int, time.Duration) { return k.api(s).budget(s) }
+func (workspaceKind) old() oldRanges                           { return clipOld }
+func (workspaceKind) pushDown() string                         { return PushDownAuto }
+func (workspaceKind) tenant() bool                             { return true }
+func (workspaceKind) endpoint(s Settings) string               { return s.LogAnalyticsEndpoint }
