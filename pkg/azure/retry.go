@@ -20,11 +20,11 @@ const (
 	ReasonUnauthorized = "unauthorized"
 )
 
-// RetryBackoff is the wait between retries without a Retry-After. The
+// retryBackoff is the wait between retries without a Retry-After. The
 // services' reporting APIs allow a few requests a second at most, so waiting
 // less than a second mostly spends budget; waiting more than 30 s makes a
 // dashboard look dead.
-var RetryBackoff = backoff.Config{MinBackoff: time.Second, MaxBackoff: 30 * time.Second}
+var retryBackoff = backoff.Config{MinBackoff: time.Second, MaxBackoff: 30 * time.Second}
 
 // Failure is why one attempt failed, and whether another may succeed.
 type Failure struct {
@@ -51,7 +51,7 @@ func NewRetrier(ctx context.Context, maxRetries, spent int, observe func(string)
 	if sleep == nil {
 		sleep = Sleep
 	}
-	r := &Retrier{max: maxRetries, observe: observe, sleep: sleep, bo: backoff.New(ctx, RetryBackoff)}
+	r := &Retrier{max: maxRetries, observe: observe, sleep: sleep, bo: backoff.New(ctx, retryBackoff)}
 	for range spent {
 		r.bo.NextDelay() // the parts back off from where their range left off
 	}

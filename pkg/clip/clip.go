@@ -9,25 +9,25 @@ import (
 	"unicode/utf8"
 )
 
-// Max is how many bytes of a value an error quotes.
-const Max = 64
+// quoted is how many bytes of a value an error quotes.
+const quoted = 64
 
-// Quote returns s quoted as %q would, cut to its first Max bytes (on a rune
+// Quote returns s quoted as %q would, cut to its first quoted bytes (on a rune
 // boundary) with the full length said when it was cut.
 func Quote(s string) string {
-	if len(s) <= Max {
+	if len(s) <= quoted {
 		return strconv.Quote(s)
 	}
 	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(prefix(s)), len(s))
 }
 
-// String returns s cut to its first 4×Max bytes, for messages made by
+// String returns s cut to its first 4×quoted bytes, for messages made by
 // libraries (a JSON decoder's, say) that may quote the input.
 func String(s string) string {
-	if len(s) <= 4*Max {
+	if len(s) <= 4*quoted {
 		return s
 	}
-	cut := s[:4*Max]
+	cut := s[:4*quoted]
 	for len(cut) > 0 && !utf8.ValidString(cut) {
 		cut = cut[:len(cut)-1]
 	}
@@ -35,7 +35,7 @@ func String(s string) string {
 }
 
 func prefix(s string) string {
-	cut := s[:Max]
+	cut := s[:quoted]
 	for len(cut) > 0 && !utf8.ValidString(cut) {
 		cut = cut[:len(cut)-1]
 	}

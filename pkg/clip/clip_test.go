@@ -16,10 +16,10 @@ func TestQuoteShortIsPlainQuote(t *testing.T) {
 func TestQuoteCutsLongInput(t *testing.T) {
 	long := strings.Repeat("é", 1<<19) // 1 MiB
 	got := Quote(long)
-	if len(got) > 3*Max || !strings.Contains(got, "(1048576 bytes)") || strings.ContainsRune(got, '\uFFFD') {
+	if len(got) > 3*quoted || !strings.Contains(got, "(1048576 bytes)") || strings.ContainsRune(got, '\uFFFD') {
 		t.Fatalf("Quote of 1 MiB = %q", got)
 	}
-	if s := String(long); len(s) > 5*Max || !strings.HasSuffix(s, "(1048576 bytes)") {
+	if s := String(long); len(s) > 5*quoted || !strings.HasSuffix(s, "(1048576 bytes)") {
 		t.Fatalf("String of 1 MiB = %q", s)
 	}
 }

@@ -26,11 +26,11 @@ const (
 
 // Defaults and limits.
 const (
-	// MaxPageSize is Graph's largest (and default) $top for sign-ins.
-	MaxPageSize = 1000
-	// MinPageSize is the floor when a slow page makes the client halve $top: below it
+	// maxPageSize is Graph's largest (and default) $top for sign-ins.
+	maxPageSize = 1000
+	// minPageSize is the floor when a slow page makes the client halve $top: below it
 	// the page count (and so the throttling budget spent) grows faster than it helps.
-	MinPageSize           = 50
+	minPageSize           = 50
 	DefaultRequestTimeout = 60 * time.Second
 	DefaultMaxRetries     = 5
 )
@@ -60,7 +60,7 @@ type Config struct {
 	// against Graph's 5-requests-per-10-s budget.
 	PageSize int
 	// RequestTimeout bounds one page (request, body, decoding); default 60 s. A page
-	// that times out is retried with half the $top, down to MinPageSize.
+	// that times out is retried with half the $top, down to minPageSize.
 	RequestTimeout time.Duration
 	// MaxRetries bounds the retries of one page; default 5, negative for none.
 	MaxRetries int
@@ -123,8 +123,8 @@ func (c Config) Validate() error {
 	if len(c.TLSCACert) > 0 && !x509.NewCertPool().AppendCertsFromPEM(c.TLSCACert) {
 		add("tlsCACert holds no PEM certificate")
 	}
-	if c.PageSize < 0 || c.PageSize > MaxPageSize {
-		add(fmt.Sprintf("pageSize must be between 1 and %d", MaxPageSize))
+	if c.PageSize < 0 || c.PageSize > maxPageSize {
+		add(fmt.Sprintf("pageSize must be between 1 and %d", maxPageSize))
 	}
 	if c.RequestTimeout < 0 {
 		add("requestTimeout must not be negative")
@@ -199,7 +199,7 @@ func (c Config) withDefaults() Config {
 	}
 	c.AuthType = c.authType()
 	if c.PageSize == 0 {
-		c.PageSize = MaxPageSize
+		c.PageSize = maxPageSize
 	}
 	azure.RetryDefaults(&c.RequestTimeout, DefaultRequestTimeout, &c.MaxRetries, DefaultMaxRetries, &c.Sleep)
 	if c.Observer == nil {

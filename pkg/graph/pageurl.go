@@ -13,10 +13,10 @@ type pageRequest struct {
 	nextLink bool // url came from @odata.nextLink (it carries a $skiptoken)
 }
 
-// shrink halves $top, not below MinPageSize (or the current size if already
+// shrink halves $top, not below minPageSize (or the current size if already
 // smaller), and rewrites the URL accordingly. It reports whether anything changed.
 func (r *pageRequest) shrink() bool {
-	floor := min(MinPageSize, r.top)
+	floor := min(minPageSize, r.top)
 	top := max(r.top/2, floor)
 	if top == r.top {
 		return false

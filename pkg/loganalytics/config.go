@@ -19,7 +19,7 @@ import (
 
 // Defaults and limits.
 const (
-	// DefaultIngestionAllowance is how much later than a sign-in's
+	// defaultIngestionAllowance is how much later than a sign-in's
 	// CreatedDateTime its row may carry TimeGenerated and still be found: the
 	// query's timespan reaches this far past the window.
 	//
@@ -36,7 +36,7 @@ const (
 	// costs the service a little more scanning; one too narrow silently drops
 	// sign-ins from windows that are then cached for good. Hence 30 minutes,
 	// about four times the documented figures.
-	DefaultIngestionAllowance = 30 * time.Minute
+	defaultIngestionAllowance = 30 * time.Minute
 	// DefaultRequestTimeout bounds one HTTP attempt (query, body, decoding).
 	// The service runs a query for up to 3 minutes by default; the client asks
 	// it (Prefer: wait) to give up a little before this timeout, so a slow
@@ -44,13 +44,13 @@ const (
 	DefaultRequestTimeout = 2 * time.Minute
 	// DefaultMaxRetries bounds the retries of one query.
 	DefaultMaxRetries = 5
-	// PageEvents is the most sign-ins handed to ListSignIns' callback at once.
-	PageEvents = 1000
-	// MinSplit is the shortest range the client splits further when the
+	// pageEvents is the most sign-ins handed to ListSignIns' callback at once.
+	pageEvents = 1000
+	// minSplit is the shortest range the client splits further when the
 	// service cuts a result at its row limit.
-	MinSplit = time.Minute
-	// RowLimit is the service's limit of rows per result.
-	RowLimit = 500_000
+	minSplit = time.Minute
+	// rowLimit is the service's limit of rows per result.
+	rowLimit = 500_000
 	// HealthSpan is the timespan of CheckTables' query.
 	HealthSpan = 7 * 24 * time.Hour
 	// clockSkew is how far past this machine's clock the timespan may reach:
@@ -88,7 +88,7 @@ type Config struct {
 	// answers 429. Nil: no pacing.
 	Pacer *pace.Bucket
 	// IngestionAllowance widens the timespan past each window's end; see
-	// DefaultIngestionAllowance (the default).
+	// defaultIngestionAllowance (the default).
 	IngestionAllowance time.Duration
 	// MaxRetries bounds the retries of one query; default 5, negative for none.
 	MaxRetries int
@@ -162,7 +162,7 @@ func (c Config) withDefaults() Config {
 		c.Cloud = azure.DefaultCloud
 	}
 	if c.IngestionAllowance == 0 {
-		c.IngestionAllowance = DefaultIngestionAllowance
+		c.IngestionAllowance = defaultIngestionAllowance
 	}
 	azure.RetryDefaults(&c.RequestTimeout, DefaultRequestTimeout, &c.MaxRetries, DefaultMaxRetries, &c.Sleep)
 	if c.MaxAnswerBytes <= 0 {

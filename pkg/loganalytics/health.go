@@ -49,7 +49,7 @@ func (c *Client) CheckTables(ctx context.Context) []TableStatus {
 func (c *Client) checkTable(ctx context.Context, t signin.LogType) TableStatus {
 	ti, _ := tableOf(t)
 	st := TableStatus{LogType: t, Table: ti.table, Category: ti.category}
-	q, err := HealthQuery(t)
+	q, err := healthQuery(t)
 	if err != nil {
 		st.Err = err
 		return st

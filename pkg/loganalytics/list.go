@@ -16,10 +16,10 @@ import (
 )
 
 // ListSignIns calls fn with the sign-ins of type t created in [from, to),
-// newest first, in pages of at most PageEvents. Each sign-in comes once, in
+// newest first, in pages of at most pageEvents. Each sign-in comes once, in
 // its latest version. A result the service cut at its row limit is never
 // delivered: the range is split in halves and each asked for again, the newer
-// first, down to MinSplit. Empty pages are not passed on; fn's error stops the
+// first, down to minSplit. Empty pages are not passed on; fn's error stops the
 // listing and is returned as is. A log type whose table the workspace lacks
 // fails with a *TableNotFoundError (errors.Is ErrTableNotFound): callers
 // treat it as a log type with no sign-ins, with a notice.
@@ -97,10 +97,10 @@ func (l *lister) halves(ctx context.Context, from, mid, to time.Time, spent int)
 
 // splitPoint picks where to halve [from, to): on an hour near the middle
 // while the range is longer than an hour (ranges are runs of hour windows),
-// else on a minute, else a second. No split for MinSplit or less.
+// else on a minute, else a second. No split for minSplit or less.
 func splitPoint(from, to time.Time) (time.Time, bool) {
 	d := to.Sub(from)
-	if d <= MinSplit {
+	if d <= minSplit {
 		return time.Time{}, false
 	}
 	mid := from.Add(d / 2)
@@ -132,7 +132,7 @@ func (l *lister) deliver(events []signin.Event) error {
 		return kept[i].ID > kept[j].ID
 	})
 	for len(kept) > 0 {
-		n := min(len(kept), PageEvents)
+		n := min(len(kept), pageEvents)
 		if err := l.fn(kept[:n:n]); err != nil {
 			return err
 		}

@@ -104,8 +104,8 @@ func ifExists(column string) string {
 	return fmt.Sprintf("%s = column_ifexists(%q, \"\")", column, column)
 }
 
-// HealthQuery returns the KQL that CheckTables sends for log type t.
-func HealthQuery(t signin.LogType) (string, error) {
+// healthQuery returns the KQL that CheckTables sends for log type t.
+func healthQuery(t signin.LogType) (string, error) {
 	ti, ok := tableOf(t)
 	if !ok {
 		return "", fmt.Errorf("unknown log type %d", t)

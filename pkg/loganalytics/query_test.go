@@ -130,7 +130,7 @@ func TestTimespanCappedAtNow(t *testing.T) {
 }
 
 func TestHealthQueryGolden(t *testing.T) {
-	got, _ := HealthQuery(signin.ManagedIdentity)
+	got, _ := healthQuery(signin.ManagedIdentity)
 	if want := "AADManagedIdentitySignInLogs\n| summarize Rows = count(), Newest = max(TimeGenerated)"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -20,8 +20,8 @@ import (
 
 // Graph's budget for sign-in reports, the default of New.
 const (
-	DefaultRequests = 5
-	DefaultWindow   = 10 * time.Second
+	defaultRequests = 5
+	defaultWindow   = 10 * time.Second
 )
 
 // Bucket is a token bucket shared by concurrent callers. The zero value is not
@@ -42,15 +42,15 @@ type Bucket struct {
 
 // New returns a full bucket allowing n requests per window: a burst of n, then
 // one every window/n. n or window ≤ 0 take Graph's 5 per 10 s.
-func New(n int, window time.Duration) *Bucket { return NewAt(n, window, time.Now()) }
+func New(n int, window time.Duration) *Bucket { return newAt(n, window, time.Now()) }
 
-// NewAt is New for a bucket full at now (tests with their own clock).
-func NewAt(n int, window time.Duration, now time.Time) *Bucket {
+// newAt is New for a bucket full at now (tests with their own clock).
+func newAt(n int, window time.Duration, now time.Time) *Bucket {
 	if n <= 0 {
-		n = DefaultRequests
+		n = defaultRequests
 	}
 	if window <= 0 {
-		window = DefaultWindow
+		window = defaultWindow
 	}
 	every := max(window/time.Duration(n), 1)
 	return &Bucket{every: every, tau: time.Duration(n-1) * every, tat: now}

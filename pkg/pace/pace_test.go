@@ -31,7 +31,7 @@ func wantAt(t *testing.T, what string, tk *Ticket, want time.Duration) {
 }
 
 func TestReserveBurstThenInterval(t *testing.T) {
-	b := NewAt(5, 10*time.Second, t0)
+	b := newAt(5, 10*time.Second, t0)
 	for range 5 {
 		wantAt(t, "burst", b.Reserve(t0), 0)
 	}
@@ -45,7 +45,7 @@ func TestReserveBurstThenInterval(t *testing.T) {
 }
 
 func TestCancelReturnsToken(t *testing.T) {
-	b := NewAt(5, 10*time.Second, t0)
+	b := newAt(5, 10*time.Second, t0)
 	for range 5 {
 		b.Reserve(t0)
 	}
@@ -145,7 +145,7 @@ func TestWaitFIFO(t *testing.T) {
 }
 
 func TestPushBack(t *testing.T) {
-	b := NewAt(5, 10*time.Second, t0)
+	b := newAt(5, 10*time.Second, t0)
 	for range 5 {
 		b.Reserve(t0)
 	}
@@ -167,12 +167,12 @@ func TestPushBack(t *testing.T) {
 
 	// With nobody waiting, the next token is at the push-back's time, even
 	// from a full bucket.
-	b = NewAt(5, 10*time.Second, t0)
+	b = newAt(5, 10*time.Second, t0)
 	b.pushBack(t0.Add(time.Second))
 	wantAt(t, "full bucket", b.Reserve(t0), time.Second)
 	wantAt(t, "then", b.Reserve(t0), 3*time.Second)
 	// Returning a token does not undo the push-back.
-	b = NewAt(5, 10*time.Second, t0)
+	b = newAt(5, 10*time.Second, t0)
 	tk := b.Reserve(t0)
 	b.pushBack(t0.Add(time.Second))
 	tk.Cancel()
@@ -203,7 +203,7 @@ func TestPushBackDelaysWaiter(t *testing.T) {
 // A request written late after an idle period is charged when it was written:
 // the waiting tickets move back by as much.
 func TestSentLate(t *testing.T) {
-	b := NewAt(5, 10*time.Second, t0)
+	b := newAt(5, 10*time.Second, t0)
 	burst := make([]*Ticket, 5)
 	for i := range burst {
 		burst[i] = b.Reserve(t0)
@@ -218,7 +218,7 @@ func TestSentLate(t *testing.T) {
 	wantAt(t, "6th moved", q, 2300*time.Millisecond)
 	wantAt(t, "7th", b.Reserve(t0), 4300*time.Millisecond)
 	// A request sent on time (or early) changes nothing.
-	b = NewAt(5, 10*time.Second, t0)
+	b = newAt(5, 10*time.Second, t0)
 	b.Reserve(t0).Sent(t0)
 	for range 4 {
 		b.Reserve(t0)
@@ -226,7 +226,7 @@ func TestSentLate(t *testing.T) {
 	wantAt(t, "on time", b.Reserve(t0), 2*time.Second)
 	// In a queue (the bucket empty), sending late by less than the burst's
 	// span costs nothing: the service's bucket has not refilled meanwhile.
-	b = NewAt(5, 10*time.Second, t0)
+	b = newAt(5, 10*time.Second, t0)
 	for range 5 {
 		b.Reserve(t0)
 	}

@@ -50,7 +50,7 @@ func TestAdversarialGroupByIsBounded(t *testing.T) {
 	st := store.New(src, store.Config{TimeBudget: time.Hour, MaxRun: 24, L1Bytes: 1 << 30,
 		Now: func() time.Time { return end.Add(48 * time.Hour) }})
 	defer st.Close()
-	e := New(st, WithMaxGroups(maxGroups))
+	e := New(st, withMaxGroups(maxGroups))
 	r := Range{From: start, To: end, Interval: time.Hour}
 	q, err := Parse([]byte(`{"logType":"interactive","format":"table","metric":"count","groupBy":["ipAddress","user"],"limit":10000}`))
 	if err != nil {

@@ -34,9 +34,9 @@ type Engine struct {
 // Option configures an Engine.
 type Option func(*Engine)
 
-// WithMaxGroups bounds the groups one aggregation keeps (default MaxGroups);
+// withMaxGroups bounds the groups one aggregation keeps (default MaxGroups);
 // those found beyond it are summed up as "other" with a notice.
-func WithMaxGroups(n int) Option {
+func withMaxGroups(n int) Option {
 	return func(e *Engine) {
 		if n > 0 {
 			e.limits.MaxGroups = n
@@ -51,7 +51,7 @@ func WithLimits(l Limits) Option {
 
 // New returns an engine reading from r.
 func New(r Reader, opts ...Option) *Engine {
-	e := &Engine{r: r, limits: DefaultLimits(), plans: newPlanCache(DefaultPlanCacheBytes)}
+	e := &Engine{r: r, limits: DefaultLimits(), plans: newPlanCache(defaultPlanCacheBytes)}
 	for _, o := range opts {
 		o(e)
 	}

@@ -10,11 +10,11 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-// DefaultPlanCacheBytes bounds an engine's plan cache (WithPlanCacheBytes):
+// defaultPlanCacheBytes bounds an engine's plan cache (WithPlanCacheBytes):
 // a plan costs about 4 bytes per profile of its table, so this holds about
 // nine panels' plans over 30 days of a large tenant (67 M sign-ins, some 6.7 M
 // profiles: 27 MB a plan key) and every panel's over a week.
-const DefaultPlanCacheBytes = 256 << 20
+const defaultPlanCacheBytes = 256 << 20
 
 // WithPlanCacheBytes bounds the memory the engine keeps plans in between
 // queries (planCache); 0 keeps the default, a negative value turns the cache

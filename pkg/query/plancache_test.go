@@ -38,7 +38,7 @@ var planCacheQueries = []string{
 func TestPlanCacheAnswersLikeAFreshEngine(t *testing.T) {
 	day := time.Date(2026, 1, 14, 0, 0, 0, 0, time.UTC)
 	events := tenantEvents(t, day, day.Add(24*time.Hour))
-	for _, budget := range []int64{DefaultPlanCacheBytes, 1} {
+	for _, budget := range []int64{defaultPlanCacheBytes, 1} {
 		e := New(store.New(events, store.Config{L1Bytes: 32 << 20}), WithPlanCacheBytes(budget))
 		for _, hours := range []int{12, 17, 24} {
 			r := Range{From: day.Add(8 * time.Hour), To: day.Add(time.Duration(hours) * time.Hour), Interval: 10 * time.Minute}
@@ -96,7 +96,7 @@ func planCacheQuery(t *testing.T, raw string) Query {
 // TestPlanCacheHoldsNoTable: a cached plan must not keep its table (and the
 // windows' memory it stands for) alive once no block refers to it.
 func TestPlanCacheHoldsNoTable(t *testing.T) {
-	c := newPlanCache(DefaultPlanCacheBytes)
+	c := newPlanCache(defaultPlanCacheBytes)
 	tbl := block.NewProfiles()
 	for i := range 100 {
 		tbl.Intern(&signin.Event{AppDisplayName: fmt.Sprint("app", i%7), UserID: fmt.Sprint(i)})

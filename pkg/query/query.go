@@ -66,7 +66,7 @@ const (
 
 // Limits of a query.
 const (
-	MaxGroupBy = 3
+	maxGroupBy = 3
 	MaxLimit   = 10_000
 )
 
@@ -184,8 +184,8 @@ func parseTimeAggregate(q *Query, raw rawQuery) error {
 }
 
 func parseGroupBy(q *Query, raw rawQuery) error {
-	if len(raw.GroupBy) > MaxGroupBy {
-		return fmt.Errorf("%w: groupBy has %d keys; at most %d", ErrInvalidQuery, len(raw.GroupBy), MaxGroupBy)
+	if len(raw.GroupBy) > maxGroupBy {
+		return fmt.Errorf("%w: groupBy has %d keys; at most %d", ErrInvalidQuery, len(raw.GroupBy), maxGroupBy)
 	}
 	seen := make(map[signin.Dimension]bool)
 	for i, key := range raw.GroupBy {

@@ -27,8 +27,8 @@ type Tail struct {
 	primed   bool             // the sign-ins there at the start are in seen
 }
 
-// TailBatch is what one call of Tail.Next found.
-type TailBatch struct {
+// tailBatch is what one call of Tail.Next found.
+type tailBatch struct {
 	Events []signin.Event // new matching sign-ins, oldest first, at most the query's limit
 	// Waiting counts new sign-ins beyond the limit, left for the next call:
 	// a tail falls behind rather than skip or reorder.
@@ -48,13 +48,13 @@ func (t *Tail) Limit() int { return t.q.Limit }
 
 // Next scans [now-lookback, now). The first complete scan only learns what is
 // already there: a live view starts with what arrives after it opened.
-func (t *Tail) Next(ctx context.Context, now time.Time) (TailBatch, error) {
+func (t *Tail) Next(ctx context.Context, now time.Time) (tailBatch, error) {
 	// The batch is known in advance, as a logs answer's: reserve it at the
 	// start, waiting for memory rather than failing.
 	acct := t.e.guard.Account()
 	defer acct.Close()
 	if err := acct.Wait(ctx, int64(t.q.Limit)*logLineBytes); err != nil {
-		return TailBatch{}, fmt.Errorf("waiting for query memory: %w", err)
+		return tailBatch{}, fmt.Errorf("waiting for query memory: %w", err)
 	}
 	from := now.Add(-t.lookback)
 	var fresh []ref
@@ -75,12 +75,12 @@ func (t *Tail) Next(ctx context.Context, now time.Time) (TailBatch, error) {
 		}
 	}))
 	if err != nil {
-		return TailBatch{}, fmt.Errorf("following new sign-ins: %w", err)
+		return tailBatch{}, fmt.Errorf("following new sign-ins: %w", err)
 	}
 	// A partial first scan has not seen all that was there: what a later
 	// scan loads of it is not new.
 	t.primed = t.primed || partial == nil
-	batch := TailBatch{Partial: partial}
+	batch := tailBatch{Partial: partial}
 	batch.Events, batch.Waiting = t.take(fresh)
 	t.forget(from)
 	return batch, nil
