@@ -414,40 +414,40 @@ func TestHostilePushDownIsBounded(t *testing.T) {
 	to := testclock.ClosedHour(t)
 	hostile := plugintest.Query{RefID: "A", From: to.Add(-41 * 24 * time.Hour), To: to, Interval: time.Minute,
 		JSON: map[string]any{"logType": "all", "groupBy": []string{"user", "ipAddress", "app"}, "limit": 1}}
+	boundedAtOnce(t, h, ds, hostile, func(dr backend.DataResponse) {
+		if dr.Error != nil {
+			if !strings.Contains(dr.Error.Error(), "query_memory_limit_mb") {
+				t.Errorf("unexpected error %v; want an answer, or an error naming the bound", dr.Error)
+			}
+			return
+		}
+		notices := plugintest.Notices(dr)
+		if !strings.Contains(notices, pushedNotice) || !strings.Contains(notices, "maxGroups") || len(dr.Frames) != 2 {
+			t.Errorf("%d frames, notices %q; want the top series and other, computed in the workspace, with the notice naming maxGroups", len(dr.Frames), notices)
+		}
+	})
+	stillAnswers(t, h, ds)
+}
+
+// boundedAtOnce sends q three times at once, as three panels would, checks
+// each answer, then the plugin's peak RSS against maxPushDownRSS.
+func boundedAtOnce(t *testing.T, h *plugintest.Host, ds plugintest.Datasource, q plugintest.Query, check func(dr backend.DataResponse)) {
+	t.Helper()
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := h.QueryData(context.Background(), ds.Request(nil, hostile))
+			resp, err := h.QueryData(context.Background(), ds.Request(nil, q))
 			if err != nil {
 				t.Errorf("the plugin failed: %v", err)
 				return
 			}
-			dr := resp.Responses["A"]
-			if dr.Error != nil {
-				if !strings.Contains(dr.Error.Error(), "query_memory_limit_mb") {
-					t.Errorf("unexpected error %v; want an answer, or an error naming the bound", dr.Error)
-				}
-				return
-			}
-			var notices []string
-			for _, f := range dr.Frames {
-				if f.Meta != nil {
-					for _, n := range f.Meta.Notices {
-						notices = append(notices, n.Text)
-					}
-				}
-			}
-			all := strings.Join(notices, "\n")
-			if !strings.Contains(all, pushedNotice) || !strings.Contains(all, "maxGroups") || len(dr.Frames) != 2 {
-				t.Errorf("%d frames, notices %q; want the top series and other, computed in the workspace, with the notice naming maxGroups", len(dr.Frames), notices)
-			}
+			check(resp.Responses[q.RefID])
 		}()
 	}
 	wg.Wait()
 	if rss := peakRSS(t, h); rss > maxPushDownRSS {
 		t.Fatalf("peak RSS %d MB; want under %d MB", rss>>20, maxPushDownRSS>>20)
 	}
-	stillAnswers(t, h, ds)
 }

@@ -2,14 +2,13 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/signinlens/signinlens-entra-datasource/internal/plugintest"
 	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
@@ -75,36 +74,14 @@ func TestHugeWorkspaceAnswersAreBounded(t *testing.T) {
 	want := float64(len(export(t, 7, "small", "managedIdentity", from, to)))
 	q := plugintest.Query{RefID: "A", From: from, To: to,
 		JSON: map[string]any{"logType": "managedIdentity", "format": "table", "metric": "count"}}
-	var wg sync.WaitGroup
-	for range 3 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp, err := h.QueryData(context.Background(), ds.Request(nil, q))
-			if err != nil {
-				t.Errorf("the plugin failed: %v", err)
-				return
-			}
-			dr := resp.Responses["A"]
-			if dr.Error != nil {
-				t.Errorf("%v; want the store's answer", dr.Error)
-				return
-			}
-			var notices []string
-			for _, f := range dr.Frames {
-				if f.Meta != nil {
-					for _, n := range f.Meta.Notices {
-						notices = append(notices, n.Text)
-					}
-				}
-			}
-			if got := tableTotal(t, dr); got != want || !strings.Contains(strings.Join(notices, "\n"), "maxAnswerMB") {
-				t.Errorf("%v managed identity sign-ins, notices %q; want %v, from the store, with a notice naming maxAnswerMB", got, notices, want)
-			}
-		}()
-	}
-	wg.Wait()
-	if rss := peakRSS(t, h); rss > maxPushDownRSS {
-		t.Fatalf("peak RSS %d MB; want under %d MB", rss>>20, maxPushDownRSS>>20)
-	}
+	boundedAtOnce(t, h, ds, q, func(dr backend.DataResponse) {
+		if dr.Error != nil {
+			t.Errorf("%v; want the store's answer", dr.Error)
+			return
+		}
+		if got, notices := tableTotal(t, dr), plugintest.Notices(dr); got != want || !strings.Contains(notices, "maxAnswerMB") {
+			t.Errorf("%v managed identity sign-ins, notices %q; want %v, from the store, with a notice naming maxAnswerMB", got, notices, want)
+		}
+	})
+	stillAnswers(t, h, ds)
 }

@@ -2,6 +2,7 @@ package plugintest
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -61,4 +62,18 @@ func (d Datasource) Request(headers map[string]string, qs ...Query) *backend.Que
 		})
 	}
 	return req
+}
+
+// Notices is the text of every notice of a response's frames, " | " between
+// them: what a panel shows above its data.
+func Notices(dr backend.DataResponse) string {
+	var texts []string
+	for _, f := range dr.Frames {
+		if f.Meta != nil {
+			for _, n := range f.Meta.Notices {
+				texts = append(texts, n.Text)
+			}
+		}
+	}
+	return strings.Join(texts, " | ")
 }

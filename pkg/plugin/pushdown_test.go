@@ -10,6 +10,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/signinlens/signinlens-entra-datasource/internal/plugintest"
 	"github.com/signinlens/signinlens-entra-datasource/internal/testclock"
 )
 
@@ -36,8 +37,8 @@ func TestPushDownRouting(t *testing.T) {
 	if a.Error != nil || b.Error != nil {
 		t.Fatalf("errors %v, %v", a.Error, b.Error)
 	}
-	if !strings.Contains(notices(a), "Computed in the Log Analytics workspace") || strings.Contains(notices(b), "Computed in") {
-		t.Fatalf("notices %q / %q", notices(a), notices(b))
+	if !strings.Contains(plugintest.Notices(a), "Computed in the Log Analytics workspace") || strings.Contains(plugintest.Notices(b), "Computed in") {
+		t.Fatalf("notices %q / %q", plugintest.Notices(a), plugintest.Notices(b))
 	}
 	if x, y := tableText(a), tableText(b); x != y || a.Frames[0].Rows() < 2 {
 		t.Fatalf("pushed down %s; the store %s", x, y)
@@ -46,8 +47,8 @@ func TestPushDownRouting(t *testing.T) {
 	const inAndRegex = `{"logType":"interactive","format":"table","metric":"count","groupBy":["app"],"limit":10,"filters":[` +
 		`{"key":"status","op":"in","value":["failure","interrupted"]},{"key":"app","op":"=~","value":"Microsoft.*|One.*"},{"key":"user","op":"!~","value":"z.*"}]}`
 	a, b = ask(t, auto, from, to, inAndRegex), ask(t, never, from, to, inAndRegex)
-	if a.Error != nil || b.Error != nil || !strings.Contains(notices(a), "Computed in the Log Analytics workspace") {
-		t.Fatalf("in and regex: %v, %v, notices %q", a.Error, b.Error, notices(a))
+	if a.Error != nil || b.Error != nil || !strings.Contains(plugintest.Notices(a), "Computed in the Log Analytics workspace") {
+		t.Fatalf("in and regex: %v, %v, notices %q", a.Error, b.Error, plugintest.Notices(a))
 	}
 	if x, y := tableText(a), tableText(b); x != y || a.Frames[0].Rows() < 2 {
 		t.Fatalf("in and regex pushed down %s; the store %s", x, y)
@@ -57,21 +58,21 @@ func TestPushDownRouting(t *testing.T) {
 	const allTypes = `{"logType":"all","format":"table","metric":"distinctUsers","groupBy":["logType","app"],"limit":6,"filters":[` +
 		`{"key":"logType","op":"in","value":"interactive,nonInteractive,servicePrincipal"}]}`
 	a, b = ask(t, auto, from, to, allTypes), ask(t, never, from, to, allTypes)
-	if a.Error != nil || b.Error != nil || !strings.Contains(notices(a), "Computed in the Log Analytics workspace: interactive, nonInteractive, servicePrincipal sign-ins") {
-		t.Fatalf("all: %v, %v, notices %q", a.Error, b.Error, notices(a))
+	if a.Error != nil || b.Error != nil || !strings.Contains(plugintest.Notices(a), "Computed in the Log Analytics workspace: interactive, nonInteractive, servicePrincipal sign-ins") {
+		t.Fatalf("all: %v, %v, notices %q", a.Error, b.Error, plugintest.Notices(a))
 	}
 	if x, y := tableText(a), tableText(b); x != y || a.Frames[0].Rows() < 2 {
 		t.Fatalf("all pushed down %s; the store %s", x, y)
 	}
-	if day := ask(t, auto, to.Add(-24*time.Hour), to, q); strings.Contains(notices(day), "Computed in") {
+	if day := ask(t, auto, to.Add(-24*time.Hour), to, q); strings.Contains(plugintest.Notices(day), "Computed in") {
 		t.Fatal("a day's range was pushed down")
 	}
 	const byBrowser = `{"logType":"interactive","format":"table","groupBy":["browser"]}`
-	if browser := ask(t, auto, from, to, byBrowser); browser.Error != nil || notices(browser) != "" {
-		t.Fatalf("browser under auto: %v %q", browser.Error, notices(browser))
+	if browser := ask(t, auto, from, to, byBrowser); browser.Error != nil || plugintest.Notices(browser) != "" {
+		t.Fatalf("browser under auto: %v %q", browser.Error, plugintest.Notices(browser))
 	}
-	if browser := ask(t, always, from, to, byBrowser); browser.Error != nil || !strings.Contains(notices(browser), "dimension browser") {
-		t.Fatalf("browser under always: %v %q", browser.Error, notices(browser))
+	if browser := ask(t, always, from, to, byBrowser); browser.Error != nil || !strings.Contains(plugintest.Notices(browser), "dimension browser") {
+		t.Fatalf("browser under always: %v %q", browser.Error, plugintest.Notices(browser))
 	}
 }
 
@@ -97,8 +98,8 @@ func TestPushDownSharesSettledDaysInMemcached(t *testing.T) {
 		ds := newInstance(t, jd, secret).(*Datasource)
 		before := ds.demo.Stats().Requests
 		res := ask(t, ds, from, to, q)
-		if res.Error != nil || !strings.Contains(notices(res), "Computed in the Log Analytics workspace") {
-			t.Fatalf("datasource %d: %v, notices %q", i, res.Error, notices(res))
+		if res.Error != nil || !strings.Contains(plugintest.Notices(res), "Computed in the Log Analytics workspace") {
+			t.Fatalf("datasource %d: %v, notices %q", i, res.Error, plugintest.Notices(res))
 		}
 		requests := ds.demo.Stats().Requests - before
 		if i == 0 && requests < 4 || i == 1 && requests != 0 {
@@ -119,18 +120,6 @@ func TestPushDownSetting(t *testing.T) {
 	if err != nil || s.pushDownMode() != PushDownAuto || s.pushDownAfter() != 7*24*time.Hour {
 		t.Fatalf("a workspace's defaults: %v, %v, %v; want auto from 7 days", err, s.pushDownMode(), s.pushDownAfter())
 	}
-}
-
-func notices(r backend.DataResponse) string {
-	var out []string
-	for _, f := range r.Frames {
-		if f.Meta != nil {
-			for _, n := range f.Meta.Notices {
-				out = append(out, n.Text)
-			}
-		}
-	}
-	return strings.Join(out, " | ")
 }
 
 // tableText is a table frame's cells, row by row.
