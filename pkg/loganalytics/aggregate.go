@@ -31,7 +31,8 @@ func (c *Client) Aggregate(ctx context.Context, t signin.LogType, kql string, fr
 		if err := ctx.Err(); err != nil {
 			return Answer{}, err
 		}
-		res, err := c.query(ctx, kql, c.timespan(from, to))
+		var out Answer
+		res, err := c.query(ctx, kql, c.timespan(from, to), (*answerRows)(&out))
 		if err != nil {
 			if err := r.Next(ctx, &c.classify(ctx, err, t).Failure); err != nil {
 				return Answer{}, c.redact(fmt.Errorf("push-down query: %w", err))
@@ -41,19 +42,15 @@ func (c *Client) Aggregate(ctx context.Context, t signin.LogType, kql string, fr
 		if p := partialOf(res.Error); p != nil {
 			return Answer{}, fmt.Errorf("%w: the workspace cut the push-down answer at one of its limits (500,000 rows or about 64 MB): %s", ErrRowLimit, clip.String(p.String()))
 		}
-		tab, err := primaryTable(res)
-		if err != nil {
+		if err := hasTable(res); err != nil {
 			return Answer{}, err
-		}
-		out := Answer{Columns: make([]string, len(tab.Columns)), Rows: make([][]any, len(tab.Rows))}
-		for i, col := range tab.Columns {
-			if col.Name != nil {
-				out.Columns[i] = *col.Name
-			}
-		}
-		for i, row := range tab.Rows {
-			out.Rows[i] = row
 		}
 		return out, nil
 	}
 }
+
+// answerRows is an Answer filled as its rows are read (rowSink).
+type answerRows Answer
+
+func (a *answerRows) columns(names []string) error { a.Columns = names; return nil }
+func (a *answerRows) row(cells []any) error        { a.Rows = append(a.Rows, cells); return nil }

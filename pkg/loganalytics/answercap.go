@@ -31,26 +31,28 @@ func withAnswerCap(ctx context.Context, n int64) context.Context {
 	return context.WithValue(ctx, answerCapKey{}, n)
 }
 
-// cappedTransport reads at most a request's answer cap of a successful
-// answer's body, failing with ErrTooLarge past it, so that no answer is held
-// whole before its size is known: azlogs reads the body into memory and then
-// decodes it generically, several times its size.
-type cappedTransport struct {
+// answerTransport reads at most a request's answer cap of a successful
+// answer's body, failing with ErrTooLarge past it, and streams its rows to
+// the request's sink (streamRows), so that no answer is held whole, let alone
+// twice: azlogs would read the body into memory and then decode it
+// generically, several times its size.
+type answerTransport struct {
 	next policy.Transporter
 }
 
-func (t cappedTransport) Do(req *http.Request) (*http.Response, error) {
+func (t answerTransport) Do(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.Do(req)
-	limit, ok := req.Context().Value(answerCapKey{}).(int64)
-	if err != nil || !ok || resp.StatusCode != http.StatusOK {
+	if err != nil || resp.StatusCode != http.StatusOK {
 		return resp, err
 	}
-	if resp.ContentLength > limit {
-		_ = resp.Body.Close()
-		return nil, tooLarge(limit)
+	if limit, ok := req.Context().Value(answerCapKey{}).(int64); ok {
+		if resp.ContentLength > limit {
+			_ = resp.Body.Close()
+			return nil, tooLarge(limit)
+		}
+		resp.Body = &cappedBody{ReadCloser: resp.Body, left: limit, limit: limit}
 	}
-	resp.Body = &cappedBody{ReadCloser: resp.Body, left: limit, limit: limit}
-	return resp, nil
+	return streamRows(req, resp)
 }
 
 // cappedBody fails a read past its limit.

@@ -72,7 +72,7 @@ func New(cfg Config) (*Client, error) {
 		Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
 			azlogs.ServiceName: {Endpoint: endpoint + "/v1", Audience: audience},
 		}},
-		Transport: cappedTransport{next: hc},
+		Transport: answerTransport{next: hc},
 		// azcore's retries are off: this package retries, so that each
 		// attempt is paced and counted once, and a 504 halves the range.
 		Retry:            policy.RetryOptions{MaxRetries: -1},
@@ -93,7 +93,12 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) WorkspaceID() string { return c.cfg.WorkspaceID }
 
 // query sends one query, through the pipeline: token, pacing, one attempt.
-func (c *Client) query(ctx context.Context, q string, span azlogs.TimeInterval) (azlogs.QueryResults, error) {
+// The first table's rows go to sink as they are read, when there is one
+// (the results then hold that table without its rows).
+func (c *Client) query(ctx context.Context, q string, span azlogs.TimeInterval, sink rowSink) (azlogs.QueryResults, error) {
+	if sink != nil {
+		ctx = withRowSink(ctx, sink)
+	}
 	resp, err := c.logs.QueryWorkspace(ctx, c.cfg.WorkspaceID, azlogs.QueryBody{Query: &q, Timespan: &span}, c.opts)
 	return resp.QueryResults, err
 }

@@ -19,14 +19,11 @@ import (
 // column_ifexists found, and the service may add columns.
 type columnIndex map[string]int
 
-func indexColumns(cols []azlogs.Column) columnIndex {
-	ix := make(columnIndex, len(cols))
-	for i, c := range cols {
-		if c.Name == nil {
-			continue
-		}
-		if _, dup := ix[*c.Name]; !dup {
-			ix[*c.Name] = i
+func indexColumns(names []string) columnIndex {
+	ix := make(columnIndex, len(names))
+	for i, name := range names {
+		if _, dup := ix[name]; !dup {
+			ix[name] = i
 		}
 	}
 	return ix
@@ -44,12 +41,13 @@ func (ix columnIndex) get(row []any, name string) any {
 
 func (ix columnIndex) str(row []any, name string) string { return str(ix.get(row, name)) }
 
-// primaryTable returns the answer's first table (PrimaryResult).
-func primaryTable(res azlogs.QueryResults) (azlogs.Table, error) {
+// hasTable checks that the answer has a table: its first (PrimaryResult)
+// went to the query's rowSink as it was read.
+func hasTable(res azlogs.QueryResults) error {
 	if len(res.Tables) == 0 {
-		return azlogs.Table{}, fmt.Errorf("%w: no table in the result", ErrBadAnswer)
+		return fmt.Errorf("%w: no table in the result", ErrBadAnswer)
 	}
-	return res.Tables[0], nil
+	return nil
 }
 
 // decoded is one answer's sign-ins, one per Id.
@@ -58,50 +56,71 @@ type decoded struct {
 	rows   int // rows in the answer, duplicates included
 }
 
-// decodeSignIns reads an answer's rows into events of log type t. Two rows
-// with one Id (re-emissions the query's arg_max should have merged) give
-// one event: the row with the latest TimeGenerated.
-func decodeSignIns(tab azlogs.Table, t signin.LogType) (decoded, error) {
-	ix := indexColumns(tab.Columns)
-	if _, ok := ix[idColumn]; !ok {
-		return decoded{}, fmt.Errorf("%w: the result has no %s column", ErrBadAnswer, idColumn)
-	}
+// signInRows takes a sign-in answer's rows as they are read (rowSink) into
+// events of log type t. Two rows with one Id (re-emissions the query's
+// arg_max should have merged) give one event: the row with the latest
+// TimeGenerated.
+type signInRows struct {
+	t         signin.LogType
+	ix        columnIndex // nil until the answer's columns are read
+	out       decoded
+	generated []time.Time
+	at        map[string]int
+	err       error // what could not be read: the answer is wrong, not cut
+}
+
+func newSignInRows(t signin.LogType) *signInRows {
+	return &signInRows{t: t, at: make(map[string]int)}
+}
+
+func (s *signInRows) columns(names []string) error {
+	ix := indexColumns(names)
 	_, hasCreated := ix[createdColumn]
-	if _, ok := ix[generatedColumn]; !ok && !hasCreated {
-		return decoded{}, fmt.Errorf("%w: the result has neither %s nor %s", ErrBadAnswer, createdColumn, generatedColumn)
+	_, hasGenerated := ix[generatedColumn]
+	switch _, hasID := ix[idColumn]; {
+	case !hasID:
+		s.err = fmt.Errorf("%w: the result has no %s column", ErrBadAnswer, idColumn)
+	case !hasCreated && !hasGenerated:
+		s.err = fmt.Errorf("%w: the result has neither %s nor %s", ErrBadAnswer, createdColumn, generatedColumn)
 	}
-	out := decoded{events: make([]signin.Event, 0, len(tab.Rows)), rows: len(tab.Rows)}
-	generated := make([]time.Time, 0, len(tab.Rows))
-	at := make(map[string]int, len(tab.Rows))
-	for _, row := range tab.Rows {
-		e, gen, err := decodeRow(ix, row, t)
-		if err != nil {
-			return decoded{}, err
-		}
-		if i, dup := at[e.ID]; dup && e.ID != "" {
-			if gen.After(generated[i]) {
-				out.events[i], generated[i] = e, gen
-			}
-			continue
-		}
-		if e.ID != "" {
-			at[e.ID] = len(out.events)
-		}
-		out.events = append(out.events, e)
-		generated = append(generated, gen)
+	s.ix = ix
+	return s.err
+}
+
+func (s *signInRows) row(cells []any) error {
+	e, gen, err := decodeRow(s.ix, cells, s.t)
+	if err != nil {
+		s.err = err
+		return err
 	}
-	return out, nil
+	s.out.rows++
+	if i, dup := s.at[e.ID]; dup && e.ID != "" {
+		if gen.After(s.generated[i]) {
+			s.out.events[i], s.generated[i] = e, gen
+		}
+		return nil
+	}
+	if e.ID != "" {
+		s.at[e.ID] = len(s.out.events)
+	}
+	s.out.events = append(s.out.events, e)
+	s.generated = append(s.generated, gen)
+	return nil
+}
+
+// named reports an answer whose first table never said its columns.
+func (s *signInRows) named() error {
+	if s.ix == nil {
+		return fmt.Errorf("%w: the result's table has no columns", ErrBadAnswer)
+	}
+	return nil
 }
 
 // DecodeRow decodes one row of a sign-in query's answer, given the answer's
 // column names, into a sign-in of log type t. It is what ListSignIns applies
 // to every row; it is exported for the fuzz target and for tools.
 func DecodeRow(columns []string, row []any, t signin.LogType) (signin.Event, error) {
-	cols := make([]azlogs.Column, len(columns))
-	for i := range columns {
-		cols[i].Name = &columns[i]
-	}
-	e, _, err := decodeRow(indexColumns(cols), row, t)
+	e, _, err := decodeRow(indexColumns(columns), row, t)
 	return e, err
 }
 

@@ -58,10 +58,11 @@ func (c *Client) checkTable(ctx context.Context, t signin.LogType) TableStatus {
 	span := azlogs.NewTimeInterval(now.Add(-HealthSpan), now.Add(clockSkew))
 	r := c.newRetrier(ctx, 0)
 	for {
-		res, err := c.query(ctx, q, span)
+		var ans Answer
+		res, err := c.query(ctx, q, span, (*answerRows)(&ans))
 		if err == nil {
 			st.Exists = true
-			st.Rows, st.Newest, st.Err = readHealth(res)
+			st.Rows, st.Newest, st.Err = readHealth(res, ans)
 			st.Err = c.redact(st.Err)
 			return st
 		}
@@ -78,21 +79,20 @@ func (c *Client) checkTable(ctx context.Context, t signin.LogType) TableStatus {
 }
 
 // readHealth reads the one row of the health query: Rows, Newest.
-func readHealth(res azlogs.QueryResults) (int64, time.Time, error) {
+func readHealth(res azlogs.QueryResults, ans Answer) (int64, time.Time, error) {
 	if res.Error != nil {
 		if p := partialOf(res.Error); p != nil {
 			return 0, time.Time{}, fmt.Errorf("%w: the health query came back incomplete: %s", ErrBadAnswer, p)
 		}
 	}
-	tab, err := primaryTable(res)
-	if err != nil {
+	if err := hasTable(res); err != nil {
 		return 0, time.Time{}, err
 	}
-	if len(tab.Rows) == 0 {
+	if len(ans.Rows) == 0 {
 		return 0, time.Time{}, nil
 	}
-	ix := indexColumns(tab.Columns)
-	row := tab.Rows[0]
+	ix := indexColumns(ans.Columns)
+	row := ans.Rows[0]
 	rows, _ := int64Of(ix.get(row, "Rows"))
 	newest, err := parseTime(ix.get(row, "Newest"))
 	if err != nil {

@@ -161,7 +161,11 @@ func (c *Client) querySignIns(ctx context.Context, t signin.LogType, from, to ti
 	if err != nil {
 		return decoded{}, nil, fail(err)
 	}
-	res, err := c.query(withAnswerCap(ctx, listAnswerBytes), q, c.timespan(from, to))
+	rows := newSignInRows(t)
+	res, err := c.query(withAnswerCap(ctx, listAnswerBytes), q, c.timespan(from, to), rows)
+	if rows.err != nil {
+		return decoded{}, nil, fail(rows.err) // the answer is wrong, not cut: asking again brings the same
+	}
 	var big *answerTooLarge
 	if errors.As(err, &big) {
 		return decoded{}, &partialError{code: "AnswerTooLarge", message: big.Error()}, nil // halved, as a cut result is
@@ -178,16 +182,14 @@ func (c *Client) querySignIns(ctx context.Context, t signin.LogType, from, to ti
 	if p := partialOf(res.Error); p != nil {
 		return decoded{}, p, nil
 	}
-	tab, err := primaryTable(res)
-	if err != nil {
+	if err := hasTable(res); err != nil {
 		return decoded{}, nil, fail(err)
 	}
-	d, err := decodeSignIns(tab, t)
-	if err != nil {
+	if err := rows.named(); err != nil {
 		return decoded{}, nil, fail(err)
 	}
-	c.cfg.Observer.Decoded(azure.Decoded{Events: len(d.events), Rows: d.rows})
-	return d, nil, nil
+	c.cfg.Observer.Decoded(azure.Decoded{Events: len(rows.out.events), Rows: rows.out.rows})
+	return rows.out, nil, nil
 }
 
 // partialOf reads a 200's top-level error. Any error there (PartialError is
