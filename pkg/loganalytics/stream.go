@@ -53,13 +53,16 @@ func streamAnswer(body io.Reader, sink rowSink) ([]byte, error) {
 	s := answerStream{dec: json.NewDecoder(body)}
 	s.delim('{')
 	s.out.WriteByte('{')
-	kept := 0
+	kept, tables := 0, false
 	for s.err == nil && s.dec.More() {
 		// What the client reads of an answer is its tables and its error (a
 		// partial answer's); anything else (statistics, render) is passed
 		// over without being held.
 		switch key := s.name(); {
+		case strings.EqualFold(key, "tables") && tables:
+			s.fail(fmt.Errorf("%w: the answer has two tables members", ErrBadAnswer))
 		case strings.EqualFold(key, "tables"):
+			tables = true
 			s.key(kept, key)
 			s.tables(sink)
 			kept++
@@ -188,15 +191,20 @@ func (s *answerStream) tables(sink rowSink) {
 func (s *answerStream) table(sink rowSink) {
 	s.delim('{')
 	s.out.WriteByte('{')
-	named := false
+	named, listed := false, false
 	for i := 0; s.err == nil && s.dec.More(); i++ {
 		key := s.name()
 		s.key(i, key)
 		switch {
+		case strings.EqualFold(key, "columns") && named, strings.EqualFold(key, "rows") && listed:
+			// encoding/json would keep the last; rows already handed on
+			// cannot be taken back, and no service writes a key twice.
+			s.fail(fmt.Errorf("%w: the answer's table has two %s members", ErrBadAnswer, key))
 		case strings.EqualFold(key, "columns"):
 			s.columns(s.copyValue(), sink)
 			named = true
 		case strings.EqualFold(key, "rows") && named:
+			listed = true
 			s.rows(sink)
 			s.out.WriteString("[]")
 		case strings.EqualFold(key, "rows"):
