@@ -143,13 +143,20 @@ func (a *aggregation) add(b *block.Block, lo, hi int) {
 		return
 	}
 	pl := a.planOf(b.Profiles)
+	a.forBuckets(b, lo, hi, func(lo, end int, k int32) { a.addBucket(pl, b, lo, end, k) })
+}
+
+// forBuckets calls fn for each run [lo, end) of a block's sign-ins [lo, hi)
+// that fall in one bucket, k, in order: the block's times are sorted, so a
+// bucket's sign-ins are a run found by binary search.
+func (a *aggregation) forBuckets(b *block.Block, lo, hi int, fn func(lo, end int, k int32)) {
 	for lo < hi {
 		k := int32((b.Times.At(lo) - a.first) / a.size) // #nosec G115 -- the time lies in the query's range: k < buckets <= maxCells (at most 10^8)
 		end := hi
 		if a.buckets > 1 {
 			end = b.Times.SearchRange(lo, hi, a.first+int64(k+1)*a.size)
 		}
-		a.addBucket(pl, b, lo, end, k)
+		fn(lo, end, k)
 		lo = end
 	}
 }

@@ -61,12 +61,7 @@ func (a *aggregation) codedOf(t *block.Profiles) *codedTable {
 // addCoded is add over a cached plan.
 func (a *aggregation) addCoded(b *block.Block, lo, hi int) {
 	ct := a.codedOf(b.Profiles)
-	for lo < hi {
-		k := int32((b.Times.At(lo) - a.first) / a.size) // #nosec G115 -- the time lies in the query's range: k < buckets <= maxCells (at most 10^8)
-		end := hi
-		if a.buckets > 1 {
-			end = b.Times.SearchRange(lo, hi, a.first+int64(k+1)*a.size)
-		}
+	a.forBuckets(b, lo, hi, func(lo, end int, k int32) {
 		switch ids := b.Profile.Narrow(); {
 		case a.distinct != nil && ids != nil:
 			addCodedDistinctRun(a, ct, b.Profiles, ids[lo:end], k)
@@ -77,8 +72,7 @@ func (a *aggregation) addCoded(b *block.Block, lo, hi int) {
 		default:
 			addCodedRun(a, ct, b.Profiles, b.Profile.Wide()[lo:end], k)
 		}
-		lo = end
-	}
+	})
 }
 
 // addCodedRun is addRun over a cached plan, one instance per id width.
