@@ -156,7 +156,7 @@ func TestDefaultLimit(t *testing.T) {
 		name           string
 		operator, want int64
 	}{
-		{"no operator limit", 0, gib},
+		{"no operator limit", 0, 2 * gib},
 		{"GOMEMLIMIT 16 GiB", 16 * gib, 4 * gib},
 		{"GOMEMLIMIT 512 MiB", gib / 2, 256 << 20},
 	} {

@@ -17,7 +17,7 @@ import (
 // datasource of this process: one process serves them all, and a query that
 // took it out of memory would take every dashboard and alert rule with it. The
 // server admin sets it with query_memory_limit_mb (GF_PLUGIN_QUERY_MEMORY_LIMIT_MB);
-// the default is a share of the operator's GOMEMLIMIT, else 1 GiB
+// the default is a share of the operator's GOMEMLIMIT, else 2 GiB
 // (memguard.DefaultLimit).
 var processGuard = sync.OnceValue(func() *memguard.Guard {
 	limit := memguard.DefaultLimit(operatorLimit())
