@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os/exec"
 	"regexp"
 	"slices"
 	"sort"
@@ -58,17 +56,7 @@ func authRiskRecords(t *testing.T, seed int, size string, from, to time.Time) []
 	t.Helper()
 	var out []listRecord
 	for _, lt := range logTypes {
-		cmd := exec.Command(graphsimBin, "export", "--seed", itoa(seed), "--size", size, "--type", lt,
-			"--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339))
-		body, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("export: %v", err)
-		}
-		var page struct{ Value []authRiskSignIn }
-		if err := json.Unmarshal(body, &page); err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range page.Value {
+		for _, r := range exportOf[authRiskSignIn](t, seed, size, lt, from, to) {
 			out = append(out, r.record(lt))
 		}
 	}

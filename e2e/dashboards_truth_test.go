@@ -4,10 +4,7 @@ package e2e
 // `graphsim export` prints, independently of pkg/signin and pkg/query.
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -74,22 +71,10 @@ func dashExport(t *testing.T, seed int, size, logType string, from, to time.Time
 	if recs, ok := dashExports.m[key]; ok {
 		return recs
 	}
-	cmd := exec.Command(graphsimBin, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("graphsim %s: %v\n%s", key, err, stderr.String())
-	}
-	var page struct {
-		Value []dashRecord `json:"value"`
-	}
-	if err := json.Unmarshal(out, &page); err != nil {
-		t.Fatalf("decoding the export: %v", err)
-	}
-	recs := page.Value
+	recs := graphsimExport[dashRecord](t, args...)
 	for i := range recs {
 		recs[i].logType = logType
+		var err error
 		if recs[i].created, err = time.Parse(time.RFC3339Nano, recs[i].CreatedDateTime); err != nil {
 			t.Fatalf("record %s: %v", recs[i].ID, err)
 		}

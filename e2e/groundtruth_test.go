@@ -2,10 +2,8 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"regexp"
 	"sort"
 	"strings"
@@ -32,17 +30,7 @@ func truthRecords(t *testing.T, seed int, size string, from, to time.Time) []tru
 	t.Helper()
 	var out []truthRecord
 	for _, lt := range logTypes {
-		cmd := exec.Command(graphsimBin, "export", "--seed", itoa(seed), "--size", size, "--type", lt,
-			"--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339))
-		body, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("export: %v", err)
-		}
-		var page struct{ Value []exportedSignIn }
-		if err := json.Unmarshal(body, &page); err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range page.Value {
+		for _, r := range export(t, seed, size, lt, from, to) {
 			created, err := time.Parse(time.RFC3339Nano, r.CreatedDateTime)
 			if err != nil {
 				t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,16 +52,28 @@ func (r exportedSignIn) created(t *testing.T) time.Time {
 // by a separate command, not by the plugin.
 func export(t *testing.T, seed int, size, logType string, from, to time.Time) []exportedSignIn {
 	t.Helper()
-	cmd := exec.Command(graphsimBin, "export", "--seed", itoa(seed), "--size", size, "--type", logType,
+	return exportOf[exportedSignIn](t, seed, size, logType, from, to)
+}
+
+// exportOf is export read into records of type T.
+func exportOf[T any](t *testing.T, seed int, size, logType string, from, to time.Time) []T {
+	t.Helper()
+	return graphsimExport[T](t, "export", "--seed", itoa(seed), "--size", size, "--type", logType,
 		"--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339))
+}
+
+// graphsimExport runs graphsim with args and reads the page it prints.
+func graphsimExport[T any](t *testing.T, args ...string) []T {
+	t.Helper()
+	cmd := exec.Command(graphsimBin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("graphsim export: %v\n%s", err, stderr.String())
+		t.Fatalf("graphsim %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
 	var page struct {
-		Value []exportedSignIn `json:"value"`
+		Value []T `json:"value"`
 	}
 	if err := json.Unmarshal(out, &page); err != nil {
 		t.Fatalf("decoding the export: %v", err)
