@@ -96,7 +96,7 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; pkg=$${t#*:}; \
 		echo "== $$name ($$pkg) for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		GO=$(GO) tools/fuzz.sh $$name $$pkg $(FUZZTIME) || exit 1; \
 	done
 
 ## bench: the performance figures of internal/bench as one table of medians (BENCHMARKS.md);
