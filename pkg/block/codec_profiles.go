@@ -16,35 +16,13 @@ func appendProfiles(dst []byte, ps []signin.Event) []byte {
 	for _, f := range dictFields {
 		syms := make([]uint64, len(ps))
 		if f.str != nil {
-			dict := make(map[string]uint64)
-			var values []string
-			for p := range ps {
-				s := *f.str(&ps[p])
-				j, ok := dict[s]
-				if !ok {
-					j = uint64(len(values))
-					dict[s] = j
-					values = append(values, s)
-				}
-				syms[p] = j
-			}
+			values := numberValues(syms, func(p int) string { return *f.str(&ps[p]) })
 			dst = binary.AppendUvarint(dst, uint64(len(values)))
 			for _, s := range values {
 				dst = appendString(dst, s)
 			}
 		} else {
-			dict := make(map[uint64]uint64)
-			var values []uint64
-			for p := range ps {
-				bits := math.Float64bits(*f.num(&ps[p]))
-				j, ok := dict[bits]
-				if !ok {
-					j = uint64(len(values))
-					dict[bits] = j
-					values = append(values, bits)
-				}
-				syms[p] = j
-			}
+			values := numberValues(syms, func(p int) uint64 { return math.Float64bits(*f.num(&ps[p])) })
 			dst = binary.AppendUvarint(dst, uint64(len(values)))
 			for _, v := range values {
 				dst = binary.LittleEndian.AppendUint64(dst, v)
@@ -57,6 +35,25 @@ func appendProfiles(dst []byte, ps []signin.Event) []byte {
 		dst = appendGroup(dst, g, ps, symbols, idx)
 	}
 	return dst
+}
+
+// numberValues numbers the distinct values of the len(syms) profiles in
+// order of first use: it returns them in that order and sets syms[p] to
+// profile p's number.
+func numberValues[V comparable](syms []uint64, value func(p int) V) []V {
+	numbers := make(map[V]uint64)
+	var values []V
+	for p := range syms {
+		v := value(p)
+		j, ok := numbers[v]
+		if !ok {
+			j = uint64(len(values))
+			numbers[v] = j
+			values = append(values, v)
+		}
+		syms[p] = j
+	}
+	return values
 }
 
 // appendGroup writes one group's tuple dictionary and each profile's tuple index.

@@ -15,39 +15,24 @@ const (
 // The metrics are registered once on the default registry, which the plugin SDK
 // serves; each store writes its own "datasource" series.
 var (
-	cacheHits = promauto.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "signinlens", Subsystem: "store", Name: "cache_hits_total",
-		Help: "Windows answered from a cache layer.",
-	}, []string{"datasource", "layer"})
-	cacheMisses = promauto.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "signinlens", Subsystem: "store", Name: "cache_misses_total",
-		Help: "Windows looked up in a cache layer and not found or unusable.",
-	}, []string{"datasource", "layer"})
-	cacheErrors = promauto.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "signinlens", Subsystem: "store", Name: "cache_errors_total",
-		Help: "Cache operations that failed (memcached down or timing out); the source answered instead.",
-	}, []string{"datasource", "layer"})
-	cacheRejected = promauto.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "signinlens", Subsystem: "store", Name: "cache_rejected_total",
-		Help: "Cached values that failed authentication or decoding: tampered, truncated, moved or another datasource's. Each is refetched.",
-	}, []string{"datasource", "layer"})
-	leaseWaits = promauto.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "signinlens", Subsystem: "store", Name: "lease_waits_total",
-		Help: "Windows waited for while another replica fetched them.",
-	}, []string{"datasource"})
-	windowsLoaded = promauto.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "signinlens", Subsystem: "store", Name: "windows_loaded_total",
-		Help: "Windows loaded from a cache layer or the source.",
-	}, []string{"datasource"})
+	cacheHits      = storeCounter("cache_hits_total", "Windows answered from a cache layer.", "layer")
+	cacheMisses    = storeCounter("cache_misses_total", "Windows looked up in a cache layer and not found or unusable.", "layer")
+	cacheErrors    = storeCounter("cache_errors_total", "Cache operations that failed (memcached down or timing out); the source answered instead.", "layer")
+	cacheRejected  = storeCounter("cache_rejected_total", "Cached values that failed authentication or decoding: tampered, truncated, moved or another datasource's. Each is refetched.", "layer")
+	leaseWaits     = storeCounter("lease_waits_total", "Windows waited for while another replica fetched them.")
+	windowsLoaded  = storeCounter("windows_loaded_total", "Windows loaded from a cache layer or the source.")
 	windowsPending = promauto.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: "signinlens", Subsystem: "store", Name: "windows_pending",
 		Help: "Windows being loaded.",
 	}, []string{"datasource"})
-	sourceRequests = promauto.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "signinlens", Subsystem: "store", Name: "source_requests_total",
-		Help: "Requests made to the source (Graph pages), after rate limiting.",
-	}, []string{"datasource"})
+	sourceRequests = storeCounter("source_requests_total", "Requests made to the source (Graph pages), after rate limiting.")
 )
+
+// storeCounter registers signinlens_store_<name>, by datasource and labels.
+func storeCounter(name, help string, labels ...string) *prometheus.CounterVec {
+	return promauto.NewCounterVec(prometheus.CounterOpts{Namespace: "signinlens", Subsystem: "store", Name: name, Help: help},
+		append([]string{"datasource"}, labels...))
+}
 
 // metrics are one store's series.
 type metrics struct {
