@@ -67,18 +67,14 @@ func (r *reader) fail(format string, args ...any) {
 	r.buf = nil
 }
 
-func (r *reader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.buf)
-	if n <= 0 {
-		r.fail("bad uvarint")
-		return 0
-	}
-	r.buf = r.buf[n:]
-	return v
-}
+func (r *reader) uvarint() uint64 { return readVarint(r, binary.Uvarint) }
 
-func (r *reader) varint() int64 {
-	v, n := binary.Varint(r.buf)
+func (r *reader) varint() int64 { return readVarint(r, binary.Varint) }
+
+// readVarint reads one varint with decode (binary.Uvarint or binary.Varint)
+// and fails the reader on a truncated or overlong one.
+func readVarint[T uint64 | int64](r *reader, decode func([]byte) (T, int)) T {
+	v, n := decode(r.buf)
 	if n <= 0 {
 		r.fail("bad varint")
 		return 0

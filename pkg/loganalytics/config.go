@@ -49,8 +49,6 @@ const (
 	// minSplit is the shortest range the client splits further when the
 	// service cuts a result at its row limit.
 	minSplit = time.Minute
-	// rowLimit is the service's limit of rows per result.
-	rowLimit = 500_000
 	// HealthSpan is the timespan of CheckTables' query.
 	HealthSpan = 7 * 24 * time.Hour
 	// clockSkew is how far past this machine's clock the timespan may reach:

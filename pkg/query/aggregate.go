@@ -22,6 +22,27 @@ type group struct {
 	last   int64  // the latest sign-in's time, Unix ns: kept for LastSignIn only (addLast)
 }
 
+// count adds n sign-ins of outcome o to bucket k's cell and, when the range
+// has several buckets (single is false), to the total. It returns the cell.
+// Every loop of the engine counts through it (and countDistinct), so a cell
+// and its total never disagree.
+func (g *group) count(k int32, o signin.Outcome, n int64, single bool) *cell {
+	c := &g.cells[k]
+	c.addN(o, n)
+	if !single {
+		g.total.addN(o, n)
+	}
+	return c
+}
+
+// countDistinct records distinct value v in c, a cell of g, and in the total.
+func (g *group) countDistinct(c *cell, v uint32, single bool) {
+	c.addDistinct(v)
+	if !single {
+		g.total.addDistinct(v)
+	}
+}
+
 // whole is the group's accumulation over the whole range.
 func (g *group) whole() *cell {
 	if len(g.cells) == 1 {
@@ -191,17 +212,10 @@ func addRun[ID uint16 | uint32](a *aggregation, pl []slot, t *block.Profiles, id
 			}
 		}
 		g := a.groups[sl.group]
-		c := &g.cells[k]
-		c.add(sl.outcome)
-		if !single {
-			g.total.add(sl.outcome)
-		}
+		c := g.count(k, sl.outcome, 1, single)
 		if sl.value >= 0 && sl.lastBucket != k {
 			sl.lastBucket = k
-			c.addDistinct(uint32(sl.value)) // #nosec G115 -- sl.value >= 0 here: set only from an id
-			if !single {
-				g.total.addDistinct(uint32(sl.value)) // #nosec G115 -- sl.value >= 0 here: set only from an id
-			}
+			g.countDistinct(c, uint32(sl.value), single) // #nosec G115 -- sl.value >= 0 here: set only from an id
 		}
 	}
 }
@@ -253,16 +267,9 @@ func (a *aggregation) valueOf(g *group) float64 {
 
 // addTo counts n sign-ins of bucket k in group g.
 func (a *aggregation) addTo(g *group, k int32, sl *slot, distinct, single bool, n int64) {
-	c := &g.cells[k]
-	c.addN(sl.outcome, n)
-	if !single {
-		g.total.addN(sl.outcome, n)
-	}
+	c := g.count(k, sl.outcome, n, single)
 	if distinct {
-		c.addDistinct(uint32(sl.value)) // #nosec G115 -- sl.value >= 0 here: set only from an id
-		if !single {
-			g.total.addDistinct(uint32(sl.value)) // #nosec G115 -- sl.value >= 0 here: set only from an id
-		}
+		g.countDistinct(c, uint32(sl.value), single) // #nosec G115 -- sl.value >= 0 here: set only from an id
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 // 4-byte entry per sign-in that the other queries of the dashboard share,
 // where a per-query plan held 16 bytes per profile.
 type codedTable struct {
+	table    *block.Profiles
 	plan     *tablePlan
 	snap     *planSnap
 	groups   []int32
@@ -43,7 +44,7 @@ func (a *aggregation) usePlanCache(c *planCache) {
 func (a *aggregation) codedOf(t *block.Profiles) *codedTable {
 	ct := a.coded[t]
 	if ct == nil {
-		ct = &codedTable{plan: a.cache.plan(t, a.planKey, a.filter.filters, a.q.GroupBy)}
+		ct = &codedTable{table: t, plan: a.cache.plan(t, a.planKey, a.filter.filters, a.q.GroupBy)}
 		a.coded[t] = ct
 	}
 	if n := t.Len(); ct.snap == nil || len(ct.snap.profiles) < n {
@@ -62,22 +63,19 @@ func (a *aggregation) codedOf(t *block.Profiles) *codedTable {
 func (a *aggregation) addCoded(b *block.Block, lo, hi int) {
 	ct := a.codedOf(b.Profiles)
 	a.forBuckets(b, lo, hi, func(lo, end int, k int32) {
-		switch ids := b.Profile.Narrow(); {
-		case a.distinct != nil && ids != nil:
-			addCodedDistinctRun(a, ct, b.Profiles, ids[lo:end], k)
-		case a.distinct != nil:
-			addCodedDistinctRun(a, ct, b.Profiles, b.Profile.Wide()[lo:end], k)
-		case ids != nil:
-			addCodedRun(a, ct, b.Profiles, ids[lo:end], k)
-		default:
-			addCodedRun(a, ct, b.Profiles, b.Profile.Wide()[lo:end], k)
+		if ids := b.Profile.Narrow(); ids != nil {
+			addCodedRun(a, ct, ids[lo:end], k)
+		} else {
+			addCodedRun(a, ct, b.Profile.Wide()[lo:end], k)
 		}
 	})
 }
 
-// addCodedRun is addRun over a cached plan, one instance per id width.
-func addCodedRun[ID uint16 | uint32](a *aggregation, ct *codedTable, t *block.Profiles, ids []ID, k int32) {
-	single := a.buckets == 1
+// addCodedRun is addRun over a cached plan, one instance per id width. A
+// distinct metric also records each sign-in's value, once per profile and
+// bucket; for a count the check costs one predicted branch a sign-in.
+func addCodedRun[ID uint16 | uint32](a *aggregation, ct *codedTable, ids []ID, k int32) {
+	single, distinct := a.buckets == 1, a.distinct != nil
 	plan, groups := ct.snap.profiles, ct.groups
 	for _, p := range ids {
 		v := plan[p]
@@ -85,63 +83,36 @@ func addCodedRun[ID uint16 | uint32](a *aggregation, ct *codedTable, t *block.Pr
 			continue
 		}
 		gid := groups[v>>2]
-		if gid < 0 {
-			if gid == filteredOut {
-				continue
-			}
-			if gid = a.planCode(ct, t, v>>2); gid < 0 {
-				continue
-			}
+		if gid == unplanned {
+			gid = a.planCode(ct, v>>2)
 		}
-		o := signin.Outcome(v & 3) // #nosec G115 -- v >= 0 here; v&3 is an outcome, 0 to 3
+		if gid < 0 { // filteredOut, or the memory guard refused the group
+			continue
+		}
 		g := a.groups[gid]
-		g.cells[k].add(o)
-		if !single {
-			g.total.add(o)
+		c := g.count(k, codedOutcome(v), 1, single)
+		if distinct {
+			a.countCodedDistinct(ct, g, c, uint32(p), k)
 		}
 	}
 }
 
-// addCodedDistinctRun is addCodedRun that also records each sign-in's
-// distinct value, once per profile and bucket. The two loops are kept apart
-// on purpose: the count loop is the hottest of the engine and carries no
-// distinct check.
-func addCodedDistinctRun[ID uint16 | uint32](a *aggregation, ct *codedTable, t *block.Profiles, ids []ID, k int32) {
-	single := a.buckets == 1
-	plan, groups := ct.snap.profiles, ct.groups
-	for _, p := range ids {
-		v := plan[p]
-		if v < 0 { // filteredOutCode
-			continue
-		}
-		gid := groups[v>>2]
-		if gid < 0 {
-			if gid == filteredOut {
-				continue
-			}
-			if gid = a.planCode(ct, t, v>>2); gid < 0 {
-				continue
-			}
-		}
-		o := signin.Outcome(v & 3) // #nosec G115 -- v >= 0 here; v&3 is an outcome, 0 to 3
-		g := a.groups[gid]
-		c := &g.cells[k]
-		c.add(o)
-		if !single {
-			g.total.add(o)
-		}
-		d := &ct.distinct[p]
-		if d.value == unknownValue {
-			d.value = a.distinctValue(t, uint32(p))
-		}
-		if d.value >= 0 && d.lastBucket != k {
-			d.lastBucket = k
-			c.addDistinct(uint32(d.value)) // #nosec G115 -- d.value >= 0 here: set only from an id
-			if !single {
-				g.total.addDistinct(uint32(d.value)) // #nosec G115 -- d.value >= 0 here: set only from an id
-			}
-		}
+// countCodedDistinct records profile p's distinct value in bucket k's cell c
+// of group g, once per profile and bucket.
+func (a *aggregation) countCodedDistinct(ct *codedTable, g *group, c *cell, p uint32, k int32) {
+	d := &ct.distinct[p]
+	if d.value == unknownValue {
+		d.value = a.distinctValue(ct.table, p)
 	}
+	if d.value >= 0 && d.lastBucket != k {
+		d.lastBucket = k
+		g.countDistinct(c, uint32(d.value), a.buckets == 1) // #nosec G115 -- d.value >= 0 here: set only from an id
+	}
+}
+
+// codedOutcome is the outcome a plan code carries in its low two bits.
+func codedOutcome(v int32) signin.Outcome {
+	return signin.Outcome(v & 3) // #nosec G115 -- v >= 0 where it is read; v&3 is an outcome, 0 to 3
 }
 
 // distinctValue is the id of profile p's distinct value, -1 when it has none
@@ -155,9 +126,9 @@ func (a *aggregation) distinctValue(t *block.Profiles, p uint32) int32 {
 
 // planCode works out the group of a plan's code, as planProfile does for a
 // profile: filteredOut when the memory guard refused the group.
-func (a *aggregation) planCode(ct *codedTable, t *block.Profiles, code int32) int32 {
+func (a *aggregation) planCode(ct *codedTable, code int32) int32 {
 	a.codeBuf = ct.snap.columnCodes(code, len(a.dims), a.codeBuf)
-	gid := a.groupOfCodes(t, a.codeBuf)
+	gid := a.groupOfCodes(ct.table, a.codeBuf)
 	ct.groups[code] = gid
 	return gid
 }

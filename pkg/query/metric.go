@@ -83,11 +83,6 @@ type tally struct {
 	outcomes [3]int64 // indexed by signin.Outcome
 }
 
-func (t *tally) add(o signin.Outcome) {
-	t.total++
-	t.outcomes[o]++
-}
-
 // addN counts n sign-ins of outcome o: a counted row.
 func (t *tally) addN(o signin.Outcome, n int64) {
 	t.total += n

@@ -107,127 +107,64 @@ func ParseDimension(s string) (Dimension, error) {
 // Browser and OS are reduced to their family and status to the outcome, because
 // that is what people group by; the raw strings stay in the event.
 func (d Dimension) Value(e *Event) string {
-	switch d {
-	case DimLogType:
-		return e.LogType.String()
-	case DimUser:
-		return e.UserPrincipalName
-	case DimUserID:
-		return e.UserID
-	case DimUserDisplayName:
-		return e.UserDisplayName
-	case DimUserType:
-		return e.UserType
-	case DimApp:
-		return e.AppDisplayName
-	case DimAppID:
-		return e.AppID
-	case DimResource:
-		return e.ResourceDisplayName
-	case DimResourceID:
-		return e.ResourceID
-	case DimServicePrincipal:
-		return e.ServicePrincipalName
-	case DimServicePrincipalID:
-		return e.ServicePrincipalID
-	case DimManagedIdentity:
-		return e.ManagedIdentityName()
-	case DimMsiType:
-		return e.MsiType
-	case DimAssociatedResource:
-		return e.AssociatedResourceID
-	case DimIPAddress:
-		return e.IPAddress
+	if d >= numDimensions {
+		return ""
 	}
-	return d.valueHow(e)
+	return dimensionValues[d](e)
 }
 
-// valueHow covers the outcome, client and device dimensions.
-func (d Dimension) valueHow(e *Event) string {
-	switch d {
-	case DimStatus:
-		return e.Outcome().String()
-	case DimErrorCode:
-		return strconv.Itoa(int(e.ErrorCode))
-	case DimFailureReason:
-		return e.FailureReason
-	case DimClientApp:
-		return e.ClientAppUsed
-	case DimLegacyAuth:
-		return strconv.FormatBool(IsLegacyAuth(e.ClientAppUsed))
-	case DimBrowser:
-		return BrowserFamily(e.Browser)
-	case DimOS:
-		return OSFamily(e.OperatingSystem)
-	case DimDeviceCompliant:
-		return e.DeviceCompliant.String()
-	case DimDeviceManaged:
-		return e.DeviceManaged.String()
-	case DimTrustType:
-		return e.TrustType
-	}
-	return d.valueWhere(e)
-}
-
-// valueWhere covers location, policy and credential dimensions.
-func (d Dimension) valueWhere(e *Event) string {
-	switch d {
-	case DimCountry:
-		return e.CountryOrRegion
-	case DimState:
-		return e.State
-	case DimCity:
-		return e.City
-	case DimLatitude:
-		return formatCoordinate(e.Latitude)
-	case DimLongitude:
-		return formatCoordinate(e.Longitude)
-	case DimConditionalAccess:
-		return e.ConditionalAccessStatus
-	case DimAuthRequirement:
-		return e.AuthenticationRequirement
-	case DimRiskLevel:
-		return e.RiskLevelDuringSignIn
-	case DimCredentialType:
-		return e.ClientCredentialType
-	case DimTokenIssuerType:
-		return e.TokenIssuerType
-	case DimCrossTenantAccess:
-		return e.CrossTenantAccessType
-	}
-	return d.valueAuth(e)
-}
-
-// valueAuth covers the authentication and risk dimensions. The list-valued
-// ones (IsList) read as the list's one string; Values splits it.
-func (d Dimension) valueAuth(e *Event) string {
-	switch d {
-	case DimAuthMethod:
-		return e.AuthMethods
-	case DimMfaMethod:
-		return e.MfaMethod
-	case DimCredentialKeyID:
-		return e.CredentialKeyID
-	case DimCredentialThumbprint:
-		return e.CredentialThumbprint
-	case DimRiskState:
-		return e.RiskState
-	case DimRiskDetail:
-		return e.RiskDetail
-	case DimRiskLevelAggregated:
-		return e.RiskLevelAggregated
-	case DimRiskEventType:
-		return e.RiskEventTypes
-	case DimIncomingTokenType:
-		return e.IncomingTokenType
-	case DimAuthProtocol:
-		return e.AuthProtocol
-	case DimTokenIssuerName:
-		return e.TokenIssuerName
-	case DimGlobalSecureAccess:
-		return e.GlobalSecureAccess.String()
-	}
-	return ""
+// dimensionValues reads each dimension of a sign-in: one table, so adding a
+// dimension without a reader fails TestEveryDimensionHasAValue. The
+// list-valued ones (IsList) read as the list's one string; Values splits it.
+var dimensionValues = [numDimensions]func(e *Event) string{
+	DimLogType:              func(e *Event) string { return e.LogType.String() },
+	DimUser:                 func(e *Event) string { return e.UserPrincipalName },
+	DimUserID:               func(e *Event) string { return e.UserID },
+	DimUserDisplayName:      func(e *Event) string { return e.UserDisplayName },
+	DimUserType:             func(e *Event) string { return e.UserType },
+	DimApp:                  func(e *Event) string { return e.AppDisplayName },
+	DimAppID:                func(e *Event) string { return e.AppID },
+	DimResource:             func(e *Event) string { return e.ResourceDisplayName },
+	DimResourceID:           func(e *Event) string { return e.ResourceID },
+	DimServicePrincipal:     func(e *Event) string { return e.ServicePrincipalName },
+	DimServicePrincipalID:   func(e *Event) string { return e.ServicePrincipalID },
+	DimManagedIdentity:      func(e *Event) string { return e.ManagedIdentityName() },
+	DimMsiType:              func(e *Event) string { return e.MsiType },
+	DimAssociatedResource:   func(e *Event) string { return e.AssociatedResourceID },
+	DimIPAddress:            func(e *Event) string { return e.IPAddress },
+	DimStatus:               func(e *Event) string { return e.Outcome().String() },
+	DimErrorCode:            func(e *Event) string { return strconv.Itoa(int(e.ErrorCode)) },
+	DimFailureReason:        func(e *Event) string { return e.FailureReason },
+	DimClientApp:            func(e *Event) string { return e.ClientAppUsed },
+	DimLegacyAuth:           func(e *Event) string { return strconv.FormatBool(IsLegacyAuth(e.ClientAppUsed)) },
+	DimBrowser:              func(e *Event) string { return BrowserFamily(e.Browser) },
+	DimOS:                   func(e *Event) string { return OSFamily(e.OperatingSystem) },
+	DimDeviceCompliant:      func(e *Event) string { return e.DeviceCompliant.String() },
+	DimDeviceManaged:        func(e *Event) string { return e.DeviceManaged.String() },
+	DimTrustType:            func(e *Event) string { return e.TrustType },
+	DimCountry:              func(e *Event) string { return e.CountryOrRegion },
+	DimState:                func(e *Event) string { return e.State },
+	DimCity:                 func(e *Event) string { return e.City },
+	DimLatitude:             func(e *Event) string { return formatCoordinate(e.Latitude) },
+	DimLongitude:            func(e *Event) string { return formatCoordinate(e.Longitude) },
+	DimConditionalAccess:    func(e *Event) string { return e.ConditionalAccessStatus },
+	DimAuthRequirement:      func(e *Event) string { return e.AuthenticationRequirement },
+	DimRiskLevel:            func(e *Event) string { return e.RiskLevelDuringSignIn },
+	DimCredentialType:       func(e *Event) string { return e.ClientCredentialType },
+	DimTokenIssuerType:      func(e *Event) string { return e.TokenIssuerType },
+	DimCrossTenantAccess:    func(e *Event) string { return e.CrossTenantAccessType },
+	DimAuthMethod:           func(e *Event) string { return e.AuthMethods },
+	DimMfaMethod:            func(e *Event) string { return e.MfaMethod },
+	DimCredentialKeyID:      func(e *Event) string { return e.CredentialKeyID },
+	DimCredentialThumbprint: func(e *Event) string { return e.CredentialThumbprint },
+	DimRiskState:            func(e *Event) string { return e.RiskState },
+	DimRiskDetail:           func(e *Event) string { return e.RiskDetail },
+	DimRiskLevelAggregated:  func(e *Event) string { return e.RiskLevelAggregated },
+	DimRiskEventType:        func(e *Event) string { return e.RiskEventTypes },
+	DimIncomingTokenType:    func(e *Event) string { return e.IncomingTokenType },
+	DimAuthProtocol:         func(e *Event) string { return e.AuthProtocol },
+	DimTokenIssuerName:      func(e *Event) string { return e.TokenIssuerName },
+	DimGlobalSecureAccess:   func(e *Event) string { return e.GlobalSecureAccess.String() },
 }
 
 // IsList reports whether a sign-in may have several values of the dimension

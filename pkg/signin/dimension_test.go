@@ -76,6 +76,19 @@ func TestDimensions(t *testing.T) {
 	}
 }
 
+func TestEveryDimensionHasAValue(t *testing.T) {
+	var e Event
+	for _, d := range Dimensions() {
+		if dimensionValues[d] == nil {
+			t.Fatalf("dimension %s has no reader", d)
+		}
+		_ = d.Value(&e) // a zero sign-in reads without a panic
+	}
+	if got := numDimensions.Value(&Event{UserPrincipalName: "a@b"}); got != "" {
+		t.Fatalf("unexpected value %q for an unknown dimension; want \"\"", got)
+	}
+}
+
 func TestListDimensions(t *testing.T) {
 	e := &Event{AuthMethods: JoinList([]string{"Password", " Mobile app notification", "", "Password"}), GlobalSecureAccess: False}
 	f := func(d Dimension, want ...string) {
