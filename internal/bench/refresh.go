@@ -94,7 +94,7 @@ func Refresh(ctx context.Context, o Options) ([]Result, error) {
 	scope := fmt.Sprintf("%d days × 4 logs", o.Days)
 	out := []Result{
 		atMost("f. refresh: Graph requests per log type", float64(tail.maxPerType), "", refreshRequestsTarget,
-			fmt.Sprintf("%d refreshes 1 min apart from %s: %d listings, %d sign-ins fetched for %d new; each starts at the newest sign-in held (ge), at most %s before the previous refresh",
+			fmt.Sprintf("%d refreshes 1 min apart from %s: %d listings, %d sign-ins fetched for %d new; each starts 5 min or half a page (500 sign-ins) before the newest sign-in held, whichever is later: at most %s before the previous refresh",
 				len(tail.cpus), now0.Format("15:04Z"), tail.listings, tail.fetched, tail.fresh, tail.earliest.Round(time.Millisecond))),
 		atMost("f. refresh: CPU, median minute", ms(median(tail.cpus)), "ms", ms(refreshCPUTarget),
 			fmt.Sprintf("scan of %s, the open window's tail refetched from memory; wall %.2f ms; the same scan with nothing to refresh: %.2f ms",

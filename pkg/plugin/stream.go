@@ -15,6 +15,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // Live tail: Explore's live mode subscribes to a Grafana Live channel of the
@@ -95,9 +96,10 @@ func (ds *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReque
 		return fmt.Errorf("%w: %d live tails run already (maxLiveStreams); raise maxLiveStreams or close some", ErrLive, ds.settings.MaxLiveStreams)
 	}
 	defer ds.live.release()
-	// Late sign-ins are seen by the store's refreshes for Freshness after
-	// their window ends; a tail looking back as far sees all it can.
-	tail := ds.engine.Tail(q, ds.settings.Freshness()+ds.settings.Refresh())
+	// A sign-in that arrives later than a refresh re-reads is read when its
+	// window closes, Freshness after the window's end: a tail looking back a
+	// window and Freshness delivers it then, once.
+	tail := ds.engine.Tail(q, store.DefaultWindow+ds.settings.Freshness()+ds.settings.Refresh())
 	if err := ds.sendNew(ctx, tail, sender, linkTarget{}); err != nil { // learns what is there already
 		return err
 	}

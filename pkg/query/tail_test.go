@@ -119,6 +119,69 @@ func TestTailDeliversEachNewSignInOnceInOrder(t *testing.T) {
 	}
 }
 
+// TestTailDeliversVeryLateSignInsAtTheClose: on a log busy enough that a
+// refresh re-reads only half a page (here 2 sign-ins), sign-ins 10 minutes
+// out of order are not seen by refreshes; they come when their window closes
+// (Freshness after its end) and is read whole, and a tail looking back a
+// window and Freshness delivers them then, once.
+func TestTailDeliversVeryLateSignInsAtTheClose(t *testing.T) {
+	start := time.Date(2026, 3, 2, 10, 40, 0, 0, time.UTC)
+	src := &arrivingSource{now: start}
+	for i := -60; i < 120; i++ { // 10:30 to 11:00, every 10 s
+		created := start.Add(time.Duration(i) * 10 * time.Second)
+		delay := 30 * time.Second
+		if i%5 == 0 {
+			delay = 10 * time.Minute
+		}
+		src.signIns = append(src.signIns, arriving{
+			e:       signin.Event{ID: fmt.Sprintf("id-%+04d", i), Created: created, UserID: "u1"},
+			arrives: created.Add(delay),
+		})
+	}
+	const freshness, refresh = 15 * time.Minute, 15 * time.Second
+	st := store.New(src, store.Config{L1Bytes: 32 << 20, MinRefresh: time.Second, Freshness: freshness, PageSize: 4, Now: src.clock})
+	defer st.Close()
+	q, err := ParseWith([]byte(`{"logType":"interactive","format":"logs","limit":1000}`), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tail := New(st).Tail(q, store.DefaultWindow+freshness+refresh)
+	if _, err := tail.Next(context.Background(), src.clock()); err != nil {
+		t.Fatal(err)
+	}
+	delivered := map[string]time.Time{}
+	for src.clock().Before(start.Add(40 * time.Minute)) { // past 11:15, when 10:00 closes
+		src.advance(refresh)
+		b, err := tail.Next(context.Background(), src.clock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range b.Events {
+			if _, twice := delivered[e.ID]; twice {
+				t.Fatalf("%s delivered twice", e.ID)
+			}
+			delivered[e.ID] = src.clock()
+		}
+	}
+	late := 0
+	for _, a := range src.signIns {
+		at, ok := delivered[a.e.ID]
+		switch {
+		case !a.arrives.After(start):
+			if ok {
+				t.Fatalf("%s was there at the start but delivered at %s", a.e.ID, at.Format("15:04:05"))
+			}
+		case !ok:
+			t.Fatalf("%s (created %s, arrived %s) was never delivered", a.e.ID, a.e.Created.Format("15:04:05"), a.arrives.Format("15:04:05"))
+		case at.Sub(a.arrives) > 2*refresh:
+			late++ // beyond the refresh's re-read: at the close
+		}
+	}
+	if late == 0 {
+		t.Fatal("every sign-in came at a refresh: the test does not reach the close")
+	}
+}
+
 func TestTailFallsBehindRatherThanSkip(t *testing.T) {
 	start := time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)
 	src := &arrivingSource{now: start}

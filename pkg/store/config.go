@@ -38,7 +38,7 @@ const (
 
 // Config tunes a Store. Zero values take the defaults named below.
 type Config struct {
-	// Window is the size of a cached window. Default 1h.
+	// Window is the size of a cached window. Default DefaultWindow.
 	Window time.Duration
 	// Freshness is how long after its end a window may still receive late
 	// sign-ins. Until then the window is open: held in process memory only and
@@ -100,11 +100,15 @@ type Config struct {
 	l2Cache cache.Cache
 }
 
+// DefaultWindow is Window's default: an hour, which the plugin does not
+// change.
+const DefaultWindow = time.Hour
+
 // DefaultL1Bytes is L1Bytes' default: the datasource setting cacheSizeMB's.
 const DefaultL1Bytes = 256 << 20
 
 func (c *Config) applyDefaults() {
-	setDuration(&c.Window, time.Hour)
+	setDuration(&c.Window, DefaultWindow)
 	setDuration(&c.Freshness, 15*time.Minute)
 	setDuration(&c.MinRefresh, time.Minute)
 	setDuration(&c.TimeBudget, 30*time.Second)

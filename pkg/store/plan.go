@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
@@ -30,6 +31,8 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 	defer s.mu.Unlock()
 	s.forgetClosedOpen(closedBefore)
 	entries = make([]*entry, len(ws))
+	var tail time.Time // where a refresh of t's open windows starts, worked out when first needed
+	tailKnown := false
 	for i, w := range ws {
 		key := cacheKey(s.ns, t, w)
 		if e, ok := s.pending[key]; ok && !e.fetch.cancelled() {
@@ -48,20 +51,18 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 			s.counts.l1Misses.Add(1)
 			s.metrics.memMisses.Inc()
 		} else if ow := s.open[key]; ow != nil {
-			// An open window that has ended is refreshed for tailOverlap
-			// more; sign-ins created in it that arrive later still are late
+			if !tailKnown {
+				tail, tailKnown = s.tailStart(t), true
+			}
+			// A window that ends before the tail is not re-read until it
+			// closes: sign-ins created in it that arrive later still are late
 			// arrivals, which the whole read when it closes collects.
-			ended := !ow.fetched.Before(w.end().Add(min(tailOverlap, s.cfg.Freshness)))
+			ended := !w.end().After(tail)
 			if ended || now.Sub(ow.fetched) < s.cfg.MinRefresh-refreshSlack(s.cfg.MinRefresh) {
 				entries[i] = readyEntry(ow.block)
 				continue
 			}
-			j.held = ow.block
-			if n := ow.block.Len(); n > 0 {
-				// From tailOverlap before the newest held, for sign-ins that
-				// arrive out of order; ge, since timestamps can tie. Ids dedupe.
-				j.from = later(w.start, time.Unix(0, ow.block.Times.At(n-1)).Add(-min(tailOverlap, s.cfg.Freshness)).UTC())
-			}
+			j.held, j.from = ow.block, later(w.start, tail)
 		}
 		j.e = &entry{done: make(chan struct{}), interest: 1}
 		s.pending[key] = j.e
@@ -70,6 +71,40 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 	}
 	s.metrics.pending.Set(float64(len(s.pending)))
 	return entries, jobs
+}
+
+// tailStart is where a refresh of log type t's open windows starts:
+// tailOverlap (at most Freshness) before the newest sign-in held, so one that
+// arrives that much out of order is seen at the next refresh; ge, since
+// timestamps can tie, and ids dedupe. But no earlier than the newest half
+// page held: the refresh of a busy log then costs one page, the other half
+// being for what arrived since, where a fixed overlap re-read two or three
+// (BENCHMARKS.md, f). A sign-in later than that is read when its window
+// closes, whole once more, and a live tail delivers it then. The zero time
+// when t holds nothing open. Callers hold s.mu.
+func (s *Store) tailStart(t signin.LogType) time.Time {
+	var held []*block.Block
+	for _, ow := range s.open {
+		if ow.block.LogType == t && ow.block.Len() > 0 {
+			held = append(held, ow.block)
+		}
+	}
+	if len(held) == 0 {
+		return time.Time{}
+	}
+	slices.SortFunc(held, func(a, b *block.Block) int { return b.Start.Compare(a.Start) }) // newest first
+	newest := held[0].Times.At(held[0].Len() - 1)
+	from := newest - int64(min(tailOverlap, s.cfg.Freshness))
+	budget := max(1, s.cfg.PageSize/2)
+	for _, b := range held {
+		n := b.Len()
+		if n >= budget {
+			from = max(from, b.Times.At(n-budget))
+			break
+		}
+		budget -= n
+	}
+	return time.Unix(0, from).UTC()
 }
 
 // refreshSlack is how much earlier than MinRefresh after its last fetch an

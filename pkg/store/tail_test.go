@@ -64,6 +64,42 @@ func TestDashboardRefreshCostsOneRequestPerMinute(t *testing.T) {
 	}
 }
 
+// TestBusyRefreshRereadsHalfAPage: on a log busy enough that tailOverlap
+// holds more than half a page, a refresh starts at the newest half page held
+// (here 2 sign-ins of a 4-sign-in page), across the hour's boundary; an
+// ended window behind that start is left for its close.
+func TestBusyRefreshRereadsHalfAPage(t *testing.T) {
+	clock := &fakeClock{t: day.Add(10*time.Hour + time.Minute)}
+	src := &fakeSource{now: clock.Now}
+	s := New(src, Config{Now: clock.Now, PageSize: 4})
+	defer s.Close()
+	at := func(h, m int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+	const from = 8 * time.Hour // the range: 08:00 to now
+	count(t, s, day.Add(from), clock.Now())
+	for _, step := range []struct {
+		from time.Time // where the refresh asks from
+		why  string
+	}{
+		{at(9, 59), "10:00 holds one sign-in, 09:00 gives the other of the half page"},
+		{at(10, 0), "10:00 holds the half page: 09:00 is not re-read"},
+		{at(10, 1), "the newest two of 10:00, not 5 minutes"},
+	} {
+		clock.Advance(time.Minute)
+		now := clock.Now()
+		calls := src.calls.Load()
+		if got, want := count(t, s, day.Add(from), now), int(now.Sub(day.Add(from))/time.Minute); got != want {
+			t.Fatalf("at %s: unexpected count; got %d; want %d", now.Format("15:04"), got, want)
+		}
+		src.mu.Lock()
+		last := src.asked[len(src.asked)-1]
+		src.mu.Unlock()
+		if n := src.calls.Load() - calls; n != 1 || !last[0].Equal(step.from) {
+			t.Fatalf("at %s: unexpected refresh: %d calls, the last from %s; want 1 from %s (%s)",
+				now.Format("15:04"), n, last[0].Format("15:04"), step.from.Format("15:04"), step.why)
+		}
+	}
+}
+
 func TestLateSignInsConvergeWhenTheWindowCloses(t *testing.T) {
 	clock := &fakeClock{t: day.Add(10*time.Hour + 30*time.Minute)}
 	src := &fakeSource{now: clock.Now}
