@@ -211,6 +211,7 @@ func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
 		"bytesCached":       st.BytesCached,
 		"windowsPending":    st.WindowsPending,
 		"windowsOpen":       st.WindowsOpen,
+		"daysCounted":       st.DaysCounted,
 		"l1Hits":            st.L1Hits,
 		"l1Misses":          st.L1Misses,
 		"l2Hits":            st.L2Hits,

@@ -124,6 +124,15 @@ func (a *aggregation) distinctValue(t *block.Profiles, p uint32) int32 {
 	return -1
 }
 
+// groupOfCode is the group of a plan's code, planned when first met;
+// negative when it fails the filters or the memory guard refused its group.
+func (a *aggregation) groupOfCode(ct *codedTable, code int32) int32 {
+	if gid := ct.groups[code]; gid != unplanned {
+		return gid
+	}
+	return a.planCode(ct, code)
+}
+
 // planCode works out the group of a plan's code, as planProfile does for a
 // profile: filteredOut when the memory guard refused the group.
 func (a *aggregation) planCode(ct *codedTable, code int32) int32 {

@@ -118,7 +118,11 @@ func (e *Engine) scanned(ctx context.Context, a *aggregation, from, to time.Time
 	if a.q.Metric == LastSignIn {
 		add = a.addLast
 	}
-	return splitPartial(e.scan(ctx, a.q, from, to, add))
+	var day func(time.Time, []block.ProfileCounts)
+	if a.readsDays() && !e.noDays {
+		day = a.addDay
+	}
+	return splitPartial(e.scanDays(ctx, a.q, from, to, day, add))
 }
 
 // counted feeds a counter's rows. Each row is a profile of a table of the
@@ -155,10 +159,18 @@ const countedRowBytes = 64
 
 // addCounted counts n sign-ins of profile p of table t in bucket k.
 func (a *aggregation) addCounted(t *block.Profiles, p uint32, k int32, n int64) {
-	if !a.start() || n == 0 {
+	if a.start() {
+		a.addProfile(a.planOf(t), t, p, k, n)
+	}
+}
+
+// addProfile counts n sign-ins of profile p of table t, planned in pl, in
+// bucket k.
+func (a *aggregation) addProfile(pl []slot, t *block.Profiles, p uint32, k int32, n int64) {
+	if n == 0 {
 		return
 	}
-	sl := &a.planOf(t)[p]
+	sl := &pl[p]
 	if sl.group == unplanned {
 		a.planProfile(sl, t, p)
 	}

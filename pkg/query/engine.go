@@ -29,6 +29,9 @@ type Engine struct {
 	plans  *planCache   // plans kept across queries (plancache.go)
 	// routing sends aggregations to a counter (counted.go); nil for none.
 	routing *Routing
+	// noDays makes aggregations read every sign-in, never a reader's days
+	// counted per profile (days.go): tests compare the two.
+	noDays bool
 }
 
 // Option configures an Engine.
@@ -87,10 +90,23 @@ func (e *Engine) scanMatching(ctx context.Context, q Query, from, to time.Time, 
 // types scanned whole too: Loaded of Total must say how much of the whole
 // query is answered, not only of its partial log types.
 func (e *Engine) scan(ctx context.Context, q Query, from, to time.Time, fn func(b *block.Block, lo, hi int)) error {
+	return e.scanDays(ctx, q, from, to, nil, fn)
+}
+
+// scanDays is scan that hands closed UTC days to day, counted per profile,
+// when the reader keeps them (days.go); a nil day, or a reader without them,
+// scans every block.
+func (e *Engine) scanDays(ctx context.Context, q Query, from, to time.Time, day func(time.Time, []block.ProfileCounts), fn func(b *block.Block, lo, hi int)) error {
+	read := e.r.Scan
+	if dr, ok := e.r.(dayReader); ok && day != nil {
+		read = func(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *block.Block, lo, hi int)) error {
+			return dr.ScanDays(ctx, t, from, to, day, fn)
+		}
+	}
 	var partial *Partial
 	whole := 0 // windows of the log types scanned whole
 	for _, t := range q.LogTypes {
-		err := e.r.Scan(ctx, t, from, to, fn)
+		err := read(ctx, t, from, to, fn)
 		var pl partialLoad
 		if errors.As(err, &pl) {
 			partial = partial.add(pl.PartialLoad())

@@ -20,6 +20,10 @@ type memory struct {
 	order  *list.List // front = most recently used; values are *memItem
 	items  map[string]*list.Element
 	tables map[*block.Profiles]int // the blocks held per profile table
+	// days are closed days counted per profile (days.go), held while all
+	// their blocks are; dayBytes is their memory, counted in size.
+	days     map[dayID]*daySummary
+	dayBytes int64
 }
 
 type memItem struct {
@@ -34,7 +38,7 @@ const blockOverhead = 256
 
 func newMemory(limit int) *memory {
 	return &memory{limit: int64(limit), order: list.New(), items: make(map[string]*list.Element),
-		tables: make(map[*block.Profiles]int)}
+		tables: make(map[*block.Profiles]int), days: make(map[dayID]*daySummary)}
 }
 
 func (m *memory) get(key string) *block.Block {
@@ -71,13 +75,43 @@ func (m *memory) remove(el *list.Element) {
 	if m.tables[it.block.Profiles]--; m.tables[it.block.Profiles] == 0 {
 		delete(m.tables, it.block.Profiles)
 	}
+	m.dropDay(dayOf(it.block.LogType, it.block.Start))
 }
 
-// size is the memory of the blocks held and of the profile tables they use.
+// holds reports whether b is the block held under key.
+func (m *memory) holds(key string, b *block.Block) bool {
+	el, ok := m.items[key]
+	return ok && el.Value.(*memItem).block == b
+}
+
+// keepDay holds a day's counts; the caller has checked that memory holds
+// every block they count.
+func (m *memory) keepDay(id dayID, counts []block.ProfileCounts) {
+	if _, ok := m.days[id]; ok {
+		return
+	}
+	sum := &daySummary{counts: counts}
+	for _, c := range counts {
+		sum.bytes += int64(c.Bytes())
+	}
+	m.days[id] = sum
+	m.dayBytes += sum.bytes
+}
+
+// dropDay forgets a day's counts, when one of its blocks leaves memory.
+func (m *memory) dropDay(id dayID) {
+	if sum, ok := m.days[id]; ok {
+		delete(m.days, id)
+		m.dayBytes -= sum.bytes
+	}
+}
+
+// size is the memory of the blocks held, of the profile tables they use and
+// of the days counted.
 // Tables grow while their day's windows load, so they are summed each time:
 // a few per day of the range.
 func (m *memory) size() int64 {
-	n := m.bytes
+	n := m.bytes + m.dayBytes
 	for t := range m.tables {
 		n += int64(t.Bytes())
 	}

@@ -22,7 +22,8 @@ type Stats struct {
 	L2Errors       int64 // memcached operations that failed; the source answered instead
 	L2Rejected     int64 // memcached values that failed authentication or decoding
 	L2Waits        int64 // windows waited for while another replica fetched them
-	BytesCached    int64 // memory of the closed windows held: their blocks and profile tables
+	BytesCached    int64 // memory of the closed windows held: their blocks, profile tables and days counted
+	DaysCounted    int64 // closed days of a log type held counted per profile, for long ranges
 	SourceRequests int64 // requests made to the source, pages included
 	Abandoned      int64 // fetches cancelled because every query waiting for them was
 }
@@ -39,6 +40,7 @@ func (s *Store) Stats() Stats {
 	st.WindowsCached = int64(len(s.mem.items))
 	st.EventsCached = int64(s.mem.events)
 	st.BytesCached = s.mem.size()
+	st.DaysCounted = int64(len(s.mem.days))
 	st.WindowsPending = int64(len(s.pending))
 	st.WindowsOpen = int64(len(s.open))
 	return st

@@ -1,0 +1,67 @@
+package query
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
+)
+
+// TestDaysAnswerAsSignIns runs aggregations over 30 days, whose closed days
+// the store hands over counted per profile, and compares every answer with
+// the same engine reading every sign-in: tables and day buckets (the days'
+// path), hour buckets and lastSignIn (sign-ins only), edges that cut days,
+// list-valued groups, distinct metrics, filters. A memory too small for the
+// month evicts windows and the days counted with them: answers stay the same.
+func TestDaysAnswerAsSignIns(t *testing.T) {
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	events := tenantEvents(t, start, start.Add(30*24*time.Hour))
+	queries := []string{
+		`{"logType":"all","metric":"count","groupBy":["app"]}`,
+		`{"logType":"all","metric":"failures","groupBy":["app","status"],"timeAggregate":"24h"}`,
+		`{"logType":"interactive","metric":"distinctUsers","groupBy":["app"],"timeAggregate":"24h"}`,
+		`{"logType":"all","metric":"distinctUsers","groupBy":["authMethod","status"]}`,
+		`{"logType":"interactive","metric":"count","groupBy":["authMethod"],"timeAggregate":"auto"}`,
+		`{"logType":"all","metric":"failureRate","groupBy":["browser","os"],"filters":[{"key":"app","op":"=~","value":"Microsoft.*"}]}`,
+		`{"logType":"nonInteractive","metric":"distinctIPs","groupBy":["user"],"filters":[{"key":"status","op":"!=","value":"success"}]}`,
+		`{"logType":"servicePrincipal","metric":"distinctResources","groupBy":["servicePrincipal"],"timeAggregate":"24h"}`,
+		`{"logType":"managedIdentity","metric":"count","groupBy":["msiType","resource"]}`,
+		`{"logType":"all","metric":"interrupts","groupBy":["errorCode"],"timeAggregate":"1h"}`,
+		`{"logType":"servicePrincipal","metric":"lastSignIn","groupBy":["servicePrincipal"]}`,
+	}
+	ranges := []Range{
+		{From: start, To: start.Add(30 * 24 * time.Hour), Interval: 48 * time.Hour}, // auto: 2-day buckets
+		{From: start.Add(14*time.Hour + 30*time.Minute), To: start.Add(27*24*time.Hour + 9*time.Hour), Interval: time.Hour},
+	}
+	for _, l1 := range []int{256 << 20, 24 << 20} {
+		st := store.New(events, store.Config{L1Bytes: l1})
+		days, signIns := New(st), New(st)
+		signIns.noDays = true
+		for _, r := range ranges {
+			for _, raw := range queries {
+				q := planCacheQuery(t, raw)
+				name := fmt.Sprintf("L1 %d MB, %s to %s: %s", l1>>20, r.From.Format("Jan 2 15:04"), r.To.Format("Jan 2 15:04"), raw)
+				got, err := days.Run(context.Background(), q, r)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				want, err := signIns.Run(context.Background(), q, r)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				g, _ := json.Marshal(got)
+				w, _ := json.Marshal(want)
+				if string(g) != string(w) {
+					t.Fatalf("%s: the answer from days differs from the sign-ins'\n%s\n%s", name, g, w)
+				}
+			}
+		}
+		if n := st.Stats().DaysCounted; l1 == 256<<20 && n < 4*29 {
+			t.Fatalf("the store holds %d days counted; want the 29 closed whole days of each log type at least", n)
+		}
+		st.Close()
+	}
+}
