@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
@@ -79,6 +80,12 @@ func (s *countingSource) ListSignIns(ctx context.Context, t signin.LogType, from
 		s.listed.Add(int64(len(page)))
 		return fn(page)
 	})
+}
+
+// resetPeak resets this process's VmHWM to its RSS (Linux, clear_refs 5), so
+// that a later procStatus reads the peak from now on; false where it cannot.
+func resetPeak() bool {
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 }
 
 // procStatus returns VmRSS and VmHWM of this process in bytes.
@@ -190,9 +197,18 @@ func Large(ctx context.Context, o Options) ([]Result, error) {
 	src.tiled.Store(nil)
 	forgetEvents(o, o.LargeTenant, day, day.Add(24*time.Hour))
 	debug.FreeOSMemory()
-	rssHeld, _ := procStatus()
+	rssHeld, hwmBefore := procStatus()
 
-	e := query.New(st)
+	// The plugin's memory settings for this cache: the queries' ceiling
+	// (memguard's default), the plans kept across queries (an eighth of the
+	// cache) and the collector's soft limit over them and the caches, as a
+	// datasource of this cacheSizeMB reserves them.
+	cache := int64(o.LargeCacheMB) << 20
+	ceiling, plans := memguard.DefaultLimit(0), max(cache/8, 16<<20)
+	limitBefore := debug.SetMemoryLimit(memguard.SoftLimit(ceiling, cache+plans))
+	defer debug.SetMemoryLimit(limitBefore)
+	peakReset := resetPeak()
+	e := query.New(st, query.WithMemoryGuard(memguard.New(ceiling)), query.WithPlanCacheBytes(plans))
 	whole := query.Range{From: from, To: to, Interval: (to.Sub(from) / 1000).Round(time.Second)}
 	ps, err := parsePanels(panels, whole, to)
 	if err != nil {
@@ -233,13 +249,20 @@ func Large(ctx context.Context, o Options) ([]Result, error) {
 		Pass: refetched == 0 && missed == 0,
 		Note: fmt.Sprintf("%s; %d of %d sign-ins held; reading every window again (the source refusing) missed L1 for %d windows: %d sign-ins in %d listings the store asked for again (%d of %d day × log scans failed); filled in %s; Stats after filling: %d windows, %d sign-ins, L1 %.0f MB",
 			scope, held, inRange, missed, refetched, refetchCalls, failedScans, o.LargeDays*len(signin.LogTypes), fill.Round(time.Second), filled.WindowsCached, filled.EventsCached, float64(filled.BytesCached)/1e6)}
+	peakNote := "VmHWM since the panels began"
+	if !peakReset {
+		hwm, peakNote = max(hwm, hwmBefore), "VmHWM since the process began: it could not be reset (/proc/self/clear_refs)"
+	}
 	out := []Result{
 		heldRow,
+		atMost("j. memory while panels run (VmHWM)", float64(hwm)/(1<<20), "MiB", float64(ceiling+cache+cache/2)/(1<<20),
+			fmt.Sprintf("%s, every panel as provisioned then over the whole range, 4 queries at once; target 1.5 × cacheSizeMB (%d MiB) + the query memory ceiling (%d MiB), with the plugin's soft memory limit (memguard.SoftLimit: %d MiB) and ceiling",
+				peakNote, o.LargeCacheMB, ceiling>>20, memguard.SoftLimit(ceiling, cache+plans)>>20)),
 		info("j. bytes per cached sign-in (Go heap, as c)", perSignIn, "B",
 			fmt.Sprintf("Go heap +%.0f MB for %d sign-ins; the store counts %.0f MB against cacheSizeMB", float64(heap)/1e6, filled.EventsCached, float64(filled.BytesCached)/1e6)),
 		info("j. process RSS (VmRSS) holding the store", float64(rssHeld)/(1<<20), "MiB",
-			fmt.Sprintf("the tiled day released and free memory returned to the system; %.0f MiB after the panels (their garbage not yet returned); %.0f MiB while filling with the tiled day of %d decoded sign-ins in memory; VmHWM %.0f MiB (the bench's own Graph JSON of that day decoded)",
-				float64(rss)/(1<<20), float64(rssFilled)/(1<<20), perDay, float64(hwm)/(1<<20))),
+			fmt.Sprintf("the tiled day released and free memory returned to the system; %.0f MiB after the panels (their garbage not yet returned); %.0f MiB while filling with the tiled day of %d decoded sign-ins in memory; VmHWM before the panels %.0f MiB (the bench's own Graph JSON of that day decoded)",
+				float64(rss)/(1<<20), float64(rssFilled)/(1<<20), perDay, float64(hwmBefore)/(1<<20))),
 	}
 	out = append(out, provisioned.rows(ps, "as provisioned", panelRequests)...)
 	out = append(out, allDays.rows(ps, fmt.Sprintf("%d days", o.LargeDays), panelRequests)...)

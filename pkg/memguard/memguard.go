@@ -185,3 +185,16 @@ func DefaultLimit(operatorLimit int64) int64 {
 	}
 	return max(operatorLimit/4, minDefault)
 }
+
+// SoftLimit is the garbage collector's soft memory limit for a process whose
+// queries may hold ceiling and whose caches (the datasources' sign-ins and
+// what they keep beside them) may hold caches: what is live at most, plus a
+// quarter of the caches for garbage, at least 512 MiB. A host then plans for
+// about ceiling + 1.5 × cacheSizeMB (BENCHMARKS.md, figure j); below what the
+// caches hold the collector would run without pause. The collector runs more
+// often as the heap nears it: by default it lets the heap grow to twice what
+// is live, which took a 2 GB cache to 5.6–8.9 GiB of RSS while panels ran.
+func SoftLimit(ceiling, caches int64) int64 {
+	caches = max(caches, 0)
+	return max(ceiling+caches+caches/4, 512<<20)
+}

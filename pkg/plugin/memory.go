@@ -33,11 +33,10 @@ var processGuard = sync.OnceValue(func() *memguard.Guard {
 	return memguard.New(limit)
 })
 
-// softLimit tells Go's garbage collector to work harder as the heap nears
-// twice the query ceiling (at least 512 MB) plus what the datasources' caches
-// may hold, unless GOMEMLIMIT says otherwise: by default the heap may grow to
-// twice what is live before a collection, so queries holding the ceiling could
-// cost the host twice that.
+// softLimit tells Go's garbage collector to work harder as the heap nears the
+// query ceiling plus what the datasources' caches may hold (memguard.SoftLimit),
+// unless GOMEMLIMIT says otherwise: by default the heap may grow to twice what
+// is live before a collection.
 func softLimit(ceiling int64) {
 	heapBudget.Lock()
 	defer heapBudget.Unlock()
@@ -74,13 +73,10 @@ var operatorLimit = sync.OnceValue(func() int64 {
 	return 0
 })
 
-// softLimitFor is the soft limit for the queries' ceiling and the caches.
-func softLimitFor(ceiling, caches int64) int64 { return max(2*ceiling, 512<<20) + max(caches, 0) }
-
 // applySoftLimit sets the limit; heapBudget is locked.
 func applySoftLimit() {
 	if operatorLimit() > 0 {
 		return
 	}
-	debug.SetMemoryLimit(softLimitFor(heapBudget.ceiling, heapBudget.caches))
+	debug.SetMemoryLimit(memguard.SoftLimit(heapBudget.ceiling, heapBudget.caches))
 }
