@@ -17,6 +17,8 @@ export interface CacheCounters {
   eventsCached: number;
   bytesCached: number;
   windowsPending: number;
+  /** Closed days of a log type held counted per profile, which long ranges read instead of the sign-ins. */
+  daysCounted?: number;
   l1Hits: number;
   l1Misses: number;
   l2Hits: number;
@@ -33,6 +35,7 @@ const rows: Array<[keyof CacheCounters, string]> = [
   ['eventsCached', 'Sign-ins cached'],
   ['windowsCached', 'Time windows cached'],
   ['bytesCached', 'Bytes in memory'],
+  ['daysCounted', 'Days counted per profile'],
   ['windowsPending', 'Windows loading'],
   ['graphRequests', 'Graph requests'],
   ['graphThrottled', 'Throttled (429)'],
