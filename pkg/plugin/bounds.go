@@ -8,6 +8,7 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
 
 // maxFuture is how far past now a range may end: "today" ends at midnight,
@@ -119,11 +120,18 @@ func (ds *Datasource) retentionNotice(r query.Range) []string {
 }
 
 // clippedReader scans only the bounds of the store: a query over a year of a
-// replayed day plans and loads one day's windows, not a year's.
+// replayed day plans and loads one day's windows, not a year's. Like the
+// store, it hands the engine closed days counted per profile.
 type clippedReader struct {
-	st     query.Reader
+	st     *store.Store
 	bounds func() (from, to time.Time)
 }
+
+// The engine reads days counted per profile from readers that have them.
+var (
+	_ query.DayReader = clippedReader{}
+	_ query.DayReader = (*store.Store)(nil)
+)
 
 func (c clippedReader) clip(from, to time.Time) (time.Time, time.Time, bool) {
 	lo, hi := c.bounds()
@@ -137,11 +145,18 @@ func (c clippedReader) clip(from, to time.Time) (time.Time, time.Time, bool) {
 }
 
 func (c clippedReader) Scan(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *block.Block, lo, hi int)) error {
+	return c.ScanDays(ctx, t, from, to, nil, fn)
+}
+
+// ScanDays is Scan that passes the store's closed days counted per profile
+// on, so clipped ranges read them as the store's own do.
+func (c clippedReader) ScanDays(ctx context.Context, t signin.LogType, from, to time.Time,
+	day func(time.Time, []block.ProfileCounts), fn func(b *block.Block, lo, hi int)) error {
 	from, to, ok := c.clip(from, to)
 	if !ok {
 		return nil
 	}
-	return c.st.Scan(ctx, t, from, to, fn)
+	return c.st.ScanDays(ctx, t, from, to, day, fn)
 }
 
 func (c clippedReader) Windows(from, to time.Time) int {

@@ -85,6 +85,10 @@ func (ds *Datasource) PublishStream(context.Context, *backend.PublishStreamReque
 	return &backend.PublishStreamResponse{Status: backend.PublishStreamStatusPermissionDenied}, nil
 }
 
+// tailSlackRefreshes is how many refreshes a live tail looks back beyond a
+// window and Freshness.
+const tailSlackRefreshes = 5
+
 // RunStream follows the channel's query until Grafana cancels it, sending the
 // new sign-ins of each refresh, oldest first, as a log-lines frame.
 func (ds *Datasource) RunStream(ctx context.Context, req *backend.RunStreamRequest, sender *backend.StreamSender) error {
@@ -98,8 +102,10 @@ func (ds *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReque
 	defer ds.live.release()
 	// A sign-in that arrives later than a refresh re-reads is read when its
 	// window closes, Freshness after the window's end: a tail looking back a
-	// window and Freshness delivers it then, once.
-	tail := ds.engine.Tail(q, store.DefaultWindow+ds.settings.Freshness()+ds.settings.Refresh())
+	// window and Freshness delivers it then, once — and a few refreshes
+	// more, for a close whose whole read lands a tick or two late (shared
+	// with a fetch in flight, or past the time budget).
+	tail := ds.engine.Tail(q, store.DefaultWindow+ds.settings.Freshness()+tailSlackRefreshes*ds.settings.Refresh())
 	if err := ds.sendNew(ctx, tail, sender, linkTarget{}); err != nil { // learns what is there already
 		return err
 	}

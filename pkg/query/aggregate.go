@@ -63,6 +63,8 @@ type aggregation struct {
 	maxCells  int         // for the notice
 	times     []time.Time // bucket starts, shared by every series of the answer
 	overflow  int32       // the group that takes every group past maxGroups; -1 until needed
+	noDays    bool        // read every sign-in, never days counted per profile (days.go)
+	daysRead  bool        // days counted per profile were read
 
 	dims     []*valueIDs // per groupBy dimension
 	lists    bool        // a groupBy dimension is list-valued: a sign-in may be in several groups
@@ -379,7 +381,23 @@ func (a *aggregation) overflowGroup() int32 {
 // charged to the engine's memory guard. On success the caller releases the
 // aggregation once its answer is built; on failure nothing stays reserved.
 func (e *Engine) aggregate(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int, f feed) (*aggregation, *Partial, error) {
+	a, partial, err := e.aggregateOnce(ctx, q, from, to, first, size, buckets, f, false)
+	if err == nil && a.daysRead && a.overflow >= 0 {
+		// Which groups keep rows of their own past maxGroups depends on the
+		// order they are met: in time order when sign-ins are read, in
+		// profile order when days are. Read the sign-ins, so the answer is
+		// the one a query that reads no days gets.
+		a.release()
+		return e.aggregateOnce(ctx, q, from, to, first, size, buckets, f, true)
+	}
+	return a, partial, err
+}
+
+// aggregateOnce is aggregate's one pass; noDays keeps the feed from reading
+// days counted per profile.
+func (e *Engine) aggregateOnce(ctx context.Context, q Query, from, to, first time.Time, size time.Duration, buckets int, f feed, noDays bool) (*aggregation, *Partial, error) {
 	a := newAggregation(q, first, size, buckets, e.limits)
+	a.noDays = noDays
 	a.reserve(ctx, e.guard)
 	partial, err := f(ctx, a, from, to)
 	if a.err != nil {

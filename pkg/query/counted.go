@@ -119,7 +119,7 @@ func (e *Engine) scanned(ctx context.Context, a *aggregation, from, to time.Time
 		add = a.addLast
 	}
 	var day func(time.Time, []block.ProfileCounts)
-	if a.readsDays() && !e.noDays {
+	if a.readsDays() && !a.noDays && !e.noDays {
 		day = a.addDay
 	}
 	return splitPartial(e.scanDays(ctx, a.q, from, to, day, add))

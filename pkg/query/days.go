@@ -8,11 +8,12 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-// dayReader is a Reader that also hands over closed UTC days counted per
-// profile (*store.Store): an aggregation whose buckets each hold whole days
-// reads a day's profiles with their counts, about a tenth as many entries as
-// its sign-ins, and the answer is the same.
-type dayReader interface {
+// DayReader is a Reader that also hands over closed UTC days counted per
+// profile (*store.Store, and the plugin's readers over it): an aggregation
+// whose buckets each hold whole days reads a day's profiles with their
+// counts, about a tenth as many entries as its sign-ins, and the answer is
+// the same. A Reader without it is read sign-in by sign-in.
+type DayReader interface {
 	ScanDays(ctx context.Context, t signin.LogType, from, to time.Time,
 		day func(start time.Time, counts []block.ProfileCounts), fn func(b *block.Block, lo, hi int)) error
 }
@@ -34,6 +35,7 @@ func (a *aggregation) addDay(start time.Time, counts []block.ProfileCounts) {
 	if !a.start() {
 		return
 	}
+	a.daysRead = true
 	k := int32((start.UnixNano() - a.first) / a.size) // #nosec G115 -- the day lies in the query's range: k < buckets <= maxCells (at most 10^8)
 	for _, c := range counts {
 		if a.coded != nil {

@@ -98,7 +98,7 @@ func (e *Engine) scan(ctx context.Context, q Query, from, to time.Time, fn func(
 // scans every block.
 func (e *Engine) scanDays(ctx context.Context, q Query, from, to time.Time, day func(time.Time, []block.ProfileCounts), fn func(b *block.Block, lo, hi int)) error {
 	read := e.r.Scan
-	if dr, ok := e.r.(dayReader); ok && day != nil {
+	if dr, ok := e.r.(DayReader); ok && day != nil {
 		read = func(ctx context.Context, t signin.LogType, from, to time.Time, fn func(b *block.Block, lo, hi int)) error {
 			return dr.ScanDays(ctx, t, from, to, day, fn)
 		}

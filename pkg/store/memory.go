@@ -61,6 +61,12 @@ func (m *memory) put(key string, b *block.Block) {
 	m.bytes += it.bytes
 	m.events += b.Len()
 	m.tables[b.Profiles]++
+	m.evict()
+}
+
+// evict drops the least recently used blocks while over the limit, except
+// the one used last.
+func (m *memory) evict() {
 	for m.order.Len() > 1 && m.size() > m.limit {
 		m.remove(m.order.Back())
 	}
@@ -84,8 +90,8 @@ func (m *memory) holds(key string, b *block.Block) bool {
 	return ok && el.Value.(*memItem).block == b
 }
 
-// keepDay holds a day's counts; the caller has checked that memory holds
-// every block they count.
+// keepDay holds a day's counts within the limit; the caller has checked that
+// memory holds every block they count.
 func (m *memory) keepDay(id dayID, counts []block.ProfileCounts) {
 	if _, ok := m.days[id]; ok {
 		return
@@ -96,6 +102,7 @@ func (m *memory) keepDay(id dayID, counts []block.ProfileCounts) {
 	}
 	m.days[id] = sum
 	m.dayBytes += sum.bytes
+	m.evict() // which may drop the day again, with its oldest block
 }
 
 // dropDay forgets a day's counts, when one of its blocks leaves memory.

@@ -54,15 +54,18 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 			if !tailKnown {
 				tail, tailKnown = s.tailStart(t), true
 			}
-			// A window that ends before the tail is not re-read until it
-			// closes: sign-ins created in it that arrive later still are late
-			// arrivals, which the whole read when it closes collects.
-			ended := !w.end().After(tail)
+			// A window fetched after its end that ends before the tail is
+			// not re-read until it closes: sign-ins created in it that
+			// arrive later still are late arrivals, which the whole read
+			// when it closes collects.
+			ended := !w.end().After(tail) && !ow.fetched.Before(w.end())
 			if ended || now.Sub(ow.fetched) < s.cfg.MinRefresh-refreshSlack(s.cfg.MinRefresh) {
 				entries[i] = readyEntry(ow.block)
 				continue
 			}
-			j.held, j.from = ow.block, later(w.start, tail)
+			// From the tail, or from the window's own newest sign-in when
+			// it was last fetched before the log's newer windows were.
+			j.held, j.from = ow.block, later(w.start, earlier(tail, newestOf(ow.block)))
 		}
 		j.e = &entry{done: make(chan struct{}), interest: 1}
 		s.pending[key] = j.e
@@ -105,6 +108,15 @@ func (s *Store) tailStart(t signin.LogType) time.Time {
 		budget -= n
 	}
 	return time.Unix(0, from).UTC()
+}
+
+// newestOf is the time of a block's newest sign-in; the zero time when it
+// holds none, so that a refresh of it starts at its window's start.
+func newestOf(b *block.Block) time.Time {
+	if n := b.Len(); n > 0 {
+		return time.Unix(0, b.Times.At(n-1)).UTC()
+	}
+	return time.Time{}
 }
 
 // refreshSlack is how much earlier than MinRefresh after its last fetch an

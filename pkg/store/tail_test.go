@@ -100,6 +100,28 @@ func TestBusyRefreshRereadsHalfAPage(t *testing.T) {
 	}
 }
 
+// TestRefreshCatchesUpAWindowFetchedBeforeItsEnd: an hour last fetched
+// before its end is refreshed from its own newest sign-in, however far the
+// log's newer windows have moved the tail: a panel over 09:00–09:50, then
+// one over 10:00–10:06, then one over both hours sees every sign-in.
+func TestRefreshCatchesUpAWindowFetchedBeforeItsEnd(t *testing.T) {
+	clock := &fakeClock{t: day.Add(9*time.Hour + 50*time.Minute + 30*time.Second)}
+	s := New(&fakeSource{now: clock.Now}, Config{Now: clock.Now, PageSize: 4})
+	defer s.Close()
+	minutes := func(from, to time.Time) int { return int(to.Sub(from.Add(-time.Minute+1)) / time.Minute) }
+	for _, r := range []struct{ from, to time.Duration }{
+		{9 * time.Hour, 9*time.Hour + 50*time.Minute + 30*time.Second},
+		{10 * time.Hour, 10*time.Hour + 6*time.Minute + 30*time.Second},
+		{9 * time.Hour, 10*time.Hour + 7*time.Minute + 30*time.Second},
+	} {
+		clock.Advance(day.Add(r.to).Sub(clock.Now()))
+		from, to := day.Add(r.from), day.Add(r.to)
+		if got, want := count(t, s, from, to), minutes(from, to); got != want {
+			t.Fatalf("%s to %s: unexpected count; got %d; want %d", from.Format("15:04"), to.Format("15:04:05"), got, want)
+		}
+	}
+}
+
 func TestLateSignInsConvergeWhenTheWindowCloses(t *testing.T) {
 	clock := &fakeClock{t: day.Add(10*time.Hour + 30*time.Minute)}
 	src := &fakeSource{now: clock.Now}
