@@ -65,7 +65,11 @@ func (s *Store) plan(t signin.LogType, ws []window, now time.Time) (entries []*e
 			}
 			// From the tail, or from the window's own newest sign-in when
 			// it was last fetched before the log's newer windows were.
-			j.held, j.from = ow.block, later(w.start, earlier(tail, newestOf(ow.block)))
+			from := tail
+			if newest := newestOf(ow.block); newest.Before(from) {
+				from = newest
+			}
+			j.held, j.from = ow.block, later(w.start, from)
 		}
 		j.e = &entry{done: make(chan struct{}), interest: 1}
 		s.pending[key] = j.e

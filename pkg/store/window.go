@@ -30,11 +30,3 @@ func later(a, b time.Time) time.Time {
 	}
 	return b
 }
-
-// earlier is the earlier of two times.
-func earlier(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
