@@ -12,12 +12,11 @@ import (
 // Timing of the store that no datasource needs to tune.
 const (
 	// tailOverlap is how far before the newest held sign-in a refresh of an
-	// open window starts, and how long after its end the window keeps being
-	// refreshed (at most Freshness). Sign-ins arrive minutes after they happen
-	// and not in order: one created before the newest held, arriving within
-	// tailOverlap of it, is then seen at the next refresh rather than only when
-	// its window closes. A refresh re-reads that much, so it costs more pages
-	// on busy tenants.
+	// open window starts at most (at most Freshness; tailStart bounds it by
+	// half a page held). Sign-ins arrive minutes after they happen and not in
+	// order: one created before the newest held, arriving within the overlap
+	// of it, is then seen at the next refresh rather than only when its
+	// window closes.
 	tailOverlap = 5 * time.Minute
 	// fetchConcurrency bounds the paged requests in flight.
 	fetchConcurrency = 2

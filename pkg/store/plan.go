@@ -100,8 +100,7 @@ func (s *Store) tailStart(t signin.LogType) time.Time {
 		return time.Time{}
 	}
 	slices.SortFunc(held, func(a, b *block.Block) int { return b.Start.Compare(a.Start) }) // newest first
-	newest := held[0].Times.At(held[0].Len() - 1)
-	from := newest - int64(min(tailOverlap, s.cfg.Freshness))
+	from := newestOf(held[0]).UnixNano() - int64(min(tailOverlap, s.cfg.Freshness))
 	budget := max(1, s.cfg.PageSize/2)
 	for _, b := range held {
 		n := b.Len()
