@@ -91,7 +91,7 @@ test-kql: node_modules
 
 ## fuzz: every fuzz target for FUZZTIME each (CI: 45s; longer: make fuzz FUZZTIME=10m)
 FUZZTIME ?= 60s
-FUZZ_TARGETS := FuzzParse:./pkg/query FuzzLoadSettings:./pkg/plugin FuzzDecodePage:./pkg/graph FuzzDecodeBlock:./pkg/block FuzzODataLiteral:./pkg/graphsim FuzzDecodeRow:./pkg/loganalytics FuzzStreamAnswer:./pkg/loganalytics FuzzParse:./pkg/graphsim/kql
+FUZZ_TARGETS := FuzzParse:./pkg/query FuzzLoadSettings:./pkg/plugin FuzzDecodePage:./pkg/graph FuzzDecodeBlock:./pkg/block FuzzODataLiteral:./pkg/graphsim FuzzDecodeRow:./pkg/loganalytics FuzzStreamAnswer:./pkg/loganalytics FuzzDynamicReadsAsEncodingJSON:./pkg/loganalytics FuzzParse:./pkg/graphsim/kql
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; pkg=$${t#*:}; \

@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -37,10 +36,8 @@ func run(m *testing.M) int {
 		return 1
 	}
 	graphsimBin = filepath.Join(dir, "graphsim")
-	cmd := exec.Command("go", "build", "-o", graphsimBin, "./cmd/graphsim")
-	cmd.Dir = moduleDir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building graphsim: %v\n%s", err, out)
+	if err := plugintest.GoBuild(moduleDir, "./cmd/graphsim", graphsimBin); err != nil {
+		fmt.Fprintf(os.Stderr, "building graphsim: %v\n", err)
 		return 1
 	}
 	return m.Run()

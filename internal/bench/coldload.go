@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"runtime"
 	"sync"
@@ -203,6 +204,13 @@ func (o *statusObserver) Request(status int, _ time.Duration) {
 
 func (o *statusObserver) Retry(string)          { o.retries.Add(1) }
 func (o *statusObserver) Decoded(azure.Decoded) {}
+
+// statusCounts is a copy of the answers counted by status.
+func (o *statusObserver) statusCounts() map[int]int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return maps.Clone(o.statuses)
+}
 
 func (o *statusObserver) byStatus(status int) int64 {
 	o.mu.Lock()

@@ -47,9 +47,8 @@ type wsLoad struct {
 	signIns  int
 	listings []listCall
 	elapsed  time.Duration
-	cpu      time.Duration // the process's, simulator included
+	cpu      time.Duration // the plugin's: the simulator runs in its own process
 	obs      *wsObserver
-	sim      graphsim.Stats
 	charged  int64 // tokens the shared bucket handed out
 	throttle int64 // 429s that reached the store: the client gave up waiting them out
 	received int64 // bytes of the query answers' bodies
@@ -59,12 +58,12 @@ type wsLoad struct {
 // log into a fresh store, as a dashboard's panels do.
 func workspaceLoad(ctx context.Context, o Options) (*wsLoad, error) {
 	l := &wsLoad{obs: &wsObserver{}}
-	ws, err := startWorkspace(o.Seed, o.Tenant, l.obs)
+	ws, err := startWorkspace(o, o.Tenant, l.obs)
 	if err != nil {
 		return nil, err
 	}
 	defer ws.close()
-	sim, client, bucket, body := ws.sim, ws.client, ws.bucket, ws.body
+	client, bucket, body := ws.client, ws.bucket, ws.body
 	src := &recordingSource{next: client}
 	// The plugin's store for a workspace: the client paces every attempt; a budget long enough to wait out
 	// the whole load, as the benchmark has no panel deadline.
@@ -87,7 +86,7 @@ func workspaceLoad(ctx context.Context, o Options) (*wsLoad, error) {
 	for _, n := range perType {
 		l.signIns += n
 	}
-	l.listings, l.sim, l.charged, l.throttle = src.snapshot(), sim.Stats(), bucket.Charged(), src.throttled.Load()
+	l.listings, l.charged, l.throttle = src.snapshot(), bucket.Charged(), src.throttled.Load()
 	l.received = body.bytes.Load()
 	o.logf("  loaded %d sign-ins of the %s tenant through the workspace in %s (%d queries)",
 		l.signIns, o.Tenant, l.elapsed.Round(time.Millisecond), l.obs.requests.Load())
@@ -154,11 +153,13 @@ func (l *wsLoad) results(o Options) []Result {
 	cores := runtime.GOMAXPROCS(0)
 	return []Result{
 		info("g. workspace cold load: wall time", l.elapsed.Seconds(), "s",
-			fmt.Sprintf("%s: %d sign-ins in %d listings (%d rows decoded); CPU %.1f s = %.0f%% of %d cores (client, store and simulator in one process); the throttle's floor for %d queries %.1f s",
+			fmt.Sprintf("%s: %d sign-ins in %d listings (%d rows decoded); the plugin's CPU %.1f s = %.0f%% of %d cores (the simulator runs in its own process); the throttle's floor for %d queries %.1f s",
 				scope, l.signIns, len(l.listings), l.obs.rows.Load(), l.cpu.Seconds(), 100*l.cpu.Seconds()/max(1e-9, l.elapsed.Seconds()*float64(cores)), cores, queries, l.throttleFloor().Seconds())),
+		info("g. plugin CPU per million rows", l.cpu.Seconds()/max(1e-9, float64(l.obs.rows.Load())/1e6), "s",
+			fmt.Sprintf("client (reading and decoding the answers) and store, %.1f s for %d rows decoded; %.0f MB of answers, %.0f B a row", l.cpu.Seconds(), l.obs.rows.Load(), float64(l.received)/1e6, float64(l.received)/max(1, float64(l.obs.rows.Load())))),
 		info("g. workspace cold load: requests", float64(queries), "",
-			fmt.Sprintf("%d queries (the bucket charged %d) for %d listings: %d answers cut at 64 MiB (or 500,000 rows) and asked for again in halves; %.0f MB of answers, about %.0f%% of them in the cut ones (≤ 64 MiB each), decoded and dropped; simulator: %d requests (queries and token), by status %v",
-				queries, l.charged, len(l.listings), l.obs.splits.Load(), float64(l.received)/1e6, 100*l.cutShare(), l.sim.Requests, l.sim.ByStatus)),
+			fmt.Sprintf("%d queries (the bucket charged %d) for %d listings: %d answers cut at 64 MiB (or 500,000 rows) and asked for again in halves; %.0f MB of answers, about %.0f%% of them in the cut ones (≤ 64 MiB each), decoded and dropped; answered by status %v",
+				queries, l.charged, len(l.listings), l.obs.splits.Load(), float64(l.received)/1e6, 100*l.cutShare(), l.obs.statusCounts())),
 		info("g. Graph, same listings: minimum", graphTime.Minutes(), "min",
 			fmt.Sprintf("computed, not loaded: the store's %d day-long listings need Σmax(1,⌈n/1000⌉) = %d Graph requests; × 2 s at 5 per 10 s (%.0f s less from a full bucket)",
 				len(l.listings), graphReqs, (throttleRequests*throttleCost).Seconds())),

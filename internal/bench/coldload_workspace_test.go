@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"time"
 
@@ -35,6 +36,9 @@ func TestWorkspaceLoadIsComplete(t *testing.T) {
 	}
 	if got, days := len(l.listings), o.Days*len(signin.LogTypes); got != days {
 		t.Errorf("unexpected listings; got %d; want one a day per log type, %d", got, days)
+	}
+	if refused := l.obs.byStatus(http.StatusBadRequest); refused != 0 {
+		t.Errorf("%d queries refused (400); want every one answered, the counts that size listings too", refused)
 	}
 	if q := l.obs.requests.Load(); q < int64(len(l.listings)) || l.charged != q {
 		t.Errorf("unexpected queries %d for %d listings (bucket charged %d); want at least one a listing, each charged", q, len(l.listings), l.charged)

@@ -337,39 +337,56 @@ func moduleDir(o Options) (string, error) {
 	}
 }
 
-// The plugin binary is built once per process.
+// The binaries the figures run (the plugin, the simulator) are built once
+// per process, into one temporary directory.
 var built struct {
-	mu       sync.Mutex
-	dir, bin string
+	mu   sync.Mutex
+	dir  string
+	bins map[string]string // by package path
 }
 
 func pluginBinary(module string, o Options) (string, error) {
+	return binary(module, "./pkg", o, plugintest.Build)
+}
+
+// graphsimBinary builds cmd/graphsim: figures g and h run the simulated
+// workspace in its own process, as the service is.
+func graphsimBinary(module string, o Options) (string, error) {
+	return binary(module, "./cmd/graphsim", o, func(module, dir string) (string, error) {
+		bin := filepath.Join(dir, "graphsim")
+		return bin, plugintest.GoBuild(module, "./cmd/graphsim", bin)
+	})
+}
+
+func binary(module, pkg string, o Options, build func(module, dir string) (string, error)) (string, error) {
 	built.mu.Lock()
 	defer built.mu.Unlock()
-	if built.bin != "" {
-		return built.bin, nil
+	if bin := built.bins[pkg]; bin != "" {
+		return bin, nil
 	}
-	tmp, err := os.MkdirTemp("", "signinlens-bench-")
-	if err != nil {
-		return "", err
+	if built.dir == "" {
+		tmp, err := os.MkdirTemp("", "signinlens-bench-")
+		if err != nil {
+			return "", err
+		}
+		built.dir, built.bins = tmp, map[string]string{}
 	}
 	start := time.Now()
-	bin, err := plugintest.Build(module, tmp)
+	bin, err := build(module, built.dir)
 	if err != nil {
-		os.RemoveAll(tmp)
 		return "", err
 	}
-	o.logf("  built the plugin in %s", time.Since(start).Round(time.Millisecond))
-	built.dir, built.bin = tmp, bin
+	o.logf("  built %s in %s", pkg, time.Since(start).Round(time.Millisecond))
+	built.bins[pkg] = bin
 	return bin, nil
 }
 
-// RemoveBinaries deletes the plugin binary built for figure d.
+// RemoveBinaries deletes the binaries built for the figures.
 func RemoveBinaries() {
 	built.mu.Lock()
 	defer built.mu.Unlock()
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
-		built.dir, built.bin = "", ""
+		built.dir, built.bins = "", nil
 	}
 }

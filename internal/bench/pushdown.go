@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/azure"
-	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pace"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pushdown"
@@ -42,7 +41,7 @@ var pushPanels = []struct {
 // for the whole range every time. What the store would hold instead is
 // computed from the answers: the sign-ins counted, at figure c's bytes.
 func PushDown(ctx context.Context, o Options) ([]Result, error) {
-	ws, err := startWorkspace(o.Seed, o.PushTenant, &wsObserver{})
+	ws, err := startWorkspace(o, o.PushTenant, &wsObserver{})
 	if err != nil {
 		return nil, err
 	}
@@ -169,37 +168,33 @@ func sum(xs []int64) int64 {
 }
 
 // benchWorkspace is a simulated tenant's workspace that throttles as the
-// service does, and a client of it wired as the plugin wires one (figure g).
+// service does, in a process of its own, and a client of it wired as the
+// plugin wires one (figures g and h).
 type benchWorkspace struct {
-	sim    *graphsim.Server
+	sim    *simProcess
 	client *loganalytics.Client
 	bucket *pace.Bucket
 	body   *countingTransport // counts the answers' bytes
 }
 
-func startWorkspace(seed int64, tenant string, obs azure.Observer) (*benchWorkspace, error) {
-	tn, secret, err := tenantAndSecret(seed, tenant)
+func startWorkspace(o Options, tenant string, obs azure.Observer) (*benchWorkspace, error) {
+	secret, err := secretHex()
 	if err != nil {
 		return nil, err
 	}
-	sim, err := graphsim.New(graphsim.Options{Source: graphsim.TenantSource(tn), Credentials: map[string]string{clientID: secret},
-		Workspace: graphsim.WorkspaceOptions{Throttle: workspaceRequests}})
-	if err != nil {
-		return nil, err
-	}
-	url, err := sim.Start("127.0.0.1:0", true)
+	sim, err := startSimProcess(o, o.Seed, tenant)
 	if err != nil {
 		return nil, err
 	}
 	ws := &benchWorkspace{sim: sim, body: &countingTransport{}}
-	if ws.client, ws.bucket, err = workspaceClient(url, sim.CACertPEM(), clientID, secret, obs, ws.body); err != nil {
-		sim.Close()
+	if ws.client, ws.bucket, err = workspaceClient(sim.url, sim.caPEM, clientID, secret, obs, ws.body); err != nil {
+		sim.close()
 		return nil, err
 	}
 	return ws, nil
 }
 
-func (w *benchWorkspace) close() { w.sim.Close() }
+func (w *benchWorkspace) close() { w.sim.close() }
 
 // countedWorkspace counts the push-down queries.
 type countedWorkspace struct {

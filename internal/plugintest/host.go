@@ -25,12 +25,20 @@ import (
 // moduleDir) into dir and returns the binary's path.
 func Build(moduleDir, dir string) (string, error) {
 	bin := filepath.Join(dir, "gpx_signinlens")
-	cmd := exec.Command("go", "build", "-o", bin, "./pkg")
-	cmd.Dir = moduleDir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the plugin: %w\n%s", err, out)
+	if err := GoBuild(moduleDir, "./pkg", bin); err != nil {
+		return "", fmt.Errorf("building the plugin: %w", err)
 	}
 	return bin, nil
+}
+
+// GoBuild builds the package pkg of the module in moduleDir into bin.
+func GoBuild(moduleDir, pkg, bin string) error {
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Dir = moduleDir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
+	}
+	return nil
 }
 
 // Host is a running plugin process.

@@ -37,6 +37,9 @@ type Client struct {
 	// byGenerated marks the tables found to have no CreatedDateTime column:
 	// their queries select by TimeGenerated (signInQuery).
 	byGenerated [len(tables)]atomic.Bool
+	// sizes is what the answers so far say of each log type's rows: listings
+	// are sized by it (sized).
+	sizes sizes
 }
 
 // New validates cfg and builds a client. No request is sent; CheckTables
@@ -83,10 +86,12 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
 	wait := min(max(int(cfg.RequestTimeout/time.Second)-5, 1), maxServerWait)
-	return &Client{
+	c := &Client{
 		cfg: cfg, endpoint: endpoint, audience: audience, host: u.Host, logs: logs, tokens: tokens,
 		opts: &azlogs.QueryWorkspaceOptions{Options: &azlogs.QueryOptions{Wait: &wait}},
-	}, nil
+	}
+	c.sizes.init()
+	return c, nil
 }
 
 // WorkspaceID returns the configured workspace id.

@@ -2,6 +2,8 @@ package loganalytics
 
 import (
 	"encoding/json"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
@@ -40,5 +42,33 @@ func FuzzDecodeRow(f *testing.F) {
 			rev[len(rev)-1-i] = c
 		}
 		_, _ = DecodeRow(rev, row, signin.Interactive)
+	})
+}
+
+// FuzzDynamicReadsAsEncodingJSON: a dynamic column's JSON text is read with
+// goccy/go-json for speed (BENCHMARKS.md, figure g); it must read every text
+// as encoding/json does, or a sign-in would change with the decoder.
+func FuzzDynamicReadsAsEncodingJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"errorCode":50126,"failureReason":"x"}`, `{"a":1,"a":2}`, `{"a":"\u00e9\ud83d\ude00"}`, `{"a":1e400}`,
+		`{"geoCoordinates":{"latitude":48.8}}`, " {\"a\":[1,{\"b\":null}]} ", `{"a":"\xff"}`, `[{"authenticationMethod":"Password"}]`, `{"a":1}x`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var wantObj map[string]any
+		if json.Unmarshal([]byte(strings.TrimSpace(text)), &wantObj) != nil {
+			wantObj = nil
+		}
+		if got := dynamic(text); strings.HasPrefix(strings.TrimSpace(text), "{") && !reflect.DeepEqual(got, wantObj) {
+			t.Fatalf("dynamic(%q) = %#v; encoding/json reads %#v", text, got, wantObj)
+		}
+		var wantArr []any
+		if json.Unmarshal([]byte(strings.TrimSpace(text)), &wantArr) != nil {
+			wantArr = nil
+		}
+		if got := array(text); strings.HasPrefix(strings.TrimSpace(text), "[") && !reflect.DeepEqual(got, wantArr) {
+			t.Fatalf("array(%q) = %#v; encoding/json reads %#v", text, got, wantArr)
+		}
 	})
 }

@@ -34,7 +34,16 @@ func (c *Client) ListSignIns(ctx context.Context, t signin.LogType, from, to tim
 	l := &lister{c: c, t: t, from: from, to: to, fn: fn}
 	// The query's datetime literals are whole seconds: the range is widened to
 	// them and the sign-ins outside [from, to) are dropped on delivery.
-	return c.redact(l.fetch(ctx, from.Truncate(time.Second), ceilSecond(to), 0))
+	parts, err := c.sized(ctx, t, from.Truncate(time.Second), ceilSecond(to))
+	if err != nil {
+		return c.redact(err)
+	}
+	for _, p := range parts {
+		if err := l.fetch(ctx, p.from, p.to, 0); err != nil {
+			return c.redact(err)
+		}
+	}
+	return nil
 }
 
 func ceilSecond(t time.Time) time.Time {
@@ -163,6 +172,7 @@ func (c *Client) querySignIns(ctx context.Context, t signin.LogType, from, to ti
 	}
 	rows := newSignInRows(t)
 	res, err := c.query(withAnswerCap(ctx, listAnswerBytes), q, c.timespan(from, to), rows)
+	c.sizes.learnRowBytes(t, rows.out.rows, rows.bytes)
 	if rows.err != nil {
 		return decoded{}, nil, fail(rows.err) // the answer is wrong, not cut: asking again brings the same
 	}
@@ -188,6 +198,7 @@ func (c *Client) querySignIns(ctx context.Context, t signin.LogType, from, to ti
 	if err := rows.named(); err != nil {
 		return decoded{}, nil, fail(err)
 	}
+	c.sizes.learnRate(t, int64(rows.out.rows), to.Sub(from))
 	c.cfg.Observer.Decoded(azure.Decoded{Events: len(rows.out.events), Rows: rows.out.rows})
 	return rows.out, nil, nil
 }

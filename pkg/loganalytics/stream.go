@@ -235,9 +235,16 @@ func (s *answerStream) columns(raw json.RawMessage, sink rowSink) {
 	s.fail(sink.columns(names))
 }
 
+// measuredSink is a rowSink told how many bytes of the answer its rows took
+// (the client sizes its next listings by them).
+type measuredSink interface {
+	rowsRead(bytes int64)
+}
+
 // rows hands each row to sink as it is decoded: one row is held at a time.
 func (s *answerStream) rows(sink rowSink) {
 	s.delim('[')
+	start := s.dec.InputOffset()
 	for s.err == nil && s.dec.More() {
 		var cells []any
 		if err := s.dec.Decode(&cells); err != nil {
@@ -245,6 +252,9 @@ func (s *answerStream) rows(sink rowSink) {
 			return
 		}
 		s.fail(sink.row(cells))
+	}
+	if m, ok := sink.(measuredSink); ok && s.err == nil {
+		m.rowsRead(s.dec.InputOffset() - start)
 	}
 	s.delim(']')
 }

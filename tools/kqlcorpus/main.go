@@ -17,8 +17,10 @@ import (
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/graphsim/kql"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/loganalytics"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/pushdown"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/query"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
 // entry is one query of the corpus.
@@ -75,6 +77,12 @@ func main() {
 		os.Exit(1)
 	}
 	out = append(out, dash...)
+	listing, err := listingEntries(r)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kqlcorpus:", err)
+		os.Exit(1)
+	}
+	out = append(out, listing...)
 	for _, f := range forms {
 		src := "T | where A == " + f
 		out = append(out, entry{Name: "literal form " + f, KQL: src, Form: true, Sim: simOf(src)})
@@ -133,6 +141,25 @@ func literals(values []string, whole bool) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// listingEntries are the KQL the client lists sign-ins with, and the count
+// that sizes a listing, for each log type.
+func listingEntries(r query.Range) ([]entry, error) {
+	var out []entry
+	for _, t := range signin.LogTypes {
+		for _, q := range []struct {
+			name string
+			kql  func(signin.LogType, time.Time, time.Time) (string, error)
+		}{{"listing", loganalytics.SignInQuery}, {"count", loganalytics.CountQuery}} {
+			src, err := q.kql(t, r.From, r.To)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, entry{Name: fmt.Sprintf("%s of %s", q.name, t), KQL: src, Sim: simOf(src)})
+		}
+	}
+	return out, nil
 }
 
 // translate is the KQL of a one-table query, or an error.
