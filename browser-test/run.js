@@ -525,7 +525,8 @@ async function checkAnnotationEditor(page) {
 /**
  * The backend's logs frame as Explore shows it: lines by level; a line's details list its
  * labels, and "filter for value" / "filter out value" change the query (the datasource's
- * toggleQueryFilter); the id, user, app and IP address fields carry their links.
+ * toggleQueryFilter); the id, user, app and IP address fields carry their links, to Explore and
+ * to the value's investigation page.
  */
 async function checkExploreLogs(page) {
   const section = page.getByTestId('explore-logs');
@@ -538,6 +539,7 @@ async function checkExploreLogs(page) {
   await visibleText(details, 'Azure Portal');
   await visibleText(details, /Sign-in logs in the Azure portal/);
   await visibleText(details, /Sign-ins of this IP address in Explore/);
+  await visibleText(details, /Investigate this IP address/);
 
   await details.getByLabel('Filter for value app', { exact: true }).click();
   let query = await receivedValue(

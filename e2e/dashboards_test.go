@@ -25,7 +25,6 @@ import (
 // tenant, with the reason; every other panel must show something on the demo.
 var dashMayBeEmpty = map[string]string{
 	"Service principals with secret or certificate errors": "no 7000215/7000222 in the small tenant's last day: the panel is empty when all is well",
-	"Risky workload identities":                            "the demo's service principals are never risky: the panel is empty when all is well",
 }
 
 // dashResult is the answer to one panel target.
@@ -262,15 +261,277 @@ func TestDashboardFiles(t *testing.T) {
 	}
 }
 
+// dashEntity is an entity dashboard: the investigation page of one user, IP
+// address, application or workload identity, named by one variable.
+type dashEntity struct {
+	file, uid string
+	variable  string   // the variable naming the entity, a dimension the page's panels filter by
+	fields    []string // the table fields of other dashboards that hold such an entity
+}
+
+var dashEntities = []dashEntity{
+	{"entity-user.json", "signinlens-entity-user", "user", []string{"user"}},
+	{"entity-ip.json", "signinlens-entity-ip", "ipAddress", []string{"ipAddress"}},
+	{"entity-app.json", "signinlens-entity-app", "app", []string{"app"}},
+	{"entity-workload.json", "signinlens-entity-workload", "servicePrincipal", []string{"servicePrincipal", "managedIdentity"}},
+}
+
+// dashEntityOf returns the entity dashboard a table field links to.
+func dashEntityOf(field string) (dashEntity, bool) {
+	for _, e := range dashEntities {
+		if slices.Contains(e.fields, field) {
+			return e, true
+		}
+	}
+	return dashEntity{}, false
+}
+
+// dashGroupedColumns are the dimensions a grouped table shows per log type
+// (README, "Formats": grouped), restated here.
+var dashGroupedColumns = map[string][]string{
+	"interactive":      {"user", "app", "ipAddress", "status", "errorCode", "resource", "country", "city", "conditionalAccess", "authRequirement"},
+	"nonInteractive":   {"app", "appId", "user", "userId", "ipAddress", "status", "resource", "resourceId"},
+	"servicePrincipal": {"servicePrincipal", "servicePrincipalId", "status", "ipAddress", "resource", "resourceId"},
+	"managedIdentity":  {"managedIdentity", "servicePrincipalId", "status", "resource", "resourceId", "msiType", "associatedResource"},
+}
+
+// dashTableFields lists the fields a table panel's queries return, by name.
+func dashTableFields(p dashPanel) []string {
+	var fields []string
+	for _, target := range p.Targets {
+		if target["format"] == "grouped" {
+			lt, _ := target["logType"].(string)
+			fields = append(fields, dashGroupedColumns[lt]...)
+			continue
+		}
+		gb, _ := target["groupBy"].([]any)
+		for _, k := range gb {
+			if k, ok := k.(string); ok {
+				fields = append(fields, k)
+			}
+		}
+	}
+	slices.Sort(fields)
+	return slices.Compact(fields)
+}
+
+// dashEntityLinkValue matches what a link to an entity page sets its variable
+// to: the clicked value, as ${__value.raw} or ${__data.fields.<field>}.
+var dashEntityLinkValue = regexp.MustCompile(`^\$\{(?:__value\.raw|__data\.fields(?:\.(\w+)|\["(\w+)"\]))(?::percentencode)?\}$`)
+
+// dashEntityLinkProblem says what is wrong with a field's data link as a link
+// to entity page e; "" when it opens e on the clicked value, the panel's time
+// range and the same datasource.
+func dashEntityLinkProblem(raw, field string, e dashEntity) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err.Error()
+	}
+	if u.Path != "/d/"+e.uid && !strings.HasPrefix(u.Path, "/d/"+e.uid+"/") {
+		return fmt.Sprintf("path %q is not the dashboard %s", u.Path, e.uid)
+	}
+	q := u.Query()
+	m := dashEntityLinkValue.FindStringSubmatch(q.Get("var-" + e.variable))
+	if m == nil || (m[1]+m[2] != "" && m[1]+m[2] != field) {
+		return fmt.Sprintf("var-%s=%q is not the clicked %s", e.variable, q.Get("var-"+e.variable), field)
+	}
+	timeRange := q.Get("from") == "${__from}" && q.Get("to") == "${__to}" || strings.Contains(u.RawQuery, "${__url_time_range}")
+	if !timeRange {
+		return "no time range: want from=${__from}&to=${__to} or ${__url_time_range}"
+	}
+	if ds := q.Get("var-datasource"); ds != "${datasource}" && ds != "$datasource" {
+		return fmt.Sprintf("var-datasource=%q; want ${datasource}", ds)
+	}
+	return ""
+}
+
+// TestEntityDashboards checks the four entity dashboards without the plugin:
+// each exists, says it is an investigation page, names its entity with a
+// single-value variable the plugin lists (busiest first), and every panel is
+// about that entity: each query filters its dimension by the variable.
+func TestEntityDashboards(t *testing.T) {
+	dashboards := dashLoad(t)
+	for _, e := range dashEntities {
+		d, ok := dashboards[e.file]
+		if !ok {
+			t.Errorf("no dashboards/%s: the %s investigation page", e.file, e.variable)
+			continue
+		}
+		if d.UID != e.uid || !strings.Contains(d.Description, "investigation page") {
+			t.Errorf("%s: uid %q, description %q; want uid %q and a description saying it is the investigation page", e.file, d.UID, d.Description, e.uid)
+		}
+		var v *dashVariable
+		for i := range d.Templating.List {
+			if d.Templating.List[i].Name == e.variable {
+				v = &d.Templating.List[i]
+			}
+		}
+		var vq map[string]any
+		if v != nil {
+			_ = json.Unmarshal(v.Query, &vq)
+		}
+		switch {
+		case v == nil:
+			t.Errorf("%s: no variable %s", e.file, e.variable)
+		case v.Type != "query" || v.Datasource == nil || v.Datasource.UID != "${datasource}" || vq["queryType"] != "variable" || vq["key"] != e.variable:
+			t.Errorf("%s: variable %s is %s with query %s; want the plugin's values of %s", e.file, e.variable, v.Type, v.Query, e.variable)
+		case v.Multi || v.IncludeAll:
+			t.Errorf("%s: variable %s is multi-value or has All; an investigation page is about one %s", e.file, e.variable, e.variable)
+		}
+		panels := 0
+		for _, p := range d.flatPanels() {
+			if p.Type == "row" {
+				continue
+			}
+			panels++
+			for _, target := range p.Targets {
+				found := false
+				fs, _ := target["filters"].([]any)
+				for _, f := range fs {
+					f, _ := f.(map[string]any)
+					value, _ := f["value"].(string)
+					found = found || f["key"] == e.variable && f["op"] == "=" && (value == "$"+e.variable || value == "${"+e.variable+"}")
+				}
+				if !found {
+					t.Errorf("%s / %q: query %s does not filter %s = $%s", e.file, p.Title, target["refId"], e.variable, e.variable)
+				}
+			}
+		}
+		if panels < 10 {
+			t.Errorf("%s: %d panels; an investigation page has more to show", e.file, panels)
+		}
+	}
+}
+
+// TestEntityLinks checks that every user, IP address, application, service
+// principal and managed identity a table panel shows, on any dashboard, links
+// to that entity's investigation page with the panel's time range (the page's
+// own entity excepted). TestDashboardPanels follows the links.
+func TestEntityLinks(t *testing.T) {
+	links := map[string]int{}
+	for file, d := range dashLoad(t) {
+		for _, p := range d.flatPanels() {
+			if p.Type != "table" {
+				continue
+			}
+			fieldLinks := p.fieldLinks(t)
+			for _, field := range dashTableFields(p) {
+				e, ok := dashEntityOf(field)
+				if !ok || e.uid == d.UID {
+					continue
+				}
+				linked, problems := false, []string(nil)
+				for _, fl := range fieldLinks {
+					if fl.field != field || !strings.HasPrefix(fl.link.URL, "/d/") {
+						continue
+					}
+					if problem := dashEntityLinkProblem(fl.link.URL, field, e); problem != "" {
+						problems = append(problems, problem)
+					} else {
+						linked = true
+					}
+				}
+				if linked {
+					links[e.uid]++
+					continue
+				}
+				if len(problems) == 0 {
+					problems = []string{"no data link to /d/" + e.uid}
+				}
+				t.Errorf("%s / %q: the field %s does not link to its investigation page: %s", file, p.Title, field, strings.Join(problems, "; "))
+			}
+		}
+	}
+	for _, e := range dashEntities {
+		if links[e.uid] == 0 {
+			t.Errorf("no table links to %s", e.uid)
+		}
+	}
+	t.Logf("entity links per page: %v", links)
+}
+
+// dashFollowEntity follows a data link to an entity page from the first row
+// whose field holds an entity (not other, not (empty)): interpolated as Grafana
+// does a data link (values URI-encoded), it must open the page on that value,
+// the panel's range and this datasource, and the page's log panel must list
+// that entity's sign-ins.
+func dashFollowEntity(t *testing.T, r dashRunner, all map[string]dashboardJSON, s dashScope, name string, fl dashFieldLink, f *data.Frame, res dashResult) int {
+	t.Helper()
+	row := -1
+	for i := 0; i < f.Rows() && row < 0; i++ {
+		if v, _ := dashFieldString(f, fl.field, i); v != "" && v != "other" && v != "(empty)" {
+			row = i
+		}
+	}
+	if row < 0 {
+		return 0 // no entity on any row
+	}
+	value, _ := dashFieldString(f, fl.field, row)
+	e, ok := dashEntityOf(fl.field)
+	if !ok {
+		t.Fatalf("%s: a link to an entity page on the field %q, which holds no entity", name, fl.field)
+	}
+	rowVars := dashRowResolver(f, row, res.from, res.to)
+	link, err := s.interpolate(fl.link.URL, "percentencode", func(v, path string) (string, bool) {
+		if v == "__value" && path == "raw" {
+			return value, true
+		}
+		return rowVars(v, path)
+	})
+	if err != nil || len(dashVarRef.FindAllString(link, -1)) > 0 {
+		t.Fatalf("%s: link %q: %v (%s)", name, fl.link.Title, err, link)
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatalf("%s: link %q: %v", name, link, err)
+	}
+	q := u.Query()
+	from, err1 := strconv.ParseInt(q.Get("from"), 10, 64)
+	to, err2 := strconv.ParseInt(q.Get("to"), 10, 64)
+	if got := q.Get("var-" + e.variable); got != value || err1 != nil || err2 != nil || from != res.from.UnixMilli() || to != res.to.UnixMilli() || q.Get("var-datasource") != r.ds.UID {
+		t.Fatalf("%s: link %q opens %s=%q over %q-%q on %q; want %q over the panel's %d-%d on %q",
+			name, link, e.variable, got, q.Get("from"), q.Get("to"), q.Get("var-datasource"), value, res.from.UnixMilli(), res.to.UnixMilli(), r.ds.UID)
+	}
+	var page dashboardJSON
+	for _, d := range all {
+		if d.UID == e.uid {
+			page = d
+		}
+	}
+	var logs *dashPanel
+	for _, p := range page.flatPanels() {
+		if p.Type == "logs" && logs == nil {
+			logs = &p
+		}
+	}
+	if logs == nil {
+		t.Fatalf("%s: the link opens %q, which has no log panel", name, e.uid)
+	}
+	ps := dashScope{vars: map[string]dashVarValue{"datasource": {values: []string{r.ds.UID}}, e.variable: {values: []string{value}}}}
+	lq, _ := ps.applyTarget(t, r.ds, logs.Targets[0])
+	lines := dashCheckLogLines(t, name+" → "+e.uid, r.query(t, name+" → "+e.uid, lq, time.UnixMilli(from).UTC(), time.UnixMilli(to).UTC(), nil), lq)
+	if lines == 0 {
+		t.Fatalf("%s: %s's page lists no sign-ins of %q", name, e.uid, value)
+	}
+	return 1
+}
+
 // TestDashboardPanels runs every panel of every dashboard through the plugin as
 // Grafana would at dashNow, on the small demo tenant of seed 7, and checks each
 // answer has the shape its visualization needs, no warning or error, rows, and
-// that its Explore links list the sign-ins behind the row they are on.
+// that its links lead to the sign-ins behind the row they are on: in Explore,
+// or on the row's entity page.
 func TestDashboardPanels(t *testing.T) {
 	r := dashLaunch(t)
-	for file, d := range dashLoad(t) {
+	all := dashLoad(t)
+	for file, d := range all {
 		t.Run(strings.TrimSuffix(file, ".json"), func(t *testing.T) {
 			s := r.scope(t, d)
+			for _, e := range dashEntities {
+				if e.uid == d.UID {
+					t.Logf("%s: %s = %v, the busiest", d.UID, e.variable, s.vars[e.variable].values)
+				}
+			}
 			panels, links := 0, 0
 			for _, p := range d.flatPanels() {
 				if p.Type == "row" {
@@ -291,10 +552,10 @@ func TestDashboardPanels(t *testing.T) {
 					t.Errorf("%s: no rows on the demo tenant", name)
 				}
 				if rows > 0 {
-					links += dashCheckLinks(t, r, d, s, p, results[0])
+					links += dashCheckLinks(t, r, all, d, s, p, results[0])
 				}
 			}
-			t.Logf("%s: %d panels answered; %d Explore links followed", d.UID, panels, links)
+			t.Logf("%s: %d panels answered; %d links followed", d.UID, panels, links)
 		})
 	}
 }
@@ -481,11 +742,13 @@ func dashCheckTransformations(t *testing.T, name string, p dashPanel, f *data.Fr
 	}
 }
 
-// dashCheckLinks follows the panel's Explore links for the first row of its
-// answer: the data links on fields (interpolated with the row, as a click
-// would) and the plugin's own links on grouped rows. Each must open Explore
-// with a logs query that lists sign-ins matching the row.
-func dashCheckLinks(t *testing.T, r dashRunner, d dashboardJSON, s dashScope, p dashPanel, res dashResult) int {
+// dashCheckLinks follows the panel's links for the first row of its answer:
+// the data links on fields (interpolated with the row, as a click would) and
+// the plugin's own links on grouped rows. Each Explore link must open Explore
+// with a logs query that lists sign-ins matching the row; each link to an
+// entity dashboard must open that page on the row's value and the panel's
+// range, where it lists that entity's sign-ins (dashFollowEntity).
+func dashCheckLinks(t *testing.T, r dashRunner, all map[string]dashboardJSON, d dashboardJSON, s dashScope, p dashPanel, res dashResult) int {
 	t.Helper()
 	f := res.frames[0]
 	name := fmt.Sprintf("%s / %q", d.UID, p.Title)
@@ -507,6 +770,10 @@ func dashCheckLinks(t *testing.T, r dashRunner, d dashboardJSON, s dashScope, p 
 			if fld, _ := f.FieldByName(fl.field); fld == nil {
 				t.Fatalf("%s: a link on the field %q, which the query does not return", name, fl.field)
 			}
+		}
+		if strings.HasPrefix(fl.link.URL, "/d/") {
+			followed += dashFollowEntity(t, r, all, s, name, fl, f, res)
+			continue
 		}
 		row := 0
 		if v, _ := dashFieldString(f, fl.field, 0); v == "other" && f.Rows() > 1 {

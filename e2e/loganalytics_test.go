@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -150,9 +152,60 @@ func TestLogAnalyticsFaults(t *testing.T) {
 	}
 }
 
+// graphOnlyPanels answer from what only Microsoft Graph carries: through a
+// workspace they are empty, as their descriptions say.
+var graphOnlyPanels = map[string]string{
+	"Risky workload identities": "AADServicePrincipalSignInLogs has no risk columns",
+}
+
+// workloadLabelsNotInWorkspace are the labels of a workload sign-in's log line
+// that the workspace's AADServicePrincipalSignInLogs and
+// AADManagedIdentitySignInLogs have no column for (Microsoft's table
+// reference; docs/log-analytics.md, "Columns used"): Graph gives them, a
+// workspace leaves them empty. A success's failureReason ("Other." in Graph)
+// is Status's there, a column the workload tables lack too.
+var workloadLabelsNotInWorkspace = []string{"authRequirement", "tokenIssuerType", "crossTenantAccess", "deviceCompliant", "deviceManaged"}
+
+// asWorkspaceHolds is Graph's log lines as a workspace holds the same
+// sign-ins: the workload lines without what their tables lack, their risk
+// none (workloadNone in pkg/loganalytics).
+func asWorkspaceHolds(t *testing.T, frames data.Frames) {
+	t.Helper()
+	for _, f := range frames {
+		for _, field := range f.Fields {
+			if field.Name != "labels" {
+				continue
+			}
+			for row := range field.Len() {
+				raw, _ := field.At(row).(json.RawMessage)
+				var labels map[string]string
+				if err := json.Unmarshal(raw, &labels); err != nil {
+					t.Fatalf("labels %s: %v", raw, err)
+				}
+				if lt := labels["logType"]; lt != "servicePrincipal" && lt != "managedIdentity" {
+					continue
+				}
+				for _, k := range workloadLabelsNotInWorkspace {
+					delete(labels, k)
+				}
+				if labels["errorCode"] == "0" {
+					delete(labels, "failureReason")
+				}
+				for _, k := range []string{"riskLevel", "riskState", "riskDetail", "riskLevelAggregated"} {
+					labels[k] = "none"
+				}
+				delete(labels, "riskEventType")
+				out, _ := json.Marshal(labels)
+				field.Set(row, json.RawMessage(out))
+			}
+		}
+	}
+}
+
 // TestDashboardPanelsThroughLogAnalytics runs every panel of every dashboard
 // at dashNow twice — with the demo tenant speaking Microsoft Graph and
-// speaking the Log Analytics query API — and requires the same frames.
+// speaking the Log Analytics query API — and requires the same frames, but
+// for what a workspace does not carry (graphOnlyPanels, asWorkspaceHolds).
 func TestDashboardPanelsThroughLogAnalytics(t *testing.T) {
 	viaGraph := dashLaunch(t)
 	viaLA := viaGraph
@@ -167,7 +220,18 @@ func TestDashboardPanelsThroughLogAnalytics(t *testing.T) {
 			panels++
 			name := fmt.Sprintf("%s / %q", file, p.Title)
 			graph, la := viaGraph.runPanel(t, d, s, p), viaLA.runPanel(t, d, s, p)
+			if why := graphOnlyPanels[p.Title]; why != "" {
+				for _, res := range la {
+					for _, f := range res.frames {
+						if f.Rows() != 0 {
+							t.Errorf("%s: %d rows through the workspace; want none (%s)", name, f.Rows(), why)
+						}
+					}
+				}
+				continue
+			}
 			for i := range graph {
+				asWorkspaceHolds(t, graph[i].frames)
 				gb, _ := json.Marshal(graph[i].frames)
 				lb, _ := json.Marshal(la[i].frames)
 				if strings.ReplaceAll(string(gb), viaGraph.ds.UID, "<uid>") != strings.ReplaceAll(string(lb), viaLA.ds.UID, "<uid>") {

@@ -77,7 +77,7 @@ export function ExploreLogs({ datasource, query, onChange }: Props) {
                   <tr key={f.name} data-testid={`log-link-${f.name}`}>
                     <td />
                     <td>{f.name}</td>
-                    <td>{`${f.values[row]} → ${f.config.links![0].title}`}</td>
+                    <td>{`${f.values[row]} → ${f.config.links!.map((l) => l.title).join(' · ')}`}</td>
                   </tr>
                 ))}
               </tbody>

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,12 +62,23 @@ func portalLink(portal string) data.DataLink {
 		URL: portal + "/#blade/Microsoft_AAD_IAM/SignInEventsV3Blade", TargetBlank: true}
 }
 
-// linkedKeys are the dimensions a sign-in's log details link to Explore
-// with: the same user's, app's or address's sign-ins.
-var linkedKeys = []string{"user", "app", "ipAddress"}
+// linkedKeys are the dimensions a sign-in's log details link with: to
+// Explore on the same user's, app's, address's or workload identity's
+// sign-ins, and to that entity's investigation page.
+var linkedKeys = []string{"user", "app", "ipAddress", "servicePrincipal"}
+
+// entityPages are the provisioned investigation dashboards by the dimension
+// they investigate; each names its variable after that dimension.
+var entityPages = map[string]string{
+	"user":             "signinlens-entity-user",
+	"app":              "signinlens-entity-app",
+	"ipAddress":        "signinlens-entity-ip",
+	"servicePrincipal": "signinlens-entity-workload",
+}
 
 // linkedField is one dimension of each sign-in as a field whose values link
-// to an Explore query for that value over the same range.
+// to an Explore query for that value over the same range, and to the value's
+// investigation page over that range.
 func linkedField(events []signin.Event, key string, link linkTarget) *data.Field {
 	dim, _ := signin.ParseDimension(key) // linkedKeys are dimensions
 	values := make([]string, len(events))
@@ -84,11 +96,21 @@ func linkedField(events []signin.Event, key string, link linkTarget) *data.Field
 		Title: "Sign-ins of this " + linkNoun[key] + " in Explore",
 		Internal: &data.InternalDataLink{Query: json.RawMessage(raw), DatasourceUID: link.UID, DatasourceName: link.Name,
 			Range: &data.TimeRange{From: link.From, To: link.To}},
-	}}}
+	}, entityLink(key, link)}}
 	return f
 }
 
-var linkNoun = map[string]string{"user": "user", "app": "app", "ipAddress": "IP address"}
+// entityLink opens the investigation page of a value of key, for the
+// datasource and the range of the query.
+func entityLink(key string, link linkTarget) data.DataLink {
+	return data.DataLink{
+		Title: "Investigate this " + linkNoun[key],
+		URL: fmt.Sprintf("/d/%s?var-%s=${__value.raw:percentencode}&var-datasource=%s&from=%d&to=%d",
+			entityPages[key], key, url.QueryEscape(link.UID), link.From.UnixMilli(), link.To.UnixMilli()),
+	}
+}
+
+var linkNoun = map[string]string{"user": "user", "app": "app", "ipAddress": "IP address", "servicePrincipal": "workload identity"}
 
 // labelsOf is a sign-in's labels: each dimension with a value, a list's values
 // as "a, b".

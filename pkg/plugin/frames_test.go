@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -83,7 +84,8 @@ func TestLogsFrame(t *testing.T) {
 		typ  data.FieldType
 	}{{"timestamp", data.FieldTypeTime}, {"body", data.FieldTypeString}, {"severity", data.FieldTypeString},
 		{"id", data.FieldTypeString}, {"labels", data.FieldTypeJSON},
-		{"user", data.FieldTypeString}, {"app", data.FieldTypeString}, {"ipAddress", data.FieldTypeString}}
+		{"user", data.FieldTypeString}, {"app", data.FieldTypeString}, {"ipAddress", data.FieldTypeString},
+		{"servicePrincipal", data.FieldTypeString}}
 	if len(f.Fields) != len(wantFields) {
 		t.Fatalf("unexpected fields %d", len(f.Fields))
 	}
@@ -103,16 +105,23 @@ func TestLogsFrame(t *testing.T) {
 	if f.Fields[2].At(0) != "error" || f.Fields[3].At(0) != "id1" || labels["browser"] != "Chrome" || labels["status"] != "failure" || labels["city"] != "" {
 		t.Fatalf("unexpected severity %v, id %v, labels %v", f.Fields[2].At(0), f.Fields[3].At(0), labels)
 	}
-	// The id opens the portal's sign-in logs; user, app and IP address open
-	// Explore on their sign-ins.
+	// The id opens the portal's sign-in logs; user, app, IP address and
+	// workload identity open Explore on their sign-ins, and their
+	// investigation page over the same range.
 	if l := f.Fields[3].Config.Links; len(l) != 1 || l[0].URL != "https://portal.azure.com/#blade/Microsoft_AAD_IAM/SignInEventsV3Blade" || !strings.Contains(l[0].Title, "${__value.raw}") {
 		t.Fatalf("unexpected id links %+v", l)
 	}
-	for i, key := range []string{"user", "app", "ipAddress"} {
+	for i, key := range []string{"user", "app", "ipAddress", "servicePrincipal"} {
 		field := f.Fields[5+i]
 		l := field.Config.Links
-		if len(l) != 1 || l[0].Internal == nil || l[0].Internal.DatasourceUID != "ds1" {
+		if len(l) != 2 || l[0].Internal == nil || l[0].Internal.DatasourceUID != "ds1" {
 			t.Fatalf("%s: unexpected links %+v", key, l)
+		}
+		page := map[string]string{"user": "signinlens-entity-user", "app": "signinlens-entity-app",
+			"ipAddress": "signinlens-entity-ip", "servicePrincipal": "signinlens-entity-workload"}[key]
+		wantURL := fmt.Sprintf("/d/%s?var-%s=${__value.raw:percentencode}&var-datasource=ds1&from=%d&to=%d", page, key, t0.UnixMilli(), t0.Add(time.Hour).UnixMilli())
+		if l[1].URL != wantURL || l[1].Internal != nil {
+			t.Fatalf("%s: investigation link %+v; want %s", key, l[1], wantURL)
 		}
 		var q struct {
 			LogType, Format string

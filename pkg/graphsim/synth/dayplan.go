@@ -18,6 +18,7 @@ const (
 	subRun
 	subSecretExpiry
 	subRefresh
+	subWorkloadRisk
 )
 
 // dayPlan is one user's local day: whether and when they work, from where, and

@@ -6,6 +6,7 @@ const (
 	secretExpiryRate = 0.004       // chance a client-secret job spends a day failing on an expired secret
 	spFailRate       = 0.002       // share of service principal runs with a transient credential error
 	miFailRate       = 0.0005      // share of managed identity runs that fail
+	spRiskRate       = 0.003       // share of successful service principal runs found risky (workloadRisk)
 )
 
 // workloads generates the sign-ins of the jobs' runs in hour h. Service
@@ -43,6 +44,13 @@ func (j *job) appendRuns(ds []draft, failRate float64, h int64) []draft {
 		case fail:
 			d.status = j.failures[r.intn(len(j.failures))]
 		}
+		if d.status == nil && j.riskRate > 0 {
+			// A stream of its own, so that no other draw of the run moves.
+			rr := newRng(derive(j.key, subWorkloadRisk, uint64(n))) // #nosec G115 -- a key's bit pattern
+			if rr.chance(j.riskRate) {
+				d.base = workloadRisk(d.base, &rr)
+			}
+		}
 		ds = append(ds, d)
 	}
 }
@@ -59,4 +67,34 @@ func inBusinessHours(at int64) bool {
 	day := floorDiv(at, dayTk)
 	hour := (at - day*dayTk) / hourTk
 	return weekday(day) < 5 && hour >= 6 && hour < 20
+}
+
+// Workload identity risk, as Identity Protection reports it on a service
+// principal's sign-ins: a sign-in detection (suspicious sign-ins, or Microsoft's
+// threat intelligence) rates the sign-in and leaves it at risk, or an admin
+// confirmed the service principal compromised. Managed identities are not in
+// its scope, so their jobs have no risk rate. High-risk ones are left at risk
+// too: the risky sign-in alert rule is about users' sign-ins only.
+var (
+	workloadRiskLevels  = []string{"low", "medium", "high"}
+	workloadRiskWeights = []float64{50, 35, 15}
+	suspiciousSignIns   = []string{"suspiciousSignins"}
+	threatIntelligence  = []string{"investigationsThreatIntelligence"}
+)
+
+// workloadRisk returns a copy of a run's record made risky, from r, the
+// run's risk stream.
+func workloadRisk(base *SignIn, r *rng) *SignIn {
+	rec := *base
+	level := workloadRiskLevels[r.pick(workloadRiskWeights)]
+	rec.RiskLevelDuringSignIn, rec.RiskLevelAggregated = level, level
+	rec.RiskState, rec.RiskDetail = "atRisk", "none"
+	if r.chance(0.2) {
+		rec.RiskState, rec.RiskDetail = "confirmedCompromised", "adminConfirmedServicePrincipalCompromised"
+	}
+	rec.RiskEventTypes, rec.RiskEventTypesV2 = suspiciousSignIns, suspiciousSignIns
+	if r.chance(0.3) {
+		rec.RiskEventTypes, rec.RiskEventTypesV2 = threatIntelligence, threatIntelligence
+	}
+	return &rec
 }

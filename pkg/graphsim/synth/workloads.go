@@ -12,6 +12,7 @@ type job struct {
 	secret        bool      // uses a client secret, which can expire
 	failures      []*Status // what a transient credential failure looks like
 	creds         *rotation // the secret or certificate it signs in with; nil for none
+	riskRate      float64   // share of its successful runs Identity Protection finds risky
 }
 
 // Schedules, as ops teams set them, and their shares.
@@ -66,6 +67,7 @@ func (p *population) newServicePrincipal(r *rng, key uint64, taken map[string]in
 	for i, j := range jobs {
 		j.secret = cred.kind == "clientSecret"
 		j.failures = cred.failures
+		j.riskRate = spRiskRate
 		if cred.kind != "federatedIdentityCredential" {
 			j.creds = newRotation(key, cred.kind == "clientAssertion", i)
 		}
