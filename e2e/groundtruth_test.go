@@ -42,7 +42,7 @@ func truthRecords(t *testing.T, seed int, size string, from, to time.Time) []tru
 				"browser": versionToken.ReplaceAllString(r.DeviceDetail.Browser, ""), "country": r.Location.CountryOrRegion,
 				"authRequirement": r.AuthRequirement, "conditionalAccess": r.ConditionalAccess,
 				"_user": first(r.UserID, r.UserPrincipalName), "_app": first(r.AppID, r.AppDisplayName),
-				"_ip": r.IPAddress, "_resource": first(r.ResourceID, r.ResourceDisplayName),
+				"_ip": r.IPAddress, "_resource": first(r.ResourceID, r.ResourceDisplayName), "_country": r.Location.CountryOrRegion,
 			}})
 		}
 	}
@@ -101,7 +101,8 @@ func truthTable(records []truthRecord, logType, metric string, groupBy []string,
 		distinct            map[string]bool
 	}
 	groups := make(map[string]*acc)
-	distinctKey := map[string]string{"distinctUsers": "_user", "distinctApps": "_app", "distinctIPs": "_ip", "distinctResources": "_resource"}[metric]
+	distinctKey := map[string]string{"distinctUsers": "_user", "distinctApps": "_app", "distinctIPs": "_ip", "distinctResources": "_resource",
+		"distinctCountries": "_country"}[metric]
 	for _, r := range records {
 		if logType != "all" && r.logType != logType {
 			continue
@@ -194,7 +195,8 @@ func everyMetric(t *testing.T, h *plugintest.Host, ds plugintest.Datasource, rec
 		groupBy         []string
 		filters         []truthFilter
 	}
-	metrics := []string{"count", "successes", "failures", "interrupts", "failureRate", "successRate", "distinctUsers", "distinctApps", "distinctIPs", "distinctResources", "lastSignIn"}
+	metrics := []string{"count", "successes", "failures", "interrupts", "failureRate", "successRate", "distinctUsers", "distinctApps", "distinctIPs", "distinctResources",
+		"distinctCountries", "lastSignIn"}
 	var samples []sample
 	for _, m := range metrics {
 		samples = append(samples, sample{"all", m, nil, nil}, sample{"interactive", m, []string{"app"}, nil})
@@ -207,6 +209,7 @@ func everyMetric(t *testing.T, h *plugintest.Host, ds plugintest.Datasource, rec
 		sample{"interactive", "distinctIPs", []string{"country"}, []truthFilter{{"country", "in", "US,DE,GB,FR,NL"}}},
 		sample{"interactive", "count", []string{"user"}, []truthFilter{{"user", "startsWith", "a"}, {"authRequirement", "=", "multiFactorAuthentication"}}},
 		sample{"servicePrincipal", "distinctResources", []string{"servicePrincipal"}, nil},
+		sample{"all", "distinctCountries", []string{"user"}, []truthFilter{{"logType", "in", "interactive,nonInteractive"}}},
 		sample{"managedIdentity", "failureRate", []string{"resource"}, nil},
 		sample{"interactive", "count", []string{"conditionalAccess", "status", "app"}, []truthFilter{{"errorCode", "=", "53003"}}},
 		sample{"all", "distinctApps", []string{"ipAddress"}, []truthFilter{{"logType", "in", "interactive,nonInteractive"}, {"errorCode", "=", "50126"}}},

@@ -18,6 +18,7 @@ export type Metric =
   | 'distinctApps'
   | 'distinctIPs'
   | 'distinctResources'
+  | 'distinctCountries'
   | 'lastSignIn'
   | 'successRate';
 
@@ -124,6 +125,11 @@ export const METRICS: Array<Option<Metric>> = [
   { value: 'distinctApps', label: 'Distinct apps', description: 'Number of different applications' },
   { value: 'distinctIPs', label: 'Distinct IP addresses', description: 'Number of different IP addresses' },
   { value: 'distinctResources', label: 'Distinct resources', description: 'Number of different target resources' },
+  {
+    value: 'distinctCountries',
+    label: 'Distinct countries',
+    description: 'Number of different countries or regions signed in from',
+  },
   { value: 'successRate', label: 'Success rate', description: 'Percentage of sign-ins that succeeded' },
   { value: 'lastSignIn', label: 'Last sign-in', description: 'When the group last signed in (table format only)' },
 ];

@@ -143,8 +143,10 @@ func pushable(q query.Query) error {
 		return fmt.Errorf("%w: no log type", ErrNotPushable)
 	case slices.ContainsFunc(q.LogTypes, func(t signin.LogType) bool { return tables[t] == "" }):
 		return fmt.Errorf("%w: logType %v has no table here", ErrNotPushable, q.LogTypes)
-	case q.Metric == query.LastSignIn:
-		return fmt.Errorf("%w: metric lastSignIn", ErrNotPushable)
+	case q.Metric != query.Count && metricColumns[q.Metric] == nil:
+		// lastSignIn; distinctCountries, whose country is read from a
+		// dynamic column (LocationDetails) that KQL cannot group by as is.
+		return fmt.Errorf("%w: metric %s", ErrNotPushable, q.Metric)
 	}
 	for _, d := range q.GroupBy {
 		if _, ok := dimensionColumns[d]; !ok {

@@ -25,12 +25,16 @@ const (
 	DistinctApps      Metric = "distinctApps"
 	DistinctIPs       Metric = "distinctIPs"
 	DistinctResources Metric = "distinctResources"
+	// DistinctCountries counts the countries or regions sign-ins came from:
+	// one user from several within hours is what Sentinel's sign-in location
+	// rules look for.
+	DistinctCountries Metric = "distinctCountries"
 	// LastSignIn is the time of a group's latest sign-in, in Unix
 	// milliseconds, for tables only: when a credential or an app was last used.
 	LastSignIn Metric = "lastSignIn"
 )
 
-var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, SuccessRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, LastSignIn}
+var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, SuccessRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, DistinctCountries, LastSignIn}
 
 func parseMetric(s string) (Metric, error) {
 	for _, m := range metrics {
@@ -57,6 +61,8 @@ func (m Metric) distinctKey(e *signin.Event) string {
 		return e.IPAddress
 	case DistinctResources:
 		return firstNonEmpty(e.ResourceID, e.ResourceDisplayName)
+	case DistinctCountries:
+		return e.CountryOrRegion
 	}
 	return ""
 }
@@ -64,7 +70,7 @@ func (m Metric) distinctKey(e *signin.Event) string {
 // IsDistinct reports whether the metric counts distinct values.
 func (m Metric) IsDistinct() bool {
 	switch m {
-	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources:
+	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, DistinctCountries:
 		return true
 	}
 	return false
@@ -141,7 +147,7 @@ func (m Metric) value(c *cell) float64 {
 			return 0
 		}
 		return 100 * float64(c.outcomes[signin.Success]) / float64(c.total)
-	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources:
+	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, DistinctCountries:
 		if c.distinct == nil {
 			return 0
 		}

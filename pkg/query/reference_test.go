@@ -117,7 +117,7 @@ func referenceMetric(m Metric, es []*signin.Event) float64 {
 			if signin.OutcomeOf(code) == signin.Interrupted {
 				failures++
 			}
-		case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources:
+		case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, DistinctCountries:
 			if k := m.distinctKey(e); k != "" {
 				distinct[k] = true
 			}
@@ -128,7 +128,7 @@ func referenceMetric(m Metric, es []*signin.Event) float64 {
 		return n
 	case FailureRate, SuccessRate:
 		return 100 * failures / n
-	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources:
+	case DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, DistinctCountries:
 		return float64(len(distinct))
 	}
 	return failures
@@ -175,6 +175,7 @@ func TestEngineMatchesReference(t *testing.T) {
 		`{"logType":"all","metric":"count","groupBy":["incomingTokenType","authProtocol","globalSecureAccess"]}`,
 		`{"logType":"all","metric":"distinctUsers","groupBy":["tokenIssuerName","mfaMethod","riskDetail"]}`,
 		`{"logType":"servicePrincipal","metric":"failures","groupBy":["credentialThumbprint"]}`,
+		`{"logType":"all","metric":"distinctCountries","groupBy":["user"],"timeAggregate":"6h"}`,
 	}
 	for _, raw := range queries {
 		for _, format := range []Format{TimeSeries, Table} {
