@@ -97,7 +97,7 @@ func (f truthFilter) match(r truthRecord) bool {
 func truthTable(records []truthRecord, logType, metric string, groupBy []string, filters []truthFilter) map[string]float64 {
 	type acc struct {
 		n, fail, succ, intr float64
-		last                time.Time
+		first, last         time.Time
 		distinct            map[string]bool
 	}
 	groups := make(map[string]*acc)
@@ -128,6 +128,9 @@ func truthTable(records []truthRecord, logType, metric string, groupBy []string,
 		if r.created.After(a.last) {
 			a.last = r.created
 		}
+		if a.first.IsZero() || r.created.Before(a.first) {
+			a.first = r.created
+		}
 		switch statusOf(r.code) {
 		case "success":
 			a.succ++
@@ -157,6 +160,8 @@ func truthTable(records []truthRecord, logType, metric string, groupBy []string,
 			out[k] = 100 * a.succ / a.n
 		case "lastSignIn":
 			out[k] = float64(a.last.UnixMilli())
+		case "firstSignIn":
+			out[k] = float64(a.first.UnixMilli())
 		default:
 			out[k] = float64(len(a.distinct))
 		}
@@ -196,7 +201,7 @@ func everyMetric(t *testing.T, h *plugintest.Host, ds plugintest.Datasource, rec
 		filters         []truthFilter
 	}
 	metrics := []string{"count", "successes", "failures", "interrupts", "failureRate", "successRate", "distinctUsers", "distinctApps", "distinctIPs", "distinctResources",
-		"distinctCountries", "lastSignIn"}
+		"distinctCountries", "firstSignIn", "lastSignIn"}
 	var samples []sample
 	for _, m := range metrics {
 		samples = append(samples, sample{"all", m, nil, nil}, sample{"interactive", m, []string{"app"}, nil})

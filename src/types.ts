@@ -19,6 +19,7 @@ export type Metric =
   | 'distinctIPs'
   | 'distinctResources'
   | 'distinctCountries'
+  | 'firstSignIn'
   | 'lastSignIn'
   | 'successRate';
 
@@ -131,6 +132,11 @@ export const METRICS: Array<Option<Metric>> = [
     description: 'Number of different countries or regions signed in from',
   },
   { value: 'successRate', label: 'Success rate', description: 'Percentage of sign-ins that succeeded' },
+  {
+    value: 'firstSignIn',
+    label: 'First sign-in',
+    description: 'When the group first signed in within the range (table format only)',
+  },
   { value: 'lastSignIn', label: 'Last sign-in', description: 'When the group last signed in (table format only)' },
 ];
 

@@ -83,7 +83,7 @@ func tableFrame(t *query.TableRows) *data.Frame {
 		metric[r] = row.Value
 	}
 	value := data.NewField(t.Metric, nil, metric)
-	if t.Metric == string(query.LastSignIn) { // a time in Unix ms: shown as "3 days ago"
+	if query.Metric(t.Metric).IsTime() { // a time in Unix ms: shown as "3 days ago"
 		value.Config = &data.FieldConfig{Unit: "dateTimeFromNow"}
 	}
 	frame.Fields = append(frame.Fields, value)

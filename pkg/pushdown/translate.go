@@ -144,7 +144,7 @@ func pushable(q query.Query) error {
 	case slices.ContainsFunc(q.LogTypes, func(t signin.LogType) bool { return tables[t] == "" }):
 		return fmt.Errorf("%w: logType %v has no table here", ErrNotPushable, q.LogTypes)
 	case q.Metric != query.Count && metricColumns[q.Metric] == nil:
-		// lastSignIn; distinctCountries, whose country is read from a
+		// firstSignIn, lastSignIn; distinctCountries, whose country is read from a
 		// dynamic column (LocationDetails) that KQL cannot group by as is.
 		return fmt.Errorf("%w: metric %s", ErrNotPushable, q.Metric)
 	}

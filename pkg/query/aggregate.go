@@ -19,7 +19,18 @@ type group struct {
 	labels []string
 	cells  []cell // per bucket; one cell over the whole range for tables
 	total  cell   // over the whole range when there are several buckets; read it by whole
-	last   int64  // the latest sign-in's time, Unix ns: kept for LastSignIn only (addLast)
+	// first and last are the earliest and latest sign-in's times, Unix ns,
+	// kept for FirstSignIn and LastSignIn only (addSeen); first is 0 until
+	// one is seen.
+	first, last int64
+}
+
+// seen keeps ts among the group's first and last sign-in times.
+func (g *group) seen(ts int64) {
+	g.last = max(g.last, ts)
+	if g.first == 0 || ts < g.first {
+		g.first = ts
+	}
 }
 
 // count adds n sign-ins of outcome o to bucket k's cell and, when the range
@@ -235,10 +246,10 @@ func (a *aggregation) addMulti(k int32, sl *slot, single bool) {
 	}
 }
 
-// addLast is add that also keeps each group's latest sign-in time, for
-// LastSignIn: a second pass over the block that reads the slots add planned,
-// so no other metric pays for it.
-func (a *aggregation) addLast(b *block.Block, lo, hi int) {
+// addSeen is add that also keeps each group's first and last sign-in
+// times, for FirstSignIn and LastSignIn: a second pass over the block that
+// reads the slots add planned, so no other metric pays for it.
+func (a *aggregation) addSeen(b *block.Block, lo, hi int) {
 	a.add(b, lo, hi)
 	pl := a.plans[b.Profiles]
 	if pl == nil {
@@ -248,12 +259,10 @@ func (a *aggregation) addLast(b *block.Block, lo, hi int) {
 		sl, ts := &pl[b.Profile.At(i)], b.Times.At(i)
 		switch {
 		case sl.group >= 0:
-			g := a.groups[sl.group]
-			g.last = max(g.last, ts)
+			a.groups[sl.group].seen(ts)
 		case sl.group <= firstMulti:
 			for _, gid := range a.multi[firstMulti-sl.group] {
-				g := a.groups[gid]
-				g.last = max(g.last, ts)
+				a.groups[gid].seen(ts)
 			}
 		}
 	}
@@ -261,8 +270,11 @@ func (a *aggregation) addLast(b *block.Block, lo, hi int) {
 
 // valueOf is the metric of a group over the whole range.
 func (a *aggregation) valueOf(g *group) float64 {
-	if a.q.Metric == LastSignIn {
+	switch a.q.Metric {
+	case LastSignIn:
 		return float64(g.last / int64(time.Millisecond))
+	case FirstSignIn:
+		return float64(g.first / int64(time.Millisecond))
 	}
 	return a.q.Metric.value(g.whole())
 }

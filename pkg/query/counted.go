@@ -115,8 +115,8 @@ type feed func(ctx context.Context, a *aggregation, from, to time.Time) (*Partia
 func (e *Engine) scanned(ctx context.Context, a *aggregation, from, to time.Time) (*Partial, error) {
 	a.usePlanCache(e.plans)
 	add := a.add
-	if a.q.Metric == LastSignIn {
-		add = a.addLast
+	if a.q.Metric.IsTime() {
+		add = a.addSeen
 	}
 	var day func(time.Time, []block.ProfileCounts)
 	if a.readsDays() && !a.noDays && !e.noDays {

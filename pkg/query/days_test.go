@@ -31,6 +31,7 @@ func TestDaysAnswerAsSignIns(t *testing.T) {
 		`{"logType":"managedIdentity","metric":"count","groupBy":["msiType","resource"]}`,
 		`{"logType":"all","metric":"interrupts","groupBy":["errorCode"],"timeAggregate":"1h"}`,
 		`{"logType":"servicePrincipal","metric":"lastSignIn","groupBy":["servicePrincipal"]}`,
+		`{"logType":"all","metric":"firstSignIn","groupBy":["app"]}`,
 		`{"logType":"interactive","metric":"distinctCountries","groupBy":["user"],"timeAggregate":"24h"}`,
 	}
 	ranges := []Range{

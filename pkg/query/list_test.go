@@ -88,6 +88,27 @@ func TestListDimensionValues(t *testing.T) {
 	}
 }
 
+func TestFirstSignIn(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	rng := Range{From: day.Add(90 * time.Second), To: day.Add(time.Hour), Interval: time.Minute}
+	ms := func(m int) string { return fmt.Sprint(day.Add(time.Duration(m) * time.Minute).UnixMilli()) }
+	// The first sign-in in the range (ann's at minute 1 is before it), per
+	// method too; the most recently first seen first.
+	res := runList(t, `{"format":"table","metric":"firstSignIn","groupBy":["authMethod"]}`, listEvents(day), rng)
+	want := "(empty)=" + ms(4) + " FIDO2 security key=" + ms(3) + " Mobile app notification=" + ms(3) + " Password=" + ms(2)
+	if got := tableText(res); got != want {
+		t.Fatalf("unexpected rows\ngot  %s\nwant %s", got, want)
+	}
+	// "other" is the earliest of the groups it folds.
+	res = runList(t, `{"format":"table","metric":"firstSignIn","groupBy":["userId"],"limit":1}`, listEvents(day), rng)
+	if got, want := tableText(res), "cy="+ms(4)+" other="+ms(2); got != want {
+		t.Fatalf("unexpected rows %s; want %s", got, want)
+	}
+	if _, err := Parse([]byte(`{"format":"timeSeries","metric":"firstSignIn"}`)); err == nil || !strings.Contains(err.Error(), "format table") {
+		t.Fatalf("unexpected error %v for firstSignIn in a time series", err)
+	}
+}
+
 func TestLastSignIn(t *testing.T) {
 	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	rng := Range{From: day, To: day.Add(time.Hour), Interval: time.Minute}

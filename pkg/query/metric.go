@@ -32,9 +32,12 @@ const (
 	// LastSignIn is the time of a group's latest sign-in, in Unix
 	// milliseconds, for tables only: when a credential or an app was last used.
 	LastSignIn Metric = "lastSignIn"
+	// FirstSignIn is the time of a group's earliest sign-in in the range, in
+	// Unix milliseconds, for tables only: when an entity was first seen.
+	FirstSignIn Metric = "firstSignIn"
 )
 
-var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, SuccessRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, DistinctCountries, LastSignIn}
+var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, SuccessRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, DistinctCountries, FirstSignIn, LastSignIn}
 
 func parseMetric(s string) (Metric, error) {
 	for _, m := range metrics {
@@ -66,6 +69,10 @@ func (m Metric) distinctKey(e *signin.Event) string {
 	}
 	return ""
 }
+
+// IsTime reports whether the metric is a sign-in's time (firstSignIn,
+// lastSignIn): read from each sign-in's own time, answered by tables only.
+func (m Metric) IsTime() bool { return m == FirstSignIn || m == LastSignIn }
 
 // IsDistinct reports whether the metric counts distinct values.
 func (m Metric) IsDistinct() bool {

@@ -59,10 +59,10 @@ func newPlanCache(budget int64) *planCache {
 }
 
 // cacheable reports whether the aggregation can be planned from the cache:
-// list-valued dimensions put a profile in several groups and LastSignIn
-// reads the per-profile slots; those plan per query as before.
+// list-valued dimensions put a profile in several groups and the time
+// metrics read the per-profile slots; those plan per query as before.
 func (a *aggregation) cacheable() bool {
-	return !a.lists && a.q.Metric != LastSignIn
+	return !a.lists && !a.q.Metric.IsTime()
 }
 
 // planKeyOf is what determines a plan: the filters that filter, and the

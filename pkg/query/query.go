@@ -168,8 +168,8 @@ func parseMetricField(q *Query, raw rawQuery) error {
 	}
 	m, err := parseMetric(raw.Metric)
 	q.Metric = m
-	if err == nil && m == LastSignIn && q.Format != Table {
-		return fmt.Errorf("%w: metric lastSignIn is a time, answered by format table only", ErrInvalidQuery)
+	if err == nil && m.IsTime() && q.Format != Table {
+		return fmt.Errorf("%w: metric %s is a time, answered by format table only", ErrInvalidQuery, m)
 	}
 	return err
 }

@@ -83,7 +83,10 @@ func (a *aggregation) fold(groups []*group, limit int) (kept []*group, other *gr
 
 // absorb merges group o into g.
 func (g *group) absorb(o *group) {
-	g.last = max(g.last, o.last)
+	if o.first != 0 {
+		g.seen(o.first)
+		g.seen(o.last)
+	}
 	for k := range o.cells {
 		g.cells[k].mergeCell(&o.cells[k])
 	}
