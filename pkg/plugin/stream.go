@@ -106,6 +106,7 @@ func (ds *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReque
 	// more, for a close whose whole read lands a tick or two late (shared
 	// with a fetch in flight, or past the time budget).
 	tail := ds.engine.Tail(q, store.DefaultWindow+ds.settings.Freshness()+tailSlackRefreshes*ds.settings.Refresh())
+	defer tail.Close()
 	if err := ds.sendNew(ctx, tail, sender, linkTarget{}); err != nil { // learns what is there already
 		return err
 	}

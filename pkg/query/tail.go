@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/signinlens/signinlens-entra-datasource/pkg/block"
+	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
@@ -25,6 +26,11 @@ type Tail struct {
 	lookback time.Duration
 	seen     map[string]int64 // id → created (Unix ns), of sign-ins delivered or there at the start
 	primed   bool             // the sign-ins there at the start are in seen
+
+	// held charges seen to the memory guard for as long as the tail lives
+	// (a busy log's lookback is tens of thousands of ids); Close releases it.
+	held    *memguard.Account
+	charged int64
 }
 
 // tailBatch is what one call of Tail.Next found.
@@ -40,7 +46,13 @@ type tailBatch struct {
 
 // Tail returns a tail of q over the last lookback of each call's now.
 func (e *Engine) Tail(q Query, lookback time.Duration) *Tail {
-	return &Tail{e: e, q: q, lookback: lookback, seen: make(map[string]int64)}
+	return &Tail{e: e, q: q, lookback: lookback, seen: make(map[string]int64), held: e.guard.Account()}
+}
+
+// Close releases what the tail holds. The tail is not used after it.
+func (t *Tail) Close() {
+	t.held.Close()
+	t.seen = nil
 }
 
 // Limit is the most sign-ins one call of Next returns.
@@ -49,6 +61,11 @@ func (t *Tail) Limit() int { return t.q.Limit }
 // Next scans [now-lookback, now). The first complete scan only learns what is
 // already there: a live view starts with what arrives after it opened.
 func (t *Tail) Next(ctx context.Context, now time.Time) (tailBatch, error) {
+	// What the last call left to remember is charged before this one reads
+	// on: failing here loses nothing, the ids stay and the next call retries.
+	if err := t.chargeSeen(); err != nil {
+		return tailBatch{}, fmt.Errorf("remembering the live tail's %d sign-ins: %w", len(t.seen), err)
+	}
 	// The batch is known in advance, as a logs answer's: reserve it at the
 	// start, waiting for memory rather than failing.
 	acct := t.e.guard.Account()
@@ -83,7 +100,34 @@ func (t *Tail) Next(ctx context.Context, now time.Time) (tailBatch, error) {
 	batch := tailBatch{Partial: partial}
 	batch.Events, batch.Waiting = t.take(fresh)
 	t.forget(from)
+	// Best effort: the batch is taken (its ids are seen), so it is delivered
+	// whatever; a charge that does not fit fails the next call instead.
+	_ = t.chargeSeen()
 	return batch, nil
+}
+
+// seenBytes is what one remembered id holds: its map entry (string header,
+// time, the map's share) and the id's bytes.
+const seenBytes = 96
+
+// chargeSeen brings the tail's charge to what seen holds now: more is
+// reserved (failing with memguard.ErrMemory past the ceiling); when seen has
+// shrunk to less than half its charge, the account is opened again at its
+// size, as an account only grows.
+func (t *Tail) chargeSeen() error {
+	want := int64(len(t.seen)) * seenBytes
+	if want < t.charged/2 {
+		t.held.Close()
+		t.held, t.charged = t.e.guard.Account(), 0
+	}
+	if want <= t.charged {
+		return nil
+	}
+	if err := t.held.Grow(want - t.charged); err != nil {
+		return err
+	}
+	t.charged = want
+	return nil
 }
 
 // take materialises the oldest of the fresh sign-ins, up to the query's limit,

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/memguard"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -243,5 +244,46 @@ func TestThresholdAnnotationsMarkTheBucketsAboveIt(t *testing.T) {
 		if _, err := Parse([]byte(bad)); !errors.Is(err, ErrInvalidQuery) {
 			t.Fatalf("%s: unexpected error %v; want ErrInvalidQuery", bad, err)
 		}
+	}
+}
+
+// TestTailChargesWhatItRemembers: the ids a live tail remembers are charged
+// to the memory guard while it lives; past the ceiling its next call fails
+// with ErrMemory (nothing lost: the ids stay), and Close releases them.
+func TestTailChargesWhatItRemembers(t *testing.T) {
+	start := time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)
+	src := &arrivingSource{now: start}
+	for i := range 60 {
+		created := start.Add(-time.Duration(i+1) * 10 * time.Second) // all before now: the scan's range is [now-lookback, now)
+		src.signIns = append(src.signIns, arriving{e: signin.Event{ID: fmt.Sprintf("id-%03d", i), Created: created, UserID: "u1"}, arrives: created})
+	}
+	q, err := ParseWith([]byte(`{"logType":"interactive","format":"logs","limit":1}`), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		ceiling int64
+	}{{"room", 1 << 20}, {"no room", 4 << 10}} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := memguard.New(tc.ceiling)
+			st := store.New(src, store.Config{L1Bytes: 32 << 20, MinRefresh: time.Second, Now: src.clock})
+			defer st.Close()
+			tail := New(st, WithMemoryGuard(g)).Tail(q, 15*time.Minute)
+			if _, err := tail.Next(context.Background(), src.clock()); err != nil {
+				t.Fatal(err)
+			}
+			_, err := tail.Next(context.Background(), src.clock())
+			switch {
+			case tc.ceiling > 60*seenBytes+logLineBytes && (err != nil || g.InUse() != 60*seenBytes):
+				t.Fatalf("with room: %v, %d bytes in use; want the 60 remembered ids' %d", err, g.InUse(), 60*seenBytes)
+			case tc.ceiling < 60*seenBytes && !errors.Is(err, memguard.ErrMemory):
+				t.Fatalf("past the ceiling: %v; want ErrMemory", err)
+			}
+			tail.Close()
+			if g.InUse() != 0 {
+				t.Fatalf("%d bytes in use after Close; want 0", g.InUse())
+			}
+		})
 	}
 }
