@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,29 +80,116 @@ func TestAlertRulesFile(t *testing.T) {
 			t.Errorf("rule %s: the summary and the description must tell on-call what happened and what to look at", r.UID)
 		}
 	}
-	for _, want := range []string{"signinlens-failed-per-app", "signinlens-interactive-failure-rate", "signinlens-password-spray", "signinlens-sp-credential-failures", "signinlens-high-risk-not-remediated"} {
+	for _, want := range []string{"signinlens-failed-per-app", "signinlens-interactive-failure-rate", "signinlens-password-spray", "signinlens-sp-credential-failures", "signinlens-high-risk-not-remediated",
+		"signinlens-disabled-account-signins", "signinlens-disabled-accounts-from-ip", "signinlens-mfa-denied", "signinlens-brute-force-user-app",
+		"signinlens-distributed-password-cracking", "signinlens-legacy-auth-success", "signinlens-multiple-countries"} {
 		if !uids[want] {
 			t.Errorf("no rule %s", want)
 		}
 	}
 }
 
+// alertRecord is an exported sign-in with what the detections read beyond the
+// dashboards' fields: the application id (distinct applications are counted
+// by id) and the client app (legacy authentication).
+type alertRecord struct {
+	dashRecord
+	AppID         string `json:"appId"`
+	ClientAppUsed string `json:"clientAppUsed"`
+}
+
+// alertExports caches the alert tests' exports by their arguments.
+var alertExports = struct {
+	sync.Mutex
+	m map[string][]alertRecord
+}{m: make(map[string][]alertRecord)}
+
+// alertExport returns the records of several log types of the small tenant of
+// seed 7 created in [from, to), oldest first, each type exported once.
+func alertExport(t *testing.T, from, to time.Time, quiet bool, types ...string) []alertRecord {
+	t.Helper()
+	var out []alertRecord
+	for _, lt := range types {
+		args := []string{"export", "--seed", "7", "--size", "small", "--type", lt,
+			"--from", from.UTC().Format(time.RFC3339), "--to", to.UTC().Format(time.RFC3339)}
+		if quiet {
+			args = append(args, "--quiet")
+		}
+		key := strings.Join(args, " ")
+		alertExports.Lock()
+		recs, ok := alertExports.m[key]
+		if !ok {
+			recs = graphsimExport[alertRecord](t, args...)
+			for i := range recs {
+				recs[i].logType = lt
+				var err error
+				if recs[i].created, err = time.Parse(time.RFC3339Nano, recs[i].CreatedDateTime); err != nil {
+					t.Fatalf("record %s: %v", recs[i].ID, err)
+				}
+			}
+			alertExports.m[key] = recs
+		}
+		alertExports.Unlock()
+		out = append(out, recs...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].created.Before(out[j].created) })
+	return out
+}
+
+// alertWindow returns the records created in [from, to) of a time-sorted slice.
+func alertWindow(recs []alertRecord, from, to time.Time) []alertRecord {
+	lo := sort.Search(len(recs), func(i int) bool { return !recs[i].created.Before(from) })
+	hi := sort.Search(len(recs), func(i int) bool { return !recs[i].created.Before(to) })
+	return recs[lo:hi]
+}
+
+// alertLegacyClients restates the README's legacy-authentication clients
+// (the Entra portal's list), lower-cased, independently of pkg/signin.
+var alertLegacyClients = []string{"authenticated smtp", "autodiscover", "exchange activesync", "exchange online powershell",
+	"exchange web services", "imap4", "imap", "mapi over http", "offline address book", "outlook anywhere (rpc over http)",
+	"other clients", "pop3", "pop", "reporting web services", "universal outlook", "smtp"}
+
+func alertIsLegacy(clientApp string) bool {
+	return slices.Contains(alertLegacyClients, strings.ToLower(strings.TrimSpace(clientApp)))
+}
+
+// alertDistinct counts distinct values per label set, an empty value not
+// counted (the group still exists, with 0).
+type alertDistinct map[string]map[string]bool
+
+func (d alertDistinct) add(key, value string) {
+	if d[key] == nil {
+		d[key] = map[string]bool{}
+	}
+	if value != "" {
+		d[key][value] = true
+	}
+}
+
+func (d alertDistinct) counts() map[string]float64 {
+	out := map[string]float64{}
+	for k, v := range d {
+		out[k] = float64(len(v))
+	}
+	return out
+}
+
 // alertTruth computes, from exported records, the values a rule's threshold
 // compares at an instant, by label set: the rule's query restated here.
-func alertTruth(t *testing.T, rule alertRule, interactive, nonInteractive, sps []dashRecord, at time.Time) map[string]float64 {
+func alertTruth(t *testing.T, rule alertRule, interactive, nonInteractive, sps []alertRecord, at time.Time) map[string]float64 {
 	t.Helper()
 	a := rule.node(t, "A")
 	from, to := at.Add(-time.Duration(a.RelativeTimeRange.From)*time.Second), at.Add(-time.Duration(a.RelativeTimeRange.To)*time.Second)
 	out := map[string]float64{}
 	switch rule.UID {
 	case "signinlens-failed-per-app": // failed interactive sign-ins per application
-		for _, r := range dashWindow(interactive, from, to) {
+		for _, r := range alertWindow(interactive, from, to) {
 			if isFailure(r.Status.ErrorCode) {
 				out[alertKey(data.Labels{"app": r.AppDisplayName})]++
 			}
 		}
 	case "signinlens-interactive-failure-rate": // % failed, when at least 20 sign-ins
-		recs := dashWindow(interactive, from, to)
+		recs := alertWindow(interactive, from, to)
 		var failed float64
 		for _, r := range recs {
 			if isFailure(r.Status.ErrorCode) {
@@ -112,36 +202,138 @@ func alertTruth(t *testing.T, rule alertRule, interactive, nonInteractive, sps [
 		}
 		out["{}"] = rate
 	case "signinlens-password-spray": // distinct users failing with 50126 per IP address
-		users := map[string]map[string]bool{}
-		for _, r := range dashWindow(interactive, from, to) {
+		users := alertDistinct{}
+		for _, r := range alertWindow(interactive, from, to) {
 			if r.Status.ErrorCode == 50126 && isFailure(r.Status.ErrorCode) {
-				if users[r.IPAddress] == nil {
-					users[r.IPAddress] = map[string]bool{}
-				}
-				users[r.IPAddress][r.user()] = true
+				users.add(alertKey(data.Labels{"ipAddress": r.IPAddress}), r.user())
 			}
 		}
-		for ip, u := range users {
-			out[alertKey(data.Labels{"ipAddress": ip})] = float64(len(u))
-		}
+		out = users.counts()
 	case "signinlens-sp-credential-failures": // 7000215 and 7000222 per service principal
-		for _, r := range dashWindow(sps, from, to) {
+		for _, r := range alertWindow(sps, from, to) {
 			if r.Status.ErrorCode == 7000215 || r.Status.ErrorCode == 7000222 {
 				out[alertKey(data.Labels{"servicePrincipal": r.ServicePrincipalName})]++
 			}
 		}
 	case "signinlens-high-risk-not-remediated": // high-risk user sign-ins still at risk, per user
-		for _, recs := range [][]dashRecord{interactive, nonInteractive} {
-			for _, r := range dashWindow(recs, from, to) {
+		for _, recs := range [][]alertRecord{interactive, nonInteractive} {
+			for _, r := range alertWindow(recs, from, to) {
 				if r.RiskLevelDuringSignIn == "high" && r.RiskState == "atRisk" {
 					out[alertKey(data.Labels{"user": r.UserPrincipalName})]++
 				}
 			}
 		}
+	case "signinlens-disabled-account-signins": // applications failing with 50057, per user and address
+		apps := alertDistinct{}
+		for _, r := range alertWindow(interactive, from, to) {
+			if r.Status.ErrorCode == 50057 {
+				apps.add(alertKey(data.Labels{"user": r.UserPrincipalName, "ipAddress": r.IPAddress}), r.AppID)
+			}
+		}
+		out = apps.counts()
+	case "signinlens-disabled-accounts-from-ip": // disabled accounts B when successful accounts E < 50 and 2B >= E
+		disabled, signedIn := alertDistinct{}, alertDistinct{}
+		for _, r := range alertWindow(interactive, from, to) {
+			switch k := alertKey(data.Labels{"ipAddress": r.IPAddress}); r.Status.ErrorCode {
+			case 50057:
+				disabled.add(k, r.user())
+			case 0:
+				signedIn.add(k, r.user())
+			}
+		}
+		e := signedIn.counts()
+		for k, b := range disabled.counts() {
+			if e, ok := e[k]; ok {
+				out[k] = b * alertBool(e < 50) * alertBool(b*2 >= e)
+			}
+		}
+	case "signinlens-mfa-denied": // 500121 per user and address
+		for _, r := range alertWindow(interactive, from, to) {
+			if r.Status.ErrorCode == 500121 {
+				out[alertKey(data.Labels{"user": r.UserPrincipalName, "ipAddress": r.IPAddress})]++
+			}
+		}
+	case "signinlens-brute-force-user-app": // failed interactive sign-ins per user and application
+		for _, r := range alertWindow(interactive, from, to) {
+			if isFailure(r.Status.ErrorCode) {
+				out[alertKey(data.Labels{"user": r.UserPrincipalName, "app": r.AppDisplayName})]++
+			}
+		}
+	case "signinlens-distributed-password-cracking": // addresses B of a user with more than 30 password failures E
+		ips, failures := alertDistinct{}, map[string]float64{}
+		for _, r := range alertWindow(interactive, from, to) {
+			if slices.Contains([]int{50126, 50053, 50055, 50056}, r.Status.ErrorCode) {
+				k := alertKey(data.Labels{"user": r.UserPrincipalName})
+				ips.add(k, r.IPAddress)
+				failures[k]++
+			}
+		}
+		for k, b := range ips.counts() {
+			out[k] = b * alertBool(failures[k] > 30)
+		}
+	case "signinlens-legacy-auth-success": // interactive legacy-authentication successes per user and address
+		for _, r := range alertWindow(interactive, from, to) {
+			if r.Status.ErrorCode == 0 && alertIsLegacy(r.ClientAppUsed) {
+				out[alertKey(data.Labels{"user": r.UserPrincipalName, "ipAddress": r.IPAddress})]++
+			}
+		}
+	case "signinlens-multiple-countries": // countries of a user's successful user sign-ins
+		countries := alertDistinct{}
+		for _, recs := range [][]alertRecord{interactive, nonInteractive} {
+			for _, r := range alertWindow(recs, from, to) {
+				if r.Status.ErrorCode == 0 {
+					countries.add(alertKey(data.Labels{"user": r.UserPrincipalName}), r.Location.CountryOrRegion)
+				}
+			}
+		}
+		out = countries.counts()
 	default:
 		t.Fatalf("rule %s: the test has no ground truth for it", rule.UID)
 	}
 	return out
+}
+
+// alertPlanted names the injected incident each detection is for.
+var alertPlanted = map[string]synth.IncidentKind{
+	"signinlens-disabled-account-signins":      synth.DisabledAccounts,
+	"signinlens-disabled-accounts-from-ip":     synth.DisabledAccounts,
+	"signinlens-mfa-denied":                    synth.MFADenied,
+	"signinlens-brute-force-user-app":          synth.BruteForce,
+	"signinlens-distributed-password-cracking": synth.DistributedCracking,
+	"signinlens-legacy-auth-success":           synth.LegacyAuth,
+	"signinlens-multiple-countries":            synth.ImpossibleTravel,
+}
+
+// alertPlantedKeys returns the instances a detection must fire for on its
+// incident: its attacker's addresses and victims, read from the incident's
+// exported sign-ins.
+func alertPlantedKeys(t *testing.T, uid string, inc synth.Incident, interactive []alertRecord) map[string]bool {
+	t.Helper()
+	keys := map[string]bool{}
+	for _, r := range alertWindow(interactive, inc.Start, inc.End.Add(time.Second)) {
+		if !slices.Contains(inc.IPAddresses, r.IPAddress) || !slices.Contains(inc.UserPrincipalNames, r.UserPrincipalName) {
+			continue
+		}
+		code := r.Status.ErrorCode
+		switch {
+		case uid == "signinlens-disabled-account-signins" && code == 50057,
+			uid == "signinlens-mfa-denied" && code == 500121,
+			uid == "signinlens-legacy-auth-success" && code == 0:
+			keys[alertKey(data.Labels{"user": r.UserPrincipalName, "ipAddress": r.IPAddress})] = true
+		case uid == "signinlens-brute-force-user-app":
+			keys[alertKey(data.Labels{"user": r.UserPrincipalName, "app": r.AppDisplayName})] = true
+		}
+	}
+	switch uid {
+	case "signinlens-disabled-accounts-from-ip":
+		keys[alertKey(data.Labels{"ipAddress": inc.IPAddresses[0]})] = true
+	case "signinlens-distributed-password-cracking", "signinlens-multiple-countries":
+		keys[alertKey(data.Labels{"user": inc.UserPrincipalNames[0]})] = true
+	}
+	if len(keys) == 0 {
+		t.Fatalf("rule %s: no planted instance in %s %+v", uid, inc.Kind, inc)
+	}
+	return keys
 }
 
 // TestAlertRulesAgainstGroundTruth evaluates every rule as Grafana would (FromAlert
@@ -149,8 +341,11 @@ func alertTruth(t *testing.T, rule alertRule, interactive, nonInteractive, sps [
 // dashNow on the small tenant with its injected incidents and on the same tenant
 // without them. The values each threshold compares must equal the ground truth
 // from the export at every instant; the password spray rule must fire for the
-// attacker's address (through its pending period) right after the spray, and
-// nothing may fire on the quiet tenant.
+// attacker's address (through its pending period) right after the spray; each
+// detection modelled on a Sentinel rule must fire for its incident's attacker
+// or victim (alertPlanted), and for nothing else, through its pending period
+// (evaluated every minute around the incident); nothing may fire on the quiet
+// tenant.
 func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 	h, err := plugintest.Launch(pluginBin, serverEnv(t), testLog(t))
 	if err != nil {
@@ -168,12 +363,11 @@ func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var spray synth.Incident
+	incidents := map[synth.IncidentKind]synth.Incident{}
 	for _, inc := range tenant.Incidents(weekAgo, dashNow) {
-		if inc.Kind == synth.PasswordSpray {
-			spray = inc
-		}
+		incidents[inc.Kind] = inc
 	}
+	spray := incidents[synth.PasswordSpray]
 	if spray.SignIns == 0 || len(spray.IPAddresses) != 1 {
 		t.Fatalf("no password spray in the week before %s", dashNow)
 	}
@@ -186,6 +380,24 @@ func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 		pendingInstants = append(pendingInstants, at)
 	}
 
+	// The records the rules read: from a day before the first instant (the
+	// longest relative range is 25 hours) to dashNow.
+	exportFrom := weekAgo.Add(-25 * time.Hour)
+	// The detections' instances on their incidents, and the minutes around them.
+	planted := map[string]map[string]bool{}
+	minutes := map[string][]time.Time{}
+	for uid, kind := range alertPlanted {
+		alertRuleByUID(t, rules, uid)
+		inc, ok := incidents[kind]
+		if !ok || inc.End.Add(30*time.Minute).After(dashNow) {
+			t.Fatalf("rule %s: no %s incident that ends half an hour before %s", uid, kind, dashNow)
+		}
+		planted[uid] = alertPlantedKeys(t, uid, inc, alertExport(t, exportFrom, dashNow, false, "interactive"))
+		for at := inc.Start.Truncate(time.Minute); !at.After(inc.End.Add(30 * time.Minute)); at = at.Add(time.Minute) {
+			minutes[uid] = append(minutes[uid], at)
+		}
+	}
+
 	for _, tc := range []struct {
 		name  string
 		ds    plugintest.Datasource
@@ -193,10 +405,9 @@ func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 	}{{"incidents", alertLoud, false}, {"quiet", alertQuiet, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			ev := alertEvaluator{h: h, ds: tc.ds}
-			from := weekAgo.Add(-time.Hour)
-			interactive := dashExportTypes(t, from, dashNow, tc.quiet, "interactive")
-			sps := dashExportTypes(t, from, dashNow, tc.quiet, "servicePrincipal")
-			nonInteractive := dashExportTypes(t, from, dashNow, tc.quiet, "nonInteractive")
+			interactive := alertExport(t, exportFrom, dashNow, tc.quiet, "interactive")
+			sps := alertExport(t, exportFrom, dashNow, tc.quiet, "servicePrincipal")
+			nonInteractive := alertExport(t, exportFrom, dashNow, tc.quiet, "nonInteractive")
 			for _, rule := range rules {
 				evals := ev.evaluate(t, rule, instants)
 				fired := map[string][]string{}
@@ -222,6 +433,13 @@ func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 						t.Errorf("rule %s: fired %v; want the spray address %s only", rule.UID, fired, spray.IPAddresses[0])
 					}
 				}
+				if want, ok := planted[rule.UID]; ok && !tc.quiet {
+					for k := range fired {
+						if !want[k] {
+							t.Errorf("rule %s: fires for %s %v; want only %s's %v", rule.UID, k, fired[k], alertPlanted[rule.UID], want)
+						}
+					}
+				}
 			}
 			// Through the pending period right after the spray.
 			for _, rule := range rules {
@@ -238,6 +456,56 @@ func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 								spray.Start.Format(time.TimeOnly), spray.End.Format(time.TimeOnly), firing, want)
 						}
 					}
+				}
+			}
+			// Each detection, every minute from its incident's start to half an
+			// hour after its end: it fires for the planted instances only, each
+			// through the rule's pending period; never on the quiet tenant.
+			for _, rule := range rules {
+				want, ok := planted[rule.UID]
+				if !ok {
+					continue
+				}
+				inc := incidents[alertPlanted[rule.UID]]
+				rulePending, _ := time.ParseDuration(rule.For)
+				firstFiring := map[string]time.Time{}
+				firingAt := map[time.Time]map[string]bool{}
+				for _, e := range ev.evaluate(t, rule, minutes[rule.UID]) {
+					got, truth := e.thresholdInput(t, rule), alertTruth(t, rule, interactive, nonInteractive, sps, e.at)
+					if !alertSameValues(got, truth) {
+						t.Fatalf("rule %s at %s: the threshold compares %v; the ground truth is %v", rule.UID, e.at.Format(time.RFC3339), got, truth)
+					}
+					firingAt[e.at] = e.firing(rule)
+					for k := range firingAt[e.at] {
+						if tc.quiet || !want[k] {
+							t.Errorf("rule %s at %s (%s %s - %s, quiet %v): fires for %s; want only %v on the loud tenant", rule.UID, e.at.Format(time.RFC3339),
+								inc.Kind, inc.Start.Format(time.TimeOnly), inc.End.Format(time.TimeOnly), tc.quiet, k, want)
+						}
+						if _, seen := firstFiring[k]; !seen {
+							firstFiring[k] = e.at
+						}
+					}
+				}
+				if tc.quiet {
+					continue
+				}
+				for k := range want {
+					first, ok := firstFiring[k]
+					if !ok {
+						t.Errorf("rule %s: never fires for %s around %s %s - %s", rule.UID, k, inc.Kind, inc.Start.Format(time.RFC3339), inc.End.Format(time.TimeOnly))
+						continue
+					}
+					for at := first; !at.After(first.Add(rulePending)); at = at.Add(time.Minute) {
+						if f, evaluated := firingAt[at]; evaluated && !f[k] {
+							t.Errorf("rule %s: fires for %s from %s but not at %s, within its pending period %s", rule.UID, k,
+								first.Format(time.TimeOnly), at.Format(time.TimeOnly), rulePending)
+						}
+					}
+					if last := minutes[rule.UID][len(minutes[rule.UID])-1]; first.Add(rulePending).After(last) {
+						t.Errorf("rule %s: fires for %s from %s, too late to be seen through its pending period %s", rule.UID, k, first.Format(time.TimeOnly), rulePending)
+					}
+					t.Logf("rule %s: fires for %s from %s (%s %s - %s)", rule.UID, k, first.Format(time.TimeOnly), inc.Kind,
+						inc.Start.Format("Mon 15:04:05"), inc.End.Format(time.TimeOnly))
 				}
 			}
 			if !tc.quiet && !t.Failed() {

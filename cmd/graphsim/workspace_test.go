@@ -82,7 +82,7 @@ func TestServeWorkspace(t *testing.T) {
 		t.Fatalf("a dropped table: %d %s", status, body)
 	}
 	status, _, body := query("SigninLogs")
-	if want := `{"tables":[{"name":"PrimaryResult","columns":[{"name":"Rows","type":"long"}],"rows":[[275]]}]}` + "\n"; status != 200 || body != want {
+	if want := `{"tables":[{"name":"PrimaryResult","columns":[{"name":"Rows","type":"long"}],"rows":[[276]]}]}` + "\n"; status != 200 || body != want {
 		t.Fatalf("query 4: %d %s; want %s", status, body, want)
 	}
 }

@@ -10,9 +10,9 @@ type IncidentKind string
 
 // The injected incidents. Each happens once a week, in the week starting
 // Monday 00:00 UTC, at an offset fixed by the seed alone (so all sizes of a
-// seed share the schedule): the five kinds fall on the five weekdays
-// (Monday to Friday), starting between 01:00 and 22:00 UTC, and each is over
-// within an hour. What each looks like:
+// seed share the schedule): the first five kinds fall on the five weekdays
+// (Monday to Friday), one each; the later three on any weekday. Each starts
+// between 01:00 and 22:00 UTC and is over within an hour. What each looks like:
 //
 //   - PasswordSpray: one attacker address tries one password against 25-40
 //     distinct members within 8-14 minutes, every attempt failing with 50126
@@ -22,29 +22,64 @@ type IncidentKind string
 //   - LegacyAuth: two or three addresses make 25-40 IMAP4, POP3,
 //     Authenticated SMTP and "Other clients" attempts (user agent BAV2ROPC)
 //     over 30-55 minutes: 50126, 53003 (blocked by the legacy-authentication
-//     policy) and 50034 for made-up names such as admin@.
+//     policy) and 50034 for made-up names such as admin@. A few minutes after
+//     the last, one of the addresses signs in successfully over IMAP4 as
+//     another member, one excluded from the legacy-authentication block: the
+//     only interactive legacy-authentication success of the week.
 //   - ImpossibleTravel: a member signs in from home, then 20-50 minutes later
 //     successfully from a city at least 6,000 km away (risk "medium",
-//     event unlikelyTravel, left at risk).
+//     event unlikelyTravel, left at risk), then 3-10 minutes later from a
+//     far city in yet another country (the attacker's VPN changed exits):
+//     three countries within the hour.
 //   - HighRiskSignIn: a member signs in successfully with a password alone
 //     from an anonymizing address far away: Identity Protection rates it high
 //     (anonymizedIPAddress, unfamiliarFeatures) and it stays at risk — no
 //     policy remediated it. The ordinary stream never leaves a high-risk
 //     sign-in at risk, so this is the one the risky sign-in rule fires on.
+//   - DisabledAccounts: one address works through a list of old credentials:
+//     three or four disabled accounts of former employees (identities that
+//     sign in nowhere else), each tried against three or four applications
+//     (50057, user account disabled), 20-60 seconds apart; a few minutes
+//     later it signs in successfully, with MFA, as a member whose password
+//     was on the list.
+//   - MFADenied: an attacker who has a member's password (a far address,
+//     browser) triggers three to five MFA push notifications 2-5 minutes
+//     apart; the member declines each (500121, "MFA denied; user declined
+//     the authentication") and reports the last as fraud ("MFA denied; Phone
+//     App Reported Fraud").
+//   - DistributedCracking: 32-40 password attempts against one member from
+//     six to nine addresses in far countries, rotating over four web
+//     applications, 50-85 seconds apart: 50126, and after the tenth mostly
+//     50053 (smart lockout) — slow and spread enough that no address and no
+//     application sees a burst.
 //
 // Attack addresses are from the documentation blocks 203.0.113.0/24 and
 // 198.51.100.0/24. Tenant.Incidents lists them; NewQuiet makes a tenant
-// without them, for showing that alert rules stay silent.
+// without them, for showing that alert rules stay silent. The ordinary
+// stream has none of their signatures: no interactive legacy-authentication
+// success, no 500121, no user signing in from three countries within hours;
+// its rare 50057s and wrong passwords are single attempts of working members
+// (TestOrdinaryStreamHasNoAttackSignatures).
 const (
 	PasswordSpray    IncidentKind = "passwordSpray"
 	BruteForce       IncidentKind = "bruteForce"
 	LegacyAuth       IncidentKind = "legacyAuth"
 	ImpossibleTravel IncidentKind = "impossibleTravel"
 	HighRiskSignIn   IncidentKind = "highRiskSignIn"
+
+	DisabledAccounts    IncidentKind = "disabledAccounts"
+	MFADenied           IncidentKind = "mfaDenied"
+	DistributedCracking IncidentKind = "distributedCracking"
 )
 
-// incidentKinds is the order of the schedule's offsets.
-var incidentKinds = [...]IncidentKind{PasswordSpray, BruteForce, LegacyAuth, ImpossibleTravel, HighRiskSignIn}
+// incidentKinds is the order of the schedule's offsets. Kinds added later
+// come after the first five (weekdayKinds), so that adding them moved none of
+// the first five's offsets, sign-ins or ids.
+var incidentKinds = [...]IncidentKind{PasswordSpray, BruteForce, LegacyAuth, ImpossibleTravel, HighRiskSignIn,
+	DisabledAccounts, MFADenied, DistributedCracking}
+
+// weekdayKinds is how many of incidentKinds get a weekday of their own.
+const weekdayKinds = 5
 
 // incidentSpan bounds how long after its start an incident's last sign-in comes.
 const incidentSpan = hourTk
@@ -66,9 +101,10 @@ type incidentEvent struct {
 	corr uuid
 }
 
-// scheduleOf places the incidents in the week: a weekday each (a shuffle of
-// Monday to Friday), an hour from 01 to 21 and any minute. It depends on the
-// seed only.
+// scheduleOf places the incidents in the week: the first five a weekday each
+// (a shuffle of Monday to Friday), the later ones any weekday; each an hour
+// from 01 to 21 and any minute. It depends on the seed only. The later kinds'
+// draws come after the first five's, which therefore kept their offsets.
 func scheduleOf(seed int64) [len(incidentKinds)]int64 {
 	r := newRng(derive(rootKey(seed, ""), streamSchedule))
 	days := []int64{0, 1, 2, 3, 4}
@@ -77,8 +113,11 @@ func scheduleOf(seed int64) [len(incidentKinds)]int64 {
 		days[i], days[k] = days[k], days[i]
 	}
 	var offsets [len(incidentKinds)]int64
-	for i := range offsets {
+	for i := range weekdayKinds {
 		offsets[i] = days[i]*dayTk + int64(1+r.intn(21))*hourTk + r.span(0, hourTk)
+	}
+	for i := weekdayKinds; i < len(offsets); i++ {
+		offsets[i] = int64(r.intn(5))*dayTk + int64(1+r.intn(21))*hourTk + r.span(0, hourTk)
 	}
 	return offsets
 }
@@ -157,7 +196,13 @@ func (t *Tenant) incidentEvents(i int, ws int64) []incidentEvent {
 		return t.legacyAuth(&r, start)
 	case ImpossibleTravel:
 		return t.impossibleTravel(&r, start)
-	default:
+	case HighRiskSignIn:
 		return t.highRiskSignIn(&r, start)
+	case DisabledAccounts:
+		return t.disabledAccounts(&r, start)
+	case MFADenied:
+		return t.mfaDenied(&r, start)
+	default:
+		return t.distributedCracking(&r, start)
 	}
 }

@@ -9,43 +9,63 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-// Every week has the five incidents, on the five weekdays, at the same
-// offsets; the schedule depends on the seed, not the size.
+// Every week has the eight incidents at the same offsets: the first five on
+// the five weekdays, the later three on weekdays too; the schedule depends on
+// the seed, not the size.
 func TestIncidentSchedule(t *testing.T) {
 	small, medium := mustNew(t, 7, "small"), mustNew(t, 7, "medium")
 	var offsets []time.Duration
 	for w := range 3 {
 		from := monday.AddDate(0, 0, 7*w)
 		incs := small.Incidents(from, from.AddDate(0, 0, 7))
-		if len(incs) != 5 {
-			t.Fatalf("week %d: unexpected number of incidents; got %d; want 5", w, len(incs))
+		if len(incs) != len(incidentKinds) {
+			t.Fatalf("week %d: unexpected number of incidents; got %d; want %d", w, len(incs), len(incidentKinds))
 		}
 		var kinds []IncidentKind
 		days := map[time.Weekday]bool{}
 		for i, inc := range incs {
 			kinds = append(kinds, inc.Kind)
-			days[inc.Start.Weekday()] = true
+			if slices.Index(incidentKinds[:], inc.Kind) < weekdayKinds {
+				days[inc.Start.Weekday()] = true
+			}
 			off := inc.Start.Sub(from)
 			if w == 0 {
 				offsets = append(offsets, off)
 			} else if off != offsets[i] {
 				t.Fatalf("week %d: %s moved; got offset %s; want %s", w, inc.Kind, off, offsets[i])
 			}
-			if h := inc.Start.Hour(); h < 1 || h > 21 || inc.End.Sub(inc.Start) > time.Hour || inc.Start.Weekday() > time.Friday {
+			if h := inc.Start.Hour(); h < 1 || h > 21 || inc.End.Sub(inc.Start) > time.Hour ||
+				inc.Start.Weekday() < time.Monday || inc.Start.Weekday() > time.Friday {
 				t.Fatalf("week %d: %s from %s to %s is outside its window", w, inc.Kind, inc.Start, inc.End)
 			}
 		}
 		slices.Sort(kinds)
-		if want := []IncidentKind{BruteForce, HighRiskSignIn, ImpossibleTravel, LegacyAuth, PasswordSpray}; !slices.Equal(kinds, want) {
+		want := []IncidentKind{BruteForce, DisabledAccounts, DistributedCracking, HighRiskSignIn, ImpossibleTravel, LegacyAuth, MFADenied, PasswordSpray}
+		if !slices.Equal(kinds, want) {
 			t.Fatalf("week %d: unexpected kinds; got %q; want %q", w, kinds, want)
 		}
-		if len(days) != 5 {
-			t.Fatalf("week %d: incidents share weekdays: %v", w, days)
+		if len(days) != weekdayKinds {
+			t.Fatalf("week %d: the first five incidents share weekdays: %v", w, days)
 		}
 		for i, inc := range medium.Incidents(from, from.AddDate(0, 0, 7)) {
 			if !inc.Start.Equal(incs[i].Start) {
 				t.Fatalf("week %d: medium %s starts at %s; small at %s", w, inc.Kind, inc.Start, incs[i].Start)
 			}
+		}
+	}
+}
+
+// The first five kinds kept the offsets they had before the later ones were
+// added (seed 7's, as the golden files and the end-to-end tests know them).
+func TestIncidentScheduleKeptTheFirstFive(t *testing.T) {
+	want := []string{"2026-01-14T04:25:37Z", "2026-01-15T21:43:24Z", "2026-01-16T11:14:22Z", "2026-01-12T16:20:00Z", "2026-01-13T06:56:41Z"}
+	got := map[IncidentKind]string{}
+	for _, inc := range mustNew(t, 7, "small").Incidents(monday, monday.AddDate(0, 0, 7)) {
+		got[inc.Kind] = inc.Start.Truncate(time.Second).Format(time.RFC3339)
+	}
+	for i, kind := range []IncidentKind{BruteForce, PasswordSpray, HighRiskSignIn, LegacyAuth, ImpossibleTravel} {
+		if got[kind] != want[i] {
+			t.Errorf("%s starts at %s; want %s", kind, got[kind], want[i])
 		}
 	}
 }
@@ -136,11 +156,18 @@ func TestLegacyAuthAttempts(t *testing.T) {
 		t.Fatalf("unexpected legacy attempts in the log; got %d; want %d", len(recs), inc.SignIns)
 	}
 	clients := map[string]int{}
-	for _, r := range recs {
+	attempted := map[string]bool{}
+	for i, r := range recs {
 		clients[r.ClientAppUsed]++
+		last := i == len(recs)-1
 		switch {
-		case r.UserAgent != "BAV2ROPC":
-			t.Fatalf("unexpected user agent %q", r.UserAgent)
+		case r.UserAgent != "BAV2ROPC" || r.AuthenticationProtocol != "ropc":
+			t.Fatalf("unexpected user agent %q, protocol %q", r.UserAgent, r.AuthenticationProtocol)
+		case last && (r.Status.ErrorCode != 0 || r.ClientAppUsed != "IMAP4" || r.AuthenticationRequirement != "singleFactorAuthentication" ||
+			r.ConditionalAccessStatus != "notApplied" || attempted[r.UserPrincipalName]):
+			t.Fatalf("the last attempt is not an IMAP4 success with a password alone for a member not attempted before: %d %q %q %q %s",
+				r.Status.ErrorCode, r.ClientAppUsed, r.AuthenticationRequirement, r.ConditionalAccessStatus, r.UserPrincipalName)
+		case last:
 		case r.Status.ErrorCode == 53003 && (r.ConditionalAccessStatus != "failure" || r.AppliedConditionalAccess[caLegacy].Result != "failure"):
 			t.Fatalf("53003 not blocked by the legacy policy: %q", r.ConditionalAccessStatus)
 		case r.Status.ErrorCode == 50034 && (r.UserID != "" || !strings.HasSuffix(r.UserPrincipalName, "@contoso.com")):
@@ -148,6 +175,7 @@ func TestLegacyAuthAttempts(t *testing.T) {
 		case r.Status.ErrorCode != 50126 && r.Status.ErrorCode != 53003 && r.Status.ErrorCode != 50034:
 			t.Fatalf("unexpected errorCode %d", r.Status.ErrorCode)
 		}
+		attempted[r.UserPrincipalName] = true
 	}
 	if clients["IMAP4"] == 0 || clients["POP3"] == 0 || clients["Authenticated SMTP"] == 0 ||
 		clients["IMAP4"]+clients["POP3"]+clients["Authenticated SMTP"]+clients["Other clients"] != len(recs) {
@@ -159,27 +187,124 @@ func TestImpossibleTravel(t *testing.T) {
 	tn := mustNew(t, 7, "small")
 	inc := findIncident(t, tn, ImpossibleTravel)
 	recs := around(tn, inc, inc.IPAddresses)
-	var pair []SignIn
+	var trip []SignIn
 	for _, r := range recs {
 		if r.UserPrincipalName == inc.UserPrincipalNames[0] && !createdAt(t, r).Before(inc.Start) && !createdAt(t, r).After(inc.End) {
-			pair = append(pair, r)
+			trip = append(trip, r)
 		}
 	}
-	if len(pair) != 2 || len(inc.UserPrincipalNames) != 1 {
-		t.Fatalf("unexpected impossible travel; got %d sign-ins of %d users; want 2 of 1", len(pair), len(inc.UserPrincipalNames))
+	if len(trip) != 3 || len(inc.UserPrincipalNames) != 1 {
+		t.Fatalf("unexpected impossible travel; got %d sign-ins of %d users; want 3 of 1", len(trip), len(inc.UserPrincipalNames))
 	}
-	a, b := pair[0], pair[1]
+	a, b, c := trip[0], trip[1], trip[2]
 	from := &city{lat: *a.Location.GeoCoordinates.Latitude, lon: *a.Location.GeoCoordinates.Longitude}
 	to := &city{lat: *b.Location.GeoCoordinates.Latitude, lon: *b.Location.GeoCoordinates.Longitude}
 	switch {
-	case a.Location.CountryOrRegion == b.Location.CountryOrRegion:
-		t.Fatalf("both sign-ins from %s", a.Location.CountryOrRegion)
+	case a.Location.CountryOrRegion == b.Location.CountryOrRegion || c.Location.CountryOrRegion == a.Location.CountryOrRegion ||
+		c.Location.CountryOrRegion == b.Location.CountryOrRegion:
+		t.Fatalf("sign-ins from %s, %s, %s; want three countries", a.Location.CountryOrRegion, b.Location.CountryOrRegion, c.Location.CountryOrRegion)
 	case distanceKm(from, to) < 6000:
 		t.Fatalf("only %.0f km apart", distanceKm(from, to))
-	case createdAt(t, b).Sub(createdAt(t, a)) > time.Hour:
-		t.Fatalf("%s apart; want within an hour", createdAt(t, b).Sub(createdAt(t, a)))
-	case a.Status.ErrorCode != 0 || b.Status.ErrorCode != 0 || b.RiskLevelDuringSignIn != "medium":
-		t.Fatalf("unexpected outcomes %d, %d, risk %q", a.Status.ErrorCode, b.Status.ErrorCode, b.RiskLevelDuringSignIn)
+	case createdAt(t, c).Sub(createdAt(t, a)) > time.Hour:
+		t.Fatalf("%s apart; want within an hour", createdAt(t, c).Sub(createdAt(t, a)))
+	case a.Status.ErrorCode != 0 || b.Status.ErrorCode != 0 || c.Status.ErrorCode != 0 ||
+		b.RiskLevelDuringSignIn != "medium" || c.RiskLevelDuringSignIn != "medium":
+		t.Fatalf("unexpected outcomes %d, %d, %d, risk %q, %q", a.Status.ErrorCode, b.Status.ErrorCode, c.Status.ErrorCode,
+			b.RiskLevelDuringSignIn, c.RiskLevelDuringSignIn)
+	}
+}
+
+// DisabledAccounts: one address, three or four accounts nobody else uses, each
+// failing with 50057 on three or more applications, then one success as a
+// member of the tenant.
+func TestDisabledAccounts(t *testing.T) {
+	tn := mustNew(t, 7, "small")
+	inc := findIncident(t, tn, DisabledAccounts)
+	recs := around(tn, inc, inc.IPAddresses)
+	if len(inc.IPAddresses) != 1 || len(recs) != inc.SignIns {
+		t.Fatalf("unexpected incident %+v: %d sign-ins in the log", inc, len(recs))
+	}
+	apps := map[string]map[string]bool{}
+	for _, r := range recs[:len(recs)-1] {
+		if r.Status.ErrorCode != 50057 || r.UserID == "" || tn.pop.hasUPN(r.UserPrincipalName) {
+			t.Fatalf("unexpected attempt: %d by %q (%q)", r.Status.ErrorCode, r.UserPrincipalName, r.UserID)
+		}
+		if apps[r.UserPrincipalName] == nil {
+			apps[r.UserPrincipalName] = map[string]bool{}
+		}
+		apps[r.UserPrincipalName][r.AppID] = true
+	}
+	if len(apps) < 3 {
+		t.Fatalf("%d disabled accounts tried; want 3 or more", len(apps))
+	}
+	for upn, a := range apps {
+		if len(a) < 3 {
+			t.Fatalf("%s tried on %d applications; want 3 or more", upn, len(a))
+		}
+		for _, lt := range signin.LogTypes {
+			for _, r := range tn.Range(lt, monday, monday.AddDate(0, 0, 7)) {
+				if r.UserPrincipalName == upn && r.IPAddress != inc.IPAddresses[0] {
+					t.Fatalf("the disabled account %s signs in from %s too", upn, r.IPAddress)
+				}
+			}
+		}
+	}
+	last := recs[len(recs)-1]
+	if last.Status.ErrorCode != 0 || !tn.pop.hasUPN(last.UserPrincipalName) || apps[last.UserPrincipalName] != nil {
+		t.Fatalf("the last sign-in is %d by %s; want a member's success", last.Status.ErrorCode, last.UserPrincipalName)
+	}
+}
+
+// MFADenied: three to five 500121 for one member from one address, declined,
+// the last reported as fraud.
+func TestMFADenied(t *testing.T) {
+	tn := mustNew(t, 7, "small")
+	inc := findIncident(t, tn, MFADenied)
+	recs := around(tn, inc, inc.IPAddresses)
+	if len(inc.IPAddresses) != 1 || len(inc.UserPrincipalNames) != 1 || len(recs) != inc.SignIns || len(recs) < 3 || len(recs) > 5 {
+		t.Fatalf("unexpected incident %+v: %d sign-ins in the log", inc, len(recs))
+	}
+	for i, r := range recs {
+		want := "MFA denied; user declined the authentication"
+		if i == len(recs)-1 {
+			want = "MFA denied; Phone App Reported Fraud"
+		}
+		if r.Status.ErrorCode != 500121 || r.Status.AdditionalDetails == nil || *r.Status.AdditionalDetails != want ||
+			len(r.AuthenticationDetails) != 2 || r.AuthenticationDetails[1].AuthenticationStepResultDetail != want ||
+			r.AuthenticationDetails[1].Succeeded || r.ConditionalAccessStatus != "failure" {
+			t.Fatalf("unexpected attempt %d: %d %v %+v %q", i, r.Status.ErrorCode, r.Status.AdditionalDetails, r.AuthenticationDetails, r.ConditionalAccessStatus)
+		}
+	}
+}
+
+// DistributedCracking: 32-40 password failures for one member from six or
+// more addresses in three or more countries, within an hour, fewer than ten
+// per application in any 20 minutes.
+func TestDistributedCracking(t *testing.T) {
+	tn := mustNew(t, 7, "small")
+	inc := findIncident(t, tn, DistributedCracking)
+	recs := around(tn, inc, inc.IPAddresses)
+	if len(inc.IPAddresses) < 6 || len(inc.UserPrincipalNames) != 1 || len(recs) != inc.SignIns || len(recs) < 32 || len(recs) > 40 {
+		t.Fatalf("unexpected incident %d addresses, %d users, %d sign-ins; %d in the log", len(inc.IPAddresses), len(inc.UserPrincipalNames), inc.SignIns, len(recs))
+	}
+	countries := map[string]bool{}
+	for i, r := range recs {
+		countries[r.Location.CountryOrRegion] = true
+		if r.Status.ErrorCode != 50126 && r.Status.ErrorCode != 50053 {
+			t.Fatalf("unexpected errorCode %d", r.Status.ErrorCode)
+		}
+		n := 0
+		for _, o := range recs[i:] {
+			if o.AppID == r.AppID && createdAt(t, o).Sub(createdAt(t, r)) < 20*time.Minute {
+				n++
+			}
+		}
+		if n >= 10 {
+			t.Fatalf("%d attempts on %s within 20 minutes from %s", n, r.AppDisplayName, r.CreatedDateTime)
+		}
+	}
+	if len(countries) < 3 {
+		t.Fatalf("attempts from %d countries; want 3 or more", len(countries))
 	}
 }
 

@@ -33,6 +33,7 @@ const (
 type caSets struct {
 	none    []AppliedCAPolicy // no policy applied
 	mfa     []AppliedCAPolicy // MFA required and satisfied
+	mfaDeny []AppliedCAPolicy // MFA required and denied by the user
 	guest   []AppliedCAPolicy // guest MFA required and satisfied
 	legacy  []AppliedCAPolicy // legacy protocol blocked
 	device  []AppliedCAPolicy // device not compliant
@@ -67,6 +68,7 @@ func newCASets(r *rng) caSets {
 	return caSets{
 		none:    set(-1, ""),
 		mfa:     set(caMFA, "success"),
+		mfaDeny: set(caMFA, "failure"),
 		guest:   set(caGuest, "success"),
 		legacy:  set(caLegacy, "failure"),
 		device:  set(caDevice, "failure"),
