@@ -74,18 +74,10 @@ func SignInQuery(t signin.LogType, from, to time.Time) (string, error) {
 // column (Microsoft's table reference lists none for the service-principal
 // and managed-identity tables, though current workspaces have one).
 func signInQuery(t signin.LogType, from, to time.Time, byGenerated bool) (string, error) {
-	ti, ok := tableOf(t)
-	if !ok {
-		return "", fmt.Errorf("unknown log type %d", t)
-	}
-	timeColumn := createdColumn
-	if byGenerated {
-		timeColumn = generatedColumn
-	}
 	var b strings.Builder
-	b.WriteString(ti.table)
-	fmt.Fprintf(&b, "\n| where %s >= datetime(%s) and %s < datetime(%s)", timeColumn, kqlTime(from), timeColumn, kqlTime(to))
-	b.WriteString("\n| summarize arg_max(TimeGenerated, *) by Id")
+	if _, err := writeLatest(&b, t, from, to, byGenerated); err != nil {
+		return "", err
+	}
 	b.WriteString("\n| project Id, ")
 	if byGenerated {
 		b.WriteString(ifExists(createdColumn))
@@ -98,6 +90,24 @@ func signInQuery(t signin.LogType, from, to time.Time, byGenerated bool) (string
 		b.WriteString(ifExists(c))
 	}
 	return b.String(), nil
+}
+
+// writeLatest writes what a listing and its count share: the latest version
+// of each sign-in of log type t created (or, byGenerated, ingested) in
+// [from, to). It returns the time column selected on.
+func writeLatest(b *strings.Builder, t signin.LogType, from, to time.Time, byGenerated bool) (string, error) {
+	ti, ok := tableOf(t)
+	if !ok {
+		return "", fmt.Errorf("unknown log type %d", t)
+	}
+	timeColumn := createdColumn
+	if byGenerated {
+		timeColumn = generatedColumn
+	}
+	b.WriteString(ti.table)
+	fmt.Fprintf(b, "\n| where %s >= datetime(%s) and %s < datetime(%s)", timeColumn, kqlTime(from), timeColumn, kqlTime(to))
+	b.WriteString("\n| summarize arg_max(TimeGenerated, *) by Id")
+	return timeColumn, nil
 }
 
 func ifExists(column string) string {

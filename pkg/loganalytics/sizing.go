@@ -181,17 +181,11 @@ func CountQuery(t signin.LogType, from, to time.Time) (string, error) {
 // countQuery is the KQL of countByHour. It counts sign-ins, each once as
 // the listing answers them (arg_max by Id), in the push-down's shape.
 func countQuery(t signin.LogType, from, to time.Time, byGenerated bool) (string, error) {
-	ti, ok := tableOf(t)
-	if !ok {
-		return "", fmt.Errorf("unknown log type %d", t)
-	}
-	col := createdColumn
-	if byGenerated {
-		col = generatedColumn
-	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n| where %s >= datetime(%s) and %s < datetime(%s)", ti.table, col, kqlTime(from), col, kqlTime(to))
-	b.WriteString("\n| summarize arg_max(TimeGenerated, *) by Id")
+	col, err := writeLatest(&b, t, from, to, byGenerated)
+	if err != nil {
+		return "", err
+	}
 	fmt.Fprintf(&b, "\n| summarize %s = count() by %s = bin(%s, 3600s)", countColumn, hourColumn, col)
 	return b.String(), nil
 }
