@@ -90,13 +90,24 @@ func (p *simProcess) start(caFile string) error {
 	return err
 }
 
-// close stops the process (serve ends on an interrupt) and removes its files.
+// simStopTimeout bounds how long the simulator may take to stop when asked.
+const simStopTimeout = 10 * time.Second
+
+// close stops the process (serve ends on an interrupt; it is killed if it
+// has not within simStopTimeout) and removes its files.
 func (p *simProcess) close() {
 	if p.cmd.Process != nil {
 		if err := p.cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
 			p.cmd.Process.Kill()
 		}
-		p.cmd.Wait()
+		stopped := make(chan struct{})
+		go func() { p.cmd.Wait(); close(stopped) }()
+		select {
+		case <-stopped:
+		case <-time.After(simStopTimeout):
+			p.cmd.Process.Kill()
+			<-stopped
+		}
 	}
 	os.RemoveAll(p.dir)
 }

@@ -18,8 +18,9 @@ import (
 // bytes a cold load reads were in cut answers (BENCHMARKS.md, finding 8). So a
 // listing longer than an hour is sized before it is asked: a count of its rows
 // per hour (a few hundred bytes), then runs of whole hours, each expected to
-// hold at most half of either limit. The halving stays, for an estimate that
-// was wrong.
+// hold at most half of either limit. The count is only an estimate's source:
+// asked once, never retried, and any failure of it leaves the listing unsized,
+// meeting the limits by halving as before.
 const (
 	// serviceRows and serviceBytes are the service's limits on one result.
 	serviceRows  = 500_000
@@ -31,6 +32,14 @@ const (
 	// learnFromRows is the fewest rows an answer needs to set its log type's
 	// row size.
 	learnFromRows = 100
+	// countRowBytes bounds a count's answer: a row is an hour and a count,
+	// well under this, plus countSlackBytes for the rest of the answer. A
+	// workspace answering more is not sized by.
+	countRowBytes   = 128
+	countSlackBytes = 16 << 10
+	// mostCount is the most sign-ins one hour's count may say: more is not
+	// a count (a tenant of a million users signs in far less an hour).
+	mostCount = 1e9
 )
 
 // sizes is what the client learned of each log type's answers: the average
@@ -43,6 +52,9 @@ type sizes struct {
 
 	rowBytes    [len(tables)]atomic.Int64
 	rowsPerHour [len(tables)]atomic.Int64
+	// uncounted marks the tables whose count the workspace refused as a
+	// query (a 400, or an answer of another shape): not asked again.
+	uncounted [len(tables)]atomic.Bool
 }
 
 func (s *sizes) init() { s.resultRows, s.resultBytes = serviceRows, serviceBytes }
@@ -61,7 +73,9 @@ func (s *sizes) learnRate(t signin.LogType, rows int64, d time.Duration) {
 	if d < time.Hour || int(t) >= len(tables) {
 		return
 	}
-	rate := max(1, int64(math.Ceil(float64(rows)/d.Hours())))
+	// At most a result's rows: a rate past it says no more than that (a
+	// hostile count must not make every listing of the table counted).
+	rate := min(max(1, int64(math.Ceil(float64(rows)/d.Hours()))), s.resultRows)
 	for old := s.rowsPerHour[t].Load(); rate > old; old = s.rowsPerHour[t].Load() {
 		if s.rowsPerHour[t].CompareAndSwap(old, rate) {
 			return
@@ -94,14 +108,6 @@ func (s *sizes) mostRows(t signin.LogType) int64 {
 	return min(s.resultRows/2, s.resultBytes/2/max(s.rowBytesOf(t), 1))
 }
 
-// countOnly reports whether a count's failure may be the count's own (a
-// workspace refusing its KQL or answering it oddly, a table without
-// CreatedDateTime, which the listing then finds out): the listing goes on
-// unsized. Any other failure is the workspace's, and ends the listing.
-func countOnly(err error) bool {
-	return errors.Is(err, ErrBadRequest) || errors.Is(err, ErrBadAnswer) || errors.Is(err, ErrRowLimit) || errors.Is(err, ErrTooLarge)
-}
-
 // span is a range of a listing, asked for in one query.
 type span struct{ from, to time.Time }
 
@@ -112,24 +118,26 @@ type hourCount struct {
 }
 
 // sized splits [from, to) of log type t into spans expected to fit in one
-// result each, newest first. A range of an hour or less, one the learned rate
-// says is small, or one whose count the workspace would not answer (the
-// listing then meets the limits as before) is one span.
+// result each, newest first. One span: a range of an hour or less; one the
+// learned rate says is small; a table read by TimeGenerated (a re-emitted
+// sign-in's versions may fall in different hours of it, so spans cut there
+// could list it twice); and one whose count failed, for any reason — the
+// listing then meets the workspace's failures, or its limits, as before.
+// Only the caller's cancellation is returned.
 func (c *Client) sized(ctx context.Context, t signin.LogType, from, to time.Time) ([]span, error) {
 	whole := []span{{from, to}}
-	if to.Sub(from) <= time.Hour || c.sizes.known(t, from, to) {
+	if to.Sub(from) <= time.Hour || c.sizes.known(t, from, to) || c.byGenerated[t].Load() || c.sizes.uncounted[t].Load() {
 		return whole, nil
 	}
 	counts, err := c.countByHour(ctx, t, from, to)
-	switch {
-	case ctx.Err() != nil:
+	if ctx.Err() != nil {
 		return nil, ctx.Err()
-	case errors.Is(err, ErrTableNotFound):
-		return nil, err
-	case err != nil && countOnly(err):
+	}
+	if err != nil {
+		if errors.Is(err, ErrBadRequest) && !errors.Is(err, ErrTableNotFound) || errors.Is(err, ErrBadAnswer) {
+			c.sizes.uncounted[t].Store(true) // refused as a query: it would be again
+		}
 		return whole, nil
-	case err != nil:
-		return nil, err // the listing would fail as the count did
 	}
 	busiest := int64(0)
 	for _, h := range counts {
@@ -157,32 +165,38 @@ func spans(from, to time.Time, counts []hourCount, most int64) []span {
 	return append(out, span{from, end})
 }
 
-// countByHour counts the rows of log type t in [from, to) per hour, newest
-// hour first, through Aggregate (its retries and bounds).
+// countByHour counts the sign-ins of log type t in [from, to) per hour,
+// newest hour first: one attempt, paced as every query, its answer capped at
+// what that many hours take.
 func (c *Client) countByHour(ctx context.Context, t signin.LogType, from, to time.Time) ([]hourCount, error) {
-	q, err := countQuery(t, from, to, c.byGenerated[t].Load())
+	q, err := countQuery(t, from, to)
 	if err != nil {
 		return nil, err
 	}
-	a, err := c.Aggregate(ctx, t, q, from, to)
+	hours := int64(to.Sub(from)/time.Hour) + 2
+	var a Answer
+	res, err := c.query(withAnswerCap(ctx, hours*countRowBytes+countSlackBytes), q, c.timespan(from, to), (*answerRows)(&a))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sizing the listing: %w", c.classify(ctx, err, t).Err)
 	}
-	return hourCounts(a)
+	if p := partialOf(res.Error); p != nil {
+		return nil, fmt.Errorf("%w: sizing the listing: the count was cut: %s", ErrBadAnswer, p)
+	}
+	return hourCounts(a, from, to)
 }
 
 // CountQuery returns the KQL that counts the rows of log type t created in
 // [from, to) per hour, which a listing longer than an hour is sized by
 // (docs/log-analytics.md, "The query").
 func CountQuery(t signin.LogType, from, to time.Time) (string, error) {
-	return countQuery(t, from, to, false)
+	return countQuery(t, from, to)
 }
 
 // countQuery is the KQL of countByHour. It counts sign-ins, each once as
 // the listing answers them (arg_max by Id), in the push-down's shape.
-func countQuery(t signin.LogType, from, to time.Time, byGenerated bool) (string, error) {
+func countQuery(t signin.LogType, from, to time.Time) (string, error) {
 	var b strings.Builder
-	col, err := writeLatest(&b, t, from, to, byGenerated)
+	col, err := writeLatest(&b, t, from, to, false)
 	if err != nil {
 		return "", err
 	}
@@ -195,20 +209,24 @@ const (
 	hourColumn  = "Hour"
 )
 
-// hourCounts reads countQuery's answer.
-func hourCounts(a Answer) ([]hourCount, error) {
+// hourCounts reads countQuery's answer over [from, to): an hour per row, in
+// the range, a whole count of at most mostCount; anything else is
+// ErrBadAnswer.
+func hourCounts(a Answer, from, to time.Time) ([]hourCount, error) {
 	ix := indexColumns(a.Columns)
-	if _, ok := ix[countColumn]; !ok {
-		return nil, fmt.Errorf("%w: the count has no %s column", ErrBadAnswer, countColumn)
+	_, hasCount := ix[countColumn]
+	_, hasHour := ix[hourColumn]
+	if !hasCount || !hasHour {
+		return nil, fmt.Errorf("%w: the count has no %s or no %s column", ErrBadAnswer, hourColumn, countColumn)
 	}
 	out := make([]hourCount, 0, len(a.Rows))
 	for _, r := range a.Rows {
 		hour, err := parseTime(ix.get(r, hourColumn))
-		if err != nil {
-			return nil, fmt.Errorf("%w: the count's hour: %v", ErrBadAnswer, err)
+		if err != nil || hour.Before(from.Truncate(time.Hour)) || !hour.Before(to) {
+			return nil, fmt.Errorf("%w: the count's hour %v is not one of the range", ErrBadAnswer, ix.get(r, hourColumn))
 		}
 		n, ok := ix.get(r, countColumn).(float64)
-		if !ok || n < 0 {
+		if !ok || n < 0 || n > mostCount || n != math.Trunc(n) {
 			return nil, fmt.Errorf("%w: the count's rows %v are not a count", ErrBadAnswer, ix.get(r, countColumn))
 		}
 		out = append(out, hourCount{hour: hour, rows: int64(n)})
