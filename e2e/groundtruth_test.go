@@ -96,9 +96,10 @@ func (f truthFilter) match(r truthRecord) bool {
 // truthTable computes metric per group over the whole range.
 func truthTable(records []truthRecord, logType, metric string, groupBy []string, filters []truthFilter) map[string]float64 {
 	type acc struct {
-		n, fail, succ, intr float64
-		first, last         time.Time
-		distinct            map[string]bool
+		n, fail, succ, intr       float64
+		first, last               time.Time
+		firstFailure, lastSuccess time.Time
+		distinct                  map[string]bool
 	}
 	groups := make(map[string]*acc)
 	distinctKey := map[string]string{"distinctUsers": "_user", "distinctApps": "_app", "distinctIPs": "_ip", "distinctResources": "_resource",
@@ -134,8 +135,14 @@ func truthTable(records []truthRecord, logType, metric string, groupBy []string,
 		switch statusOf(r.code) {
 		case "success":
 			a.succ++
+			if r.created.After(a.lastSuccess) {
+				a.lastSuccess = r.created
+			}
 		case "failure":
 			a.fail++
+			if a.firstFailure.IsZero() || r.created.Before(a.firstFailure) {
+				a.firstFailure = r.created
+			}
 		default:
 			a.intr++
 		}
@@ -162,6 +169,11 @@ func truthTable(records []truthRecord, logType, metric string, groupBy []string,
 			out[k] = float64(a.last.UnixMilli())
 		case "firstSignIn":
 			out[k] = float64(a.first.UnixMilli())
+		case "successAfterFailure":
+			out[k] = 0
+			if !a.firstFailure.IsZero() && a.lastSuccess.After(a.firstFailure) {
+				out[k] = 1
+			}
 		default:
 			out[k] = float64(len(a.distinct))
 		}
@@ -201,7 +213,7 @@ func everyMetric(t *testing.T, h *plugintest.Host, ds plugintest.Datasource, rec
 		filters         []truthFilter
 	}
 	metrics := []string{"count", "successes", "failures", "interrupts", "failureRate", "successRate", "distinctUsers", "distinctApps", "distinctIPs", "distinctResources",
-		"distinctCountries", "firstSignIn", "lastSignIn"}
+		"distinctCountries", "firstSignIn", "lastSignIn", "successAfterFailure"}
 	var samples []sample
 	for _, m := range metrics {
 		samples = append(samples, sample{"all", m, nil, nil}, sample{"interactive", m, []string{"app"}, nil})
@@ -215,6 +227,7 @@ func everyMetric(t *testing.T, h *plugintest.Host, ds plugintest.Datasource, rec
 		sample{"interactive", "count", []string{"user"}, []truthFilter{{"user", "startsWith", "a"}, {"authRequirement", "=", "multiFactorAuthentication"}}},
 		sample{"servicePrincipal", "distinctResources", []string{"servicePrincipal"}, nil},
 		sample{"all", "distinctCountries", []string{"user"}, []truthFilter{{"logType", "in", "interactive,nonInteractive"}}},
+		sample{"interactive", "successAfterFailure", []string{"user"}, nil},
 		sample{"managedIdentity", "failureRate", []string{"resource"}, nil},
 		sample{"interactive", "count", []string{"conditionalAccess", "status", "app"}, []truthFilter{{"errorCode", "=", "53003"}}},
 		sample{"all", "distinctApps", []string{"ipAddress"}, []truthFilter{{"logType", "in", "interactive,nonInteractive"}, {"errorCode", "=", "50126"}}},

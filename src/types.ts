@@ -21,6 +21,7 @@ export type Metric =
   | 'distinctCountries'
   | 'firstSignIn'
   | 'lastSignIn'
+  | 'successAfterFailure'
   | 'successRate';
 
 export type FilterOp = '=' | '!=' | '=~' | '!~' | 'in' | 'startsWith';
@@ -138,6 +139,11 @@ export const METRICS: Array<Option<Metric>> = [
     description: 'When the group first signed in within the range (table format only)',
   },
   { value: 'lastSignIn', label: 'Last sign-in', description: 'When the group last signed in (table format only)' },
+  {
+    value: 'successAfterFailure',
+    label: 'Success after failure',
+    description: '1 when the group signed in successfully after a failure in the range (table format only)',
+  },
 ];
 
 export const FILTER_OPS: Array<Option<FilterOp>> = [

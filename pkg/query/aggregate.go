@@ -19,18 +19,36 @@ type group struct {
 	labels []string
 	cells  []cell // per bucket; one cell over the whole range for tables
 	total  cell   // over the whole range when there are several buckets; read it by whole
-	// first and last are the earliest and latest sign-in's times, Unix ns,
-	// kept for FirstSignIn and LastSignIn only (addSeen); first is 0 until
-	// one is seen.
-	first, last int64
+	// first and last are the earliest and latest sign-in's times, Unix ns;
+	// firstFailure and lastSuccess those of its failures and successes. Kept
+	// for the metrics that read times only (addSeen); 0 until one is seen.
+	first, last               int64
+	firstFailure, lastSuccess int64
 }
 
-// seen keeps ts among the group's first and last sign-in times.
-func (g *group) seen(ts int64) {
-	g.last = max(g.last, ts)
-	if g.first == 0 || ts < g.first {
-		g.first = ts
+// seen keeps a sign-in of outcome o at ts among the group's times.
+func (g *group) seen(ts int64, o signin.Outcome) {
+	g.first, g.last = earliest(g.first, ts), max(g.last, ts)
+	switch o {
+	case signin.Failure:
+		g.firstFailure = earliest(g.firstFailure, ts)
+	case signin.Success:
+		g.lastSuccess = max(g.lastSuccess, ts)
 	}
+}
+
+// absorbSeen folds o's times into g's, as if g had seen o's sign-ins.
+func (g *group) absorbSeen(o *group) {
+	g.first, g.last = earliest(g.first, o.first), max(g.last, o.last)
+	g.firstFailure, g.lastSuccess = earliest(g.firstFailure, o.firstFailure), max(g.lastSuccess, o.lastSuccess)
+}
+
+// earliest is the earlier of two times where 0 is none.
+func earliest(a, b int64) int64 {
+	if a == 0 || (b != 0 && b < a) {
+		return b
+	}
+	return a
 }
 
 // count adds n sign-ins of outcome o to bucket k's cell and, when the range
@@ -247,7 +265,7 @@ func (a *aggregation) addMulti(k int32, sl *slot, single bool) {
 }
 
 // addSeen is add that also keeps each group's first and last sign-in
-// times, for FirstSignIn and LastSignIn: a second pass over the block that
+// times, for the metrics that read times: a second pass over the block that
 // reads the slots add planned, so no other metric pays for it.
 func (a *aggregation) addSeen(b *block.Block, lo, hi int) {
 	a.add(b, lo, hi)
@@ -259,10 +277,10 @@ func (a *aggregation) addSeen(b *block.Block, lo, hi int) {
 		sl, ts := &pl[b.Profile.At(i)], b.Times.At(i)
 		switch {
 		case sl.group >= 0:
-			a.groups[sl.group].seen(ts)
+			a.groups[sl.group].seen(ts, sl.outcome)
 		case sl.group <= firstMulti:
 			for _, gid := range a.multi[firstMulti-sl.group] {
-				a.groups[gid].seen(ts)
+				a.groups[gid].seen(ts, sl.outcome)
 			}
 		}
 	}
@@ -275,6 +293,11 @@ func (a *aggregation) valueOf(g *group) float64 {
 		return float64(g.last / int64(time.Millisecond))
 	case FirstSignIn:
 		return float64(g.first / int64(time.Millisecond))
+	case SuccessAfterFailure:
+		if g.firstFailure != 0 && g.lastSuccess > g.firstFailure {
+			return 1
+		}
+		return 0
 	}
 	return a.q.Metric.value(g.whole())
 }

@@ -115,7 +115,7 @@ type feed func(ctx context.Context, a *aggregation, from, to time.Time) (*Partia
 func (e *Engine) scanned(ctx context.Context, a *aggregation, from, to time.Time) (*Partial, error) {
 	a.usePlanCache(e.plans)
 	add := a.add
-	if a.q.Metric.IsTime() {
+	if a.q.Metric.readsTimes() {
 		add = a.addSeen
 	}
 	var day func(time.Time, []block.ProfileCounts)

@@ -24,7 +24,7 @@ const dayNanos = int64(24 * time.Hour)
 // profile: each whole day lies in one bucket (one bucket, or buckets of whole
 // days from a midnight) and no metric needs a sign-in's own time.
 func (a *aggregation) readsDays() bool {
-	if a.q.Metric.IsTime() {
+	if a.q.Metric.readsTimes() {
 		return false
 	}
 	return a.buckets == 1 || (a.size%dayNanos == 0 && a.first%dayNanos == 0)

@@ -32,6 +32,7 @@ func TestDaysAnswerAsSignIns(t *testing.T) {
 		`{"logType":"all","metric":"interrupts","groupBy":["errorCode"],"timeAggregate":"1h"}`,
 		`{"logType":"servicePrincipal","metric":"lastSignIn","groupBy":["servicePrincipal"]}`,
 		`{"logType":"all","metric":"firstSignIn","groupBy":["app"]}`,
+		`{"logType":"interactive","metric":"successAfterFailure","groupBy":["user"]}`,
 		`{"logType":"interactive","metric":"distinctCountries","groupBy":["user"],"timeAggregate":"24h"}`,
 	}
 	ranges := []Range{

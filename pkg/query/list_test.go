@@ -109,6 +109,40 @@ func TestFirstSignIn(t *testing.T) {
 	}
 }
 
+// TestSuccessAfterFailure: 1 for a group whose latest success came after its
+// earliest failure in the range, whatever the order the sign-ins are read
+// in; an interruption is neither; "other" folds its groups' times.
+func TestSuccessAfterFailure(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	at := func(m int) time.Time { return day.Add(time.Duration(m) * time.Minute) }
+	events := sliceReader{
+		{ID: "1", Created: at(1), UserID: "guessed", ErrorCode: 50126},
+		{ID: "2", Created: at(2), UserID: "guessed", ErrorCode: 50126},
+		{ID: "3", Created: at(3), UserID: "guessed"},
+		{ID: "4", Created: at(1), UserID: "fine-then-failed"},
+		{ID: "5", Created: at(4), UserID: "fine-then-failed", ErrorCode: 50126},
+		{ID: "6", Created: at(2), UserID: "failed-then-interrupted", ErrorCode: 500121},
+		{ID: "7", Created: at(5), UserID: "failed-then-interrupted", ErrorCode: 50074},
+		{ID: "8", Created: at(6), UserID: "before-the-range", ErrorCode: 50126},
+		{ID: "9", Created: at(7), UserID: "before-the-range"},
+	}
+	rng := Range{From: day, To: day.Add(time.Hour), Interval: time.Minute}
+	res := runList(t, `{"format":"table","metric":"successAfterFailure","groupBy":["userId"],"limit":10}`, events, rng)
+	want := "before-the-range=1 guessed=1 failed-then-interrupted=0 fine-then-failed=0"
+	if got := tableText(res); got != want {
+		t.Fatalf("unexpected rows\ngot  %s\nwant %s", got, want)
+	}
+	// The failure at minute 6 before the range: the success after it has no failure before it.
+	res = runList(t, `{"format":"table","metric":"successAfterFailure","groupBy":["userId"],"filters":[{"key":"userId","op":"=","value":"before-the-range"}]}`,
+		events, Range{From: at(6).Add(time.Second), To: day.Add(time.Hour), Interval: time.Minute})
+	if got := tableText(res); got != "before-the-range=0" {
+		t.Fatalf("a failure before the range counted: %s", got)
+	}
+	if _, err := Parse([]byte(`{"format":"timeSeries","metric":"successAfterFailure"}`)); err == nil || !strings.Contains(err.Error(), "format table") {
+		t.Fatalf("unexpected error %v for successAfterFailure in a time series", err)
+	}
+}
+
 func TestLastSignIn(t *testing.T) {
 	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	rng := Range{From: day, To: day.Add(time.Hour), Interval: time.Minute}

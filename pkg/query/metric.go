@@ -35,9 +35,14 @@ const (
 	// FirstSignIn is the time of a group's earliest sign-in in the range, in
 	// Unix milliseconds, for tables only: when an entity was first seen.
 	FirstSignIn Metric = "firstSignIn"
+	// SuccessAfterFailure is 1 for a group whose latest success in the range
+	// came after its earliest failure, else 0, for tables only: a password
+	// guessed, MFA prompts given in to (Sentinel's sequences of failures then
+	// a success).
+	SuccessAfterFailure Metric = "successAfterFailure"
 )
 
-var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, SuccessRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, DistinctCountries, FirstSignIn, LastSignIn}
+var metrics = []Metric{Count, Successes, Failures, Interrupts, FailureRate, SuccessRate, DistinctUsers, DistinctApps, DistinctIPs, DistinctResources, DistinctCountries, FirstSignIn, LastSignIn, SuccessAfterFailure}
 
 func parseMetric(s string) (Metric, error) {
 	for _, m := range metrics {
@@ -71,8 +76,13 @@ func (m Metric) distinctKey(e *signin.Event) string {
 }
 
 // IsTime reports whether the metric is a sign-in's time (firstSignIn,
-// lastSignIn): read from each sign-in's own time, answered by tables only.
+// lastSignIn), in Unix milliseconds.
 func (m Metric) IsTime() bool { return m == FirstSignIn || m == LastSignIn }
+
+// readsTimes reports whether the metric is read from each sign-in's own time
+// (the time metrics, successAfterFailure): by tables only, never from days
+// counted per profile, never from a cached plan.
+func (m Metric) readsTimes() bool { return m.IsTime() || m == SuccessAfterFailure }
 
 // IsDistinct reports whether the metric counts distinct values.
 func (m Metric) IsDistinct() bool {

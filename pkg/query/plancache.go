@@ -62,7 +62,7 @@ func newPlanCache(budget int64) *planCache {
 // list-valued dimensions put a profile in several groups and the time
 // metrics read the per-profile slots; those plan per query as before.
 func (a *aggregation) cacheable() bool {
-	return !a.lists && !a.q.Metric.IsTime()
+	return !a.lists && !a.q.Metric.readsTimes()
 }
 
 // planKeyOf is what determines a plan: the filters that filter, and the

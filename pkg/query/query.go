@@ -168,8 +168,12 @@ func parseMetricField(q *Query, raw rawQuery) error {
 	}
 	m, err := parseMetric(raw.Metric)
 	q.Metric = m
-	if err == nil && m.IsTime() && q.Format != Table {
-		return fmt.Errorf("%w: metric %s is a time, answered by format table only", ErrInvalidQuery, m)
+	if err == nil && m.readsTimes() && q.Format != Table {
+		what := "is a time"
+		if !m.IsTime() {
+			what = "compares its sign-ins' times"
+		}
+		return fmt.Errorf("%w: metric %s %s, answered by format table only", ErrInvalidQuery, m, what)
 	}
 	return err
 }

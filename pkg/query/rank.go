@@ -83,10 +83,7 @@ func (a *aggregation) fold(groups []*group, limit int) (kept []*group, other *gr
 
 // absorb merges group o into g.
 func (g *group) absorb(o *group) {
-	if o.first != 0 {
-		g.seen(o.first)
-		g.seen(o.last)
-	}
+	g.absorbSeen(o)
 	for k := range o.cells {
 		g.cells[k].mergeCell(&o.cells[k])
 	}
