@@ -82,7 +82,7 @@ func TestAlertRulesFile(t *testing.T) {
 	}
 	for _, want := range []string{"signinlens-failed-per-app", "signinlens-interactive-failure-rate", "signinlens-password-spray", "signinlens-sp-credential-failures", "signinlens-high-risk-not-remediated",
 		"signinlens-disabled-account-signins", "signinlens-disabled-accounts-from-ip", "signinlens-mfa-denied", "signinlens-brute-force-user-app",
-		"signinlens-distributed-password-cracking", "signinlens-legacy-auth-success", "signinlens-multiple-countries"} {
+		"signinlens-distributed-password-cracking", "signinlens-legacy-auth-success", "signinlens-multiple-countries", "signinlens-mfa-fatigue"} {
 		if !uids[want] {
 			t.Errorf("no rule %s", want)
 		}
@@ -253,6 +253,29 @@ func alertTruth(t *testing.T, rule alertRule, interactive, nonInteractive, sps [
 				out[alertKey(data.Labels{"user": r.UserPrincipalName, "ipAddress": r.IPAddress})]++
 			}
 		}
+	case "signinlens-mfa-fatigue": // 500121 per user and address, when a success from it came after the first of them
+		failures, firstFailure, lastSuccess := map[string]float64{}, map[string]time.Time{}, map[string]time.Time{}
+		for _, r := range alertWindow(interactive, from, to) {
+			code := r.Status.ErrorCode
+			if code != 500121 && code != 0 {
+				continue
+			}
+			k := alertKey(data.Labels{"user": r.UserPrincipalName, "ipAddress": r.IPAddress})
+			failures[k] += 0 // a group of successes alone has 0
+			if code == 500121 {
+				failures[k]++
+				if f, ok := firstFailure[k]; !ok || r.created.Before(f) {
+					firstFailure[k] = r.created
+				}
+			} else if r.created.After(lastSuccess[k]) {
+				lastSuccess[k] = r.created
+			}
+		}
+		for k, n := range failures {
+			f, failed := firstFailure[k]
+			s, succeeded := lastSuccess[k]
+			out[k] = n * alertBool(failed && succeeded && s.After(f))
+		}
 	case "signinlens-brute-force-user-app": // failed interactive sign-ins per user and application
 		for _, r := range alertWindow(interactive, from, to) {
 			if isFailure(r.Status.ErrorCode) {
@@ -293,15 +316,24 @@ func alertTruth(t *testing.T, rule alertRule, interactive, nonInteractive, sps [
 	return out
 }
 
-// alertPlanted names the injected incident each detection is for.
-var alertPlanted = map[string]synth.IncidentKind{
-	"signinlens-disabled-account-signins":      synth.DisabledAccounts,
-	"signinlens-disabled-accounts-from-ip":     synth.DisabledAccounts,
-	"signinlens-mfa-denied":                    synth.MFADenied,
-	"signinlens-brute-force-user-app":          synth.BruteForce,
-	"signinlens-distributed-password-cracking": synth.DistributedCracking,
-	"signinlens-legacy-auth-success":           synth.LegacyAuth,
-	"signinlens-multiple-countries":            synth.ImpossibleTravel,
+// alertPlanted names the injected incidents each detection is for. The MFA
+// denied rule fires on MFA fatigue too, on purpose: its pushes are denied
+// (500121) before the one approved, and a denial is what that rule reports.
+var alertPlanted = map[string][]synth.IncidentKind{
+	"signinlens-disabled-account-signins":      {synth.DisabledAccounts},
+	"signinlens-disabled-accounts-from-ip":     {synth.DisabledAccounts},
+	"signinlens-mfa-denied":                    {synth.MFADenied, synth.MFAFatigue},
+	"signinlens-brute-force-user-app":          {synth.BruteForce},
+	"signinlens-distributed-password-cracking": {synth.DistributedCracking},
+	"signinlens-legacy-auth-success":           {synth.LegacyAuth},
+	"signinlens-multiple-countries":            {synth.ImpossibleTravel},
+	"signinlens-mfa-fatigue":                   {synth.MFAFatigue},
+}
+
+// alertSilentOn names incidents a detection must not fire on at all, though
+// they look like its own: MFA denied with no success after is not MFA fatigue.
+var alertSilentOn = map[string][]synth.IncidentKind{
+	"signinlens-mfa-fatigue": {synth.MFADenied},
 }
 
 // alertPlantedKeys returns the instances a detection must fire for on its
@@ -318,7 +350,8 @@ func alertPlantedKeys(t *testing.T, uid string, inc synth.Incident, interactive 
 		switch {
 		case uid == "signinlens-disabled-account-signins" && code == 50057,
 			uid == "signinlens-mfa-denied" && code == 500121,
-			uid == "signinlens-legacy-auth-success" && code == 0:
+			uid == "signinlens-legacy-auth-success" && code == 0,
+			uid == "signinlens-mfa-fatigue" && code == 0:
 			keys[alertKey(data.Labels{"user": r.UserPrincipalName, "ipAddress": r.IPAddress})] = true
 		case uid == "signinlens-brute-force-user-app":
 			keys[alertKey(data.Labels{"user": r.UserPrincipalName, "app": r.AppDisplayName})] = true
@@ -342,10 +375,11 @@ func alertPlantedKeys(t *testing.T, uid string, inc synth.Incident, interactive 
 // without them. The values each threshold compares must equal the ground truth
 // from the export at every instant; the password spray rule must fire for the
 // attacker's address (through its pending period) right after the spray; each
-// detection modelled on a Sentinel rule must fire for its incident's attacker
-// or victim (alertPlanted), and for nothing else, through its pending period
-// (evaluated every minute around the incident); nothing may fire on the quiet
-// tenant.
+// detection modelled on a Sentinel rule must fire for its incidents' attackers
+// or victims (alertPlanted: the MFA denied rule on MFA fatigue too), and for
+// nothing else, through its pending period (evaluated every minute around each
+// incident), and not at all around the look-alike incidents of alertSilentOn;
+// nothing may fire on the quiet tenant.
 func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 	h, err := plugintest.Launch(pluginBin, serverEnv(t), testLog(t))
 	if err != nil {
@@ -383,18 +417,38 @@ func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 	// The records the rules read: from a day before the first instant (the
 	// longest relative range is 25 hours) to dashNow.
 	exportFrom := weekAgo.Add(-25 * time.Hour)
-	// The detections' instances on their incidents, and the minutes around them.
+	// The detections' instances on their incidents (all of a rule's, and each
+	// incident's), and the minutes around each incident.
 	planted := map[string]map[string]bool{}
-	minutes := map[string][]time.Time{}
-	for uid, kind := range alertPlanted {
-		alertRuleByUID(t, rules, uid)
+	plantedBy := map[string]map[synth.IncidentKind]map[string]bool{}
+	minutes := map[synth.IncidentKind][]time.Time{}
+	incidentMinutes := func(uid string, kind synth.IncidentKind) {
 		inc, ok := incidents[kind]
 		if !ok || inc.End.Add(30*time.Minute).After(dashNow) {
 			t.Fatalf("rule %s: no %s incident that ends half an hour before %s", uid, kind, dashNow)
 		}
-		planted[uid] = alertPlantedKeys(t, uid, inc, alertExport(t, exportFrom, dashNow, false, "interactive"))
+		if _, done := minutes[kind]; done {
+			return
+		}
 		for at := inc.Start.Truncate(time.Minute); !at.After(inc.End.Add(30 * time.Minute)); at = at.Add(time.Minute) {
-			minutes[uid] = append(minutes[uid], at)
+			minutes[kind] = append(minutes[kind], at)
+		}
+	}
+	for uid, kinds := range alertPlanted {
+		alertRuleByUID(t, rules, uid)
+		planted[uid], plantedBy[uid] = map[string]bool{}, map[synth.IncidentKind]map[string]bool{}
+		for _, kind := range kinds {
+			incidentMinutes(uid, kind)
+			plantedBy[uid][kind] = alertPlantedKeys(t, uid, incidents[kind], alertExport(t, exportFrom, dashNow, false, "interactive"))
+			for k := range plantedBy[uid][kind] {
+				planted[uid][k] = true
+			}
+		}
+	}
+	for uid, kinds := range alertSilentOn {
+		alertRuleByUID(t, rules, uid)
+		for _, kind := range kinds {
+			incidentMinutes(uid, kind)
 		}
 	}
 
@@ -458,54 +512,18 @@ func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 					}
 				}
 			}
-			// Each detection, every minute from its incident's start to half an
-			// hour after its end: it fires for the planted instances only, each
-			// through the rule's pending period; never on the quiet tenant.
+			// Each detection, every minute from each of its incidents' start to
+			// half an hour after its end: it fires for the planted instances
+			// only, each of that incident's through the rule's pending period;
+			// never on the quiet tenant.
 			for _, rule := range rules {
-				want, ok := planted[rule.UID]
-				if !ok {
-					continue
+				for _, kind := range alertPlanted[rule.UID] {
+					alertAroundIncident(t, ev, rule, incidents[kind], minutes[kind], planted[rule.UID], plantedBy[rule.UID][kind],
+						tc.quiet, interactive, nonInteractive, sps)
 				}
-				inc := incidents[alertPlanted[rule.UID]]
-				rulePending, _ := time.ParseDuration(rule.For)
-				firstFiring := map[string]time.Time{}
-				firingAt := map[time.Time]map[string]bool{}
-				for _, e := range ev.evaluate(t, rule, minutes[rule.UID]) {
-					got, truth := e.thresholdInput(t, rule), alertTruth(t, rule, interactive, nonInteractive, sps, e.at)
-					if !alertSameValues(got, truth) {
-						t.Fatalf("rule %s at %s: the threshold compares %v; the ground truth is %v", rule.UID, e.at.Format(time.RFC3339), got, truth)
-					}
-					firingAt[e.at] = e.firing(rule)
-					for k := range firingAt[e.at] {
-						if tc.quiet || !want[k] {
-							t.Errorf("rule %s at %s (%s %s - %s, quiet %v): fires for %s; want only %v on the loud tenant", rule.UID, e.at.Format(time.RFC3339),
-								inc.Kind, inc.Start.Format(time.TimeOnly), inc.End.Format(time.TimeOnly), tc.quiet, k, want)
-						}
-						if _, seen := firstFiring[k]; !seen {
-							firstFiring[k] = e.at
-						}
-					}
-				}
-				if tc.quiet {
-					continue
-				}
-				for k := range want {
-					first, ok := firstFiring[k]
-					if !ok {
-						t.Errorf("rule %s: never fires for %s around %s %s - %s", rule.UID, k, inc.Kind, inc.Start.Format(time.RFC3339), inc.End.Format(time.TimeOnly))
-						continue
-					}
-					for at := first; !at.After(first.Add(rulePending)); at = at.Add(time.Minute) {
-						if f, evaluated := firingAt[at]; evaluated && !f[k] {
-							t.Errorf("rule %s: fires for %s from %s but not at %s, within its pending period %s", rule.UID, k,
-								first.Format(time.TimeOnly), at.Format(time.TimeOnly), rulePending)
-						}
-					}
-					if last := minutes[rule.UID][len(minutes[rule.UID])-1]; first.Add(rulePending).After(last) {
-						t.Errorf("rule %s: fires for %s from %s, too late to be seen through its pending period %s", rule.UID, k, first.Format(time.TimeOnly), rulePending)
-					}
-					t.Logf("rule %s: fires for %s from %s (%s %s - %s)", rule.UID, k, first.Format(time.TimeOnly), inc.Kind,
-						inc.Start.Format("Mon 15:04:05"), inc.End.Format(time.TimeOnly))
+				// Around a look-alike incident it does not fire at all.
+				for _, kind := range alertSilentOn[rule.UID] {
+					alertAroundIncident(t, ev, rule, incidents[kind], minutes[kind], nil, nil, tc.quiet, interactive, nonInteractive, sps)
 				}
 			}
 			if !tc.quiet && !t.Failed() {
@@ -513,6 +531,55 @@ func TestAlertRulesAgainstGroundTruth(t *testing.T) {
 					len(spray.UserPrincipalNames), spray.IPAddresses[0], spray.Start.Format(time.TimeOnly), spray.End.Format(time.TimeOnly), sprayRule.UID, pending)
 			}
 		})
+	}
+}
+
+// alertAroundIncident evaluates a rule at the given minutes around an
+// incident: the threshold compares the ground truth; it fires for instances in
+// allowed only (none on the quiet tenant), and, on the loud tenant, for each
+// of want from its first firing through its pending period.
+func alertAroundIncident(t *testing.T, ev alertEvaluator, rule alertRule, inc synth.Incident, minutes []time.Time, allowed, want map[string]bool,
+	quiet bool, interactive, nonInteractive, sps []alertRecord) {
+	t.Helper()
+	rulePending, _ := time.ParseDuration(rule.For)
+	firstFiring := map[string]time.Time{}
+	firingAt := map[time.Time]map[string]bool{}
+	for _, e := range ev.evaluate(t, rule, minutes) {
+		got, truth := e.thresholdInput(t, rule), alertTruth(t, rule, interactive, nonInteractive, sps, e.at)
+		if !alertSameValues(got, truth) {
+			t.Fatalf("rule %s at %s: the threshold compares %v; the ground truth is %v", rule.UID, e.at.Format(time.RFC3339), got, truth)
+		}
+		firingAt[e.at] = e.firing(rule)
+		for k := range firingAt[e.at] {
+			if quiet || !allowed[k] {
+				t.Errorf("rule %s at %s (%s %s - %s, quiet %v): fires for %s; want only %v on the loud tenant", rule.UID, e.at.Format(time.RFC3339),
+					inc.Kind, inc.Start.Format(time.TimeOnly), inc.End.Format(time.TimeOnly), quiet, k, allowed)
+			}
+			if _, seen := firstFiring[k]; !seen {
+				firstFiring[k] = e.at
+			}
+		}
+	}
+	if quiet {
+		return
+	}
+	for k := range want {
+		first, ok := firstFiring[k]
+		if !ok {
+			t.Errorf("rule %s: never fires for %s around %s %s - %s", rule.UID, k, inc.Kind, inc.Start.Format(time.RFC3339), inc.End.Format(time.TimeOnly))
+			continue
+		}
+		for at := first; !at.After(first.Add(rulePending)); at = at.Add(time.Minute) {
+			if f, evaluated := firingAt[at]; evaluated && !f[k] {
+				t.Errorf("rule %s: fires for %s from %s but not at %s, within its pending period %s", rule.UID, k,
+					first.Format(time.TimeOnly), at.Format(time.TimeOnly), rulePending)
+			}
+		}
+		if last := minutes[len(minutes)-1]; first.Add(rulePending).After(last) {
+			t.Errorf("rule %s: fires for %s from %s, too late to be seen through its pending period %s", rule.UID, k, first.Format(time.TimeOnly), rulePending)
+		}
+		t.Logf("rule %s: fires for %s from %s (%s %s - %s)", rule.UID, k, first.Format(time.TimeOnly), inc.Kind,
+			inc.Start.Format("Mon 15:04:05"), inc.End.Format(time.TimeOnly))
 	}
 }
 

@@ -29,13 +29,15 @@ var (
 	st50097 = &Status{ErrorCode: 50097, FailureReason: "Device authentication is required."}
 )
 
-// MFA denied by the user (only the injected MFADenied incident has these):
-// 500121 with what the user did in additionalDetails.
+// MFA denied by the user (only the injected MFADenied and MFAFatigue
+// incidents have these): 500121 with what the user did in additionalDetails.
 var (
 	st500121Declined = &Status{ErrorCode: 500121, FailureReason: "Authentication failed during strong authentication request.",
 		AdditionalDetails: strPtr("MFA denied; user declined the authentication")}
 	st500121Fraud = &Status{ErrorCode: 500121, FailureReason: "Authentication failed during strong authentication request.",
 		AdditionalDetails: strPtr("MFA denied; Phone App Reported Fraud")}
+	st500121NoResponse = &Status{ErrorCode: 500121, FailureReason: "Authentication failed during strong authentication request.",
+		AdditionalDetails: strPtr("MFA denied; user did not respond to mobile app notification")}
 )
 
 // Token refresh failures: a session that hits one keeps failing until the user

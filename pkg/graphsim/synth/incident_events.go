@@ -238,6 +238,8 @@ var (
 		AuthenticationStepResultDetail: "MFA denied; user declined the authentication", AuthenticationStepRequirement: "Multi-factor authentication"}
 	stepPushFraud = AuthDetail{AuthenticationMethod: "Mobile app notification",
 		AuthenticationStepResultDetail: "MFA denied; Phone App Reported Fraud", AuthenticationStepRequirement: "Multi-factor authentication"}
+	stepPushNoResponse = AuthDetail{AuthenticationMethod: "Mobile app notification",
+		AuthenticationStepResultDetail: "MFA denied; user did not respond to mobile app notification", AuthenticationStepRequirement: "Multi-factor authentication"}
 	unfamiliarFeatures = []string{"unfamiliarFeatures"}
 )
 
@@ -267,6 +269,40 @@ func (t *Tenant) mfaDenied(r *rng, start int64) []incidentEvent {
 		at += r.span(2*minute, 5*minute)
 	}
 	return evs
+}
+
+// mfaFatigue is MFA push bombing: an attacker with a member's password sends
+// push after push within minutes; the member, who uses app notifications,
+// declines some and lets the others time out (500121), then approves one to
+// make them stop, and the attacker is in.
+func (t *Tenant) mfaFatigue(r *rng, start int64) []incidentEvent {
+	net := attackNet(r, farCities[r.intn(len(farCities))])
+	victim := t.pop.members[r.intn(len(t.pop.members))]
+	for try := 0; try < 16 && !pushUser(victim); try++ {
+		victim = t.pop.members[r.intn(len(t.pop.members))]
+	}
+	evs := make([]incidentEvent, 4+r.intn(5))
+	at := start
+	for i := range evs {
+		st, step := st500121Declined, stepPushDeclined
+		if r.chance(0.5) {
+			st, step = st500121NoResponse, stepPushNoResponse
+		}
+		rec := t.pop.attackRecord(r, victim.deskBrowser, sprayDevice, uaSprayTool, clientBrowser, sessOfficeHome, net, st)
+		rec.AuthenticationRequirement = multiFactor
+		rec.ConditionalAccessStatus = "failure"
+		rec.AppliedConditionalAccess = t.pop.ca.mfaDeny
+		rec.AuthenticationDetails = steps(stepPassword, step)
+		rec.MfaDetail = mfaOptions[0].detail
+		evs[i] = incidentEvent{at: at, rec: rec, corr: r.uuid()}
+		at += r.span(30*second, 90*second)
+	}
+	rec := t.pop.attackRecord(r, victim.deskBrowser, sprayDevice, uaSprayTool, clientBrowser, sessOfficeHome, net, stSuccess)
+	rec.AuthenticationDetails = steps(stepPassword, stepMFA) // the push the member gave in to
+	rec.MfaDetail = mfaOptions[0].detail
+	setRisk(rec, "medium")
+	rec.RiskEventTypes, rec.RiskEventTypesV2 = unfamiliarFeatures, unfamiliarFeatures
+	return append(evs, incidentEvent{at: at, rec: rec, corr: r.uuid()})
 }
 
 // pushUser reports whether a member signs in with a password and approves

@@ -11,7 +11,7 @@ type IncidentKind string
 // The injected incidents. Each happens once a week, in the week starting
 // Monday 00:00 UTC, at an offset fixed by the seed alone (so all sizes of a
 // seed share the schedule): the first five kinds fall on the five weekdays
-// (Monday to Friday), one each; the later three on any weekday. Each starts
+// (Monday to Friday), one each; the later four on any weekday. Each starts
 // between 01:00 and 22:00 UTC and is over within an hour. What each looks like:
 //
 //   - PasswordSpray: one attacker address tries one password against 25-40
@@ -52,12 +52,21 @@ type IncidentKind string
 //     applications, 50-85 seconds apart: 50126, and after the tenth mostly
 //     50053 (smart lockout) — slow and spread enough that no address and no
 //     application sees a burst.
+//   - MFAFatigue: MFA push bombing. An attacker who has a member's password
+//     (a far address, browser, Office Home) triggers four to eight MFA push
+//     notifications 30-90 seconds apart; the member, who uses app
+//     notifications, declines them or lets them time out (500121, "MFA
+//     denied; user declined the authentication" or "... user did not respond
+//     to mobile app notification"), then approves the next one: a success
+//     with MFA from the same address (risk "medium", unfamiliarFeatures),
+//     the only success after a 500121 of the week. Its denials are 500121
+//     too, so the MFA-denied rule fires on it as well as on MFADenied.
 //
 // Attack addresses are from the documentation blocks 203.0.113.0/24 and
 // 198.51.100.0/24. Tenant.Incidents lists them; NewQuiet makes a tenant
 // without them, for showing that alert rules stay silent. The ordinary
 // stream has none of their signatures: no interactive legacy-authentication
-// success, no 500121, no user signing in from three countries within hours;
+// success, no 500121 (so no success after one), no user signing in from three countries within hours;
 // its rare 50057s and wrong passwords are single attempts of working members
 // (TestOrdinaryStreamHasNoAttackSignatures).
 const (
@@ -70,13 +79,14 @@ const (
 	DisabledAccounts    IncidentKind = "disabledAccounts"
 	MFADenied           IncidentKind = "mfaDenied"
 	DistributedCracking IncidentKind = "distributedCracking"
+	MFAFatigue          IncidentKind = "mfaFatigue"
 )
 
 // incidentKinds is the order of the schedule's offsets. Kinds added later
 // come after the first five (weekdayKinds), so that adding them moved none of
 // the first five's offsets, sign-ins or ids.
 var incidentKinds = [...]IncidentKind{PasswordSpray, BruteForce, LegacyAuth, ImpossibleTravel, HighRiskSignIn,
-	DisabledAccounts, MFADenied, DistributedCracking}
+	DisabledAccounts, MFADenied, DistributedCracking, MFAFatigue}
 
 // weekdayKinds is how many of incidentKinds get a weekday of their own.
 const weekdayKinds = 5
@@ -202,7 +212,9 @@ func (t *Tenant) incidentEvents(i int, ws int64) []incidentEvent {
 		return t.disabledAccounts(&r, start)
 	case MFADenied:
 		return t.mfaDenied(&r, start)
-	default:
+	case DistributedCracking:
 		return t.distributedCracking(&r, start)
+	default:
+		return t.mfaFatigue(&r, start)
 	}
 }

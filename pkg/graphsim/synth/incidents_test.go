@@ -9,8 +9,8 @@ import (
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 )
 
-// Every week has the eight incidents at the same offsets: the first five on
-// the five weekdays, the later three on weekdays too; the schedule depends on
+// Every week has the nine incidents at the same offsets: the first five on
+// the five weekdays, the later four on weekdays too; the schedule depends on
 // the seed, not the size.
 func TestIncidentSchedule(t *testing.T) {
 	small, medium := mustNew(t, 7, "small"), mustNew(t, 7, "medium")
@@ -40,7 +40,7 @@ func TestIncidentSchedule(t *testing.T) {
 			}
 		}
 		slices.Sort(kinds)
-		want := []IncidentKind{BruteForce, DisabledAccounts, DistributedCracking, HighRiskSignIn, ImpossibleTravel, LegacyAuth, MFADenied, PasswordSpray}
+		want := []IncidentKind{BruteForce, DisabledAccounts, DistributedCracking, HighRiskSignIn, ImpossibleTravel, LegacyAuth, MFADenied, MFAFatigue, PasswordSpray}
 		if !slices.Equal(kinds, want) {
 			t.Fatalf("week %d: unexpected kinds; got %q; want %q", w, kinds, want)
 		}
@@ -273,6 +273,41 @@ func TestMFADenied(t *testing.T) {
 			len(r.AuthenticationDetails) != 2 || r.AuthenticationDetails[1].AuthenticationStepResultDetail != want ||
 			r.AuthenticationDetails[1].Succeeded || r.ConditionalAccessStatus != "failure" {
 			t.Fatalf("unexpected attempt %d: %d %v %+v %q", i, r.Status.ErrorCode, r.Status.AdditionalDetails, r.AuthenticationDetails, r.ConditionalAccessStatus)
+		}
+	}
+}
+
+// MFAFatigue: four to eight 500121 for one member (a push user) from one
+// address, declined or left to time out, 30-90 seconds apart, then the same
+// member's success with MFA from that address; nobody else signs in from it.
+func TestMFAFatigue(t *testing.T) {
+	for _, seed := range []int64{1, 7, 42} {
+		tn := mustNew(t, seed, "small")
+		inc := findIncident(t, tn, MFAFatigue)
+		recs := around(tn, inc, inc.IPAddresses)
+		if len(inc.IPAddresses) != 1 || len(inc.UserPrincipalNames) != 1 || len(recs) != inc.SignIns || len(recs) < 5 || len(recs) > 9 ||
+			inc.End.Sub(inc.Start) > 15*time.Minute {
+			t.Fatalf("seed %d: unexpected incident %+v: %d sign-ins in the log", seed, inc, len(recs))
+		}
+		for i, r := range recs[:len(recs)-1] {
+			detail := ""
+			if r.Status.AdditionalDetails != nil {
+				detail = *r.Status.AdditionalDetails
+			}
+			if r.Status.ErrorCode != 500121 || (detail != "MFA denied; user declined the authentication" && detail != "MFA denied; user did not respond to mobile app notification") ||
+				len(r.AuthenticationDetails) != 2 || r.AuthenticationDetails[1].AuthenticationStepResultDetail != detail ||
+				r.AuthenticationDetails[1].Succeeded || r.ConditionalAccessStatus != "failure" || r.AuthenticationRequirement != "multiFactorAuthentication" {
+				t.Fatalf("seed %d: unexpected push %d: %d %q %+v %q", seed, i, r.Status.ErrorCode, detail, r.AuthenticationDetails, r.ConditionalAccessStatus)
+			}
+			if gap := createdAt(t, recs[i+1]).Sub(createdAt(t, r)); gap < 30*time.Second || gap > 90*time.Second {
+				t.Fatalf("seed %d: %s between push %d and the next; want 30-90 seconds", seed, gap, i)
+			}
+		}
+		last := recs[len(recs)-1]
+		if last.Status.ErrorCode != 0 || len(last.AuthenticationDetails) != 2 || !last.AuthenticationDetails[1].Succeeded ||
+			last.AuthenticationDetails[1].AuthenticationMethod != "Mobile app notification" || last.AuthenticationRequirement != "multiFactorAuthentication" ||
+			last.RiskLevelDuringSignIn != "medium" {
+			t.Fatalf("seed %d: the last sign-in is %d %+v risk %q; want the approved push", seed, last.Status.ErrorCode, last.AuthenticationDetails, last.RiskLevelDuringSignIn)
 		}
 	}
 }

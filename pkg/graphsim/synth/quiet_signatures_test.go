@@ -13,7 +13,8 @@ import (
 // checked here over a week of small tenants and a workday of a medium one,
 // with windows at least as wide as the rules' (the end-to-end tests evaluate
 // the rules themselves on seed 7):
-//   - no interactive 500121 (MFA denied) and no interactive success over a
+//   - no interactive 500121 (MFA denied), hence no success after one for a
+//     user and address (MFA fatigue), and no interactive success over a
 //     legacy-authentication client;
 //   - no user signing in successfully from three countries within 3 hours;
 //   - no user failing with 50057 on three applications from one address;
