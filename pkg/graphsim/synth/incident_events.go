@@ -247,10 +247,7 @@ var (
 // member, who uses app notifications, declines them and reports the last.
 func (t *Tenant) mfaDenied(r *rng, start int64) []incidentEvent {
 	net := attackNet(r, farCities[r.intn(len(farCities))])
-	victim := t.pop.members[r.intn(len(t.pop.members))]
-	for try := 0; try < 16 && !pushUser(victim); try++ {
-		victim = t.pop.members[r.intn(len(t.pop.members))]
-	}
+	victim := t.pushVictim(r)
 	n := 3 + r.intn(3)
 	evs := make([]incidentEvent, n)
 	at := start
@@ -259,16 +256,32 @@ func (t *Tenant) mfaDenied(r *rng, start int64) []incidentEvent {
 		if i == n-1 {
 			st, step = st500121Fraud, stepPushFraud
 		}
-		rec := t.pop.attackRecord(r, victim.deskBrowser, sprayDevice, uaSprayTool, clientBrowser, sessOfficeHome, net, st)
-		rec.AuthenticationRequirement = multiFactor
-		rec.ConditionalAccessStatus = "failure"
-		rec.AppliedConditionalAccess = t.pop.ca.mfaDeny
-		rec.AuthenticationDetails = steps(stepPassword, step)
-		rec.MfaDetail = mfaOptions[0].detail
-		evs[i] = incidentEvent{at: at, rec: rec, corr: r.uuid()}
+		evs[i] = incidentEvent{at: at, rec: t.deniedPush(r, victim, net, st, step), corr: r.uuid()}
 		at += r.span(2*minute, 5*minute)
 	}
 	return evs
+}
+
+// pushVictim picks a member who approves app notifications (pushUser), or
+// after 16 tries any member.
+func (t *Tenant) pushVictim(r *rng) *user {
+	victim := t.pop.members[r.intn(len(t.pop.members))]
+	for try := 0; try < 16 && !pushUser(victim); try++ {
+		victim = t.pop.members[r.intn(len(t.pop.members))]
+	}
+	return victim
+}
+
+// deniedPush is an attacker's sign-in as victim from net, password right,
+// its MFA push refused (status st, authentication step step).
+func (t *Tenant) deniedPush(r *rng, victim *user, net *netContext, st *Status, step AuthDetail) *SignIn {
+	rec := t.pop.attackRecord(r, victim.deskBrowser, sprayDevice, uaSprayTool, clientBrowser, sessOfficeHome, net, st)
+	rec.AuthenticationRequirement = multiFactor
+	rec.ConditionalAccessStatus = "failure"
+	rec.AppliedConditionalAccess = t.pop.ca.mfaDeny
+	rec.AuthenticationDetails = steps(stepPassword, step)
+	rec.MfaDetail = mfaOptions[0].detail
+	return rec
 }
 
 // mfaFatigue is MFA push bombing: an attacker with a member's password sends
@@ -277,10 +290,7 @@ func (t *Tenant) mfaDenied(r *rng, start int64) []incidentEvent {
 // make them stop, and the attacker is in.
 func (t *Tenant) mfaFatigue(r *rng, start int64) []incidentEvent {
 	net := attackNet(r, farCities[r.intn(len(farCities))])
-	victim := t.pop.members[r.intn(len(t.pop.members))]
-	for try := 0; try < 16 && !pushUser(victim); try++ {
-		victim = t.pop.members[r.intn(len(t.pop.members))]
-	}
+	victim := t.pushVictim(r)
 	evs := make([]incidentEvent, 4+r.intn(5))
 	at := start
 	for i := range evs {
@@ -288,13 +298,7 @@ func (t *Tenant) mfaFatigue(r *rng, start int64) []incidentEvent {
 		if r.chance(0.5) {
 			st, step = st500121NoResponse, stepPushNoResponse
 		}
-		rec := t.pop.attackRecord(r, victim.deskBrowser, sprayDevice, uaSprayTool, clientBrowser, sessOfficeHome, net, st)
-		rec.AuthenticationRequirement = multiFactor
-		rec.ConditionalAccessStatus = "failure"
-		rec.AppliedConditionalAccess = t.pop.ca.mfaDeny
-		rec.AuthenticationDetails = steps(stepPassword, step)
-		rec.MfaDetail = mfaOptions[0].detail
-		evs[i] = incidentEvent{at: at, rec: rec, corr: r.uuid()}
+		evs[i] = incidentEvent{at: at, rec: t.deniedPush(r, victim, net, st, step), corr: r.uuid()}
 		at += r.span(30*second, 90*second)
 	}
 	rec := t.pop.attackRecord(r, victim.deskBrowser, sprayDevice, uaSprayTool, clientBrowser, sessOfficeHome, net, stSuccess)
