@@ -293,6 +293,9 @@ export interface SignInDataSourceOptions extends DataSourceJsonData {
   refreshSeconds?: number;
   maxLiveStreams?: number;
   warmDays?: number;
+  /** Closed windows this recent are revalidated for sign-ins that changed; 0 turns it off. */
+  revalidateHours?: number;
+  revalidateEverySeconds?: number;
 
   // Throttle.
   throttleRequests?: number;
@@ -340,6 +343,8 @@ export const SETTINGS_DEFAULTS = {
   refreshSeconds: 60,
   maxLiveStreams: 20,
   warmDays: 7,
+  revalidateHours: 24,
+  revalidateEverySeconds: 3600,
   throttleRequests: 5,
   throttleWindowSeconds: 10,
   queryTimeBudgetSeconds: 30,

@@ -39,6 +39,8 @@ func TestRunUsageErrors(t *testing.T) {
 	f([]string{"export", "--type", "interactive", "--from", "2026-01-14T00:00:00Z", "--to", "2026-01-14T00:00:00Z"},
 		"usage: export: --from 2026-01-14T00:00:00Z is not before --to 2026-01-14T00:00:00Z")
 	f([]string{"export", "--bogus"}, "usage: export: flag provided but not defined: -bogus")
+	f([]string{"export", "--type", "interactive", "--from", "2026-01-13T00:00:00Z", "--to", "2026-01-14T00:00:00Z", "--as-of", "now"},
+		`usage: export --as-of "now": want RFC 3339, e.g. 2026-01-13T14:00:00Z`)
 	f([]string{"serve", "extra"}, `usage: serve: unexpected argument "extra"`)
 	f([]string{"serve", "--ca-file", "x.pem"}, "usage: serve: --ca-file needs --tls")
 	f([]string{"serve", "--file", "x.json", "--quiet"}, "usage: --quiet applies to synthetic tenants, not to --file")
@@ -181,6 +183,33 @@ func TestExportSynthMatchesServer(t *testing.T) {
 		t.Fatal("export of a synthetic tenant is empty")
 	}
 	sameRecords(t, servedValues(t, src, "servicePrincipal", from, to), exported)
+}
+
+// TestExportAsOf: seed 7's impossible traveller's far sign-in (2026-01-13,
+// about 07:30) is remediated hours later; the export prints it as the
+// server serves it at --as-of.
+func TestExportAsOf(t *testing.T) {
+	from, to := "2026-01-13T06:00:00Z", "2026-01-13T09:00:00Z"
+	args := []string{"--seed", "7", "--size", "small", "--type", "interactive", "--from", from, "--to", to, "--as-of"}
+	states := func(recs []json.RawMessage) map[string]int {
+		n := map[string]int{}
+		for _, raw := range recs {
+			var r struct{ RiskState, RiskDetail string }
+			if err := json.Unmarshal(raw, &r); err != nil {
+				t.Fatal(err)
+			}
+			n[r.RiskState+"/"+r.RiskDetail]++
+		}
+		return n
+	}
+	before, _ := exportValues(t, append(args, "2026-01-13T08:00:00Z")...)
+	after, _ := exportValues(t, append(args, testNow.Format(time.RFC3339))...)
+	b, a := states(before), states(after)
+	if len(before) != len(after) || a["remediated/userPerformedSecuredPasswordReset"] != 1 || b["remediated/userPerformedSecuredPasswordReset"] != 0 ||
+		b["atRisk/none"] != a["atRisk/none"]+1 {
+		t.Fatalf("as of 08:00: %v; as of %s: %v", b, testNow.Format(time.RFC3339), a)
+	}
+	sameRecords(t, servedValues(t, sourceFlags{seed: 7, size: "small"}, "interactiveUser", from, to), after)
 }
 
 func TestServePrintsURLAndCA(t *testing.T) {

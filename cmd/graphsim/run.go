@@ -17,10 +17,12 @@ const usage = `usage:
       certificate path (--ca-file) or the CA certificate PEM. Each --fault
       injects failures into sign-ins requests (RELIABILITY.md):
 ` + graphsim.FaultSpecSyntax + `
-  graphsim export --type T --from RFC3339 --to RFC3339 [--seed 1] [--size small] [--file F] [--quiet]
+  graphsim export --type T --from RFC3339 --to RFC3339 [--as-of RFC3339] [--seed 1] [--size small] [--file F] [--quiet]
       Prints {"value":[...]}: every sign-in of log type T (interactive,
       nonInteractive, servicePrincipal, managedIdentity) created in [from, to),
-      newest first, each record's bytes as the server serves them.
+      newest first, each record's bytes as the server serves them at --as-of
+      (default now): a sign-in revised since (its risk remediated, say) in its
+      revised version.
 `
 
 // run executes one command line (without the program name).

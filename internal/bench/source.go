@@ -25,7 +25,8 @@ type listCall struct {
 	t        signin.LogType
 	from, to time.Time
 	events   int
-	pages    int // Graph requests it stands for: at least one, then one per 1,000
+	pages    int  // Graph requests it stands for: at least one, then one per 1,000
+	changed  bool // a listing of ListChanged (the store's revalidation)
 }
 
 // calls records a source's listings.
@@ -87,6 +88,38 @@ func (s *memSource) ListSignIns(ctx context.Context, t signin.LogType, from, to 
 		}
 	}
 	s.add(lc)
+	return nil
+}
+
+// riskStates are the states Graph's client lists one by one to revalidate
+// (graph.Client.ListChanged): every state but none.
+var riskStates = []string{"atRisk", "remediated", "dismissed", "confirmedSafe", "confirmedCompromised"}
+
+// ListChanged implements store.ChangeLister as Graph's client does: one
+// listing per risk state but none, none for managed identities; each
+// recorded as a listing of at least one page.
+func (s *memSource) ListChanged(ctx context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
+	if t == signin.ManagedIdentity {
+		return nil
+	}
+	evs := s.set[t]
+	lo := sort.Search(len(evs), func(i int) bool { return !evs[i].Created.Before(from) })
+	hi := sort.Search(len(evs), func(i int) bool { return !evs[i].Created.Before(to) })
+	for _, state := range riskStates {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var page []signin.Event
+		for i := hi - 1; i >= lo; i-- {
+			if evs[i].RiskState == state {
+				page = append(page, evs[i])
+			}
+		}
+		s.add(listCall{t: t, from: from, to: to, events: len(page), pages: max(1, (len(page)+pageSize-1)/pageSize), changed: true})
+		if err := fn(page); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -68,3 +68,29 @@ type tailRow struct {
 	id      string
 	profile uint32
 }
+
+// Revise returns held with revised's sign-ins in their new version: one held
+// under the same id takes its new profile, one not held is added, in order.
+// It returns held itself and false when every revised sign-in is held as it
+// is, so a recheck that found nothing new costs no copy. Sign-ins outside the
+// block's window are the caller's to drop.
+func Revise(held *Block, revised []signin.Event) (*Block, bool) {
+	for i := range revised {
+		e := &revised[i]
+		if !held.holds(e.ID, e.Created.UnixNano(), held.Profiles.Intern(e)) {
+			return MergeTail(held, revised, held.Start), true
+		}
+	}
+	return held, false
+}
+
+// holds reports whether the block has the sign-in id at time t with profile p.
+func (b *Block) holds(id string, t int64, p uint32) bool {
+	lo, hi := b.Times.Search(t), b.Times.Search(t+1)
+	for i := lo; i < hi; i++ {
+		if b.IDs.At(i) == id {
+			return b.Profile.At(i) == p
+		}
+	}
+	return false
+}

@@ -1,6 +1,7 @@
 package block
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -50,5 +51,34 @@ func TestMergeTailTakesTheFetchedVersion(t *testing.T) {
 	}
 	if n := got.Profiles.Len(); n != profiles+1 { // "remediated" is new; b, d and e reuse profiles
 		t.Fatalf("unexpected profiles: %d; want %d", n, profiles+1)
+	}
+}
+
+func TestReviseReplacesByIDAndAddsTheMissing(t *testing.T) {
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	at := func(m int) time.Time { return start.Add(time.Duration(m) * time.Minute) }
+	ev := func(id string, m int, state string) signin.Event {
+		return signin.Event{ID: id, Created: at(m), LogType: signin.Interactive, AppDisplayName: "app", RiskState: state}
+	}
+	held := New(signin.Interactive, start, start.Add(time.Hour),
+		[]signin.Event{ev("a", 1, "none"), ev("b", 2, "atRisk"), ev("c", 2, "none"), ev("d", 3, "atRisk")}, NewProfiles())
+	if same, changed := Revise(held, []signin.Event{ev("b", 2, "atRisk"), ev("d", 3, "atRisk")}); changed || same != held {
+		t.Fatal("Revise copied a block whose sign-ins did not change")
+	}
+	got, changed := Revise(held, []signin.Event{ev("b", 2, "remediated"), ev("e", 2, "atRisk")})
+	if !changed {
+		t.Fatal("Revise saw no change")
+	}
+	var rows []string
+	for i := range got.Len() {
+		e := got.Event(i)
+		rows = append(rows, fmt.Sprintf("%s@%d:%s", e.ID, e.Created.Sub(start)/time.Minute, e.RiskState))
+	}
+	want := "[a@1:none b@2:remediated c@2:none e@2:atRisk d@3:atRisk]"
+	if fmt.Sprint(rows) != want {
+		t.Fatalf("revised block %v; want %s", rows, want)
+	}
+	if held.Len() != 4 || held.Event(1).RiskState != "atRisk" {
+		t.Fatal("Revise changed the held block, which queries share")
 	}
 }

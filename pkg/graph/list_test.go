@@ -187,3 +187,23 @@ func TestConcurrentListings(t *testing.T) {
 		t.Fatalf("expected the token to be fetched once; got %d", cred.calls)
 	}
 }
+
+func TestListChangedAsksEachRiskState(t *testing.T) {
+	g := newFakeGraph(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, pageBody("")) })
+	c, _, _ := testClient(t, g, func(c *Config) { c.PageSize = 250 })
+	if err := c.ListChanged(context.Background(), signin.NonInteractive, winFrom, winTo, func([]signin.Event) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	window := "createdDateTime%20ge%202026-01-13T14%3A00%3A00Z%20and%20createdDateTime%20lt%202026-01-13T15%3A00%3A00Z%20and%20signInEventTypes%2Fany%28t%3A%20t%20eq%20%27nonInteractiveUser%27%29"
+	var want []string
+	for _, state := range []string{"atRisk", "remediated", "dismissed", "confirmedSafe", "confirmedCompromised"} {
+		want = append(want, "/beta/auditLogs/signIns?$filter="+window+"%20and%20riskState%20eq%20%27"+state+"%27&$top=250")
+	}
+	if got := g.requests(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("unexpected requests\ngot  %q\nwant %q", got, want)
+	}
+	// Managed identities carry no risk: nothing is asked.
+	if err := c.ListChanged(context.Background(), signin.ManagedIdentity, winFrom, winTo, func([]signin.Event) error { return nil }); err != nil || len(g.requests()) != len(want) {
+		t.Fatalf("managed identity: %v, %d requests", err, len(g.requests())-len(want))
+	}
+}

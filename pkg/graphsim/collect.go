@@ -11,7 +11,9 @@ import (
 
 // Collect returns every sign-in of log type lt created in [from, to), newest
 // first, straight from the source: no filter, paging, delay or retention. It
-// is the ground truth tests compare what a client fetched against.
+// is the ground truth tests compare what a client fetched against; each
+// record keeps its Revision, and Record.AsOf gives the version a client
+// fetching at a given time is served.
 func Collect(src Source, lt signin.LogType, from, to time.Time) ([]Record, error) {
 	var out []Record
 	if !from.Before(to) {

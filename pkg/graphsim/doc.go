@@ -8,5 +8,8 @@
 //
 // The data comes from a Source: a synthetic tenant (TenantSource) or a replayed
 // export of real Graph or diagnostic-settings records (FileSource). Records are
-// served byte-for-byte as the Source holds them.
+// served byte-for-byte as the Source holds them, in the version of the
+// server's clock: a sign-in Entra changed after the fact (Record.Revision, a
+// risk remediated, say) is served revised from then on, and the workspace
+// holds one more row of it.
 package graphsim

@@ -73,7 +73,7 @@ func TestFileSourceBareArrayWithBOM(t *testing.T) {
 	recs, _ := src.Hour(signin.Interactive, time.Date(2026, 1, 13, 10, 0, 0, 0, time.UTC))
 	want := `{"id":"b-01","createdDateTime":"2026-01-13T10:00:01Z","appId":"app-x","isInteractive":true,"status":{"errorCode":0}}`
 	if len(recs) != 1 || string(recs[0].JSON) != want {
-		t.Fatalf("got %q; want %q", recs, want)
+		t.Fatalf("got %d records (%+v); want one, %q", len(recs), recs, want)
 	}
 }
 
@@ -99,7 +99,7 @@ func TestFileSourceDiagnosticSettings(t *testing.T) {
 	recs, _ := src.Hour(signin.NonInteractive, time.Date(2026, 1, 13, 6, 0, 0, 0, time.UTC))
 	want := `{"id":"d-02","createdDateTime":"2026-01-13T06:00:01+00:00","userId":"u-1","appId":"app-1","isInteractive":false,"status":{"errorCode":0}}`
 	if len(recs) != 1 || string(recs[0].JSON) != want {
-		t.Fatalf("served %q; want the properties object %q", recs, want)
+		t.Fatalf("served %d records (%+v); want one, the properties object %q", len(recs), recs, want)
 	}
 }
 

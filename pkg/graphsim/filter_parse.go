@@ -143,6 +143,8 @@ func (p *filterParser) comparison(prop token) error {
 		return p.createdClause(op, val)
 	case name == "status/errorcode":
 		return p.errorCodeClause(op, val)
+	case name == "riskstate":
+		return p.riskStateClause(op, val)
 	}
 	field, ok := stringFields[name]
 	if !ok {
@@ -200,6 +202,27 @@ func (p *filterParser) errorCodeClause(op, val token) error {
 	}
 	code := int32(n)
 	p.f.preds = append(p.f.preds, func(r *Record) bool { return r.ErrorCode == code })
+	return nil
+}
+
+// riskStates are the members of Graph's riskState enumeration.
+var riskStates = []string{"none", "confirmedSafe", "remediated", "dismissed", "atRisk", "confirmedCompromised", "unknownFutureValue"}
+
+// riskStateClause parses "riskState eq 'atRisk'". The predicate reads the
+// version the pager hands it, so a sign-in remediated since matches
+// 'remediated', no longer 'atRisk' (Record.AsOf).
+func (p *filterParser) riskStateClause(op, val token) error {
+	if err := p.wantOp("riskState", op, "eq"); err != nil {
+		return err
+	}
+	if val.kind != tokString {
+		return p.unexpected(val, "a quoted string after riskState eq")
+	}
+	if !isKeyword(val.text, riskStates...) {
+		return fmt.Errorf("%w: '%s' is not a riskState", ErrBadFilter, val.text)
+	}
+	want := val.text
+	p.f.preds = append(p.f.preds, func(r *Record) bool { return eqFold(r.RiskState, want) })
 	return nil
 }
 

@@ -20,17 +20,19 @@ type pageRequest struct {
 	start  cursor    // serve records strictly after this, newest first
 	from   time.Time // inclusive lower bound on Created
 	top    int
+	now    time.Time // the version of each record served is the one of now (Record.AsOf)
 }
 
 // newPageRequest resolves a query at a moment: a record is visible once
-// now >= Created+delay, a query without a lower bound reaches back one
-// retention, and a skip token resumes after the last record served.
+// now >= Created+delay, in its version of now, a query without a lower bound
+// reaches back one retention, and a skip token resumes after the last record
+// served.
 func newPageRequest(q *listQuery, types typeSet, now time.Time, delay time.Duration) pageRequest {
 	upper := now.Add(-delay).Add(time.Nanosecond) // exclusive: Created <= now-delay
 	if !q.filter.to.IsZero() && q.filter.to.Before(upper) {
 		upper = q.filter.to
 	}
-	pr := pageRequest{types: types.list(), filter: &q.filter, start: cursor{created: upper}, from: q.filter.from, top: q.top}
+	pr := pageRequest{types: types.list(), filter: &q.filter, start: cursor{created: upper}, from: q.filter.from, top: q.top, now: now}
 	if pr.from.IsZero() {
 		pr.from = now.Add(-retention)
 	}
@@ -43,7 +45,9 @@ func newPageRequest(q *listQuery, types typeSet, now time.Time, delay time.Durat
 // collectPage walks hours newest to oldest and returns up to top records and
 // whether more follow. It reads one record beyond top to know that, so the
 // last page never carries a nextLink; each hour is entered by binary search,
-// so a page costs what it serves, not what precedes it.
+// so a page costs what it serves, not what precedes it. The filter tests
+// the version served: a revision can move a sign-in in or out of a
+// riskState filter, never in the order, as Created and ID never change.
 func collectPage(src Source, pr pageRequest) ([]Record, bool, error) {
 	out := make([]Record, 0, min(pr.top+1, 64))
 	lastHour := pr.from.Truncate(time.Hour)
@@ -56,13 +60,14 @@ func collectPage(src Source, pr pageRequest) ([]Record, bool, error) {
 			if rec.Created.Before(pr.from) {
 				return out, false, nil
 			}
-			if !pr.filter.match(rec) {
+			served := rec.servedAt(pr.now)
+			if !pr.filter.match(served) {
 				continue
 			}
 			if len(out) == pr.top {
 				return out, true, nil
 			}
-			out = append(out, *rec)
+			out = append(out, *served)
 		}
 	}
 	return out, false, nil

@@ -17,6 +17,7 @@ type recordFields struct {
 	UserPrincipalName string   `json:"userPrincipalName"`
 	AppID             string   `json:"appId"`
 	AppDisplayName    string   `json:"appDisplayName"`
+	RiskState         anyText  `json:"riskState"` // any JSON type an export has, as text
 	IsInteractive     *bool    `json:"isInteractive"`
 	SignInEventTypes  []string `json:"signInEventTypes"`
 	Status            *struct {
@@ -46,6 +47,7 @@ func parseRecord(raw json.RawMessage, typ *signin.LogType) (Record, error) {
 		UserID:            f.UserID,
 		UserPrincipalName: f.UserPrincipalName,
 		AppDisplayName:    f.AppDisplayName,
+		RiskState:         string(f.RiskState),
 		JSON:              raw,
 	}
 	if f.Status != nil {

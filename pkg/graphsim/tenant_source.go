@@ -67,7 +67,7 @@ func synthRecord(lt signin.LogType, si *synth.SignIn) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("marshal: %w", err)
 	}
-	return Record{
+	rec := Record{
 		Created:           created,
 		Type:              lt,
 		ID:                si.ID,
@@ -75,9 +75,27 @@ func synthRecord(lt signin.LogType, si *synth.SignIn) (Record, error) {
 		UserID:            si.UserID,
 		UserPrincipalName: si.UserPrincipalName,
 		AppDisplayName:    si.AppDisplayName,
+		RiskState:         si.RiskState,
 		ErrorCode:         int32(si.Status.ErrorCode), // #nosec G115 -- the synthetic tenant's error codes are Entra's, under 2^31
 		JSON:              raw,
-	}, nil
+	}
+	if si.Revision != nil {
+		if err := reviseSynth(&rec, si); err != nil {
+			return Record{}, err
+		}
+	}
+	return rec, nil
+}
+
+// reviseSynth gives a record the revision the generator planned for it, at
+// Revision.After past the sign-in, marshalled as the record is.
+func reviseSynth(rec *Record, si *synth.SignIn) error {
+	revised := si.Revised()
+	raw, err := marshalGraph(&revised)
+	if err != nil {
+		return fmt.Errorf("marshal revision: %w", err)
+	}
+	return rec.Revise(rec.Created.Add(si.Revision.After), raw)
 }
 
 // parseCreated parses a createdDateTime: RFC 3339 with any number of

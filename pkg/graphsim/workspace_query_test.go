@@ -99,8 +99,9 @@ func (h *hourLog) Hour(lt signin.LogType, hour time.Time) ([]Record, error) {
 }
 
 // TestHoursRead: a query reads the hours its CreatedDateTime range covers,
-// narrowed by the timespan (a row comes at most 35 minutes after its
-// sign-in), and no other.
+// narrowed by the timespan's end (a row comes at least a minute after its
+// sign-in), and no other. The timespan's start does not narrow a range with
+// a lower bound: a revised sign-in's row may come hours after it.
 func TestHoursRead(t *testing.T) {
 	log := &hourLog{src: workspaceFixtures(t)}
 	e := newWorkspaceEnv(t, Options{Source: log})
@@ -116,7 +117,8 @@ func TestHoursRead(t *testing.T) {
 	f("AADServicePrincipalSignInLogs | where CreatedDateTime >= datetime(2026-01-13T10:00:00Z) and CreatedDateTime < datetime(2026-01-13T12:00:00Z)", "",
 		"servicePrincipal 10:00", "servicePrincipal 11:00")
 	f("SigninLogs | where CreatedDateTime >= datetime(2026-01-13T00:00:00Z) and CreatedDateTime < datetime(2026-01-14T00:00:00Z)", "2026-01-13T10:00:00Z/2026-01-13T10:30:00Z",
-		"interactive 09:00", "interactive 10:00")
+		"interactive 00:00", "interactive 01:00", "interactive 02:00", "interactive 03:00", "interactive 04:00", "interactive 05:00",
+		"interactive 06:00", "interactive 07:00", "interactive 08:00", "interactive 09:00", "interactive 10:00")
 	f("SigninLogs | where CreatedDateTime >= datetime(2026-01-13T23:30:00Z)", "", "interactive 23:00") // nothing after now less a minute
 	f("SigninLogs | where CreatedDateTime >= datetime(2026-01-13T10:00:00Z) and CreatedDateTime < datetime(2026-01-13T10:00:00Z)", "")
 }

@@ -12,6 +12,7 @@ type laRow struct {
 	rec      *Record
 	ingested time.Time // TimeGenerated
 	earlier  bool      // the first row of a re-emitted sign-in, which the later row updates
+	revised  bool      // the row of rec.Revision, whose JSON it carries
 	ctx      *rowContext
 	si       *graphSignIn
 }
@@ -22,15 +23,23 @@ type rowContext struct {
 	workspaceID string
 }
 
+// signIn decodes the version the row carries: the revised one in a
+// revision's row, the record's first in the others. The columns that come
+// from Record itself are the same in both (Record.Revise).
 func (r *laRow) signIn() *graphSignIn {
 	if r.si == nil {
-		r.si = decodeSignIn(r.rec.JSON)
+		raw := r.rec.JSON
+		if r.revised {
+			raw = r.rec.Revision.JSON
+		}
+		r.si = decodeSignIn(raw)
 	}
 	return r.si
 }
 
 // riskState is the sign-in's RiskState: an earlier one in the first row of a
-// re-emitted sign-in, the record's (Graph's) in its latest row.
+// re-emitted sign-in, the record's first version's in its update, the
+// revised one in a revision's row.
 func (r *laRow) riskState() string {
 	s := string(r.signIn().RiskState)
 	if r.earlier {

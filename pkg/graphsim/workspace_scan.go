@@ -17,9 +17,11 @@ type wsQuery struct {
 }
 
 // eachRow calls fn with every row of the query's table the workspace holds
-// at now: created and ingested in the where's ranges, ingested by now and
-// within the timespan, in CreatedDateTime order (then Id). It reads only
-// the hours the bounds leave, through Source.Hour; fn returns false to stop.
+// at now: created and ingested in the where's ranges and as long after
+// each other as its lag bound says, ingested by now and within the
+// timespan, in CreatedDateTime order (then Id, then TimeGenerated). It
+// reads only the hours the bounds leave, through Source.Hour; fn returns
+// false to stop.
 func (ws *workspace) eachRow(q *wsQuery, fn func(laRow) bool) error {
 	lo, hi := ws.hours(q)
 	for hour := lo; hour.Before(hi); hour = hour.Add(time.Hour) {
@@ -33,10 +35,10 @@ func (ws *workspace) eachRow(q *wsQuery, fn func(laRow) bool) error {
 				continue
 			}
 			for _, v := range versionsOf(rec, q.table.reemits, ws.lateBy(rec.ID)) {
-				if v.ingested.After(q.now) || !q.span.contains(v.ingested) || !q.plan.Ingested.Contains(v.ingested) {
+				if !q.holds(rec, v.ingested) {
 					continue
 				}
-				if !fn(laRow{rec: rec, ingested: v.ingested, earlier: v.earlier, ctx: q.ctx}) {
+				if !fn(laRow{rec: rec, ingested: v.ingested, earlier: v.earlier, revised: v.revised, ctx: q.ctx}) {
 					return nil
 				}
 			}
@@ -45,18 +47,35 @@ func (ws *workspace) eachRow(q *wsQuery, fn func(laRow) bool) error {
 	return nil
 }
 
+// holds reports whether the row of rec ingested at ingested is one the
+// query reads: there by now, within the timespan and the where's bounds on
+// TimeGenerated and on the lag.
+func (q *wsQuery) holds(rec *Record, ingested time.Time) bool {
+	return !ingested.After(q.now) && q.span.contains(ingested) && q.plan.Ingested.Contains(ingested) &&
+		q.plan.Lag.Contains(ingested, rec.Created)
+}
+
 // hours returns the first hour to read and the time to read up to. A row is
-// ingested at least ingestMin after its sign-in and at most maxIngestLag
-// (plus LateBy) after it, so bounds on TimeGenerated (the where's, the
-// timespan, now) narrow the CreatedDateTime range from both ends. Without a
-// lower bound a replayed file is read from its first sign-in, a synthetic
-// tenant for WorkspaceRetention.
+// ingested at least ingestMin after its sign-in and, but for a revision's,
+// at most maxIngestLag (plus LateBy) after it, so bounds on TimeGenerated
+// (the where's, the timespan, now) narrow the CreatedDateTime range from
+// both ends. A revision's row can come any time later, so when the query
+// bounds CreatedDateTime from below, that bound alone sets where to start:
+// the plugin's listing, count and late-row queries do, and find every
+// revised row. A query that does not (one on TimeGenerated alone, as the
+// listing of a table without CreatedDateTime) misses the revised rows of
+// sign-ins more than maxIngestLag (plus LateBy) older than its lower
+// TimeGenerated bound or timespan start. Without a lower bound a replayed file is read from
+// its first sign-in, a synthetic tenant for WorkspaceRetention.
 func (ws *workspace) hours(q *wsQuery) (time.Time, time.Time) {
 	lo, hi := q.now.Add(-WorkspaceRetention), q.now.Add(-ingestMin+time.Nanosecond)
 	if replay, ok := ReplayOf(ws.src); ok {
 		lo, hi = replay.First, minTime(hi, replay.Last.Add(time.Nanosecond))
 	}
 	lag := maxIngestLag + ws.late.LateBy
+	if q.plan.Created.HasFrom {
+		lag = -1 // the lower bound on TimeGenerated does not narrow
+	}
 	lo, hi = narrowCreated(lo, hi, q.plan.Created, 0, 0)
 	lo, hi = narrowCreated(lo, hi, q.plan.Ingested, lag, ingestMin)
 	if q.span.set {
@@ -66,9 +85,10 @@ func (ws *workspace) hours(q *wsQuery) (time.Time, time.Time) {
 }
 
 // narrowCreated narrows the creation times [lo, hi) by a range of times
-// that come between minLag and maxLag after the creation.
+// that come between minLag and maxLag after the creation; a negative maxLag
+// is no upper bound on the lag, so the range's start does not narrow.
 func narrowCreated(lo, hi time.Time, r kql.Range, maxLag, minLag time.Duration) (time.Time, time.Time) {
-	if r.HasFrom {
+	if r.HasFrom && maxLag >= 0 {
 		lo = maxTime(lo, r.From.Add(-maxLag))
 	}
 	if r.HasTo {

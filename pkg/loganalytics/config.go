@@ -88,6 +88,13 @@ type Config struct {
 	// IngestionAllowance widens the timespan past each window's end; see
 	// defaultIngestionAllowance (the default).
 	IngestionAllowance time.Duration
+	// UpdateAllowance widens the timespan further, for updates: a sign-in's
+	// row re-emitted this long after it (the store's revalidation period,
+	// revalidateHours) is still read, so a listing or an aggregation sees
+	// each sign-in's latest version, as Graph serves it. It costs the service
+	// the scan of that much more ingestion time; the timespan never reaches
+	// past now. 0: none.
+	UpdateAllowance time.Duration
 	// MaxRetries bounds the retries of one query; default 5, negative for none.
 	MaxRetries int
 	// RequestTimeout bounds one HTTP attempt; default 2 minutes.
@@ -105,8 +112,8 @@ type Config struct {
 
 // String describes the configuration, for logs. It holds no secret.
 func (c Config) String() string {
-	return fmt.Sprintf("loganalytics.Config{cloud=%s workspaceId=%s endpoint=%s credential=%s ingestionAllowance=%s}",
-		c.Cloud, c.WorkspaceID, c.Endpoint, isSet(c.Credential != nil), c.IngestionAllowance)
+	return fmt.Sprintf("loganalytics.Config{cloud=%s workspaceId=%s endpoint=%s credential=%s ingestionAllowance=%s updateAllowance=%s}",
+		c.Cloud, c.WorkspaceID, c.Endpoint, isSet(c.Credential != nil), c.IngestionAllowance, c.UpdateAllowance)
 }
 
 func isSet(b bool) string {
@@ -136,6 +143,9 @@ func (c Config) Validate() error {
 	}
 	if c.Credential == nil {
 		add("no credential to authenticate with")
+	}
+	if c.UpdateAllowance < 0 {
+		add("updateAllowance must not be negative")
 	}
 	if c.IngestionAllowance < 0 {
 		add("ingestionAllowance must not be negative")

@@ -46,6 +46,29 @@ func (c *Client) ListSignIns(ctx context.Context, t signin.LogType, from, to tim
 	return nil
 }
 
+// ListChanged calls fn with the latest version of the sign-ins of type t
+// created in [from, to) that changed after their window was read (the
+// store's recheck): those with a row ingested more than IngestionAllowance
+// after they happened — an update the service re-emitted (a risk remediated,
+// say), or a row later than the listing of its window allowed for. The
+// workspace's TimeGenerated says which rows came late, so this reads those
+// alone, whatever changed in them. A table read by TimeGenerated (it has no
+// CreatedDateTime) cannot tell: nothing is listed for it.
+func (c *Client) ListChanged(ctx context.Context, t signin.LogType, from, to time.Time, fn func(page []signin.Event) error) error {
+	if _, ok := tableOf(t); !ok {
+		return fmt.Errorf("listing changed sign-ins: unknown log type %d", t)
+	}
+	if !from.Before(to) {
+		return fmt.Errorf("listing changed sign-ins: empty window [%s, %s)", kqlTime(from), kqlTime(to))
+	}
+	if c.byGenerated[t].Load() {
+		return nil
+	}
+	from, to = from.UTC(), to.UTC()
+	l := &lister{c: c, t: t, from: from, to: to, fn: fn, late: c.cfg.IngestionAllowance}
+	return c.redact(l.fetch(ctx, from.Truncate(time.Second), ceilSecond(to), 0))
+}
+
 func ceilSecond(t time.Time) time.Time {
 	f := t.Truncate(time.Second)
 	if f.Equal(t) {
@@ -60,6 +83,7 @@ type lister struct {
 	t        signin.LogType
 	from, to time.Time
 	fn       func([]signin.Event) error
+	late     time.Duration // ListChanged's: only sign-ins with a row this late; 0 for all
 }
 
 // fetch lists [from, to), splitting it when the service cuts or times out.
@@ -70,7 +94,7 @@ func (l *lister) fetch(ctx context.Context, from, to time.Time, spent int) error
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		d, partial, f := l.c.querySignIns(ctx, l.t, from, to)
+		d, partial, f := l.c.querySignIns(ctx, l.t, from, to, l.late)
 		switch {
 		case f == nil && partial == nil:
 			return l.deliver(d.events)
@@ -163,15 +187,21 @@ func (p *partialError) String() string {
 }
 
 // querySignIns sends one sign-in query for [from, to) and decodes its answer.
-// A cut answer comes back as partial, its rows dropped.
-func (c *Client) querySignIns(ctx context.Context, t signin.LogType, from, to time.Time) (decoded, *partialError, *failure) {
+// A cut answer comes back as partial, its rows dropped. A late above zero
+// asks only for the sign-ins with a row that late (ListChanged), over a
+// timespan that reaches to now: an update comes any time after.
+func (c *Client) querySignIns(ctx context.Context, t signin.LogType, from, to time.Time, late time.Duration) (decoded, *partialError, *failure) {
 	byGenerated := c.byGenerated[t].Load()
-	q, err := signInQuery(t, from, to, byGenerated)
+	q, err := signInQuery(t, from, to, byGenerated, late)
 	if err != nil {
 		return decoded{}, nil, fail(err)
 	}
+	span := c.timespan(from, to)
+	if now := c.cfg.Now(); late > 0 && now.After(to) {
+		span = c.timespan(from, now)
+	}
 	rows := newSignInRows(t)
-	res, err := c.query(withAnswerCap(ctx, listAnswerBytes), q, c.timespan(from, to), rows)
+	res, err := c.query(withAnswerCap(ctx, listAnswerBytes), q, span, rows)
 	c.sizes.learnRowBytes(t, rows.out.rows, rows.bytes)
 	if rows.err != nil {
 		return decoded{}, nil, fail(rows.err) // the answer is wrong, not cut: asking again brings the same

@@ -66,16 +66,27 @@ func kqlTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // and to are written to the second: callers pass whole seconds (ListSignIns
 // widens its range to them).
 func SignInQuery(t signin.LogType, from, to time.Time) (string, error) {
-	return signInQuery(t, from, to, false)
+	return signInQuery(t, from, to, false, 0)
+}
+
+// ChangedQuery returns the KQL that lists the sign-ins of log type t created
+// in [from, to) that have a row ingested more than late after they happened
+// (ListChanged): the listing with one more where before the arg_max.
+func ChangedQuery(t signin.LogType, from, to time.Time, late time.Duration) (string, error) {
+	return signInQuery(t, from, to, false, late)
 }
 
 // signInQuery builds the query. byGenerated selects by TimeGenerated instead
 // of CreatedDateTime, for a table that turned out to have no CreatedDateTime
 // column (Microsoft's table reference lists none for the service-principal
-// and managed-identity tables, though current workspaces have one).
-func signInQuery(t signin.LogType, from, to time.Time, byGenerated bool) (string, error) {
+// and managed-identity tables, though current workspaces have one). A late
+// above zero keeps the sign-ins with a row ingested more than late after
+// their CreatedDateTime: a re-emitted update, or a row that came late. The
+// arg_max after it still picks each one's latest row, which is among those
+// kept, being later still.
+func signInQuery(t signin.LogType, from, to time.Time, byGenerated bool, late time.Duration) (string, error) {
 	var b strings.Builder
-	if _, err := writeLatest(&b, t, from, to, byGenerated); err != nil {
+	if _, err := writeLatest(&b, t, from, to, byGenerated, late); err != nil {
 		return "", err
 	}
 	b.WriteString("\n| project Id, ")
@@ -95,7 +106,7 @@ func signInQuery(t signin.LogType, from, to time.Time, byGenerated bool) (string
 // writeLatest writes what a listing and its count share: the latest version
 // of each sign-in of log type t created (or, byGenerated, ingested) in
 // [from, to). It returns the time column selected on.
-func writeLatest(b *strings.Builder, t signin.LogType, from, to time.Time, byGenerated bool) (string, error) {
+func writeLatest(b *strings.Builder, t signin.LogType, from, to time.Time, byGenerated bool, late time.Duration) (string, error) {
 	ti, ok := tableOf(t)
 	if !ok {
 		return "", fmt.Errorf("unknown log type %d", t)
@@ -106,6 +117,9 @@ func writeLatest(b *strings.Builder, t signin.LogType, from, to time.Time, byGen
 	}
 	b.WriteString(ti.table)
 	fmt.Fprintf(b, "\n| where %s >= datetime(%s) and %s < datetime(%s)", timeColumn, kqlTime(from), timeColumn, kqlTime(to))
+	if late > 0 {
+		fmt.Fprintf(b, "\n| where datetime_diff('second', %s, %s) > %d", generatedColumn, createdColumn, int64(late/time.Second))
+	}
 	b.WriteString("\n| summarize arg_max(TimeGenerated, *) by Id")
 	return timeColumn, nil
 }
@@ -125,10 +139,10 @@ func healthQuery(t signin.LogType) (string, error) {
 
 // timespan is the query's timespan for sign-ins created in [from, to): from
 // (a row's TimeGenerated is never before its CreatedDateTime) to the
-// ingestion allowance past to, but not past now (plus clockSkew), where
+// ingestion and update allowances past to, but not past now (plus clockSkew), where
 // nothing is yet; never empty.
 func (c *Client) timespan(from, to time.Time) azlogs.TimeInterval {
-	end := to.Add(c.cfg.IngestionAllowance)
+	end := to.Add(c.cfg.IngestionAllowance + c.cfg.UpdateAllowance)
 	if limit := c.cfg.Now().UTC().Add(clockSkew).Truncate(time.Second); limit.After(from) && limit.Before(end) {
 		end = limit
 	}

@@ -143,3 +143,31 @@ func idsOf(events []signin.Event) string {
 	}
 	return strings.Join(ids, ",")
 }
+
+// TestListChangedAsSent: the listing's query with one more where, keeping
+// the rows ingested more than the allowance after their sign-in, over a
+// timespan that reaches to now (an update comes any time after).
+func TestListChangedAsSent(t *testing.T) {
+	env := newTestEnv(t, func(w http.ResponseWriter, _ fakeRequest, _ int) {
+		writeResult(w, []column{{"Id", "string"}, {"CreatedDateTime", "datetime"}, {"TimeGenerated", "datetime"}}, nil, false)
+	})
+	lt := signin.Interactive
+	if err := env.c.ListChanged(context.Background(), lt, winFrom, winTo, func([]signin.Event) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	reqs := env.fw.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests, want 1", len(reqs))
+	}
+	head, tail, ok := strings.Cut(goldenQueries[lt], "\n| summarize")
+	if !ok {
+		t.Fatal("the golden listing has no summarize")
+	}
+	want := head + "\n| where datetime_diff('second', TimeGenerated, CreatedDateTime) > 1800\n| summarize" + tail
+	if reqs[0].Query != want {
+		t.Errorf("query\n got %q\nwant %q", reqs[0].Query, want)
+	}
+	if want := "2026-03-02T00:00:00Z/" + testNow.Add(clockSkew).Format(time.RFC3339); reqs[0].Timespan != want {
+		t.Errorf("timespan %q, want %q", reqs[0].Timespan, want)
+	}
+}

@@ -196,7 +196,7 @@ func CountQuery(t signin.LogType, from, to time.Time) (string, error) {
 // the listing answers them (arg_max by Id), in the push-down's shape.
 func countQuery(t signin.LogType, from, to time.Time) (string, error) {
 	var b strings.Builder
-	col, err := writeLatest(&b, t, from, to, false)
+	col, err := writeLatest(&b, t, from, to, false, 0)
 	if err != nil {
 		return "", err
 	}

@@ -220,6 +220,8 @@ func (ds *Datasource) handleStats(w http.ResponseWriter, r *http.Request) {
 		"l2Rejected":        st.L2Rejected,
 		"sourceRequests":    st.SourceRequests,
 		"abandoned":         st.Abandoned,
+		"revalidations":     st.Revalidations,
+		"windowsRevised":    st.WindowsRevised,
 	})
 }
 

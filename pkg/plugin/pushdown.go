@@ -79,7 +79,10 @@ func newPushDown(s Settings, src source, cacheBytes int, side *store.SideCache) 
 	if side != nil { // a nil *SideCache in the interface would not be nil
 		cache = pushdown.Tiered{L1: cache, L2: side}
 	}
-	return &pushdown.Runner{Workspace: la.Client, Cache: cache, Settle: s.Freshness(), Seen: la.seen}
+	// A day is settled once no sign-in of it can arrive (Freshness) or change
+	// (the revalidation period) any more: until then it is asked again, as the
+	// store revalidates its windows.
+	return &pushdown.Runner{Workspace: la.Client, Cache: cache, Settle: s.Freshness() + s.Revalidate(), Seen: la.seen}
 }
 
 // pushDownRouting is the engine's routing of aggregations to the

@@ -66,12 +66,17 @@ type Settings struct {
 	RetentionDays int `json:"retentionDays"`
 
 	// Cache. Zero values take the defaults.
-	FreshnessMinutes int    `json:"freshnessMinutes"` // how long a window stays open to late sign-ins
-	RefreshSeconds   int    `json:"refreshSeconds"`   // least time between two fetches of an open window; the live tail's period
-	WarmDays         int    `json:"warmDays"`         // loaded in the background when the datasource starts; 0: none
-	CacheDir         string `json:"cacheDir"`         // no longer used (the disk tier left the plugin): only warned of
-	CacheSizeMB      int    `json:"cacheSizeMB"`      // in-process cache; larger keeps more days without refetching
-	MemcachedAddress string `json:"memcachedAddresses"`
+	FreshnessMinutes int `json:"freshnessMinutes"` // how long a window stays open to late sign-ins
+	RefreshSeconds   int `json:"refreshSeconds"`   // least time between two fetches of an open window; the live tail's period
+	// RevalidateHours is how long after they close windows are revalidated
+	// for sign-ins that changed (a risk remediated); 0 turns it off.
+	RevalidateHours int `json:"revalidateHours"`
+	// RevalidateEverySeconds is the least time between two revalidations of a log type.
+	RevalidateEverySeconds int    `json:"revalidateEverySeconds"`
+	WarmDays               int    `json:"warmDays"`    // loaded in the background when the datasource starts; 0: none
+	CacheDir               string `json:"cacheDir"`    // no longer used (the disk tier left the plugin): only warned of
+	CacheSizeMB            int    `json:"cacheSizeMB"` // in-process cache; larger keeps more days without refetching
+	MemcachedAddress       string `json:"memcachedAddresses"`
 
 	// Throttle: Graph's budget for sign-in reports is 5 requests per 10 s per app
 	// and tenant; every panel and alert of the datasource shares it.
@@ -139,11 +144,21 @@ func (s Settings) Freshness() time.Duration { return time.Duration(s.FreshnessMi
 // sign-ins, whoever asks: panels, alert rules and live tails share it.
 func (s Settings) Refresh() time.Duration { return time.Duration(s.RefreshSeconds) * time.Second }
 
+// Revalidate is RevalidateHours as a duration; 0 when revalidation is off.
+func (s Settings) Revalidate() time.Duration { return time.Duration(s.RevalidateHours) * time.Hour }
+
 // Defaults of the live settings: a fetch per log type a minute keeps a
 // dashboard and any number of live tails at 4 of Graph's 30 requests a minute.
 const (
 	DefaultRefreshSeconds = 60
 	DefaultMaxLiveStreams = 20
+)
+
+// Defaults of revalidation: the last day's closed windows, each log type at
+// most hourly (store.DefaultRevalidatePeriod and DefaultRevalidateEvery).
+const (
+	DefaultRevalidateHours        = 24
+	DefaultRevalidateEverySeconds = 3600
 )
 
 // DefaultWarmDays is how many days a datasource loads when it starts: the
@@ -154,7 +169,8 @@ const DefaultWarmDays = 7
 func LoadSettings(is backend.DataSourceInstanceSettings) (Settings, error) {
 	s := Settings{Source: SourceDemo, DemoSeed: 1, DemoSize: "medium", Cloud: "AzureCloud", AuthType: "clientSecret",
 		MaxRangeDays: DefaultMaxRangeDays, FreshnessMinutes: -1, RetentionDays: -1,
-		RefreshSeconds: DefaultRefreshSeconds, MaxLiveStreams: DefaultMaxLiveStreams, WarmDays: DefaultWarmDays}
+		RefreshSeconds: DefaultRefreshSeconds, MaxLiveStreams: DefaultMaxLiveStreams, WarmDays: DefaultWarmDays,
+		RevalidateHours: DefaultRevalidateHours, RevalidateEverySeconds: DefaultRevalidateEverySeconds}
 	if len(is.JSONData) > 0 {
 		if err := json.Unmarshal(is.JSONData, &s); err != nil {
 			return Settings{}, fmt.Errorf("%w: jsonData is not valid JSON: %s", ErrSettings, clip.String(err.Error()))
@@ -204,6 +220,8 @@ func (s Settings) Validate() error {
 	}{
 		{"freshnessMinutes", s.FreshnessMinutes, 1, 24 * 60},
 		{"refreshSeconds", s.RefreshSeconds, 5, 3600},
+		{"revalidateHours", s.RevalidateHours, 0, 30 * 24},
+		{"revalidateEverySeconds", s.RevalidateEverySeconds, 5, 24 * 3600},
 		{"maxLiveStreams", s.MaxLiveStreams, 1, 1000},
 		{"cacheSizeMB", s.CacheSizeMB, 0, 64 << 10},
 		{"throttleRequests", s.ThrottleRequests, 0, 10_000},

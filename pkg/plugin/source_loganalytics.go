@@ -44,6 +44,16 @@ func (s *logAnalyticsSource) ListSignIns(ctx context.Context, t signin.LogType, 
 	return err
 }
 
+// ListChanged lists as the client does; a missing table has no sign-ins to
+// have changed (ListSignIns reports it).
+func (s *logAnalyticsSource) ListChanged(ctx context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
+	err := s.Client.ListChanged(ctx, t, from, to, fn)
+	if errors.Is(err, loganalytics.ErrTableNotFound) {
+		return nil
+	}
+	return err
+}
+
 // seen records whether the workspace has t's table: missing is the
 // workspace's answer for a table it does not have, nil when the table
 // answered. The store's listings and the push-down's queries (Runner.Seen)
@@ -129,5 +139,8 @@ func logAnalyticsConfig(s Settings, c *counters) (loganalytics.Config, error) {
 		return loganalytics.Config{}, fmt.Errorf("authType %s: %w", s.AuthType, err)
 	}
 	return loganalytics.Config{WorkspaceID: s.WorkspaceID, Cloud: s.Cloud, Endpoint: s.LogAnalyticsEndpoint,
-		Credential: tc, HTTPClient: hc, Observer: c}, nil
+		Credential: tc, HTTPClient: hc, Observer: c,
+		// Updates re-emitted within the revalidation period are read by every
+		// listing and aggregation, not only by the revalidation.
+		UpdateAllowance: s.Revalidate()}, nil
 }

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"time"
@@ -43,13 +44,16 @@ func (ds *Datasource) storeConfig(s Settings, srv Server, uid string) (store.Con
 		ds.warnings = append(ds.warnings, "cacheDir is no longer used: a plugin may not write to the server's disk (Grafana's catalog rules); closed windows outlive a restart in memcached (memcachedAddresses, or the server's "+iniMemcachedAddresses+")")
 	}
 	cfg := store.Config{
-		Freshness:    s.Freshness(),
-		MinRefresh:   s.Refresh(),
-		Namespace:    ns,
-		MetricsLabel: uid,
-		MaxRun:       maxRunWindows,
-		L1Bytes:      s.CacheSizeMB << 20,
-		TimeBudget:   time.Duration(s.QueryTimeBudgetSeconds) * time.Second,
+		Freshness:  s.Freshness(),
+		MinRefresh: s.Refresh(),
+		// Off is negative to the store, whose zero is its default.
+		RevalidatePeriod: cmp.Or(s.Revalidate(), -1),
+		RevalidateEvery:  time.Duration(s.RevalidateEverySeconds) * time.Second,
+		Namespace:        ns,
+		MetricsLabel:     uid,
+		MaxRun:           maxRunWindows,
+		L1Bytes:          s.CacheSizeMB << 20,
+		TimeBudget:       time.Duration(s.QueryTimeBudgetSeconds) * time.Second,
 	}
 	if addrs := memcachedAddresses(s, srv); addrs != "" {
 		if secret := l2Secret(s, srv); secret != "" {

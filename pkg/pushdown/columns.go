@@ -47,6 +47,12 @@ var dimensionColumns = map[signin.Dimension]column{
 	signin.DimTokenIssuerType:    {"TokenIssuerType", true},
 	signin.DimCrossTenantAccess:  {"CrossTenantAccessType", true},
 	signin.DimTokenIssuerName:    {"TokenIssuerName", true},
+	// Identity Protection's: the workload tables have none of these columns,
+	// where the decoder reads "none" (blankEvent), as Graph says.
+	signin.DimRiskState:           {"RiskState", true},
+	signin.DimRiskDetail:          {"RiskDetail", true},
+	signin.DimRiskLevel:           {"RiskLevelDuringSignIn", true},
+	signin.DimRiskLevelAggregated: {"RiskLevelAggregated", true},
 }
 
 // metricColumns are the columns a metric needs besides the groups': the

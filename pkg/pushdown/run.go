@@ -30,7 +30,8 @@ type Runner struct {
 	// Cache keeps closed days' answers; nil caches nothing.
 	Cache Cache
 	// Settle is how long after a day ends its sign-ins may still arrive in
-	// the workspace: a day is cached once it has settled.
+	// the workspace, or change (a re-emitted update): a day is cached once it
+	// has settled.
 	Settle time.Duration
 	// Now is the clock; nil for time.Now.
 	Now func() time.Time

@@ -50,6 +50,14 @@ func (m *memory) get(key string) *block.Block {
 	return el.Value.(*memItem).block
 }
 
+// peek returns the block held under key without marking it used.
+func (m *memory) peek(key string) *block.Block {
+	if el, ok := m.items[key]; ok {
+		return el.Value.(*memItem).block
+	}
+	return nil
+}
+
 // put adds or replaces a block, then drops the least recently used ones while
 // over the limit, except the block just added.
 func (m *memory) put(key string, b *block.Block) {

@@ -25,6 +25,7 @@ var (
 		Namespace: "signinlens", Subsystem: "store", Name: "windows_pending",
 		Help: "Windows being loaded.",
 	}, []string{"datasource"})
+	revalidations  = storeCounter("revalidations_total", "Revalidations of recently closed windows for sign-ins that changed (a risk remediated).")
 	sourceRequests = storeCounter("source_requests_total", "Requests made to the source (Graph pages), after rate limiting.")
 )
 
@@ -45,20 +46,22 @@ type metrics struct {
 	// memHits and memMisses are {layer="l1"}, resolved once: a scan counts one per window.
 	memHits, memMisses prometheus.Counter
 	// leaseWaits counts windows waited for on another replica's lease.
-	leaseWaits prometheus.Counter
-	pending    prometheus.Gauge
-	requests   prometheus.Counter
+	leaseWaits    prometheus.Counter
+	pending       prometheus.Gauge
+	requests      prometheus.Counter
+	revalidations prometheus.Counter
 }
 
 func newMetrics(label string) *metrics {
 	return &metrics{
 		label: label, hits: cacheHits, misses: cacheMisses, errors: cacheErrors, rejected: cacheRejected,
-		loaded:     windowsLoaded.WithLabelValues(label),
-		memHits:    cacheHits.WithLabelValues(label, layerL1),
-		memMisses:  cacheMisses.WithLabelValues(label, layerL1),
-		leaseWaits: leaseWaits.WithLabelValues(label),
-		pending:    windowsPending.WithLabelValues(label),
-		requests:   sourceRequests.WithLabelValues(label),
+		loaded:        windowsLoaded.WithLabelValues(label),
+		memHits:       cacheHits.WithLabelValues(label, layerL1),
+		memMisses:     cacheMisses.WithLabelValues(label, layerL1),
+		leaseWaits:    leaseWaits.WithLabelValues(label),
+		pending:       windowsPending.WithLabelValues(label),
+		requests:      sourceRequests.WithLabelValues(label),
+		revalidations: revalidations.WithLabelValues(label),
 	}
 }
 

@@ -7,6 +7,7 @@ type counters struct {
 	l1Hits, l1Misses, l2Hits, l2Misses, requests atomic.Int64
 	l2Errors, l2Rejected, l2Waits                atomic.Int64
 	abandoned                                    atomic.Int64 // fetches cancelled because every query waiting for them was
+	revalidations, revised                       atomic.Int64 // revalidate.go
 }
 
 // Stats are the store's counts for the stats resource.
@@ -26,6 +27,8 @@ type Stats struct {
 	DaysCounted    int64 // closed days of a log type held counted per profile, for long ranges
 	SourceRequests int64 // requests made to the source, pages included
 	Abandoned      int64 // fetches cancelled because every query waiting for them was
+	Revalidations  int64 // revalidations of recent closed windows started (revalidate.go)
+	WindowsRevised int64 // closed windows a revalidation found changed sign-ins in
 }
 
 // Stats returns the store's counts.
@@ -34,6 +37,7 @@ func (s *Store) Stats() Stats {
 		L1Hits: s.counts.l1Hits.Load(), L1Misses: s.counts.l1Misses.Load(),
 		L2Hits: s.counts.l2Hits.Load(), L2Misses: s.counts.l2Misses.Load(), SourceRequests: s.counts.requests.Load(),
 		L2Errors: s.counts.l2Errors.Load(), L2Rejected: s.counts.l2Rejected.Load(), L2Waits: s.counts.l2Waits.Load(), Abandoned: s.counts.abandoned.Load(),
+		Revalidations: s.counts.revalidations.Load(), WindowsRevised: s.counts.revised.Load(),
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

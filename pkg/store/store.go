@@ -53,10 +53,14 @@ type Store struct {
 	closed    atomic.Bool
 	closeOnce sync.Once
 
-	mu      sync.Mutex
-	pending map[string]*entry      // windows being loaded
-	mem     *memory                // closed windows
-	open    map[string]*openWindow // open windows held, never cached
+	started time.Time // Config.Now at New: when the first revalidation of a log type is due from
+
+	mu           sync.Mutex
+	revalidated  map[signin.LogType]time.Time // when each log type's last revalidation began
+	revalidating map[signin.LogType]bool      // log types with a revalidation running
+	pending      map[string]*entry            // windows being loaded
+	mem          *memory                      // closed windows
+	open         map[string]*openWindow       // open windows held, never cached
 }
 
 // entry is a window being loaded. done is closed once block or err is set.
@@ -100,7 +104,9 @@ func New(src Source, cfg Config) *Store {
 		metrics: newMetrics(cfg.MetricsLabel), tables: block.NewTables(),
 		ctx: ctx, cancel: cancel,
 		pending: make(map[string]*entry), mem: newMemory(cfg.L1Bytes),
-		open: make(map[string]*openWindow),
+		open:        make(map[string]*openWindow),
+		started:     cfg.Now(),
+		revalidated: make(map[signin.LogType]time.Time), revalidating: make(map[signin.LogType]bool),
 	}
 	if s.startL2(); s.l2 != nil {
 		s.tiers = append(s.tiers, memcachedTier{s})
@@ -155,6 +161,7 @@ func (s *Store) ScanDays(ctx context.Context, t signin.LogType, from, to time.Ti
 	now := s.cfg.Now()
 	entries, jobs := s.plan(t, ws, now)
 	s.load(ctx, t, jobs)
+	s.revalidateIfDue(t, from, to, now)
 	ready, err := s.wait(ctx, entries)
 	if err != nil {
 		return fmt.Errorf("loading %s sign-ins: %w", t, err)

@@ -143,15 +143,16 @@ func literals(values []string, whole bool) []string {
 	return slices.Compact(out)
 }
 
-// listingEntries are the KQL the client lists sign-ins with, and the count
-// that sizes a listing, for each log type.
+// listingEntries are the KQL the client lists sign-ins with, the count that
+// sizes a listing and the listing of those that changed (revalidation), for
+// each log type.
 func listingEntries(r query.Range) ([]entry, error) {
 	var out []entry
 	for _, t := range signin.LogTypes {
 		for _, q := range []struct {
 			name string
 			kql  func(signin.LogType, time.Time, time.Time) (string, error)
-		}{{"listing", loganalytics.SignInQuery}, {"count", loganalytics.CountQuery}} {
+		}{{"listing", loganalytics.SignInQuery}, {"count", loganalytics.CountQuery}, {"changed listing", changedQuery}} {
 			src, err := q.kql(t, r.From, r.To)
 			if err != nil {
 				return nil, err
@@ -160,6 +161,12 @@ func listingEntries(r query.Range) ([]entry, error) {
 		}
 	}
 	return out, nil
+}
+
+// changedQuery is the listing of the sign-ins changed after their window was
+// read, with the client's default allowance.
+func changedQuery(t signin.LogType, from, to time.Time) (string, error) {
+	return loganalytics.ChangedQuery(t, from, to, 30*time.Minute)
 }
 
 // translate is the KQL of a one-table query, or an error.

@@ -4,8 +4,10 @@ package kql
 // It answers the service's semantic errors for a table or column that does
 // not exist and for an unknown function, and a semantic error naming the
 // construct for valid Kusto outside the subset: the operators out of order or
-// repeated, where on anything but CreatedDateTime against datetime literals,
-// or a summarize or project the contract does not send.
+// summarize and project repeated, a where on anything but CreatedDateTime or
+// TimeGenerated against datetime literals and the lag of a row
+// (datetime_diff, check_where.go), or a summarize or project the contract
+// does not send.
 func Check(q *Query, tables Catalog) (*Plan, error) {
 	cols, ok := tables(q.Table.Text)
 	if !ok {
@@ -40,7 +42,9 @@ type checker struct {
 }
 
 // operators checks each operator in turn. The subset reads them in the
-// contract's order only: where, then summarize, then project, each once.
+// contract's order only: where, then summarize, then project, each once but
+// where, which may repeat (the late-row query adds one), its conditions
+// and-ed as Kusto's are.
 func (c *checker) operators(ops []Operator) error {
 	stage := 0 // the next operator must be at or after this stage
 	for _, op := range ops {
@@ -54,12 +58,15 @@ func (c *checker) operators(ops []Operator) error {
 		}
 		at := stageOf[op.opName()]
 		if at < stage {
-			return semanticErr(CodeUnsupported, op.opName(), "graphsim reads where, summarize and project only in that order, each at most once")
+			return semanticErr(CodeUnsupported, op.opName(), "graphsim reads where, summarize and project only in that order, summarize and project at most once")
 		}
 		if err := c.operator(op); err != nil {
 			return err
 		}
 		stage = at + 1
+		if _, isWhere := op.(Where); isWhere {
+			stage = at
+		}
 	}
 	return nil
 }

@@ -1,8 +1,14 @@
 package kql
 
+import (
+	"strconv"
+	"strings"
+)
+
 // where checks a where: comparisons of CreatedDateTime or TimeGenerated
-// with datetime literals, joined by and, which narrow Plan.Created and
-// Plan.Ingested.
+// with datetime literals, and of datetime_diff('second', TimeGenerated,
+// CreatedDateTime) with a number, joined by and, which narrow Plan.Created,
+// Plan.Ingested and Plan.Lag.
 func (c *checker) where(w Where) error {
 	if w.Or {
 		return semanticErr(CodeUnsupported, "where", "graphsim joins conditions with 'and' only")
@@ -19,6 +25,9 @@ func (c *checker) condition(e Expr) error {
 	cmp, ok := e.(Compare)
 	if !ok {
 		return semanticErr(CodeUnsupported, "where", "graphsim reads comparisons only, not '%s'", e.exprText())
+	}
+	if call, ok := cmp.Left.(Call); ok && call.Func.Text == "datetime_diff" {
+		return c.lag(cmp, call)
 	}
 	col, ok := cmp.Left.(Column)
 	if !ok {
@@ -47,6 +56,49 @@ func (c *checker) condition(e Expr) error {
 	return semanticErr(CodeUnsupported, "where", "graphsim compares %s with >=, >, < or <= only, not '%s'", col.Text, cmp.Op)
 }
 
+// lagForm is the one datetime_diff condition the subset reads.
+const lagForm = "datetime_diff('second', TimeGenerated, CreatedDateTime) > N (or >= N)"
+
+// lag checks "datetime_diff('second', TimeGenerated, CreatedDateTime) > N"
+// (or >= N), N a whole number of seconds: the rows ingested more than N
+// seconds after their sign-in, which is how a client finds the sign-ins
+// re-emitted after it read their window.
+func (c *checker) lag(cmp Compare, call Call) error {
+	for _, a := range call.Args {
+		if col, ok := a.(Column); ok {
+			if _, exists := c.column(col.Text); !exists {
+				return semanticErr(CodeResolve, "where", "Failed to resolve column or scalar expression named '%s'", col.Text)
+			}
+		}
+	}
+	if len(call.Args) != 3 {
+		return c.argError("where", call, lagForm)
+	}
+	period, ok := call.Args[0].(String)
+	if !ok || !strings.EqualFold(period.Value, "second") || !isColumn(call.Args[1], colIngested) || !isColumn(call.Args[2], colCreated) {
+		return semanticErr(CodeUnsupported, "where", "graphsim reads %s only, not datetime_diff(%s)", lagForm, argsText(call.Args))
+	}
+	if cmp.Op != ">" && cmp.Op != ">=" {
+		return semanticErr(CodeUnsupported, "where", "graphsim compares datetime_diff with > or >= only, not '%s'", cmp.Op)
+	}
+	n, ok := cmp.Right.(Number)
+	secs, err := strconv.ParseInt(n.Text, 10, 64)
+	if !ok || err != nil {
+		return semanticErr(CodeUnsupported, "where", "graphsim compares datetime_diff with a whole number of seconds only, not '%s'", cmp.Right.exprText())
+	}
+	c.plan.Lag.narrow(cmp.Op, secs)
+	return nil
+}
+
+// argsText writes a call's arguments for a message.
+func argsText(args []Expr) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = a.exprText()
+	}
+	return strings.Join(parts, ", ")
+}
+
 // unsupportedOperand names a call's function (unknown, or known but outside
 // the subset) or the operand the subset cannot use where it stands.
 func (c *checker) unsupportedOperand(op string, e Expr) error {
@@ -70,6 +122,7 @@ var kustoFunctions = map[string]bool{
 	"countif": true, "sum": true, "avg": true, "arg_min": true, "make_set": true, "make_list": true,
 	"take_any": true, "any": true, "count_distinct": true, "startofday": true, "extract": true, "coalesce": true,
 	"arg_max": true, "count": true, "max": true, "min": true, "column_ifexists": true, "datetime": true,
+	"datetime_diff": true, "datetime_add": true, "datetime_part": true,
 }
 
 func unknownFunction(op, fn string) error {

@@ -1,6 +1,8 @@
 // Package kql reads the few Kusto queries SignInLens sends to a Log Analytics
-// workspace (docs/log-analytics.md, "The query"): one table, at most one
-// where over CreatedDateTime, one summarize (arg_max(TimeGenerated, *) by Id,
+// workspace (docs/log-analytics.md, "The query"): one table, wheres over
+// CreatedDateTime and TimeGenerated and over the lag of a row
+// (datetime_diff('second', TimeGenerated, CreatedDateTime) > N, which finds
+// the rows ingested late), one summarize (arg_max(TimeGenerated, *) by Id,
 // or count() and max/min of a datetime column) and at most one project of
 // bare columns and Name = column_ifexists("Name", "").
 //

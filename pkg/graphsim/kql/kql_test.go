@@ -51,6 +51,80 @@ func TestContractQuery(t *testing.T) {
 	}
 }
 
+// TestLateRowQuery: the listing with a second where on the lag of a row,
+// which the plugin sends to find the rows ingested after it read a window.
+func TestLateRowQuery(t *testing.T) {
+	got := plan(t, `SigninLogs
+| where CreatedDateTime >= datetime(2026-12-06T00:00:00Z) and CreatedDateTime < datetime(2026-12-07T05:00:00Z)
+| where datetime_diff('second', TimeGenerated, CreatedDateTime) > 1800
+| summarize arg_max(TimeGenerated, *) by Id
+| project Id, CreatedDateTime, TimeGenerated, UserId = column_ifexists("UserId", ""), UserType = column_ifexists("UserType", "")`)
+	want := &Plan{
+		Table: "SigninLogs",
+		Created: Range{From: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC),
+			HasFrom: true, HasTo: true},
+		Lag:    Lag{Min: 1800, HasMin: true, Open: true},
+		Latest: true,
+		Output: []Output{{"Id", TypeString, "Id"}, {"CreatedDateTime", TypeDatetime, "CreatedDateTime"}, {"TimeGenerated", TypeDatetime, "TimeGenerated"},
+			{"UserId", TypeString, "UserId"}, {"UserType", TypeString, ""}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("plan\n%+v\nwant\n%+v", got, want)
+	}
+	// In the same where, with >=, and twice: the stricter bound holds.
+	p := plan(t, `SigninLogs | where CreatedDateTime >= datetime(2026-12-06) and datetime_diff("Second", TimeGenerated, CreatedDateTime) >= 60 | where datetime_diff('second', TimeGenerated, CreatedDateTime) > 59`)
+	if want := (Lag{Min: 60, HasMin: true}); p.Lag != want || !p.Created.HasFrom {
+		t.Errorf("lag %+v; want %+v", p.Lag, want)
+	}
+	p = plan(t, `SigninLogs | where datetime_diff('second', TimeGenerated, CreatedDateTime) >= 60 | where datetime_diff('second', TimeGenerated, CreatedDateTime) > 60`)
+	if want := (Lag{Min: 60, HasMin: true, Open: true}); p.Lag != want {
+		t.Errorf("lag %+v; want %+v", p.Lag, want)
+	}
+	created := time.Date(2026, 12, 6, 10, 0, 0, 900_000_000, time.UTC)
+	for _, c := range []struct {
+		lag      Lag
+		ingested time.Time
+		in       bool
+	}{
+		{Lag{}, created, true},
+		{Lag{Min: 1800, HasMin: true, Open: true}, created.Add(1800 * time.Second), false},
+		{Lag{Min: 1800, HasMin: true, Open: true}, created.Add(1800*time.Second + 100*time.Millisecond), true}, // crosses a second boundary
+		{Lag{Min: 1800, HasMin: true}, created.Add(1800 * time.Second), true},
+		{Lag{Min: 1800, HasMin: true}, created.Add(1800*time.Second - 901*time.Millisecond), false}, // 10:29:59.999
+		{Lag{Min: 1800, HasMin: true}, created.Add(1800*time.Second - 900*time.Millisecond), true},  // 10:30:00, 1799.1s on
+	} {
+		if got := c.lag.Contains(c.ingested, created); got != c.in {
+			t.Errorf("%+v.Contains(created + %s) = %v", c.lag, c.ingested.Sub(created), got)
+		}
+	}
+}
+
+// TestDiffSeconds holds DiffSeconds to Kusto's documented example and to
+// whole seconds either side of zero.
+func TestDiffSeconds(t *testing.T) {
+	at := func(s string) time.Time {
+		v, ok := parseDatetime(s)
+		if !ok {
+			t.Fatalf("datetime %q", s)
+		}
+		return v
+	}
+	for _, c := range []struct {
+		a, b string
+		want int64
+	}{
+		{"2017-10-30 23:00:10.100", "2017-10-30 23:00:00.900", 10}, // learn.microsoft.com, datetime_diff()
+		{"2017-10-30 23:00:00.900", "2017-10-30 23:00:10.100", -10},
+		{"2026-12-06T10:30:00Z", "2026-12-06T10:00:00Z", 1800},
+		{"2026-12-06T10:00:00.999Z", "2026-12-06T10:00:00Z", 0},
+		{"1969-12-31T23:59:59.5Z", "1970-01-01T00:00:00.5Z", -1},
+	} {
+		if got := DiffSeconds(at(c.a), at(c.b)); got != c.want {
+			t.Errorf("DiffSeconds(%s, %s) = %d; want %d", c.a, c.b, got, c.want)
+		}
+	}
+}
+
 func TestHealthQuery(t *testing.T) {
 	got := plan(t, "AADServicePrincipalSignInLogs\n| summarize Rows = count(), Newest = max(TimeGenerated)")
 	want := &Plan{
@@ -136,7 +210,39 @@ func TestRejected(t *testing.T) {
 	f("SigninLogs | where CreatedDateTime < datetime(2026-01-02) or CreatedDateTime > datetime(2026-01-03)", sem, CodeUnsupported, "'where' operator: graphsim joins conditions with 'and' only")
 	f("SigninLogs | where CreatedDateTime", sem, CodeUnsupported, "'where' operator: graphsim reads comparisons only, not 'CreatedDateTime'")
 	f("SigninLogs | summarize arg_max(TimeGenerated, *) by Id | where CreatedDateTime > datetime(2026-01-01)", sem, CodeUnsupported, "'where' operator: graphsim compares string columns only, not 'CreatedDateTime' (datetime)")
-	f("SigninLogs | project Id | project Id", sem, CodeUnsupported, "'project' operator: graphsim reads where, summarize and project only in that order, each at most once")
+	// datetime_diff outside the one form the late-row query sends
+	const lagForm = "datetime_diff('second', TimeGenerated, CreatedDateTime) > N (or >= N)"
+	f("SigninLogs | where datetime_diff('minute', TimeGenerated, CreatedDateTime) > 30", sem, CodeUnsupported,
+		"'where' operator: graphsim reads "+lagForm+` only, not datetime_diff("minute", TimeGenerated, CreatedDateTime)`)
+	f("SigninLogs | where datetime_diff('second', CreatedDateTime, TimeGenerated) > 30", sem, CodeUnsupported,
+		"'where' operator: graphsim reads "+lagForm+` only, not datetime_diff("second", CreatedDateTime, TimeGenerated)`)
+	f("SigninLogs | where datetime_diff('second', TimeGenerated, datetime(2026-01-01)) > 30", sem, CodeUnsupported,
+		"'where' operator: graphsim reads "+lagForm+` only, not datetime_diff("second", TimeGenerated, datetime(2026-01-01T00:00:00Z))`)
+	f("SigninLogs | where datetime_diff('second', TimeGenerated) > 30", sem, CodeUnsupported,
+		"'where' operator: graphsim reads "+lagForm+" only, not datetime_diff with these arguments")
+	f("SigninLogs | where datetime_diff('second', TimeGenerated, Created) > 30", sem, CodeResolve,
+		"'where' operator: Failed to resolve column or scalar expression named 'Created'")
+	f("SigninLogs | where datetime_diff('second', TimeGenerated, CreatedDateTime) < 30", sem, CodeUnsupported,
+		"'where' operator: graphsim compares datetime_diff with > or >= only, not '<'")
+	f("SigninLogs | where datetime_diff('second', TimeGenerated, CreatedDateTime) == 30", sem, CodeUnsupported,
+		"'where' operator: graphsim compares datetime_diff with > or >= only, not '=='")
+	f("SigninLogs | where datetime_diff('second', TimeGenerated, CreatedDateTime) > 30m", sem, CodeUnsupported,
+		"'where' operator: graphsim compares datetime_diff with a whole number of seconds only, not '30m'")
+	f("SigninLogs | where datetime_diff('second', TimeGenerated, CreatedDateTime) > 1.5", sem, CodeUnsupported,
+		"'where' operator: graphsim compares datetime_diff with a whole number of seconds only, not '1.5'")
+	f("SigninLogs | where datetime_diff('second', TimeGenerated, CreatedDateTime) > UserId", sem, CodeUnsupported,
+		"'where' operator: graphsim compares datetime_diff with a whole number of seconds only, not 'UserId'")
+	f("SigninLogs | where 30 < datetime_diff('second', TimeGenerated, CreatedDateTime)", sem, CodeUnsupported,
+		"'where' operator: graphsim does not read '30' here")
+	f("SigninLogs | where datetime_diff('second', TimeGenerated, CreatedDateTime) > 30 or CreatedDateTime > datetime(2026-01-01)", sem, CodeUnsupported,
+		"'where' operator: graphsim joins conditions with 'and' only")
+	f("SigninLogs | summarize arg_max(TimeGenerated, *) by Id | where datetime_diff('second', TimeGenerated, CreatedDateTime) > 30", sem, CodeUnsupported,
+		"'where' operator: graphsim does not read the function 'datetime_diff' here")
+	f("SigninLogs | project Id, X = datetime_diff('second', TimeGenerated, CreatedDateTime)", sem, CodeUnsupported,
+		"'project' operator: graphsim does not read the function 'datetime_diff' here")
+	f("SigninLogs | summarize count() | where datetime_diff('second', TimeGenerated, CreatedDateTime) > 30", sem, CodeUnsupported,
+		"'where' operator: graphsim reads where, summarize and project only in that order, summarize and project at most once")
+	f("SigninLogs | project Id | project Id", sem, CodeUnsupported, "'project' operator: graphsim reads where, summarize and project only in that order, summarize and project at most once")
 	f("SigninLogs | summarize arg_max(CreatedDateTime, *) by Id", sem, CodeUnsupported, "'summarize' operator: graphsim reads arg_max(TimeGenerated, *) only, not arg_max with these arguments")
 	f("SigninLogs | summarize count() by Id", sem, CodeUnsupported, "'summarize' operator: graphsim does not read the function 'count' here")
 	f("SigninLogs | summarize arg_max(TimeGenerated, *) by Id, UserId", sem, CodeUnsupported, "'summarize' operator: graphsim reads 'summarize arg_max(TimeGenerated, *) by Id' only, when grouping")

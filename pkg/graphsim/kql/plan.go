@@ -33,6 +33,10 @@ type Plan struct {
 	// where (the contract's, and the form for a table without
 	// CreatedDateTime).
 	Created, Ingested Range
+	// Lag bounds how long after the sign-in a row was ingested, from the
+	// where's datetime_diff('second', TimeGenerated, CreatedDateTime): the
+	// rows that came late, re-emitted updates among them.
+	Lag Lag
 	// Latest is summarize arg_max(TimeGenerated, *) by Id: one row per Id,
 	// its latest version.
 	Latest bool
@@ -93,4 +97,38 @@ func (r *Range) narrow(op string, bound time.Time) {
 			r.To, r.HasTo, r.ToIncluded = bound, true, incl
 		}
 	}
+}
+
+// Lag is a lower bound on a row's datetime_diff('second', TimeGenerated,
+// CreatedDateTime); unset keeps every row.
+type Lag struct {
+	Min    int64 // seconds
+	HasMin bool
+	Open   bool // Min excluded (>)
+}
+
+// Contains reports whether a row ingested at ingested, of a sign-in created
+// at created, is in the bound.
+func (l Lag) Contains(ingested, created time.Time) bool {
+	if !l.HasMin {
+		return true
+	}
+	d := DiffSeconds(ingested, created)
+	return d > l.Min || d == l.Min && !l.Open
+}
+
+// narrow intersects the bound with "lag op n", op > or >=.
+func (l *Lag) narrow(op string, n int64) {
+	open := op == ">"
+	if !l.HasMin || n > l.Min || n == l.Min && open {
+		l.Min, l.HasMin, l.Open = n, true, open
+	}
+}
+
+// DiffSeconds is Kusto's datetime_diff('second', a, b): how many second
+// boundaries lie from b to a (negative when a is before b). It is a's whole
+// seconds less b's, not a - b rounded: from 00:00:00.900 to 00:00:10.100 is
+// 10 seconds, as Kusto's own example has it.
+func DiffSeconds(a, b time.Time) int64 {
+	return a.Unix() - b.Unix() // Unix floors: the second a and b are in
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Attackers' devices are unknown to the directory; tools report little or nothing.
@@ -133,7 +134,17 @@ func (t *Tenant) impossibleTravel(r *rng, start int64) []incidentEvent {
 			break
 		}
 	}
-	return append(evs, incidentEvent{at: evs[1].at + r.span(3*minute, 10*minute), rec: t.travelRecord(r, victim, next), corr: r.uuid()})
+	evs = append(evs, incidentEvent{at: evs[1].at + r.span(3*minute, 10*minute), rec: t.travelRecord(r, victim, next), corr: r.uuid()})
+	// Drawn last, so that the revision moved none of the draws before it.
+	rec.Revision = remediatedAfter(time.Duration(r.span(2*hourTk, 6*hourTk)) * tick)
+	return evs
+}
+
+// remediatedAfter is the revision of a sign-in whose user performed a
+// secured password reset (self-service, after MFA) some time after it:
+// Identity Protection remediates the risk.
+func remediatedAfter(d time.Duration) *Revision {
+	return &Revision{After: d, RiskState: "remediated", RiskDetail: "userPerformedSecuredPasswordReset"}
 }
 
 // travelRecord is the impossible traveller's session used from city c: a

@@ -28,9 +28,14 @@ type IncidentKind string
 //     only interactive legacy-authentication success of the week.
 //   - ImpossibleTravel: a member signs in from home, then 20-50 minutes later
 //     successfully from a city at least 6,000 km away (risk "medium",
-//     event unlikelyTravel, left at risk), then 3-10 minutes later from a
-//     far city in yet another country (the attacker's VPN changed exits):
-//     three countries within the hour.
+//     event unlikelyTravel, at risk), then 3-10 minutes later from a far
+//     city in yet another country (the attacker's VPN changed exits): three
+//     countries within the hour. Two to six hours after the far sign-in the
+//     member performs a secured password reset, and Identity Protection
+//     remediates it: it is the one sign-in with a Revision (riskState
+//     "remediated", riskDetail "userPerformedSecuredPasswordReset"), which
+//     Graph serves from then on and the workspace re-emits hours after the
+//     sign-in. The third sign-in stays at risk.
 //   - HighRiskSignIn: a member signs in successfully with a password alone
 //     from an anonymizing address far away: Identity Protection rates it high
 //     (anonymizedIPAddress, unfamiliarFeatures) and it stays at risk — no

@@ -212,6 +212,26 @@ func TestImpossibleTravel(t *testing.T) {
 		t.Fatalf("unexpected outcomes %d, %d, %d, risk %q, %q", a.Status.ErrorCode, b.Status.ErrorCode, c.Status.ErrorCode,
 			b.RiskLevelDuringSignIn, c.RiskLevelDuringSignIn)
 	}
+	// The far sign-in is at risk until the member's password reset, two to
+	// six hours later, remediates it; the third stays at risk.
+	rev := b.Revision
+	switch {
+	case b.RiskState != "atRisk" || c.RiskState != "atRisk" || a.Revision != nil || c.Revision != nil || rev == nil:
+		t.Fatalf("risk states %q, %q; revisions %v, %v, %v", b.RiskState, c.RiskState, a.Revision, rev, c.Revision)
+	case rev.After < 2*time.Hour || rev.After >= 6*time.Hour || rev.RiskState != "remediated" || rev.RiskDetail != "userPerformedSecuredPasswordReset":
+		t.Fatalf("revision %+v", rev)
+	}
+	revised := b.Revised()
+	if revised.Revision != nil || revised.RiskState != "remediated" || revised.RiskDetail != "userPerformedSecuredPasswordReset" ||
+		revised.ID != b.ID || revised.RiskLevelAggregated != "medium" || b.RiskState != "atRisk" {
+		t.Fatalf("revised %+v of %+v", revised, b)
+	}
+	// The same seed plans the same revision.
+	again := around(mustNew(t, 7, "small"), inc, inc.IPAddresses)
+	i := slices.IndexFunc(again, func(r SignIn) bool { return r.ID == b.ID })
+	if i < 0 || again[i].Revision == nil || *again[i].Revision != *rev {
+		t.Fatalf("revision %+v; a new tenant of the seed has another (found: %v)", rev, i >= 0)
+	}
 }
 
 // DisabledAccounts: one address, three or four accounts nobody else uses, each
@@ -398,14 +418,22 @@ func TestIncidentsStayInTheInteractiveLog(t *testing.T) {
 }
 
 // The high-risk sign-in succeeds with a password alone, rated high and left
-// at risk; nothing else in the week is at high risk and still at risk.
+// at risk, never revised; nothing else in the week is at high risk and still
+// at risk, and only the impossible traveller's far sign-in is revised.
 func TestHighRiskSignIn(t *testing.T) {
 	tn := mustNew(t, 7, "small")
 	inc := findIncident(t, tn, HighRiskSignIn)
 	open := 0
+	revised := 0
 	for _, r := range tn.Range(signin.Interactive, monday, monday.AddDate(0, 0, 7)) {
+		if r.Revision != nil {
+			revised++ // the impossible traveller's far sign-in
+		}
 		if r.RiskLevelDuringSignIn != "high" || r.RiskState != "atRisk" {
 			continue
+		}
+		if r.Revision != nil {
+			t.Fatalf("the high-risk sign-in is revised: %+v", r.Revision)
 		}
 		open++
 		if r.UserPrincipalName != inc.UserPrincipalNames[0] || r.Status.ErrorCode != 0 ||
@@ -415,5 +443,8 @@ func TestHighRiskSignIn(t *testing.T) {
 	}
 	if open != 1 || inc.SignIns != 1 {
 		t.Fatalf("%d open high-risk sign-ins, incident of %d; want the incident's one", open, inc.SignIns)
+	}
+	if revised != 1 {
+		t.Fatalf("%d revised sign-ins in the week; want the impossible traveller's one", revised)
 	}
 }

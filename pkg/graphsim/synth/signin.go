@@ -1,5 +1,7 @@
 package synth
 
+import "time"
+
 // SignIn is a sign-in in the shape of a Microsoft Graph beta signIn resource, as
 // the simulator serves it. Field names and nesting follow Graph exactly, so a
 // client that reads these reads real Graph pages too.
@@ -53,7 +55,34 @@ type SignIn struct {
 	AuthenticationDetails                []AuthDetail      `json:"authenticationDetails"`
 	NetworkLocationDetails               []NetworkLocation `json:"networkLocationDetails"`
 
+	// Revision, when not nil, is how Identity Protection changes the
+	// sign-in after the fact (Revised). It is not marshalled: Graph serves
+	// one version at a time.
+	Revision *Revision `json:"-"`
+
 	auth *authProfile // the user's way of signing in; nil for workloads and guests
+}
+
+// Revision is a change Identity Protection makes to a sign-in's risk some
+// time after it happened: a remediation, a dismissal. Graph serves the
+// sign-in with RiskState and RiskDetail from After past its createdDateTime
+// on; nothing else changes.
+type Revision struct {
+	After      time.Duration
+	RiskState  string
+	RiskDetail string
+}
+
+// Revised returns the sign-in as Graph serves it once its Revision is made:
+// the same, with the revision's risk state and detail and no Revision. It
+// returns the sign-in unchanged when it has none.
+func (s *SignIn) Revised() SignIn {
+	out := *s
+	if r := s.Revision; r != nil {
+		out.RiskState, out.RiskDetail = r.RiskState, r.RiskDetail
+	}
+	out.Revision = nil
+	return out
 }
 
 // ManagedIdentity is Graph's managedIdentity complex type.

@@ -25,12 +25,15 @@ describe('CacheSection', () => {
     expect(screen.getByLabelText(startsWith('Refresh (seconds)'))).toHaveAttribute('placeholder', '60');
     await user.type(screen.getByLabelText(startsWith('Refresh (seconds)')), '30');
     await user.type(screen.getByLabelText(startsWith('Live tails')), '5');
+    expect(screen.getByLabelText(startsWith('Revalidate (hours)'))).toHaveAttribute('placeholder', '24');
+    await user.type(screen.getByLabelText(startsWith('Revalidate (hours)')), '0');
     expect(latest().jsonData).toEqual({
       cacheSizeMB: 512,
       memcachedAddresses: 'mc-1:11211,mc-2:11211',
       freshnessMinutes: 20,
       refreshSeconds: 30,
       maxLiveStreams: 5,
+      revalidateHours: 0,
     });
   });
 

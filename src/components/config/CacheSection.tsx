@@ -23,6 +23,8 @@ export function CacheSection(props: ConfigProps) {
           'refreshSeconds',
           'maxLiveStreams',
           'warmDays',
+          'revalidateHours',
+          'revalidateEverySeconds',
         ],
         ['cacheSecret']
       )}
@@ -81,6 +83,20 @@ export function CacheSection(props: ConfigProps) {
         label="Refresh (seconds)"
         description="Least time between two fetches of the newest sign-ins, shared by every panel, alert rule and live tail (5 to 3600)"
         placeholder={String(defaults.refreshSeconds)}
+      />
+      <NumberSetting
+        props={props}
+        name="revalidateHours"
+        label="Revalidate (hours)"
+        description="Sign-ins change after the fact (a risk remediated or dismissed): closed windows this recent are checked again for new versions; 0: never (up to 720)"
+        placeholder={String(defaults.revalidateHours)}
+      />
+      <NumberSetting
+        props={props}
+        name="revalidateEverySeconds"
+        label="Revalidate every (seconds)"
+        description="Least time between two revalidations of a log type: a few short requests each (5 to 86400)"
+        placeholder={String(defaults.revalidateEverySeconds)}
       />
       <NumberSetting
         props={props}
