@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
@@ -36,6 +37,14 @@ type ChangeLister interface {
 // current as the last revalidation of the replica that wrote it, and the next
 // revalidation here brings it up to date. A revalidation that fails changes nothing
 // and is tried again after RevalidateEvery.
+
+// maxRevalidated bounds the sign-ins one revalidation holds (about 1 KB
+// each while held), so a storm of risky sign-ins does not make it unbounded:
+// about as many as Graph's listings of a busy day's risky sign-ins.
+var maxRevalidated = 100_000 // a variable for tests
+
+// errTooManyChanged stops a listing of changed sign-ins at maxRevalidated.
+var errTooManyChanged = errors.New("more changed sign-ins than one revalidation takes")
 
 // revalidateIfDue starts a revalidation of log type t when the scan of [from, to)
 // reads a window of the revalidation period, the source lists changes, none of
@@ -96,7 +105,11 @@ func (s *Store) revalidate(src ChangeLister, t signin.LogType, from, to time.Tim
 	// By window, then id: a sign-in whose state changed between two of
 	// Graph's listings comes twice, the later listing's being the newer.
 	changed := map[int64]map[string]signin.Event{}
+	listed := 0
 	err := src.ListChanged(ctx, t, from, to, func(page []signin.Event) error {
+		if listed += len(page); listed > maxRevalidated {
+			return errTooManyChanged
+		}
 		for _, e := range page {
 			if e.Created.Before(from) || !e.Created.Before(to) || e.ID == "" {
 				continue
@@ -109,7 +122,13 @@ func (s *Store) revalidate(src ChangeLister, t signin.LogType, from, to time.Tim
 		}
 		return nil
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errTooManyChanged):
+		// What was listed is each sign-in's latest version: kept; the rest
+		// wait for the next revalidation.
+		log.DefaultLogger.Warn("Revalidating recent sign-ins: more changed than one revalidation takes; the rest wait for the next",
+			"logType", t.String(), "limit", maxRevalidated)
+	case err != nil:
 		log.DefaultLogger.Warn("Revalidating recent sign-ins failed; the cached windows stay as they were until the next revalidation",
 			"logType", t.String(), "error", err)
 		return

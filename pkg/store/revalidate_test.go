@@ -284,3 +284,26 @@ func TestRevisedWindowsReplaceTheirCopyInL2(t *testing.T) {
 		t.Fatalf("read from L2 after the revalidation: %v; want the remediated version", got)
 	}
 }
+
+func TestRevalidationIsBounded(t *testing.T) {
+	defer func(n int) { maxRevalidated = n }(maxRevalidated)
+	maxRevalidated = 1
+	clock := &fakeClock{t: day.Add(10 * time.Hour)}
+	src := newChangingSource()
+	s := New(src, Config{Now: clock.Now})
+	defer s.Close()
+	from, to := day.Add(2*time.Hour), day.Add(4*time.Hour)
+	n := count(t, s, from, to)
+	// The source's first page holds one sign-in: the earliest at risk of the
+	// period, here remediated; the second page, all of them, is past the bound.
+	first := riskyID(clock.Now().Add(-24 * time.Hour).Truncate(time.Hour))
+	src.change(first, "remediated")
+	src.change(riskyID(day.Add(3*time.Hour)), "dismissed")
+	clock.Advance(DefaultRevalidateEvery)
+	count(t, s, from, to)
+	waitRevalidated(t, s)
+	got := riskStates(t, s, from, to)
+	if got["dismissed"] != 0 || count(t, s, from, to) != n {
+		t.Fatalf("past the bound: %v; want the second page dropped and %d sign-ins", got, n)
+	}
+}
