@@ -93,7 +93,7 @@ func (s *memSource) ListSignIns(ctx context.Context, t signin.LogType, from, to 
 
 // riskStates are the states Graph's client lists one by one to revalidate
 // (graph.Client.ListChanged): every state but none.
-var riskStates = []string{"atRisk", "remediated", "dismissed", "confirmedSafe", "confirmedCompromised"}
+var riskStates = []string{"remediated", "dismissed", "confirmedSafe", "confirmedCompromised", "atRisk"}
 
 // ListChanged implements store.ChangeLister as Graph's client does: one
 // listing per risk state but none, none for managed identities; each

@@ -75,21 +75,26 @@ type tailRow struct {
 // is, so a recheck that found nothing new costs no copy. Sign-ins outside the
 // block's window are the caller's to drop.
 func Revise(held *Block, revised []signin.Event) (*Block, bool) {
+	var scratch signin.Event
 	for i := range revised {
-		e := &revised[i]
-		if !held.holds(e.ID, e.Created.UnixNano(), held.Profiles.Intern(e)) {
+		if !held.holds(&revised[i], &scratch) {
 			return MergeTail(held, revised, held.Start), true
 		}
 	}
 	return held, false
 }
 
-// holds reports whether the block has the sign-in id at time t with profile p.
-func (b *Block) holds(id string, t int64, p uint32) bool {
+// holds reports whether the block has sign-in e as it is. It compares
+// profiles without interning e: a table whose day is over has freed its
+// intern index (Profiles.SealIfIdle), and interning would build it again
+// for sign-ins that mostly did not change.
+func (b *Block) holds(e *signin.Event, scratch *signin.Event) bool {
+	t := e.Created.UnixNano()
 	lo, hi := b.Times.Search(t), b.Times.Search(t+1)
 	for i := lo; i < hi; i++ {
-		if b.IDs.At(i) == id {
-			return b.Profile.At(i) == p
+		if b.IDs.At(i) == e.ID {
+			b.Profiles.Load(b.Profile.At(i), scratch)
+			return keyOf(scratch) == keyOf(e)
 		}
 	}
 	return false

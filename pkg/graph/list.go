@@ -35,11 +35,13 @@ func (c *Client) list(ctx context.Context, l *lister) error {
 // none: it moves sign-ins between them after the fact (remediated by a
 // password reset or an MFA prompt, dismissed or confirmed by an admin, found
 // risky offline), and Graph then serves the new version.
-var riskStates = []string{"atRisk", "remediated", "dismissed", "confirmedSafe", "confirmedCompromised"}
+// atRisk is last: the store bounds what one revalidation takes, and the
+// states a sign-in leaves atRisk for are what the revalidation is for.
+var riskStates = []string{"remediated", "dismissed", "confirmedSafe", "confirmedCompromised", "atRisk"}
 
 // ListChanged calls fn with the current version of the sign-ins of type t
 // created in [from, to) that may have changed since they were listed (the
-// store's recheck). Graph has no change tracking for sign-ins; what changes
+// store's revalidation). Graph has no change tracking for sign-ins; what changes
 // after the fact is their risk, so these are the sign-ins in any risk state
 // but none: one listing per state, as riskState's $filter takes eq only and
 // Graph's sign-in filters no "or". Usually one short page each. Managed

@@ -196,7 +196,7 @@ func TestListChangedAsksEachRiskState(t *testing.T) {
 	}
 	window := "createdDateTime%20ge%202026-01-13T14%3A00%3A00Z%20and%20createdDateTime%20lt%202026-01-13T15%3A00%3A00Z%20and%20signInEventTypes%2Fany%28t%3A%20t%20eq%20%27nonInteractiveUser%27%29"
 	var want []string
-	for _, state := range []string{"atRisk", "remediated", "dismissed", "confirmedSafe", "confirmedCompromised"} {
+	for _, state := range []string{"remediated", "dismissed", "confirmedSafe", "confirmedCompromised", "atRisk"} {
 		want = append(want, "/beta/auditLogs/signIns?$filter="+window+"%20and%20riskState%20eq%20%27"+state+"%27&$top=250")
 	}
 	if got := g.requests(); !reflect.DeepEqual(got, want) {

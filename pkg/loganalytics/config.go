@@ -95,6 +95,11 @@ type Config struct {
 	// the scan of that much more ingestion time; the timespan never reaches
 	// past now. 0: none.
 	UpdateAllowance time.Duration
+	// RevisedAfter is how late after its sign-in a row must have been
+	// ingested for ListChanged to list it: the store's freshness, after
+	// which a window is read whole, so a row ingested later may not have
+	// been read. 0 or more than IngestionAllowance: IngestionAllowance.
+	RevisedAfter time.Duration
 	// MaxRetries bounds the retries of one query; default 5, negative for none.
 	MaxRetries int
 	// RequestTimeout bounds one HTTP attempt; default 2 minutes.
@@ -146,6 +151,9 @@ func (c Config) Validate() error {
 	}
 	if c.UpdateAllowance < 0 {
 		add("updateAllowance must not be negative")
+	}
+	if c.RevisedAfter < 0 {
+		add("revisedAfter must not be negative")
 	}
 	if c.IngestionAllowance < 0 {
 		add("ingestionAllowance must not be negative")

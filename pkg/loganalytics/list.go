@@ -48,8 +48,8 @@ func (c *Client) ListSignIns(ctx context.Context, t signin.LogType, from, to tim
 
 // ListChanged calls fn with the latest version of the sign-ins of type t
 // created in [from, to) that changed after their window was read (the
-// store's recheck): those with a row ingested more than IngestionAllowance
-// after they happened — an update the service re-emitted (a risk remediated,
+// store's revalidation): those with a row ingested more than RevisedAfter
+// (at most IngestionAllowance) after they happened — an update the service re-emitted (a risk remediated,
 // say), or a row later than the listing of its window allowed for. The
 // workspace's TimeGenerated says which rows came late, so this reads those
 // alone, whatever changed in them. A table read by TimeGenerated (it has no
@@ -65,7 +65,11 @@ func (c *Client) ListChanged(ctx context.Context, t signin.LogType, from, to tim
 		return nil
 	}
 	from, to = from.UTC(), to.UTC()
-	l := &lister{c: c, t: t, from: from, to: to, fn: fn, late: c.cfg.IngestionAllowance}
+	late := c.cfg.IngestionAllowance
+	if r := c.cfg.RevisedAfter; r > 0 && r < late {
+		late = r
+	}
+	l := &lister{c: c, t: t, from: from, to: to, fn: fn, late: late}
 	return c.redact(l.fetch(ctx, from.Truncate(time.Second), ceilSecond(to), 0))
 }
 
@@ -106,6 +110,8 @@ func (l *lister) fetch(ctx context.Context, from, to time.Time, spent int) error
 			}
 			l.c.cfg.Observer.Retry(reasonSplit)
 			return l.halves(ctx, from, mid, to, 0)
+		case f.noCreated && l.late > 0:
+			return nil // no CreatedDateTime to tell late rows by (ListChanged)
 		case f.noCreated:
 			continue // querySignIns switched the table to TimeGenerated
 		}

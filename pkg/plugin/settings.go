@@ -210,6 +210,10 @@ func (s Settings) Validate() error {
 	if s.WarmDays < 0 || s.WarmDays > s.RetentionDays {
 		return fmt.Errorf("%w: warmDays %d; want 0 (none) to retentionDays (%d)", ErrSettings, s.WarmDays, s.RetentionDays)
 	}
+	if h := s.Revalidate(); h != 0 && h <= s.Freshness()+time.Hour {
+		return fmt.Errorf("%w: revalidateHours %d; want 0 (off) or more than freshnessMinutes (%d) and an hour window, so some closed window is recent enough",
+			ErrSettings, s.RevalidateHours, s.FreshnessMinutes)
+	}
 	if err := s.validatePushDown(); err != nil {
 		return err
 	}

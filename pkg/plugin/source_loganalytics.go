@@ -142,5 +142,5 @@ func logAnalyticsConfig(s Settings, c *counters) (loganalytics.Config, error) {
 		Credential: tc, HTTPClient: hc, Observer: c,
 		// Updates re-emitted within the revalidation period are read by every
 		// listing and aggregation, not only by the revalidation.
-		UpdateAllowance: s.Revalidate()}, nil
+		UpdateAllowance: s.Revalidate(), RevisedAfter: s.Freshness()}, nil
 }

@@ -94,12 +94,11 @@ func (s *Store) revalidateSpan(now time.Time) (from, to time.Time) {
 // revalidate lists the sign-ins of [from, to) that may have changed and revises
 // the windows memory holds with them.
 func (s *Store) revalidate(src ChangeLister, t signin.LogType, from, to time.Time) {
+	// Not one of the fetch slots (s.sem): a revalidation of several paced
+	// listings would hold it from the loads queries wait for. The source
+	// paces its requests within the datasource's budget either way.
 	ctx, cancel := context.WithTimeout(s.ctx, fetchTimeout)
 	defer cancel()
-	if err := s.acquire(ctx); err != nil {
-		return
-	}
-	defer func() { <-s.sem }()
 	s.counts.revalidations.Add(1)
 	s.metrics.revalidations.Inc()
 	// By window, then id: a sign-in whose state changed between two of
@@ -128,6 +127,8 @@ func (s *Store) revalidate(src ChangeLister, t signin.LogType, from, to time.Tim
 		// wait for the next revalidation.
 		log.DefaultLogger.Warn("Revalidating recent sign-ins: more changed than one revalidation takes; the rest wait for the next",
 			"logType", t.String(), "limit", maxRevalidated)
+	case err != nil && s.ctx.Err() != nil:
+		return // closed: the datasource was updated or deleted
 	case err != nil:
 		log.DefaultLogger.Warn("Revalidating recent sign-ins failed; the cached windows stay as they were until the next revalidation",
 			"logType", t.String(), "error", err)
