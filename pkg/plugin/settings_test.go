@@ -40,6 +40,10 @@ func TestLoadSettingsErrors(t *testing.T) {
 	f(`{"demoSize":"huge"}`, `demoSize "huge"`)
 	f(`{"freshnessMinutes":-5}`, "freshnessMinutes")
 	f(`{"maxGroups":5000000}`, "maxGroups")
+	f(`{"revalidateHours":1}`, "revalidateHours 1")
+	f(`{"revalidateHours":3,"freshnessMinutes":120}`, "revalidateHours 3")
+	f(`{"revalidateHours":721}`, "revalidateHours")
+	f(`{"revalidateEverySeconds":1}`, "revalidateEverySeconds")
 	f(`{"retentionDays":0.5}`, "jsonData is not valid JSON")
 	f(`{"source":`, "jsonData is not valid JSON")
 }
