@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/signinlens/signinlens-entra-datasource/pkg/graph"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/signin"
 	"github.com/signinlens/signinlens-entra-datasource/pkg/store"
 )
@@ -91,10 +92,6 @@ func (s *memSource) ListSignIns(ctx context.Context, t signin.LogType, from, to 
 	return nil
 }
 
-// riskStates are the states Graph's client lists one by one to revalidate
-// (graph.Client.ListChanged): every state but none.
-var riskStates = []string{"remediated", "dismissed", "confirmedSafe", "confirmedCompromised", "atRisk"}
-
 // ListChanged implements store.ChangeLister as Graph's client does: one
 // listing per risk state but none, none for managed identities; each
 // recorded as a listing of at least one page.
@@ -105,7 +102,7 @@ func (s *memSource) ListChanged(ctx context.Context, t signin.LogType, from, to 
 	evs := s.set[t]
 	lo := sort.Search(len(evs), func(i int) bool { return !evs[i].Created.Before(from) })
 	hi := sort.Search(len(evs), func(i int) bool { return !evs[i].Created.Before(to) })
-	for _, state := range riskStates {
+	for _, state := range graph.RiskStates {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -31,13 +31,13 @@ func (c *Client) list(ctx context.Context, l *lister) error {
 	return redact(l.run(ctx, req), c.cfg.ClientSecret)
 }
 
-// riskStates are the states Identity Protection leaves a sign-in in besides
+// RiskStates are the states Identity Protection leaves a sign-in in besides
 // none: it moves sign-ins between them after the fact (remediated by a
 // password reset or an MFA prompt, dismissed or confirmed by an admin, found
 // risky offline), and Graph then serves the new version.
 // atRisk is last: the store bounds what one revalidation takes, and the
 // states a sign-in leaves atRisk for are what the revalidation is for.
-var riskStates = []string{"remediated", "dismissed", "confirmedSafe", "confirmedCompromised", "atRisk"}
+var RiskStates = []string{"remediated", "dismissed", "confirmedSafe", "confirmedCompromised", "atRisk"}
 
 // ListChanged calls fn with the current version of the sign-ins of type t
 // created in [from, to) that may have changed since they were listed (the
@@ -56,7 +56,7 @@ func (c *Client) ListChanged(ctx context.Context, t signin.LogType, from, to tim
 	if !from.Before(to) {
 		return fmt.Errorf("listing changed sign-ins: empty window [%s, %s)", DateTime(from), DateTime(to))
 	}
-	for _, state := range riskStates {
+	for _, state := range RiskStates {
 		l := &lister{c: c, t: t, from: from, to: to, fn: fn, also: Eq("riskState", state)}
 		if err := c.list(ctx, l); err != nil {
 			return fmt.Errorf("listing %s sign-ins in risk state %s: %w", t, state, err)
