@@ -63,10 +63,7 @@ func (s *memSource) ListSignIns(ctx context.Context, t signin.LogType, from, to 
 	if s.clock != nil {
 		to = earlier(to, s.clock().Add(time.Nanosecond))
 	}
-	evs := s.set[t]
-	lo := sort.Search(len(evs), func(i int) bool { return !evs[i].Created.Before(from) })
-	hi := sort.Search(len(evs), func(i int) bool { return !evs[i].Created.Before(to) })
-	sel := evs[lo:max(lo, hi)]
+	sel := s.createdIn(t, from, to)
 	lc := listCall{t: t, from: from, to: to, events: len(sel), pages: 1}
 	for end := len(sel); end > 0; end -= pageSize {
 		if err := ctx.Err(); err != nil {
@@ -92,6 +89,14 @@ func (s *memSource) ListSignIns(ctx context.Context, t signin.LogType, from, to 
 	return nil
 }
 
+// createdIn returns t's sign-ins created in [from, to), oldest first.
+func (s *memSource) createdIn(t signin.LogType, from, to time.Time) []signin.Event {
+	evs := s.set[t]
+	lo := sort.Search(len(evs), func(i int) bool { return !evs[i].Created.Before(from) })
+	hi := sort.Search(len(evs), func(i int) bool { return !evs[i].Created.Before(to) })
+	return evs[lo:max(lo, hi)]
+}
+
 // ListChanged implements store.ChangeLister as Graph's client does: one
 // listing per risk state but none, none for managed identities; each
 // recorded as a listing of at least one page.
@@ -99,17 +104,15 @@ func (s *memSource) ListChanged(ctx context.Context, t signin.LogType, from, to 
 	if t == signin.ManagedIdentity {
 		return nil
 	}
-	evs := s.set[t]
-	lo := sort.Search(len(evs), func(i int) bool { return !evs[i].Created.Before(from) })
-	hi := sort.Search(len(evs), func(i int) bool { return !evs[i].Created.Before(to) })
+	sel := s.createdIn(t, from, to)
 	for _, state := range graph.RiskStates {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		var page []signin.Event
-		for i := hi - 1; i >= lo; i-- {
-			if evs[i].RiskState == state {
-				page = append(page, evs[i])
+		for i := len(sel) - 1; i >= 0; i-- { // newest first
+			if sel[i].RiskState == state {
+				page = append(page, sel[i])
 			}
 		}
 		s.add(listCall{t: t, from: from, to: to, events: len(page), pages: max(1, (len(page)+pageSize-1)/pageSize), changed: true})

@@ -16,13 +16,21 @@ import (
 // LogType t. When a skip token expires mid-listing, the listing resumes by time
 // from the last delivered sign-in, so fn sees every sign-in exactly once.
 func (c *Client) ListSignIns(ctx context.Context, t signin.LogType, from, to time.Time, fn func(page []signin.Event) error) error {
-	if t.GraphEventType() == "" {
-		return fmt.Errorf("listing sign-ins: unknown log type %d", t)
-	}
-	if !from.Before(to) {
-		return fmt.Errorf("listing sign-ins: empty window [%s, %s)", DateTime(from), DateTime(to))
+	if err := checkListing(t, from, to); err != nil {
+		return fmt.Errorf("listing sign-ins: %w", err)
 	}
 	return c.list(ctx, &lister{c: c, t: t, from: from, to: to, fn: fn})
+}
+
+// checkListing refuses a log type Graph has no event type for and an empty range.
+func checkListing(t signin.LogType, from, to time.Time) error {
+	if t.GraphEventType() == "" {
+		return fmt.Errorf("unknown log type %d", t)
+	}
+	if !from.Before(to) {
+		return fmt.Errorf("empty window [%s, %s)", DateTime(from), DateTime(to))
+	}
+	return nil
 }
 
 // list runs a listing from its first page.
@@ -50,11 +58,8 @@ func (c *Client) ListChanged(ctx context.Context, t signin.LogType, from, to tim
 	if t == signin.ManagedIdentity {
 		return nil
 	}
-	if t.GraphEventType() == "" {
-		return fmt.Errorf("listing changed sign-ins: unknown log type %d", t)
-	}
-	if !from.Before(to) {
-		return fmt.Errorf("listing changed sign-ins: empty window [%s, %s)", DateTime(from), DateTime(to))
+	if err := checkListing(t, from, to); err != nil {
+		return fmt.Errorf("listing changed sign-ins: %w", err)
 	}
 	for _, state := range RiskStates {
 		l := &lister{c: c, t: t, from: from, to: to, fn: fn, also: Eq("riskState", state)}

@@ -24,11 +24,8 @@ import (
 // fails with a *TableNotFoundError (errors.Is ErrTableNotFound): callers
 // treat it as a log type with no sign-ins, with a notice.
 func (c *Client) ListSignIns(ctx context.Context, t signin.LogType, from, to time.Time, fn func(page []signin.Event) error) error {
-	if _, ok := tableOf(t); !ok {
-		return fmt.Errorf("listing sign-ins: unknown log type %d", t)
-	}
-	if !from.Before(to) {
-		return fmt.Errorf("listing sign-ins: empty window [%s, %s)", kqlTime(from), kqlTime(to))
+	if err := checkListing(t, from, to); err != nil {
+		return fmt.Errorf("listing sign-ins: %w", err)
 	}
 	from, to = from.UTC(), to.UTC()
 	l := &lister{c: c, t: t, from: from, to: to, fn: fn}
@@ -55,11 +52,8 @@ func (c *Client) ListSignIns(ctx context.Context, t signin.LogType, from, to tim
 // alone, whatever changed in them. A table read by TimeGenerated (it has no
 // CreatedDateTime) cannot tell: nothing is listed for it.
 func (c *Client) ListChanged(ctx context.Context, t signin.LogType, from, to time.Time, fn func(page []signin.Event) error) error {
-	if _, ok := tableOf(t); !ok {
-		return fmt.Errorf("listing changed sign-ins: unknown log type %d", t)
-	}
-	if !from.Before(to) {
-		return fmt.Errorf("listing changed sign-ins: empty window [%s, %s)", kqlTime(from), kqlTime(to))
+	if err := checkListing(t, from, to); err != nil {
+		return fmt.Errorf("listing changed sign-ins: %w", err)
 	}
 	if c.byGenerated[t].Load() {
 		return nil
@@ -71,6 +65,17 @@ func (c *Client) ListChanged(ctx context.Context, t signin.LogType, from, to tim
 	}
 	l := &lister{c: c, t: t, from: from, to: to, fn: fn, late: late}
 	return c.redact(l.fetch(ctx, from.Truncate(time.Second), ceilSecond(to), 0))
+}
+
+// checkListing refuses a log type with no table and an empty range.
+func checkListing(t signin.LogType, from, to time.Time) error {
+	if _, ok := tableOf(t); !ok {
+		return fmt.Errorf("unknown log type %d", t)
+	}
+	if !from.Before(to) {
+		return fmt.Errorf("empty window [%s, %s)", kqlTime(from), kqlTime(to))
+	}
+	return nil
 }
 
 func ceilSecond(t time.Time) time.Time {

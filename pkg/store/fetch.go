@@ -190,8 +190,13 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 		}
 		s.settle(j, b, nil)
 	}
-	// After settling: queries do not wait for them. Memcached first, as it
-	// releases the leases other replicas wait on.
+	// After settling: queries do not wait for them.
+	s.keep(ws)
+}
+
+// keep writes closed windows to the tiers, memcached first, as it releases
+// the leases other replicas wait on.
+func (s *Store) keep(ws []written) {
 	for i := len(s.tiers) - 1; i >= 0 && len(ws) > 0; i-- {
 		s.tiers[i].keep(ws)
 	}

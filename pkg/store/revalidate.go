@@ -140,9 +140,7 @@ func (s *Store) revalidate(src ChangeLister, t signin.LogType, from, to time.Tim
 			ws = append(ws, w)
 		}
 	}
-	for i := len(s.tiers) - 1; i >= 0 && len(ws) > 0; i-- {
-		s.tiers[i].keep(ws)
-	}
+	s.keep(ws)
 }
 
 // revise puts the changed sign-ins into window w's block if memory holds it
