@@ -14,12 +14,21 @@ describe('CacheStatus', () => {
   beforeEach(() => get.mockReset());
 
   it('shows the backend counters of the saved datasource', async () => {
-    get.mockResolvedValue({ eventsCached: 123456, windowsCached: 168, graphRequests: 42, l1Hits: 7, daysCounted: 29 });
+    get.mockResolvedValue({
+      eventsCached: 123456,
+      windowsCached: 168,
+      graphRequests: 42,
+      l1Hits: 7,
+      daysCounted: 29,
+      revalidations: 3,
+      windowsRevised: 2,
+    });
     render(<CacheStatus uid="abc" />);
     expect(await screen.findByText('123,456')).toBeInTheDocument();
     expect(screen.getByText('Sign-ins cached')).toBeInTheDocument();
     expect(screen.getByText('168')).toBeInTheDocument();
     expect(screen.getByText('Days counted per profile')).toBeInTheDocument();
+    expect(screen.getByText('Windows revised')).toBeInTheDocument();
     expect(screen.getByText('29')).toBeInTheDocument();
     expect(get).toHaveBeenCalledWith('/api/datasources/uid/abc/resources/stats');
     expect(get).toHaveBeenCalledWith('/api/datasources/uid/abc/resources/warnings');

@@ -19,6 +19,9 @@ export interface CacheCounters {
   windowsPending: number;
   /** Closed days of a log type held counted per profile, which long ranges read instead of the sign-ins. */
   daysCounted?: number;
+  /** Revalidations of recently closed windows started, and the windows they found changed sign-ins in. */
+  revalidations?: number;
+  windowsRevised?: number;
   l1Hits: number;
   l1Misses: number;
   l2Hits: number;
@@ -37,6 +40,8 @@ const rows: Array<[keyof CacheCounters, string]> = [
   ['bytesCached', 'Bytes in memory'],
   ['daysCounted', 'Days counted per profile'],
   ['windowsPending', 'Windows loading'],
+  ['revalidations', 'Revalidations'],
+  ['windowsRevised', 'Windows revised'],
   ['graphRequests', 'Graph requests'],
   ['graphThrottled', 'Throttled (429)'],
   ['graphRetries', 'Retries'],
