@@ -48,7 +48,8 @@ var errTooManyChanged = errors.New("more changed sign-ins than one revalidation 
 
 // revalidateIfDue starts a revalidation of log type t when the scan of [from, to)
 // reads a window of the revalidation period, the source lists changes, none of
-// t's is running and the last began RevalidateEvery ago (or the store did).
+// t's is running, the last began RevalidateEvery ago (or the store did) and
+// memory holds a window it could revise.
 func (s *Store) revalidateIfDue(t signin.LogType, from, to, now time.Time) {
 	lister, ok := s.src.(ChangeLister)
 	if !ok || s.cfg.RevalidatePeriod <= 0 {
@@ -63,7 +64,7 @@ func (s *Store) revalidateIfDue(t signin.LogType, from, to, now time.Time) {
 	if !ok {
 		last = s.started
 	}
-	due := !s.revalidating[t] && now.Sub(last) >= s.cfg.RevalidateEvery
+	due := !s.revalidating[t] && now.Sub(last) >= s.cfg.RevalidateEvery && s.holdsClosed(t, lo, hi)
 	if due {
 		s.revalidating[t], s.revalidated[t] = true, now
 	}
@@ -81,6 +82,19 @@ func (s *Store) revalidateIfDue(t signin.LogType, from, to, now time.Time) {
 		}()
 		s.revalidate(lister, t, lo, hi)
 	}()
+}
+
+// holdsClosed reports whether memory holds a closed window of t in
+// [from, to): a revalidation of windows none of which is held would revise
+// nothing (a cold load's first scans, say), and is not worth its requests.
+// Callers hold s.mu.
+func (s *Store) holdsClosed(t signin.LogType, from, to time.Time) bool {
+	for _, w := range windowsCovering(from, to, s.cfg.Window) {
+		if s.mem.peek(cacheKey(s.ns, t, w)) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // revalidateSpan is the range of the closed windows that ended within

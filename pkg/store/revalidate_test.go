@@ -307,3 +307,36 @@ func TestRevalidationIsBounded(t *testing.T) {
 		t.Fatalf("past the bound: %v; want the second page dropped and %d sign-ins", got, n)
 	}
 }
+
+// blockedSource lists nothing until released: windows stay loading.
+type blockedSource struct {
+	*changingSource
+	release chan struct{}
+}
+
+func (b blockedSource) ListSignIns(ctx context.Context, t signin.LogType, from, to time.Time, fn func([]signin.Event) error) error {
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return b.changingSource.ListSignIns(ctx, t, from, to, fn)
+}
+
+func TestNoRevalidationWhileNothingOfThePeriodIsHeld(t *testing.T) {
+	clock := &fakeClock{t: day.Add(10 * time.Hour)}
+	src := blockedSource{changingSource: newChangingSource(), release: make(chan struct{})}
+	s := New(src, Config{Now: clock.Now, TimeBudget: time.Millisecond})
+	defer s.Close()
+	clock.Advance(DefaultRevalidateEvery)
+	err := s.Scan(context.Background(), signin.Interactive, day.Add(2*time.Hour), day.Add(4*time.Hour), func(*block.Block, int, int) {})
+	var partial *PartialError
+	if !errors.As(err, &partial) {
+		t.Fatalf("scan of loading windows: %v; want a partial answer", err)
+	}
+	waitRevalidated(t, s)
+	if src.calls() != 0 {
+		t.Fatalf("ListChanged called %d times with nothing of the period held (a cold load)", src.calls())
+	}
+	close(src.release)
+}
