@@ -25,9 +25,7 @@ func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
 		return
 	}
 	base := context.WithoutCancel(ctx)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	started := s.background(func() {
 		for _, t := range remote {
 			missing = t.lookup(missing)
 		}
@@ -45,7 +43,10 @@ func (s *Store) load(ctx context.Context, t signin.LogType, jobs []*job) {
 				s.fetchShared(ctx, t, run)
 			}(rs[i])
 		}
-	}()
+	})
+	if !started {
+		s.fail(missing, ErrClosed)
+	}
 }
 
 // fetchCtl cancels a run's fetch once no query waits for any of its windows.
@@ -210,6 +211,23 @@ func (s *Store) sealLoop() {
 		s.tables.SealIdle(s.cfg.Now().Add(-s.cfg.Freshness))
 		return false
 	})
+}
+
+// background runs fn in a goroutine counted in s.wg, unless the store is
+// closed: Close waits for what started before it, and nothing starts after
+// (the closed flag is set and read under s.mu, around s.wg.Add).
+func (s *Store) background(fn func()) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed.Load() {
+		return false
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		fn()
+	}()
+	return true
 }
 
 // every calls fn every period until Close or until fn returns true; it is a

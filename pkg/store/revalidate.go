@@ -72,16 +72,19 @@ func (s *Store) revalidateIfDue(t signin.LogType, from, to, now time.Time) {
 	if !due {
 		return
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	started := s.background(func() {
 		defer func() {
 			s.mu.Lock()
 			delete(s.revalidating, t)
 			s.mu.Unlock()
 		}()
 		s.revalidate(lister, t, lo, hi)
-	}()
+	})
+	if !started {
+		s.mu.Lock()
+		delete(s.revalidating, t)
+		s.mu.Unlock()
+	}
 }
 
 // holdsClosed reports whether memory holds a closed window of t in

@@ -121,7 +121,9 @@ func New(src Source, cfg Config) *Store {
 // ErrClosed. Close is safe to call more than once.
 func (s *Store) Close() {
 	s.closeOnce.Do(func() {
+		s.mu.Lock() // no background work starts after this (background)
 		s.closed.Store(true)
+		s.mu.Unlock()
 		s.cancel()
 		s.wg.Wait()
 		for _, t := range s.tiers {
