@@ -92,12 +92,13 @@ type aggregation struct {
 	maxCells  int         // for the notice
 	times     []time.Time // bucket starts, shared by every series of the answer
 	overflow  int32       // the group that takes every group past maxGroups; -1 until needed
-	noDays    bool        // read every sign-in, never days counted per profile (days.go)
+	noDays    bool        // read every sign-in: never days counted per profile (days.go) nor partials (partial.go)
 	daysRead  bool        // days counted per profile were read
 
-	dims     []*valueIDs // per groupBy dimension
-	lists    bool        // a groupBy dimension is list-valued: a sign-in may be in several groups
-	multi    [][]int32   // the group sets of sign-ins in several groups (slot.group ≤ firstMulti)
+	scratch  partialScratch // counts units into partials (partial.go)
+	dims     []*valueIDs    // per groupBy dimension
+	lists    bool           // a groupBy dimension is list-valued: a sign-in may be in several groups
+	multi    [][]int32      // the group sets of sign-ins in several groups (slot.group ≤ firstMulti)
 	multiOf  map[string]int32
 	byValue  []int32 // one dimension: value id → group id, -1 for none yet
 	byKey    map[string]int32

@@ -13,8 +13,9 @@ import (
 // where a per-query plan held 16 bytes per profile.
 type codedTable struct {
 	table    *block.Profiles
-	plan     *tablePlan
+	plan     *tablePlan // nil until the query reads a unit of the table without a partial
 	snap     *planSnap
+	partials *partialSet // nil when the cache keeps none
 	groups   []int32
 	distinct []distinctSlot // per profile, for a distinct metric
 }
@@ -39,22 +40,38 @@ func (a *aggregation) usePlanCache(c *planCache) {
 	a.coded = make(map[*block.Profiles]*codedTable)
 }
 
-// codedOf returns the table's coded view, covering every profile t holds now
-// (a block's profiles are all in its table before the block is scanned).
+// codedOf returns the table's coded view. Its plan is fetched (and made or
+// extended) only by planned: a unit read through its partial needs none.
 func (a *aggregation) codedOf(t *block.Profiles) *codedTable {
 	ct := a.coded[t]
 	if ct == nil {
-		ct = &codedTable{table: t, plan: a.cache.plan(t, a.planKey, a.filter.filters, a.q.GroupBy)}
+		ct = &codedTable{table: t, partials: a.cache.partialSet(t, a.planKey)}
 		a.coded[t] = ct
+	}
+	return ct
+}
+
+// planned returns ct with its plan covering every profile its table holds
+// now (a block's profiles are all in its table before the block is scanned).
+func (a *aggregation) planned(ct *codedTable) *codedTable {
+	t := ct.table
+	if ct.plan == nil {
+		ct.plan = a.cache.plan(t, a.planKey, a.filter.filters, a.q.GroupBy)
 	}
 	if n := t.Len(); ct.snap == nil || len(ct.snap.profiles) < n {
 		ct.snap = ct.plan.covering(t, n)
 		for len(ct.groups) < ct.snap.codes {
 			ct.groups = append(ct.groups, unplanned)
 		}
-		for a.distinct != nil && len(ct.distinct) < len(ct.snap.profiles) {
-			ct.distinct = append(ct.distinct, distinctSlot{value: unknownValue, lastBucket: -1})
-		}
+	}
+	return ct
+}
+
+// slotted returns ct with a distinct slot per profile it plans, for a read
+// of blocks (a read of days needs none: addCodedCounts).
+func (a *aggregation) slotted(ct *codedTable) *codedTable {
+	for a.distinct != nil && len(ct.distinct) < len(ct.snap.profiles) {
+		ct.distinct = append(ct.distinct, distinctSlot{value: unknownValue, lastBucket: -1})
 	}
 	return ct
 }
@@ -62,6 +79,10 @@ func (a *aggregation) codedOf(t *block.Profiles) *codedTable {
 // addCoded is add over a cached plan.
 func (a *aggregation) addCoded(b *block.Block, lo, hi int) {
 	ct := a.codedOf(b.Profiles)
+	if lo == 0 && hi == b.Len() && hi > 0 && a.countingPartials(ct) && a.addBlockPartial(ct, b) {
+		return
+	}
+	a.slotted(a.planned(ct))
 	a.forBuckets(b, lo, hi, func(lo, end int, k int32) {
 		if ids := b.Profile.Narrow(); ids != nil {
 			addCodedRun(a, ct, ids[lo:end], k)

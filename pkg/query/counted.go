@@ -113,13 +113,14 @@ type feed func(ctx context.Context, a *aggregation, from, to time.Time) (*Partia
 
 // scanned feeds the store's blocks.
 func (e *Engine) scanned(ctx context.Context, a *aggregation, from, to time.Time) (*Partial, error) {
+	a.noDays = a.noDays || e.noDays
 	a.usePlanCache(e.plans)
 	add := a.add
 	if a.q.Metric.readsTimes() {
 		add = a.addSeen
 	}
 	var day func(time.Time, []block.ProfileCounts)
-	if a.readsDays() && !a.noDays && !e.noDays {
+	if a.readsDays() && !a.noDays {
 		day = a.addDay
 	}
 	return splitPartial(e.scanDays(ctx, a.q, from, to, day, add))

@@ -39,7 +39,10 @@ func (a *aggregation) addDay(start time.Time, counts []block.ProfileCounts) {
 	k := int32((start.UnixNano() - a.first) / a.size) // #nosec G115 -- the day lies in the query's range: k < buckets <= maxCells (at most 10^8)
 	for _, c := range counts {
 		if a.coded != nil {
-			addCodedCounts(a, a.codedOf(c.Profiles), c.Counts, k)
+			ct := a.codedOf(c.Profiles)
+			if !a.countingPartials(ct) || !a.addDayPartial(ct, c.Counts, k) {
+				addCodedCounts(a, a.planned(ct), c.Counts, k)
+			}
 			continue
 		}
 		pl := a.planOf(c.Profiles)
@@ -54,9 +57,16 @@ func (a *aggregation) addDay(start time.Time, counts []block.ProfileCounts) {
 // addCodedCounts is addCodedRun over counts per profile: counts[p] sign-ins
 // of profile p, all in bucket k. It runs once per profile, not per sign-in,
 // so it plans through groupOfCode rather than addCodedRun's inline checks.
+// A day meets each profile once, so a distinct value is read from the
+// table's column by its code, without the per-profile slots a read of
+// blocks keeps (codedTable.distinct): those cost 8 bytes a profile and query.
 func addCodedCounts(a *aggregation, ct *codedTable, counts []uint32, k int32) {
-	single, distinct := a.buckets == 1, a.distinct != nil
+	single := a.buckets == 1
 	plan := ct.snap.profiles
+	var values *block.Column
+	if a.distinct != nil {
+		values = ct.table.Column(a.distinct.name, a.distinct.value) // covers counts: the day was counted before
+	}
 	for p, n := range counts {
 		v := plan[p]
 		if n == 0 || v < 0 { // v: filteredOutCode
@@ -65,8 +75,10 @@ func addCodedCounts(a *aggregation, ct *codedTable, counts []uint32, k int32) {
 		if gid := a.groupOfCode(ct, v>>2); gid >= 0 {
 			g := a.groups[gid]
 			c := g.count(k, codedOutcome(v), int64(n), single)
-			if distinct {
-				a.countCodedDistinct(ct, g, c, uint32(p), k) // #nosec G115 -- p indexes a profile table, ids are uint32
+			if values != nil {
+				if id, _ := a.distinct.lookupCode(ct.table, values.Codes[p], true); a.distinct.values[id] != "" {
+					g.countDistinct(c, id, single)
+				}
 			}
 		}
 	}

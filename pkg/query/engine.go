@@ -30,7 +30,8 @@ type Engine struct {
 	// routing sends aggregations to a counter (counted.go); nil for none.
 	routing *Routing
 	// noDays makes aggregations read every sign-in, never a reader's days
-	// counted per profile (days.go): tests compare the two.
+	// counted per profile (days.go) nor partials (partial.go): tests
+	// compare the two.
 	noDays bool
 }
 

@@ -36,17 +36,23 @@ func WithPlanCacheBytes(n int64) Option {
 // days (BENCHMARKS.md, finding 10). A query then only maps the codes it meets
 // to its groups, once per code and table.
 //
-// Plans are kept per table and plan key (filters and groupBy dimensions),
-// hold their table weakly (a plan never keeps a table of evicted windows
-// alive) and are evicted least recently used once their bytes pass the
-// budget. A plan of a table still growing (an open day) is extended by the
+// Beside each plan it keeps the table's units counted with it (partialSet,
+// partial.go) as an entry of their own: a plan costs 4 bytes a profile, a
+// unit's partial a few entries, so when a dashboard's plans over 30 days pass
+// the budget the plans go first (least recently used first) and the
+// partials, which answer closed units without them, stay.
+//
+// Entries are kept per table and plan key (filters and groupBy dimensions),
+// hold their table weakly (an entry never keeps a table of evicted windows
+// alive) and are evicted once their bytes pass the budget. A plan of a table still growing (an open day) is extended by the
 // next query that meets the new profiles. Safe for concurrent use.
 type planCache struct {
-	mu     sync.Mutex
-	budget int64
-	bytes  int64 // of the plans held
-	clock  uint64
-	plans  map[planKey]*tablePlan
+	mu       sync.Mutex
+	budget   int64
+	bytes    int64 // of the entries held
+	clock    uint64
+	plans    map[planKey]*tablePlan
+	partials map[planKey]*partialSet
 }
 
 type planKey struct {
@@ -54,8 +60,16 @@ type planKey struct {
 	key   string // planKeyOf
 }
 
+// cacheEntry is what the cache counts of an entry, under its lock.
+type cacheEntry struct {
+	cache  *planCache // nil for an entry made outside the cache
+	bytes  int64      // the entry's
+	cached bool       // counted in cache.bytes
+	used   uint64     // the cache's clock at the last use
+}
+
 func newPlanCache(budget int64) *planCache {
-	return &planCache{budget: budget, plans: make(map[planKey]*tablePlan)}
+	return &planCache{budget: budget, plans: make(map[planKey]*tablePlan), partials: make(map[planKey]*partialSet)}
 }
 
 // cacheable reports whether the aggregation can be planned from the cache:
@@ -85,67 +99,112 @@ func planKeyOf(filters []Filter, dims []signin.Dimension) string {
 	return b.String()
 }
 
-// plan returns the plan of table t for key, made when missing. A nil cache
-// (turned off) makes a plan for the query alone.
+// off reports whether the cache keeps nothing (nil or turned off).
+func (c *planCache) off() bool { return c == nil || c.budget == 0 }
+
+// plan returns the plan of table t for key, made when missing. A cache
+// turned off makes a plan for the query alone.
 func (c *planCache) plan(t *block.Profiles, key string, filters []Filter, dims []signin.Dimension) *tablePlan {
-	if c == nil || c.budget == 0 {
+	if c.off() {
 		return newTablePlan(filters, dims)
 	}
 	k := planKey{table: weak.Make(t), key: key}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.clock++
 	tp := c.plans[k]
 	if tp == nil {
 		tp = newTablePlan(filters, dims)
 		tp.cache, tp.cached = c, true
 		c.plans[k] = tp
 	}
-	tp.used = c.clock
+	c.touch(&tp.cacheEntry)
 	return tp
 }
 
-// grew counts n more bytes of plan tp and evicts the least recently used
-// plans (and those of tables collected) while the budget is passed. The plan
-// that grew may go too: the query using it keeps it, the next one makes it
-// again. Bytes are counted under c.mu alone, so a plan evicted while it grew
-// is never counted twice.
-func (c *planCache) grew(tp *tablePlan, n int64) {
+// partialSet returns the partials of table t for key, made when missing; nil
+// when the cache is off.
+func (c *planCache) partialSet(t *block.Profiles, key string) *partialSet {
+	if c.off() {
+		return nil
+	}
+	k := planKey{table: weak.Make(t), key: key}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ps := c.partials[k]
+	if ps == nil {
+		ps = &partialSet{cacheEntry: cacheEntry{cache: c, cached: true}}
+		c.partials[k] = ps
+	}
+	c.touch(&ps.cacheEntry)
+	return ps
+}
+
+// touch marks an entry used now; callers hold c.mu.
+func (c *planCache) touch(e *cacheEntry) {
+	c.clock++
+	e.used = c.clock
+}
+
+// grew counts n more bytes of entry e and evicts the least recently used
+// entries (and those of tables collected) while the budget is passed. The
+// entry that grew may go too: the query using it keeps it, the next one
+// makes it again. Bytes are counted under c.mu alone, so an entry evicted
+// while it grew is never counted twice.
+func (c *planCache) grew(e *cacheEntry, n int64) {
 	if c == nil || n == 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	tp.bytes += n
-	if !tp.cached {
+	e.bytes += n
+	if !e.cached {
 		return
 	}
 	c.bytes += n
 	for k, p := range c.plans {
 		if k.table.Value() == nil {
-			c.evict(k, p)
+			c.evict(&p.cacheEntry, func() { delete(c.plans, k) })
 		}
 	}
-	for c.bytes > c.budget && len(c.plans) > 0 {
-		var oldest planKey
-		var otp *tablePlan
-		for k, p := range c.plans {
-			if otp == nil || p.used < otp.used {
-				oldest, otp = k, p
-			}
+	for k, ps := range c.partials {
+		if k.table.Value() == nil {
+			c.evict(&ps.cacheEntry, func() { delete(c.partials, k) })
 		}
-		c.evict(oldest, otp)
+	}
+	for c.bytes > c.budget && len(c.plans)+len(c.partials) > 0 {
+		c.evictOldest()
 	}
 }
 
-// evict drops a plan; callers hold c.mu.
-func (c *planCache) evict(k planKey, tp *tablePlan) {
-	delete(c.plans, k)
-	c.bytes -= tp.bytes
-	tp.cached = false
+// evictOldest evicts the plan used least recently, or, when no plan is
+// left, the partials used least recently: partials are kept only when they
+// cost far less than their plan (partial.go), and answer without it.
+// Callers hold c.mu.
+func (c *planCache) evictOldest() {
+	var oldest *cacheEntry
+	var drop func()
+	for k, p := range c.plans {
+		if oldest == nil || p.used < oldest.used {
+			oldest, drop = &p.cacheEntry, func() { delete(c.plans, k) }
+		}
+	}
+	for k, ps := range c.partials {
+		if len(c.plans) == 0 && (oldest == nil || ps.used < oldest.used) {
+			oldest, drop = &ps.cacheEntry, func() { delete(c.partials, k) }
+		}
+	}
+	c.evict(oldest, drop)
 }
 
-// Bytes is the memory the cache's plans hold.
+// evict drops an entry with drop, which deletes it from its map; callers
+// hold c.mu.
+func (c *planCache) evict(e *cacheEntry, drop func()) {
+	drop()
+	c.bytes -= e.bytes
+	e.cached = false
+}
+
+// Bytes is the memory the cache's entries hold.
 func (c *planCache) Bytes() int64 {
 	if c == nil {
 		return 0
@@ -167,10 +226,7 @@ type tablePlan struct {
 	key     []byte
 	pending int64 // bytes added by extend, not yet told to the cache; under mu
 
-	cache  *planCache // nil for a plan made outside the cache
-	bytes  int64      // the plan's, under cache.mu
-	cached bool       // counted in cache.bytes, under cache.mu
-	used   uint64     // the cache's clock at the last use, under cache.mu
+	cacheEntry // under cache.mu
 }
 
 // planSnap is a plan up to a number of profiles.
@@ -199,7 +255,7 @@ func (tp *tablePlan) covering(t *block.Profiles, n int) *planSnap {
 		return s
 	}
 	s, grown := tp.extend(t, n)
-	tp.cache.grew(tp, grown) // not under tp.mu: evict runs under the cache's lock
+	tp.cache.grew(&tp.cacheEntry, grown) // not under tp.mu: evict runs under the cache's lock
 	return s
 }
 
@@ -290,7 +346,11 @@ func (tp *tablePlan) codes(cols []*block.Column, s *planSnap) int {
 
 // columnCodes returns the column codes, one per dimension, of code.
 func (s *planSnap) columnCodes(code int32, dims int, buf []uint32) []uint32 {
-	buf = buf[:0]
+	return s.appendColumnCodes(buf[:0], code, dims)
+}
+
+// appendColumnCodes appends the column codes, one per dimension, of code.
+func (s *planSnap) appendColumnCodes(buf []uint32, code int32, dims int) []uint32 {
 	switch dims {
 	case 0:
 	case 1:
