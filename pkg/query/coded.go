@@ -15,7 +15,8 @@ type codedTable struct {
 	table    *block.Profiles
 	plan     *tablePlan // nil until the query reads a unit of the table without a partial
 	snap     *planSnap
-	partials *partialSet // nil when the cache keeps none
+	partials *partialSet // nil until met (partialsOf)
+	looked   bool        // the cache was asked for partials
 	groups   []int32
 	distinct []distinctSlot // per profile, for a distinct metric
 }
@@ -45,7 +46,7 @@ func (a *aggregation) usePlanCache(c *planCache) {
 func (a *aggregation) codedOf(t *block.Profiles) *codedTable {
 	ct := a.coded[t]
 	if ct == nil {
-		ct = &codedTable{table: t, partials: a.cache.partialSet(t, a.planKey)}
+		ct = &codedTable{table: t}
 		a.coded[t] = ct
 	}
 	return ct
@@ -79,7 +80,7 @@ func (a *aggregation) slotted(ct *codedTable) *codedTable {
 // addCoded is add over a cached plan.
 func (a *aggregation) addCoded(b *block.Block, lo, hi int) {
 	ct := a.codedOf(b.Profiles)
-	if lo == 0 && hi == b.Len() && hi > 0 && a.countingPartials(ct) && a.addBlockPartial(ct, b) {
+	if lo == 0 && hi == b.Len() && hi > 0 && a.countingPartials() && a.addBlockPartial(ct, b) {
 		return
 	}
 	a.slotted(a.planned(ct))

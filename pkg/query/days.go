@@ -40,7 +40,7 @@ func (a *aggregation) addDay(start time.Time, counts []block.ProfileCounts) {
 	for _, c := range counts {
 		if a.coded != nil {
 			ct := a.codedOf(c.Profiles)
-			if !a.countingPartials(ct) || !a.addDayPartial(ct, c.Counts, k) {
+			if !a.countingPartials() || !a.addDayPartial(ct, c.Counts, k) {
 				addCodedCounts(a, a.planned(ct), c.Counts, k)
 			}
 			continue

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"slices"
 	"sync"
 	"unsafe"
 	"weak"
@@ -63,6 +64,9 @@ const (
 	partialEntryBytes = int64(unsafe.Sizeof(partialEntry{}))
 	// partialBytes is a partial besides its entries: its struct and map entry.
 	partialBytes = int64(unsafe.Sizeof(partial{})+unsafe.Sizeof(partialKey{})) + mapEntryBytes
+	// partialSetBytes is a partial set besides its partials and key: its
+	// struct and its entry in the cache.
+	partialSetBytes = int64(unsafe.Sizeof(partialSet{})+unsafe.Sizeof(planKey{})) + mapEntryBytes
 	// keptBytesPer is what a unit's partial may cost per sign-in or counted
 	// profile of the unit to be kept: a quarter of what the plan reading the
 	// unit costs (4 bytes a profile), so that partials stay far smaller than
@@ -129,8 +133,20 @@ type partialScratch struct {
 
 // countingPartials reports whether the aggregation reads units through
 // partials: a metric that adds up, with a cache to keep them.
-func (a *aggregation) countingPartials(ct *codedTable) bool {
-	return a.distinct == nil && !a.noDays && ct.partials != nil
+func (a *aggregation) countingPartials() bool {
+	return a.distinct == nil && !a.noDays && !a.cache.off()
+}
+
+// partialOf returns the partial the cache keeps of a unit of ct's table, nil
+// when it keeps none.
+func (a *aggregation) partialOf(ct *codedTable, key partialKey) *partial {
+	if !ct.looked {
+		ct.partials, ct.looked = a.cache.partialSet(ct.table, a.planKey, false), true
+	}
+	if ct.partials == nil {
+		return nil
+	}
+	return ct.partials.get(key)
 }
 
 // planFits plans ct and reports whether its codes fit the scratch that
@@ -148,7 +164,7 @@ func (a *aggregation) addBlockPartial(ct *codedTable, b *block.Block) bool {
 	if a.bucketOf(b.Times.At(b.Len()-1)) != k0 {
 		key.size, key.phase = a.size, ((a.first%a.size)+a.size)%a.size
 	}
-	p := ct.partials.get(key)
+	p := a.partialOf(ct, key)
 	if p == nil {
 		if !a.planFits(ct) {
 			return false
@@ -173,7 +189,7 @@ func (a *aggregation) addDayPartial(ct *codedTable, counts []uint32, k int32) bo
 		return true
 	}
 	key := partialKey{counts: weak.Make(&counts[0])}
-	p := ct.partials.get(key)
+	p := a.partialOf(ct, key)
 	if p == nil {
 		if !a.planFits(ct) {
 			return false
@@ -191,15 +207,19 @@ func (a *aggregation) addDayPartial(ct *codedTable, counts []uint32, k int32) bo
 }
 
 // keepPartial keeps the entries counted of a unit holding held sign-ins or
-// profiles beside the plan, or the mark that they are too many; the entries are added either way.
+// profiles beside the plan, or the mark that they are too many; the entries
+// are added either way.
 func (a *aggregation) keepPartial(ct *codedTable, key partialKey, entries []partialEntry, bucketed bool, held int) *partial {
 	counted := &partial{entries: entries, bucketed: bucketed}
 	for _, e := range entries {
 		counted.codes = ct.snap.appendColumnCodes(counted.codes, e.code>>2, len(a.dims))
 	}
-	kept := counted
-	if counted.bytes() > int64(held)*keptBytesPer {
+	kept := &partial{entries: slices.Clone(entries), codes: slices.Clone(counted.codes), bucketed: bucketed}
+	if kept.bytes() > int64(held)*keptBytesPer {
 		kept = &partial{tooMany: true}
+	}
+	if ct.partials == nil {
+		ct.partials = a.cache.partialSet(ct.table, a.planKey, true)
 	}
 	ct.partials.cache.grew(&ct.partials.cacheEntry, ct.partials.put(key, kept))
 	return counted

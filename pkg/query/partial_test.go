@@ -205,3 +205,24 @@ func TestPartialsOutlivePlans(t *testing.T) {
 		t.Fatalf("the cache holds %d bytes of partials (%d when roomy) and %d of plans (%d when roomy); want every partial and some plans evicted", heldPartials, partials, heldPlans, plans)
 	}
 }
+
+// TestNoPartialSetsWithoutPartials: queries that keep no partial — distinct
+// counts — leave nothing in the cache besides their plans.
+func TestNoPartialSetsWithoutPartials(t *testing.T) {
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	end := start.Add(2 * 24 * time.Hour)
+	st := store.New(tenantEvents(t, start, end), store.Config{})
+	defer st.Close()
+	e := New(st)
+	for i := range 20 {
+		q := planCacheQuery(t, fmt.Sprintf(`{"logType":"all","metric":"distinctUsers","groupBy":["app"],"filters":[{"key":"user","op":"!=","value":"u%d"}]}`, i))
+		if _, err := e.Run(context.Background(), q, Range{From: start, To: end, Interval: time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.plans.mu.Lock()
+	defer e.plans.mu.Unlock()
+	if n := len(e.plans.partials); n != 0 {
+		t.Fatalf("the cache holds %d partial sets after distinct counts alone; want none", n)
+	}
+}

@@ -1,7 +1,7 @@
 package query
 
 import (
-	"strings"
+	"encoding/binary"
 	"sync"
 	"sync/atomic"
 	"weak"
@@ -50,6 +50,7 @@ type planCache struct {
 	mu       sync.Mutex
 	budget   int64
 	bytes    int64 // of the entries held
+	partial  int64 // of them, the partial sets'
 	clock    uint64
 	plans    map[planKey]*tablePlan
 	partials map[planKey]*partialSet
@@ -66,6 +67,8 @@ type cacheEntry struct {
 	bytes  int64      // the entry's
 	cached bool       // counted in cache.bytes
 	used   uint64     // the cache's clock at the last use
+	// partial marks a partial set, counted in cache.partial too.
+	partial bool
 }
 
 func newPlanCache(budget int64) *planCache {
@@ -80,23 +83,25 @@ func (a *aggregation) cacheable() bool {
 }
 
 // planKeyOf is what determines a plan: the filters that filter, and the
-// groupBy dimensions in order.
+// groupBy dimensions in order. Each field is prefixed with its length, so no
+// filter value, whatever bytes it holds, makes the key of other filters: a
+// key shared by two filter sets would answer one with the other's plans.
 func planKeyOf(filters []Filter, dims []signin.Dimension) string {
-	var b strings.Builder
+	var b []byte
+	field := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = binary.AppendUvarint(b, uint64(len(filters)))
 	for _, f := range filters {
-		b.WriteString(f.Dim.String())
-		b.WriteByte(0)
-		b.WriteString(string(f.Op))
-		b.WriteByte(0)
-		b.WriteString(f.Value)
-		b.WriteByte(1)
+		field(f.Dim.String())
+		field(string(f.Op))
+		field(f.Value)
 	}
-	b.WriteByte(2)
 	for _, d := range dims {
-		b.WriteString(d.String())
-		b.WriteByte(0)
+		field(d.String())
 	}
-	return b.String()
+	return string(b)
 }
 
 // off reports whether the cache keeps nothing (nil or turned off).
@@ -121,21 +126,29 @@ func (c *planCache) plan(t *block.Profiles, key string, filters []Filter, dims [
 	return tp
 }
 
-// partialSet returns the partials of table t for key, made when missing; nil
-// when the cache is off.
-func (c *planCache) partialSet(t *block.Profiles, key string) *partialSet {
+// partialSet returns the partials of table t for key, made when missing and
+// make is set; nil when the cache is off or there are none. A set is made
+// only to keep a partial in it, and counted from then on, so queries that
+// keep none (distinct counts, units cut by their range) leave nothing behind.
+func (c *planCache) partialSet(t *block.Profiles, key string, make bool) *partialSet {
 	if c.off() {
 		return nil
 	}
 	k := planKey{table: weak.Make(t), key: key}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	ps := c.partials[k]
-	if ps == nil {
-		ps = &partialSet{cacheEntry: cacheEntry{cache: c, cached: true}}
+	made := ps == nil && make
+	if made {
+		ps = &partialSet{cacheEntry: cacheEntry{cache: c, cached: true, partial: true}}
 		c.partials[k] = ps
 	}
-	c.touch(&ps.cacheEntry)
+	if ps != nil {
+		c.touch(&ps.cacheEntry)
+	}
+	c.mu.Unlock()
+	if made {
+		c.grew(&ps.cacheEntry, partialSetBytes+int64(len(key)))
+	}
 	return ps
 }
 
@@ -161,6 +174,9 @@ func (c *planCache) grew(e *cacheEntry, n int64) {
 		return
 	}
 	c.bytes += n
+	if e.partial {
+		c.partial += n
+	}
 	for k, p := range c.plans {
 		if k.table.Value() == nil {
 			c.evict(&p.cacheEntry, func() { delete(c.plans, k) })
@@ -176,21 +192,32 @@ func (c *planCache) grew(e *cacheEntry, n int64) {
 	}
 }
 
-// evictOldest evicts the plan used least recently, or, when no plan is
-// left, the partials used least recently: partials are kept only when they
-// cost far less than their plan (partial.go), and answer without it.
-// Callers hold c.mu.
+// evictOldest evicts the plan used least recently, or the partial set used
+// least recently when partials hold more than half the budget or no plan is
+// left: partials are kept only when they cost far less than their plan
+// (partial.go) and answer without it, so plans go first — a dashboard whose
+// plans pass the budget, asked panel after panel, would otherwise evict each
+// panel's plans and partials just before it asks again — but partials of
+// panels no longer asked never crowd the plans out. Callers hold c.mu.
 func (c *planCache) evictOldest() {
+	partials := c.partial > c.budget/2 || len(c.plans) == 0
 	var oldest *cacheEntry
 	var drop func()
 	for k, p := range c.plans {
-		if oldest == nil || p.used < oldest.used {
+		if !partials && (oldest == nil || p.used < oldest.used) {
 			oldest, drop = &p.cacheEntry, func() { delete(c.plans, k) }
 		}
 	}
 	for k, ps := range c.partials {
-		if len(c.plans) == 0 && (oldest == nil || ps.used < oldest.used) {
+		if partials && (oldest == nil || ps.used < oldest.used) {
 			oldest, drop = &ps.cacheEntry, func() { delete(c.partials, k) }
+		}
+	}
+	if oldest == nil { // partials over half the budget, and none left
+		for k, p := range c.plans {
+			if oldest == nil || p.used < oldest.used {
+				oldest, drop = &p.cacheEntry, func() { delete(c.plans, k) }
+			}
 		}
 	}
 	c.evict(oldest, drop)
@@ -201,6 +228,9 @@ func (c *planCache) evictOldest() {
 func (c *planCache) evict(e *cacheEntry, drop func()) {
 	drop()
 	c.bytes -= e.bytes
+	if e.partial {
+		c.partial -= e.bytes
+	}
 	e.cached = false
 }
 

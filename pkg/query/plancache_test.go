@@ -115,3 +115,17 @@ func TestPlanCacheHoldsNoTable(t *testing.T) {
 	}
 	runtime.KeepAlive(tp)
 }
+
+// TestPlanKeysTellFiltersApart: a filter value holding the bytes that
+// separate fields must not make the key of other filters, whose plans (and
+// partials) would then answer it.
+func TestPlanKeysTellFiltersApart(t *testing.T) {
+	one := []Filter{{Dim: signin.DimApp, Op: OpNotEq, Value: "x\x01status\x00!=\x00success"}}
+	two := []Filter{{Dim: signin.DimApp, Op: OpNotEq, Value: "x"}, {Dim: signin.DimStatus, Op: OpNotEq, Value: "success"}}
+	if planKeyOf(one, nil) == planKeyOf(two, nil) {
+		t.Fatal("two filter sets share a plan key")
+	}
+	if planKeyOf(one, []signin.Dimension{signin.DimApp}) == planKeyOf(one, nil) {
+		t.Fatal("a groupBy does not change the plan key")
+	}
+}
