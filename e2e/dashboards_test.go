@@ -1071,6 +1071,10 @@ func TestDashboardQuestionsMatchGroundTruth(t *testing.T) {
 			g.add(l, "")
 		}
 		dashCompare(t, c.title, got, g.top(limit, len(c.groupBy)))
+		// Asked again, as a dashboard refresh asks: the engine answers the
+		// closed windows and days from the partials the first answer kept.
+		_, again, _ := run(overview, s, c.title, c.groupBy, "count")
+		dashCompare(t, c.title+", asked again", again, g.top(limit, len(c.groupBy)))
 	}
 
 	// Which Azure resources are accessed by managed identities and service principals?
