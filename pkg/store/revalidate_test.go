@@ -27,6 +27,17 @@ type changingSource struct {
 	changes [][2]time.Time          // the ranges ListChanged was asked for
 }
 
+// revalidating is a store with the defaults over a changing source, its
+// clock at 10:00 of day: the hours the tests read are closed and within the
+// period revalidated.
+func revalidating(t *testing.T) (*fakeClock, *changingSource, *Store) {
+	clock := &fakeClock{t: day.Add(10 * time.Hour)}
+	src := newChangingSource()
+	s := New(src, Config{Now: clock.Now})
+	t.Cleanup(s.Close)
+	return clock, src, s
+}
+
 func newChangingSource() *changingSource {
 	return &changingSource{state: map[string]string{}, added: map[string]signin.Event{}}
 }
@@ -192,10 +203,7 @@ func TestRevalidationPutsTheNewVersionInPlaceOfTheOld(t *testing.T) {
 }
 
 func TestRevalidationAddsWhatTheWholeReadMissed(t *testing.T) {
-	clock := &fakeClock{t: day.Add(10 * time.Hour)}
-	src := newChangingSource()
-	s := New(src, Config{Now: clock.Now})
-	defer s.Close()
+	clock, src, s := revalidating(t)
 	from, to := day.Add(2*time.Hour), day.Add(4*time.Hour)
 	n := count(t, s, from, to)
 	late := signin.Event{ID: "late-1", Created: day.Add(3*time.Hour + 10*time.Second), LogType: signin.Interactive, AppDisplayName: "app", RiskState: "atRisk"}
@@ -237,10 +245,7 @@ func TestRevalidationOnlyWhenAScanReadsThePeriod(t *testing.T) {
 }
 
 func TestAFailedRevalidationChangesNothingAndIsTriedAgain(t *testing.T) {
-	clock := &fakeClock{t: day.Add(10 * time.Hour)}
-	src := newChangingSource()
-	s := New(src, Config{Now: clock.Now})
-	defer s.Close()
+	clock, src, s := revalidating(t)
 	from, to := day.Add(2*time.Hour), day.Add(4*time.Hour)
 	before := riskStates(t, s, from, to)
 	src.change(riskyID(day.Add(3*time.Hour)), "remediated")
@@ -288,10 +293,7 @@ func TestRevisedWindowsReplaceTheirCopyInL2(t *testing.T) {
 func TestRevalidationIsBounded(t *testing.T) {
 	defer func(n int) { maxRevalidated = n }(maxRevalidated)
 	maxRevalidated = 1
-	clock := &fakeClock{t: day.Add(10 * time.Hour)}
-	src := newChangingSource()
-	s := New(src, Config{Now: clock.Now})
-	defer s.Close()
+	clock, src, s := revalidating(t)
 	from, to := day.Add(2*time.Hour), day.Add(4*time.Hour)
 	n := count(t, s, from, to)
 	// The source's first page holds one sign-in: the earliest at risk of the
