@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"sync/atomic"
@@ -71,7 +72,12 @@ func Refresh(ctx context.Context, o Options) ([]Result, error) {
 		seen := len(src.snapshot())
 		runtime.GC()
 		c0, w0 := cpuTime(), time.Now()
-		if err := scan(); err != nil {
+		var err error
+		// Labelled, so that a profile can be read for the measured
+		// refreshes alone (-tagfocus section=refresh), apart from the
+		// forced collections between them.
+		pprof.Do(ctx, pprof.Labels("section", "refresh"), func(context.Context) { err = scan() })
+		if err != nil {
 			stop()
 			return nil, err
 		}

@@ -13,6 +13,10 @@ import (
 // so a block costs a time, an id and a profile id per sign-in. The engine works
 // per profile first, once per query and table, then per sign-in, which is what
 // makes a scan of millions fast.
+//
+// Every sign-in of a block is created in [Start, End): New and MergeTail are
+// given only those (the store assigns fetched sign-ins to the window they were
+// created in), and decoding checks it.
 type Block struct {
 	LogType  signin.LogType
 	Start    time.Time
@@ -35,12 +39,22 @@ func (b *Block) Event(i int) signin.Event {
 }
 
 // Range returns the index range [lo, hi) of the sign-ins created in [from, to).
+// A bound outside the window needs no search: the block's sign-ins are created
+// in [Start, End). A scan of a week reads 672 windows, nearly all whole, and
+// this leaves their times unread (and out of the CPU's caches).
 func (b *Block) Range(from, to time.Time) (lo, hi int) {
-	return b.Times.Search(from.UnixNano()), b.Times.Search(to.UnixNano())
+	lo, hi = 0, b.Len()
+	if from.After(b.Start) {
+		lo = b.Times.Search(from.UnixNano())
+	}
+	if to.Before(b.End) {
+		hi = b.Times.Search(to.UnixNano())
+	}
+	return lo, hi
 }
 
-// New builds the block of the window [start, end) from its sign-ins in any
-// order, interning their profiles in table.
+// New builds the block of the window [start, end) from its sign-ins, created
+// in that window, in any order, interning their profiles in table.
 func New(t signin.LogType, start, end time.Time, events []signin.Event, table *Profiles) *Block {
 	sortEvents(events)
 	b := &Block{

@@ -2,7 +2,9 @@ package block
 
 import (
 	"math"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +65,63 @@ func TestTimesExact(t *testing.T) {
 		}
 		if i := ts.Search(want[len(want)-1]); want[i] != want[len(want)-1] || i > 0 && want[i-1] == want[i] {
 			t.Errorf("%s: search found %d", name, i)
+		}
+	}
+}
+
+// TestTimesSearchRangeAndAppend: a search in any part of the times finds
+// what a linear one does, at its ends and past them too, and appendRange
+// reads what At does, across the steps of 100 ns ticks.
+func TestTimesSearchRangeAndAppend(t *testing.T) {
+	base := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC).UnixNano()
+	rng := rand.New(rand.NewPCG(1, 2))
+	times := []int64{base}
+	for len(times) < 300 {
+		times = append(times, times[len(times)-1]+100*rng.Int64N(200_000_000)) // ties and steps of 2^32 ticks
+	}
+	ts := newTimes(times)
+	if len(ts.steps) == 0 || ts.wide != nil {
+		t.Fatalf("the times should step: %d steps, wide %v", len(ts.steps), ts.wide != nil)
+	}
+	for range 5000 {
+		lo := rng.IntN(len(times) + 1)
+		hi := lo + rng.IntN(len(times)+1-lo)
+		ns := times[rng.IntN(len(times))] + rng.Int64N(3) - 1
+		want := lo
+		for want < hi && times[want] < ns {
+			want++
+		}
+		if got := ts.SearchRange(lo, hi, ns); got != want {
+			t.Fatalf("SearchRange(%d, %d, %d) = %d; want %d", lo, hi, ns-base, got, want)
+		}
+		if got := ts.appendRange(nil, lo, hi); !slices.Equal(got, times[lo:hi]) {
+			t.Fatalf("appendRange(%d, %d) read other times", lo, hi)
+		}
+	}
+}
+
+// TestRangeAtTheWindowsEdges: bounds at or past the window take every sign-in
+// of its side; bounds inside it take those created in range.
+func TestRangeAtTheWindowsEdges(t *testing.T) {
+	start, end := day, day.Add(time.Hour)
+	at := func(id string, minute int) signin.Event {
+		return signin.Event{ID: id, Created: day.Add(time.Duration(minute) * time.Minute)}
+	}
+	b := New(signin.Interactive, start, end, []signin.Event{at("a", 0), at("b", 30), at("c", 59)}, NewProfiles())
+	for _, c := range []struct {
+		from, to time.Duration
+		lo, hi   int
+	}{
+		{-time.Hour, 2 * time.Hour, 0, 3},
+		{0, time.Hour, 0, 3},
+		{time.Nanosecond, time.Hour, 1, 3},
+		{0, 59 * time.Minute, 0, 2},
+		{30 * time.Minute, 30*time.Minute + 1, 1, 2},
+		{-time.Hour, 0, 0, 0},
+		{time.Hour, 2 * time.Hour, 3, 3},
+	} {
+		if lo, hi := b.Range(day.Add(c.from), day.Add(c.to)); lo != c.lo || hi != c.hi {
+			t.Errorf("Range(%v, %v) = [%d, %d); want [%d, %d)", c.from, c.to, lo, hi, c.lo, c.hi)
 		}
 	}
 }

@@ -9,28 +9,27 @@ import (
 
 // MergeTail merges a tail fetch into an open window's block. The fetch covered
 // [lb, end) of the window, asked with "ge" a time at or before the newest held
-// sign-in because Graph timestamps can tie and sign-ins arrive out of order: the result is the held sign-ins before lb, the fetched
-// ones, and held ones at or after lb the fetch did not repeat, deduped by id.
-// Only the sign-ins from lb on are sorted and only the fetched ones interned, so
-// a refresh's work beyond copying the held columns into the new block's
-// compact form is what it fetched. Late sign-ins
-// older than lb are not seen here; the whole re-read when the window closes
-// picks them up.
+// sign-in because Graph timestamps can tie and sign-ins arrive out of order:
+// the result is the held sign-ins before lb, the fetched ones, and held ones at
+// or after lb the fetch did not repeat, deduped by id. A fetched sign-in is
+// taken in its fetched version; one fetched again as it is held keeps its
+// profile without being interned (Profiles.Matches), so a refresh's work
+// beyond copying the held columns is what it fetched, and most of that is a
+// compare. Only the sign-ins from lb on are sorted. Late sign-ins older than
+// lb are not seen here; the whole re-read when the window closes picks them up.
 func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	cut, _ := held.Range(lb, held.End)
-	ids := make(map[string]struct{}, len(fetched))
-	for _, e := range fetched {
-		ids[e.ID] = struct{}{}
+	again := make(map[string]int, held.Len()-cut) // held sign-ins from lb on, by id, until fetched again
+	for i := cut; i < held.Len(); i++ {
+		again[held.IDs.At(i)] = i
 	}
 	tail := make([]tailRow, 0, held.Len()-cut+len(fetched))
-	for i := cut; i < held.Len(); i++ {
-		if id := held.IDs.At(i); !has(ids, id) {
-			tail = append(tail, tailRow{held.Times.At(i), id, held.Profile.At(i)})
-		}
-	}
 	for i := range fetched {
 		e := &fetched[i]
-		tail = append(tail, tailRow{e.Created.UnixNano(), e.ID, held.Profiles.Intern(e)})
+		tail = append(tail, tailRow{e.Created.UnixNano(), e.ID, profileOfFetched(held, again, e)})
+	}
+	for id, i := range again { // the held ones not fetched again; sorted below
+		tail = append(tail, tailRow{held.Times.At(i), id, held.Profile.At(i)})
 	}
 	sort.Slice(tail, func(i, j int) bool {
 		if tail[i].time != tail[j].time {
@@ -41,10 +40,7 @@ func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	n := cut + len(tail)
 	b := &Block{LogType: held.LogType, Start: held.Start, End: held.End, Profiles: held.Profiles}
 	profile := held.Profile.appendTo(make([]uint32, 0, n))[:cut]
-	times := make([]int64, cut, n)
-	for i := range cut {
-		times[i] = held.Times.At(i)
-	}
+	times := held.Times.appendRange(make([]int64, 0, n), 0, cut)
 	idb := newIDBuilder(n)
 	idb.addRange(&held.IDs, 0, cut)
 	for _, r := range tail {
@@ -58,9 +54,17 @@ func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 	return b
 }
 
-func has(set map[string]struct{}, k string) bool {
-	_, ok := set[k]
-	return ok
+// profileOfFetched returns the profile of fetched sign-in e: the held one's
+// when e is held (in again) as it is, else e's interned. A held sign-in is
+// taken out of again once fetched, so that it is not kept beside e.
+func profileOfFetched(held *Block, again map[string]int, e *signin.Event) uint32 {
+	if i, ok := again[e.ID]; ok {
+		delete(again, e.ID)
+		if p := held.Profile.At(i); held.Profiles.Matches(p, e) {
+			return p
+		}
+	}
+	return held.Profiles.Intern(e)
 }
 
 type tailRow struct {
@@ -75,9 +79,8 @@ type tailRow struct {
 // is, so a recheck that found nothing new costs no copy. Sign-ins outside the
 // block's window are the caller's to drop.
 func Revise(held *Block, revised []signin.Event) (*Block, bool) {
-	var scratch signin.Event
 	for i := range revised {
-		if !held.holds(&revised[i], &scratch) {
+		if !held.holds(&revised[i]) {
 			return MergeTail(held, revised, held.Start), true
 		}
 	}
@@ -88,13 +91,12 @@ func Revise(held *Block, revised []signin.Event) (*Block, bool) {
 // profiles without interning e: a table whose day is over has freed its
 // intern index (Profiles.SealIfIdle), and interning would build it again
 // for sign-ins that mostly did not change.
-func (b *Block) holds(e *signin.Event, scratch *signin.Event) bool {
+func (b *Block) holds(e *signin.Event) bool {
 	t := e.Created.UnixNano()
 	lo, hi := b.Times.Search(t), b.Times.Search(t+1)
 	for i := lo; i < hi; i++ {
 		if b.IDs.At(i) == e.ID {
-			b.Profiles.Load(b.Profile.At(i), scratch)
-			return keyOf(scratch) == keyOf(e)
+			return b.Profiles.Matches(b.Profile.At(i), e)
 		}
 	}
 	return false

@@ -28,8 +28,8 @@ func TestMergeTailDedupesTies(t *testing.T) {
 
 // TestMergeTailTakesTheFetchedVersion: a re-read sign-in that changed since
 // it was held (a risk state remediated, a status settled) is merged as
-// fetched; one unchanged keeps its profile without a new one; one held and not
-// re-read stays.
+// fetched; one unchanged keeps its profile without being interned again; one
+// held and not re-read stays.
 func TestMergeTailTakesTheFetchedVersion(t *testing.T) {
 	at := func(id string, min int, risk string) signin.Event {
 		return signin.Event{ID: id, Created: day.Add(time.Duration(min) * time.Minute), LogType: signin.Interactive,
@@ -37,7 +37,7 @@ func TestMergeTailTakesTheFetchedVersion(t *testing.T) {
 	}
 	held := New(signin.Interactive, day, day.Add(time.Hour),
 		[]signin.Event{at("a", 1, "atRisk"), at("b", 5, "atRisk"), at("c", 6, "atRisk"), at("d", 7, "none")}, NewProfiles())
-	profiles := held.Profiles.Len()
+	profiles, interns := held.Profiles.Len(), held.Profiles.interns
 	got := MergeTail(held, []signin.Event{at("e", 9, "none"), at("c", 6, "remediated"), at("b", 5, "atRisk")}, day.Add(5*time.Minute))
 	want := map[string]string{"a": "atRisk", "b": "atRisk", "c": "remediated", "d": "none", "e": "none"}
 	if got.Len() != len(want) {
@@ -51,6 +51,9 @@ func TestMergeTailTakesTheFetchedVersion(t *testing.T) {
 	}
 	if n := got.Profiles.Len(); n != profiles+1 { // "remediated" is new; b, d and e reuse profiles
 		t.Fatalf("unexpected profiles: %d; want %d", n, profiles+1)
+	}
+	if n := got.Profiles.interns - interns; n != 2 { // e and c; b, fetched again as held, keeps its profile
+		t.Fatalf("unexpected interns: %d; want 2", n)
 	}
 }
 

@@ -51,7 +51,7 @@ type Profiles struct {
 	groups      [len(profileGroups)]groupDict
 	rows        appendOnly[profileRow]
 	outcomes    appendOnly[signin.Outcome] // dense: every aggregation reads each profile's
-	scratch     signin.Event               // Intern's, under mu
+	scratch     signin.Event               // reindex's, under mu
 	n           atomic.Uint32
 	size        atomic.Int64 // Bytes
 	cols        columns
@@ -132,6 +132,37 @@ func (t *Profiles) Load(id uint32, dst *signin.Event) {
 	}
 }
 
+// Matches reports whether profile id is e's profile: whether every field of
+// the profile equals e's, as keyOf compares them (coordinates by their bits).
+// It reads the profile in place and stops at the first field that differs,
+// where Load would build a whole Event to compare: it is the hit path of
+// Intern and the check of each sign-in a refresh fetched again.
+func (t *Profiles) Matches(id uint32, e *signin.Event) bool {
+	row := t.rows.at(id)
+	for g, fields := range profileGroups {
+		base := row[g] * uint32(len(fields)) // #nosec G115 -- a group has a handful of fields
+		for k, f := range fields {
+			c := t.groups[g].codes.at(base + uint32(k)) // #nosec G115 -- k indexes a group's handful of fields
+			if !t.fieldIs(f, c, e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// fieldIs reports whether field f coded c holds e's value.
+func (t *Profiles) fieldIs(f *profileField, c uint32, e *signin.Event) bool {
+	switch {
+	case f.str != nil:
+		return t.dicts[f.dict].strs.at(c) == *f.str(e)
+	case f.num != nil:
+		return math.Float64bits(t.dicts[f.dict].nums.at(c)) == math.Float64bits(*f.num(e))
+	default:
+		return uint64(c) == f.get(e) // code stores get's value, which fits 32 bits
+	}
+}
+
 // Outcome returns profile id's outcome, as At(id).Outcome() does.
 func (t *Profiles) Outcome(id uint32) signin.Outcome { return t.outcomes.at(id) }
 
@@ -149,10 +180,8 @@ func (t *Profiles) Intern(e *signin.Event) uint32 {
 		t.reindex()
 	}
 	id, taken := t.index[h]
-	if taken {
-		if t.Load(id, &t.scratch); keyOf(&t.scratch) == k {
-			return id
-		}
+	if taken && t.Matches(id, e) {
+		return id
 	}
 	if id, ok := t.collide[k]; ok {
 		return id

@@ -201,3 +201,37 @@ func TestSealIdleWaitsForQuiet(t *testing.T) {
 		t.Fatal("a full table of a past day was not sealed")
 	}
 }
+
+// TestMatchesComparesEveryField: Matches tells a profile from an event that
+// differs from it in any one profile field, as interning does, and takes an
+// event differing only in id and time (or with NaN coordinates) for its own.
+func TestMatchesComparesEveryField(t *testing.T) {
+	tb := NewProfiles()
+	base := synthEvents(t, "small", signin.Interactive, busyHour)[0]
+	base.Latitude, base.ErrorCode, base.DeviceCompliant = math.NaN(), -3, signin.True
+	id := tb.Intern(&base)
+	same := base
+	same.ID, same.Created = "another", base.Created.Add(time.Minute)
+	if !tb.Matches(id, &same) {
+		t.Fatal("an event differing in id and time only does not match its profile")
+	}
+	for g, fields := range profileGroups {
+		for k, f := range fields {
+			e := base
+			switch {
+			case f.str != nil:
+				*f.str(&e) += "x"
+			case f.num != nil:
+				*f.num(&e) = 1.5
+			case !f.set(&e, f.get(&e)+1):
+				f.set(&e, f.get(&e)-1)
+			}
+			if tb.Matches(id, &e) {
+				t.Errorf("group %d field %d: an event differing in it matches the profile", g, k)
+			}
+			if other := tb.Intern(&e); other == id {
+				t.Errorf("group %d field %d: interned as the same profile", g, k)
+			}
+		}
+	}
+}

@@ -80,18 +80,38 @@ func (t *Times) At(i int) int64 {
 func (t *Times) Search(ns int64) int { return t.SearchRange(0, t.Len(), ns) }
 
 // SearchRange returns the index of the first time in [lo, hi) at or after ns,
-// or hi.
+// or hi. The ends are looked at first: most searches are of a window wholly
+// inside a query's range or of a bucket that ends with its block, and those
+// need no binary search.
 func (t *Times) SearchRange(lo, hi int, ns int64) int {
-	return lo + sort.Search(hi-lo, func(i int) bool { return t.At(lo+i) >= ns })
+	switch {
+	case lo >= hi || t.At(lo) >= ns:
+		return lo
+	case t.At(hi-1) < ns:
+		return hi
+	}
+	// The answer is in (lo, hi-1]: time hi-1 is at or after ns.
+	return lo + 1 + sort.Search(hi-lo-1, func(i int) bool { return t.At(lo+1+i) >= ns })
 }
 
 // Bytes is the memory of the times.
 func (t *Times) Bytes() int { return 4*len(t.ticks) + 4*len(t.steps) + 8*len(t.wide) }
 
 // appendTo appends the times to dst.
-func (t *Times) appendTo(dst []int64) []int64 {
-	for i := range t.Len() {
-		dst = append(dst, t.At(i))
+func (t *Times) appendTo(dst []int64) []int64 { return t.appendRange(dst, 0, t.Len()) }
+
+// appendRange appends times [lo, hi) to dst, walking the steps along (At
+// searches them for every time).
+func (t *Times) appendRange(dst []int64, lo, hi int) []int64 {
+	if t.wide != nil {
+		return append(dst, t.wide[lo:hi]...)
+	}
+	k := 0 // the steps at or before i
+	for i := lo; i < hi; i++ {
+		for k < len(t.steps) && int(t.steps[k]) <= i {
+			k++
+		}
+		dst = append(dst, t.base+(int64(t.ticks[i])+int64(k)<<32)*t.unit)
 	}
 	return dst
 }

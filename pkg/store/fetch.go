@@ -156,8 +156,11 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 	defer stop()
 	from, to := run[0].from, run[len(run)-1].w.end()
 	byWindow := make(map[int64][]signin.Event, len(run))
-	seen := make(map[string]struct{})
+	var seen map[string]struct{}
 	err := s.list(ctx, t, from, to, func(page []signin.Event) error {
+		if seen == nil {
+			seen = make(map[string]struct{}, len(page))
+		}
 		for _, ev := range page {
 			if ev.Created.Before(from) || !ev.Created.Before(to) {
 				continue
@@ -168,7 +171,11 @@ func (s *Store) fetchRun(base context.Context, t signin.LogType, run []*job) {
 			}
 			seen[ev.ID] = struct{}{}
 			start := ev.Created.Truncate(s.cfg.Window).Unix()
-			byWindow[start] = append(byWindow[start], ev)
+			evs, ok := byWindow[start]
+			if !ok && len(run) == 1 {
+				evs = make([]signin.Event, 0, len(page)) // a refresh's one page, without growing
+			}
+			byWindow[start] = append(evs, ev)
 		}
 		return nil
 	})

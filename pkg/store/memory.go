@@ -29,6 +29,7 @@ type memory struct {
 type memItem struct {
 	key   string
 	block *block.Block
+	ready *entry // block's entry, shared by the scans that read it
 	bytes int64
 }
 
@@ -41,13 +42,15 @@ func newMemory(limit int) *memory {
 		tables: make(map[*block.Profiles]int), days: make(map[dayID]*daySummary)}
 }
 
-func (m *memory) get(key string) *block.Block {
+// get returns the entry of the block held under key, marking it used; nil
+// when memory does not hold it.
+func (m *memory) get(key string) *entry {
 	el, ok := m.items[key]
 	if !ok {
 		return nil
 	}
 	m.order.MoveToFront(el)
-	return el.Value.(*memItem).block
+	return el.Value.(*memItem).ready
 }
 
 // peek returns the block held under key without marking it used.
@@ -64,7 +67,7 @@ func (m *memory) put(key string, b *block.Block) {
 	if el, ok := m.items[key]; ok {
 		m.remove(el)
 	}
-	it := &memItem{key: key, block: b, bytes: columnBytes(b) + blockOverhead}
+	it := &memItem{key: key, block: b, ready: readyEntry(b), bytes: columnBytes(b) + blockOverhead}
 	m.items[key] = m.order.PushFront(it)
 	m.bytes += it.bytes
 	m.events += b.Len()

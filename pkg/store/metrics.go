@@ -43,7 +43,7 @@ type metrics struct {
 	errors   *prometheus.CounterVec
 	rejected *prometheus.CounterVec
 	loaded   prometheus.Counter
-	// memHits and memMisses are {layer="l1"}, resolved once: a scan counts one per window.
+	// memHits and memMisses are {layer="l1"}, resolved once: a scan counts its windows.
 	memHits, memMisses prometheus.Counter
 	// leaseWaits counts windows waited for on another replica's lease.
 	leaseWaits    prometheus.Counter

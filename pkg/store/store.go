@@ -29,7 +29,8 @@ import (
 )
 
 // Source lists the sign-ins of one log type created in [from, to), page by page.
-// *graph.Client implements it.
+// *graph.Client implements it. The store copies what it keeps of a page before
+// fn returns, so a source may reuse the page for the next.
 type Source interface {
 	ListSignIns(ctx context.Context, t signin.LogType, from, to time.Time, fn func(page []signin.Event) error) error
 }
@@ -78,6 +79,8 @@ type entry struct {
 	fetch    *fetchCtl
 }
 
+// readyEntry is the entry of a block held: made once when the block is kept,
+// and shared by the scans that read it (they never write to it).
 func readyEntry(b *block.Block) *entry { return &entry{done: closedDone, block: b} }
 
 // closedDone is the done channel of every entry that is ready when made.
@@ -91,6 +94,7 @@ var closedDone = func() chan struct{} {
 type openWindow struct {
 	w       window
 	block   *block.Block
+	ready   *entry // block's entry, handed to every scan until the next fetch
 	fetched time.Time
 }
 
