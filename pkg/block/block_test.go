@@ -125,3 +125,64 @@ func TestRangeAtTheWindowsEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestWithTailReadsAsRebuilt: the times and profile ids of a refreshed block,
+// its held part copied as it is and a tail added, read as those built anew
+// from every value — whether the tail keeps the held unit or not, crosses a
+// step of the ticks or needs wide profile ids.
+func TestWithTailReadsAsRebuilt(t *testing.T) {
+	base := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC).UnixNano()
+	// The held time at cut starts the ticks' second 2³², the tail's first
+	// does not: the step at cut is not the new block's.
+	wrap := int64(1) << 32 * 100
+	held := newTimes([]int64{base, base + 100, base + wrap - 200, base + wrap})
+	if got, want := held.withTail(3, []int64{base + wrap - 100}), []int64{base, base + 100, base + wrap - 200, base + wrap - 100}; !slices.Equal(got.appendTo(nil), want) {
+		t.Fatalf("times read %v; want %v", got.appendTo(nil), want)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 400 {
+		unit := []int64{100, 1e9}[round%2]
+		held := []int64{base}
+		for len(held) < 1+rng.IntN(200) {
+			held = append(held, held[len(held)-1]+unit*rng.Int64N(1+int64(2e10)/unit))
+		}
+		cut := rng.IntN(len(held) + 1)
+		var tail []int64
+		prev := base
+		if cut > 0 {
+			prev = held[cut-1] + 1
+		}
+		for range rng.IntN(50) {
+			step := unit * rng.Int64N(1+int64(2e10)/unit)
+			if rng.IntN(20) == 0 {
+				step++ // off the unit: built anew
+			}
+			prev += step
+			tail = append(tail, prev)
+		}
+		want := append(slices.Clone(held[:cut]), tail...)
+		ht := newTimes(held)
+		got := ht.withTail(cut, tail)
+		if !slices.Equal(got.appendTo(nil), want) {
+			t.Fatalf("round %d: times read %v; want %v", round, got.appendTo(nil), want)
+		}
+		for _, ns := range want {
+			if i := got.Search(ns); want[i] != ns || i > 0 && want[i-1] == ns {
+				t.Fatalf("round %d: search for %d found %d", round, ns-base, i)
+			}
+		}
+
+		ids := func(n int, max uint32) []uint32 {
+			out := make([]uint32, n)
+			for i := range out {
+				out[i] = rng.Uint32N(max)
+			}
+			return out
+		}
+		heldIDs, tailIDs := ids(len(held), []uint32{0x10000, 0x20000}[rng.IntN(2)]), ids(len(tail), []uint32{0x10000, 0x20000}[rng.IntN(2)])
+		hp := newProfileIDs(slices.Clone(heldIDs))
+		if got, want := hp.withTail(cut, tailIDs), newProfileIDs(append(slices.Clone(heldIDs[:cut]), tailIDs...)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: profile ids %v; want %v", round, got, want)
+		}
+	}
+}

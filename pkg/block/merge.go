@@ -37,21 +37,15 @@ func MergeTail(held *Block, fetched []signin.Event, lb time.Time) *Block {
 		}
 		return tail[i].id < tail[j].id
 	})
-	n := cut + len(tail)
-	b := &Block{LogType: held.LogType, Start: held.Start, End: held.End, Profiles: held.Profiles}
-	profile := held.Profile.appendTo(make([]uint32, 0, n))[:cut]
-	times := held.Times.appendRange(make([]int64, 0, n), 0, cut)
-	idb := newIDBuilder(n)
+	times, profiles := make([]int64, len(tail)), make([]uint32, len(tail))
+	idb := newIDBuilder(cut + len(tail))
 	idb.addRange(&held.IDs, 0, cut)
-	for _, r := range tail {
-		times = append(times, r.time)
-		profile = append(profile, r.profile)
+	for i, r := range tail {
+		times[i], profiles[i] = r.time, r.profile
 		idb.add(r.id)
 	}
-	b.IDs = idb.done()
-	b.Times = newTimes(times)
-	b.Profile = newProfileIDs(profile)
-	return b
+	return &Block{LogType: held.LogType, Start: held.Start, End: held.End, Profiles: held.Profiles,
+		Times: held.Times.withTail(cut, times), IDs: idb.done(), Profile: held.Profile.withTail(cut, profiles)}
 }
 
 // profileOfFetched returns the profile of fetched sign-in e: the held one's

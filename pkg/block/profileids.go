@@ -1,5 +1,7 @@
 package block
 
+import "slices"
+
 // ProfileIDs are a block's profile ids, parallel to its times: 16 bits each
 // when every id of the block fits (a day table of fewer than 65,536 profiles,
 // the medium tenant's busiest), else 32. Two bytes of the 32 a cached sign-in
@@ -51,4 +53,22 @@ func (p *ProfileIDs) appendTo(dst []uint32) []uint32 {
 		dst = append(dst, p.At(i))
 	}
 	return dst
+}
+
+// withTail returns ids [0, cut) of p followed by tail: narrow ids copied as
+// they are while the tail fits them too, else built anew as newProfileIDs does.
+func (p *ProfileIDs) withTail(cut int, tail []uint32) ProfileIDs {
+	if p.wide == nil && !slices.ContainsFunc(tail, func(id uint32) bool { return id > 0xffff }) {
+		narrow := make([]uint16, cut, cut+len(tail))
+		copy(narrow, p.narrow[:cut])
+		for _, id := range tail {
+			narrow = append(narrow, uint16(id)) // #nosec G115 -- every id is <= 0xffff, checked above
+		}
+		return ProfileIDs{narrow: narrow}
+	}
+	ids := make([]uint32, 0, cut+len(tail))
+	for i := range cut {
+		ids = append(ids, p.At(i))
+	}
+	return newProfileIDs(append(ids, tail...))
 }

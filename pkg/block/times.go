@@ -115,3 +115,43 @@ func (t *Times) appendRange(dst []int64, lo, hi int) []int64 {
 	}
 	return dst
 }
+
+// withTail returns times [0, cut) of t followed by tail, which ascends from
+// time cut-1 on. When the tail keeps t's base and unit — a refresh adds a
+// minute's sign-ins to an hour held — t's ticks are copied as they are and
+// only the tail's are worked out, instead of every time read out, divided
+// again and checked for order; otherwise the times are built anew.
+func (t *Times) withTail(cut int, tail []int64) Times {
+	if ts, ok := t.extended(cut, tail); ok {
+		return ts
+	}
+	return newTimes(append(t.appendRange(make([]int64, 0, cut+len(tail)), 0, cut), tail...))
+}
+
+// extended is withTail in t's base and unit; false when the tail does not
+// fit them (a time off the unit, out of order, or past maxSteps).
+func (t *Times) extended(cut int, tail []int64) (Times, bool) {
+	if t.wide != nil || cut == 0 {
+		return Times{}, false
+	}
+	ts := Times{base: t.base, unit: t.unit, ticks: make([]uint32, cut, cut+len(tail))}
+	copy(ts.ticks, t.ticks[:cut])
+	k, _ := slices.BinarySearch(t.steps, int32(cut)) // #nosec G115 -- cut <= the block's length, under 2^31
+	ts.steps = slices.Clone(t.steps[:k])             // t's own may be read beyond k: never appended to
+	prev := t.At(cut - 1)
+	for i, x := range tail {
+		if x < prev || (x-t.base)%t.unit != 0 {
+			return Times{}, false
+		}
+		v := uint64(x-t.base) / uint64(t.unit) // #nosec G115 -- x >= prev >= base, and unit > 0
+		if v>>32 > maxSteps {
+			return Times{}, false
+		}
+		for uint64(len(ts.steps)) < v>>32 {
+			ts.steps = append(ts.steps, int32(cut+i)) // #nosec G115 -- an index of the block, under 2^31
+		}
+		ts.ticks = append(ts.ticks, uint32(v)) // #nosec G115 -- the low 32 bits: steps hold the high part
+		prev = x
+	}
+	return ts, true
+}
