@@ -48,8 +48,11 @@ func (p *ProfileIDs) Wide() []uint32 { return p.wide }
 func (p *ProfileIDs) Bytes() int { return 2*len(p.narrow) + 4*len(p.wide) }
 
 // appendTo appends the ids to dst.
-func (p *ProfileIDs) appendTo(dst []uint32) []uint32 {
-	for i := range p.Len() {
+func (p *ProfileIDs) appendTo(dst []uint32) []uint32 { return p.appendRange(dst, 0, p.Len()) }
+
+// appendRange appends ids [lo, hi) to dst.
+func (p *ProfileIDs) appendRange(dst []uint32, lo, hi int) []uint32 {
+	for i := lo; i < hi; i++ {
 		dst = append(dst, p.At(i))
 	}
 	return dst
@@ -66,9 +69,6 @@ func (p *ProfileIDs) withTail(cut int, tail []uint32) ProfileIDs {
 		}
 		return ProfileIDs{narrow: narrow}
 	}
-	ids := make([]uint32, 0, cut+len(tail))
-	for i := range cut {
-		ids = append(ids, p.At(i))
-	}
+	ids := p.appendRange(make([]uint32, 0, cut+len(tail)), 0, cut)
 	return newProfileIDs(append(ids, tail...))
 }
