@@ -164,21 +164,7 @@ func (a *aggregation) addBlockPartial(ct *codedTable, b *block.Block) bool {
 	if a.bucketOf(b.Times.At(b.Len()-1)) != k0 {
 		key.size, key.phase = a.size, ((a.first%a.size)+a.size)%a.size
 	}
-	p := a.partialOf(ct, key)
-	if p == nil {
-		if !a.planFits(ct) {
-			return false
-		}
-		if !a.growScratch(ct.snap.codes) {
-			return true // a.err is set: the query fails
-		}
-		p = a.keepPartial(ct, key, countBlock(a, ct, b, key.size != 0), key.size != 0, b.Len())
-	}
-	if p.tooMany {
-		return false
-	}
-	a.addPartial(ct, p, k0)
-	return true
+	return a.addThroughPartial(ct, key, b.Len(), k0, func() []partialEntry { return countBlock(a, ct, b, key.size != 0) })
 }
 
 // addDayPartial adds a day's counts of one table to bucket k through their
@@ -189,15 +175,23 @@ func (a *aggregation) addDayPartial(ct *codedTable, counts []uint32, k int32) bo
 		return true
 	}
 	key := partialKey{counts: weak.Make(&counts[0])}
+	return a.addThroughPartial(ct, key, len(counts), k, func() []partialEntry { return a.countDay(ct, counts) })
+}
+
+// addThroughPartial adds a unit of held sign-ins or profiles through its
+// partial under key, counted by count and kept when missing; a unit in one
+// bucket goes to bucket k. It reports false when the unit is to be read
+// directly.
+func (a *aggregation) addThroughPartial(ct *codedTable, key partialKey, held int, k int32, count func() []partialEntry) bool {
 	p := a.partialOf(ct, key)
 	if p == nil {
 		if !a.planFits(ct) {
 			return false
 		}
 		if !a.growScratch(ct.snap.codes) {
-			return true
+			return true // a.err is set: the query fails
 		}
-		p = a.keepPartial(ct, key, a.countDay(ct, counts), false, len(counts))
+		p = a.keepPartial(ct, key, count(), key.size != 0, held)
 	}
 	if p.tooMany {
 		return false
@@ -293,29 +287,27 @@ func countBlock(a *aggregation, ct *codedTable, b *block.Block, bucketed bool) [
 // id width.
 func countRun[ID uint16 | uint32](s *partialScratch, plan []int32, ids []ID) {
 	for _, p := range ids {
-		v := plan[p]
-		if v < 0 { // filteredOutCode
-			continue
+		if v := plan[p]; v >= 0 { // else filteredOutCode
+			s.add(v, 1)
 		}
-		if s.n[v] == 0 {
-			s.met = append(s.met, v)
-		}
-		s.n[v]++
 	}
+}
+
+// add counts n under plan entry v.
+func (s *partialScratch) add(v int32, n uint32) {
+	if s.n[v] == 0 {
+		s.met = append(s.met, v)
+	}
+	s.n[v] += n
 }
 
 // countDay counts a day's profiles counted by code and outcome.
 func (a *aggregation) countDay(ct *codedTable, counts []uint32) []partialEntry {
 	s, plan := &a.scratch, ct.snap.profiles
 	for p, n := range counts {
-		v := plan[p]
-		if n == 0 || v < 0 {
-			continue
+		if v := plan[p]; n != 0 && v >= 0 {
+			s.add(v, n)
 		}
-		if s.n[v] == 0 {
-			s.met = append(s.met, v)
-		}
-		s.n[v] += n
 	}
 	return s.drain(nil, 0)
 }
