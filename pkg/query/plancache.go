@@ -200,28 +200,28 @@ func (c *planCache) grew(e *cacheEntry, n int64) {
 // panel's plans and partials just before it asks again — but partials of
 // panels no longer asked never crowd the plans out. Callers hold c.mu.
 func (c *planCache) evictOldest() {
-	partials := c.partial > c.budget/2 || len(c.plans) == 0
-	var oldest *cacheEntry
-	var drop func()
-	for k, p := range c.plans {
-		if !partials && (oldest == nil || p.used < oldest.used) {
-			oldest, drop = &p.cacheEntry, func() { delete(c.plans, k) }
-		}
+	if (c.partial > c.budget/2 || len(c.plans) == 0) && len(c.partials) > 0 {
+		k, ps := oldestOf(c.partials)
+		c.evict(ps.entry(), func() { delete(c.partials, k) })
+		return
 	}
-	for k, ps := range c.partials {
-		if partials && (oldest == nil || ps.used < oldest.used) {
-			oldest, drop = &ps.cacheEntry, func() { delete(c.partials, k) }
-		}
-	}
-	if oldest == nil { // partials over half the budget, and none left
-		for k, p := range c.plans {
-			if oldest == nil || p.used < oldest.used {
-				oldest, drop = &p.cacheEntry, func() { delete(c.plans, k) }
-			}
-		}
-	}
-	c.evict(oldest, drop)
+	k, tp := oldestOf(c.plans)
+	c.evict(tp.entry(), func() { delete(c.plans, k) })
 }
+
+// oldestOf returns the entry of m used least recently; m is not empty.
+func oldestOf[E interface{ entry() *cacheEntry }](m map[planKey]E) (oldestKey planKey, oldest E) {
+	first := true
+	for k, e := range m {
+		if first || e.entry().used < oldest.entry().used {
+			oldestKey, oldest, first = k, e, false
+		}
+	}
+	return oldestKey, oldest
+}
+
+// entry is the cache's count of a plan or partial set, which embed it.
+func (e *cacheEntry) entry() *cacheEntry { return e }
 
 // evict drops an entry with drop, which deletes it from its map; callers
 // hold c.mu.
